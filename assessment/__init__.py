@@ -1,0 +1,28 @@
+"""Strategic assessment workbook for community safety partnerships.
+
+The package holds all computation; the notebooks in ``notebooks/`` are thin
+narrative over it.  Modules map onto report chapters:
+
+========================  ==============================================
+module                    what it does
+========================  ==============================================
+``config``                the ``assessment.yml`` file (§8.1)
+``periods``               financial / calendar / rolling periods (§4)
+``errors``                one-line input errors
+``accounting``            record accounting, read = used + excluded (§7)
+``loaders``               every input format (§3), harmonised to one table
+``dataset``               the loaded, validated inputs of one run
+``demo``                  the synthetic demo borough (§9)
+``volumes``               chapter 1: volumes, change and rates (§5.1)
+``hotspots``              chapter 2: hotspots by LSOA (§5.2)
+``offenders``             chapter 3: prolific offenders (§5.3)
+``victims``               chapter 4: repeat victimisation (§5.4)
+``performance``           chapter 5: targets and comparisons (§5.6)
+``disclosure``            small-number suppression (§6)
+``workbook``              what a chapter notebook calls to show and save
+``render``                papermill run, HTML and PDF (§8)
+``cli``                   the ``assessment`` command
+========================  ==============================================
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,58 @@
+"""Chart style following the UK Government Analysis Function's data-visualisation guidance.
+
+One accessible categorical palette (the Analysis Function's), direct labels
+where possible, no meaning carried by colour alone (use markers, hatching or
+labels as well), a title stating the finding (set by :meth:`Run.figure`), and a
+source line under every chart.
+
+Example
+-------
+>>> apply_style()
+>>> PALETTE[0]
+'#12436D'
+"""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+# Analysis Function categorical palette (dark blue, turquoise, dark pink, orange, dark grey, light purple)
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+#: a sequential palette (light to dark blue) for choropleths
+SEQUENTIAL = "Blues"
+#: diverging colours for hot (red-ish) / cold (blue) spot classes, readable in greyscale by lightness
+HOT = ["#67000d", "#cb181d", "#fc9272"]
+COLD = ["#08306b", "#2171b5", "#9ecae1"]
+NEUTRAL = "#e6e6e6"
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+LINESTYLES = ["-", "--", ":", "-."]
+
+
+def apply_style() -> None:
+    """Set matplotlib defaults: clean axes, readable sizes, the accessible palette."""
+    plt.rcParams.update({
+        "figure.figsize": (8, 4.2),
+        "figure.dpi": 100,
+        "font.size": 10,
+        "font.family": "DejaVu Sans",
+        "axes.titlesize": 11,
+        "axes.labelsize": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "grid.color": "#d9d9d9",
+        "grid.linewidth": 0.6,
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "legend.frameon": False,
+        "savefig.facecolor": "white",
+    })
+
+
+def thousands(ax, axis: str = "y") -> None:
+    """Format an axis's tick labels with thousands separators."""
+    from matplotlib.ticker import FuncFormatter
+    fmt = FuncFormatter(lambda x, _: f"{x:,.0f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)

@@ -1,0 +1,226 @@
+"""What a chapter notebook calls: load the run's data, show and save tables, figures, headlines.
+
+A chapter notebook is thin::
+
+    from assessment import workbook, volumes
+    run = workbook.open_run(config, year, to=to, out_dir=out_dir, chapter="volumes")
+    table = volumes.by_crime_type(run.dataset)
+    run.table(table, "crime_types", title="Violence against the person rose most")
+    run.headline({"crime.total": 1234})
+
+Tables are displayed as HTML (with a title that states the finding and a
+source line) and written to ``<out_dir>/tables/<name>.csv``; figures are
+embedded PNGs with the same title and source; headline figures are written to
+``<out_dir>/_summary/<chapter>.json`` and merged into ``summary.json`` by the
+runner.  Everything published passes through here, so disclosure control and
+identifier checks live in one place (see :mod:`assessment.disclosure`).
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .config import Config, load_config
+from .dataset import Dataset
+from .periods import Period, make_period
+
+DATASET_ENV = "ASSESSMENT_DATASET"  # set by the runner: a pickle of the loaded Dataset
+
+
+def _display(obj_html: str) -> None:
+    try:
+        from IPython.display import HTML, display
+        display(HTML(obj_html))
+    except ImportError:  # pragma: no cover - IPython is a dependency via ipykernel
+        pass
+
+
+def resolve_period(cfg: Config, year=None, to=None, last_month=None) -> Period:
+    """The assessment period from ``year``/``to``, or the latest complete year in the data."""
+    from .periods import latest_complete
+    if year is None and to is None:
+        if last_month is None:
+            raise ValueError("no year given and no data to pick the latest complete year from")
+        return latest_complete(cfg.period, last_month)
+    return make_period(cfg.period, year=year, to=to)
+
+
+def load_run_dataset(cfg: Config, year=None, to=None) -> Dataset:
+    """Load the dataset for a run: from the runner's pickle when present, else from the inputs."""
+    cached = os.environ.get(DATASET_ENV)
+    if cached and Path(cached).exists():
+        with open(cached, "rb") as f:
+            return pickle.load(f)
+    from .loaders import load_dataset
+    return load_dataset(cfg, year=year, to=to)
+
+
+@dataclass
+class Run:
+    """One chapter's view of a run: the dataset plus where and how to publish."""
+
+    dataset: Dataset
+    out_dir: Path
+    chapter: str
+    headlines: dict = field(default_factory=dict)
+
+    @property
+    def config(self) -> Config:
+        return self.dataset.config
+
+    @property
+    def period(self) -> Period:
+        return self.dataset.period
+
+    @property
+    def tables_dir(self) -> Path:
+        return self.out_dir / "tables"
+
+    @property
+    def source(self) -> str:
+        return self.dataset.source
+
+    # -- publishing -----------------------------------------------------------------
+    def table(self, df: pd.DataFrame, name: str | None, title: str, source: str | None = None,
+              note: str | None = None, index: bool = False, show: bool = True,
+              formats: dict | None = None, max_rows: int | None = None) -> pd.DataFrame:
+        """Show ``df`` as a captioned table and write it to ``tables/<name>.csv``.
+
+        ``formats`` maps column -> format string (e.g. ``"{:.1%}"``) for display only;
+        the CSV keeps full precision.  ``max_rows`` limits what is shown, not what is saved.
+        """
+        from .disclosure import check_publishable
+        check_publishable(df, self.dataset, where=f"table {name or title!r}")
+        if name:
+            self.tables_dir.mkdir(parents=True, exist_ok=True)
+            df.to_csv(self.tables_dir / f"{name}.csv", index=index, encoding="utf-8")
+        if show:
+            _display(table_html(df if max_rows is None else df.head(max_rows), title,
+                                source or self.source, note=note, index=index, formats=formats))
+        return df
+
+    def figure(self, fig, title: str, source: str | None = None, alt: str | None = None,
+               note: str | None = None) -> None:
+        """Show a matplotlib figure as an embedded PNG with its title and source line."""
+        import matplotlib.pyplot as plt
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+        plt.close(fig)
+        _display(figure_html(buf.getvalue(), title, source or self.source, alt=alt or title, note=note))
+
+    def text(self, markdown_text: str) -> None:
+        """Show computed narrative (markdown) in the report."""
+        from IPython.display import Markdown, display
+        display(Markdown(markdown_text))
+
+    def headline(self, values: dict) -> None:
+        """Record headline figures (dotted keys, e.g. ``crime.total``) for summary.json."""
+        from .disclosure import check_publishable_values
+        check_publishable_values(values, self.dataset)
+        self.headlines.update(_jsonable(values))
+        d = self.out_dir / "_summary"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"{self.chapter}.json").write_text(json.dumps(self.headlines, indent=2, sort_keys=True))
+
+
+def open_run(config=None, year=None, to=None, out_dir=None, chapter: str = "chapter") -> Run:
+    """Open a chapter's run: load the config and dataset, decide the output folder.
+
+    Parameters are the notebook's papermill parameters.  ``config`` defaults to the
+    ``assessment.yml`` found in the working folder or a parent; ``year`` to the latest
+    complete year in the data; ``out_dir`` to ``reports/<period>/`` beside the config.
+
+    Example
+    -------
+    >>> run = open_run("assessment.yml", 2024, chapter="volumes")  # doctest: +SKIP
+    >>> run.period.label  # doctest: +SKIP
+    '2024/25'
+    """
+    cfg = config if isinstance(config, Config) else load_config(config)
+    if cfg.demo:
+        from .demo import ensure_demo
+        ensure_demo(cfg)
+    ds = load_run_dataset(cfg, year=year, to=to)
+    out = Path(out_dir) if out_dir else cfg.root / "reports" / ds.period.slug
+    out.mkdir(parents=True, exist_ok=True)
+    _apply_plot_style()
+    return Run(dataset=ds, out_dir=out, chapter=chapter)
+
+
+def _apply_plot_style():
+    try:
+        from .plots import apply_style
+        apply_style()
+    except ImportError:  # pragma: no cover
+        pass
+
+
+# -- HTML fragments -------------------------------------------------------------------
+def _fmt(v, fmt: str | None):
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return "–"
+    if fmt:
+        try:
+            return fmt.format(v)
+        except (ValueError, TypeError):
+            return str(v)
+    if isinstance(v, float):
+        return f"{v:,.1f}"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}"
+    return str(v)
+
+
+def table_html(df: pd.DataFrame, title: str, source: str, note: str | None = None,
+               index: bool = False, formats: dict | None = None) -> str:
+    """A captioned, accessible HTML table (numbers right-aligned, header row marked)."""
+    formats = formats or {}
+    d = df.reset_index() if index else df
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in d.columns)
+    numeric = {c for c in d.columns if pd.api.types.is_numeric_dtype(d[c])}
+    rows = []
+    for rec in d.itertuples(index=False):
+        cells = []
+        for c, v in zip(d.columns, rec):
+            v = v.item() if hasattr(v, "item") else v
+            cls = ' class="num"' if c in numeric else ""
+            cells.append(f"<td{cls}>{html.escape(_fmt(v, formats.get(c)))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    note_html = f'<p class="note">{html.escape(note)}</p>' if note else ""
+    return (f'<figure class="sa-table"><figcaption>{html.escape(title)}</figcaption>'
+            f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            f'{note_html}<p class="source">{html.escape(source)}</p></figure>')
+
+
+def figure_html(png: bytes, title: str, source: str, alt: str, note: str | None = None) -> str:
+    """A captioned embedded PNG figure with alt text and a source line."""
+    b64 = base64.b64encode(png).decode("ascii")
+    note_html = f'<p class="note">{html.escape(note)}</p>' if note else ""
+    return (f'<figure class="sa-figure"><figcaption>{html.escape(title)}</figcaption>'
+            f'<img src="data:image/png;base64,{b64}" alt="{html.escape(alt)}"/>'
+            f'{note_html}<p class="source">{html.escape(source)}</p></figure>')
+
+
+def _jsonable(values: dict) -> dict:
+    out = {}
+    for k, v in values.items():
+        if hasattr(v, "item"):
+            v = v.item()
+        if isinstance(v, float) and pd.isna(v):
+            v = None
+        if v is pd.NA:
+            v = None
+        if isinstance(v, dict):
+            v = _jsonable(v)
+        if isinstance(v, (list, tuple)):
+            v = [x.item() if hasattr(x, "item") else x for x in v]
+        out[k] = v
+    return out
