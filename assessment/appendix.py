@@ -1,0 +1,107 @@
+"""Appendices: methods (gathered from each chapter module's ``METHODS``), data quality, provenance.
+
+Example
+-------
+>>> from assessment.accounting import Accounting
+>>> acc = Accounting(); acc.read("crimes", 5); acc.use("crimes", 4); acc.exclude("crimes", "duplicate crime id", 1)
+>>> accounting_table(acc)[["Input", "Rows read", "Rows used", "Rows excluded", "Reason"]].values.tolist()
+[['crimes', 5, 4, 1, 'duplicate crime id']]
+"""
+from __future__ import annotations
+
+import importlib
+import textwrap
+
+import pandas as pd
+
+from . import provenance
+
+#: chapter modules in report order; a module that is absent or has no METHODS is skipped
+METHOD_MODULES = ["volumes", "hotspots", "emerging", "offenders", "victims", "asb", "performance",
+                  "comparison", "narrative", "disclosure"]
+
+DISCLOSURE_METHODS = """
+### Disclosure control
+
+Victim, offender and caller identifiers are personal data: no identifier appears in any table,
+chart, log or file this workbook writes. Counts derived from victim or offender records that are
+below the threshold ({min_count}) are shown as "<{min_count}"; where a total would let a reader work
+out a suppressed count, the next-smallest count is suppressed too (secondary suppression).
+"""
+
+
+def methods_markdown(ds) -> str:
+    """The methods appendix: each chapter module's ``METHODS`` text, in report order."""
+    parts = []
+    for name in METHOD_MODULES:
+        try:
+            mod = importlib.import_module(f"assessment.{name}")
+        except ImportError:
+            continue
+        text = getattr(mod, "METHODS", None)
+        if text:
+            parts.append(textwrap.dedent(text).strip())
+    parts.append(textwrap.dedent(DISCLOSURE_METHODS.format(min_count=ds.config.disclosure.min_count)).strip())
+    parts.append(periods_methods(ds))
+    return "\n\n".join(parts)
+
+
+def periods_methods(ds) -> str:
+    p = ds.period
+    return ("### Periods\n\n"
+            f"The assessment period is {p.label} ({p.start:%-d %B %Y} to {p.end_date:%-d %B %Y}). "
+            "Financial years run from 1 April to 31 March; a rolling period is the 12 months ending "
+            "with the month given. The previous 12 months are the same months one year earlier. "
+            "police.uk data are monthly, so periods are whole months.")
+
+
+def accounting_table(acc) -> pd.DataFrame:
+    """The accounting as a published table (one row per input and exclusion reason)."""
+    t = acc.to_frame().rename(columns={"input": "Input", "read": "Rows read", "used": "Rows used",
+                                       "excluded": "Rows excluded", "reason": "Reason", "rows": "Rows"})
+    t["Reason"] = t["Reason"].replace("", "—")
+    return t
+
+
+def data_quality(ds) -> pd.DataFrame:
+    """Record accounting for every input of the run (``read = used + excluded``)."""
+    ds.accounting.check()
+    return accounting_table(ds.accounting)
+
+
+def quality_title(ds) -> str:
+    acc = ds.accounting
+    read = sum(acc.reads.values())
+    excl = sum(acc.excluded(k) for k in acc.reads)
+    if read == 0:
+        return "No input rows were read"
+    return f"{read - excl:,} of {read:,} input rows were used ({excl / read:.1%} excluded, each with a reason)"
+
+
+def quality_notes(ds) -> str:
+    notes = []
+    for name, texts in ds.accounting.notes.items():
+        notes += [f"* **{name}**: {t}" for t in texts]
+    notes += [f"* {t}" for t in ds.notes]
+    if not notes:
+        return "No further data-quality notes."
+    return "Notes on the inputs:\n\n" + "\n".join(notes)
+
+
+def inputs(ds) -> pd.DataFrame:
+    """Input files with rows and SHA-256 (see :mod:`assessment.provenance`)."""
+    t = provenance.inputs_table(ds.config)
+    return t.rename(columns={"input": "Input", "file": "File", "rows": "Rows", "bytes": "Bytes",
+                             "sha256": "SHA-256"})
+
+
+def config_markdown(ds) -> str:
+    cfg = ds.config
+    if cfg.path is None:
+        return "The configuration was given in code, not from a file."
+    text = cfg.path.read_text(encoding="utf-8-sig")
+    return f"The configuration file used (`{cfg.path.name}`):\n\n```yaml\n{text.rstrip()}\n```"
+
+
+def versions() -> pd.DataFrame:
+    return provenance.versions().rename(columns={"package": "Package", "version": "Version"})

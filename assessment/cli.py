@@ -1,0 +1,108 @@
+"""The ``assessment`` command: run, validate, demo.
+
+Every error the user can cause is printed as one line (``error: ...``) with exit
+status 2; an unexpected internal error is one line too, with exit status 1 (set
+``ASSESSMENT_DEBUG=1`` to see the traceback).
+
+Example
+-------
+::
+
+    assessment run --year 2024                 # 2024/25 with ./assessment.yml
+    assessment run --to 2021-09 --config examples/south-yorkshire-rolling.yml
+    assessment validate --config my-borough.yml
+    assessment demo                            # (re)generate the synthetic demo borough
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import AssessmentError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assessment", description="Strategic assessment workbook for community safety partnerships.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run the whole assessment: HTML, PDF, tables, summary.json")
+    r.add_argument("--year", type=int, help="assessment year (2024 = 2024/25); default: latest complete year in the data")
+    r.add_argument("--to", help="rolling 12 months ending this month (YYYY-MM) instead of a year")
+    r.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="in-year progress: quarter of the year (1-4)")
+    r.add_argument("--config", type=Path, help="config file (default: assessment.yml here or in a parent folder)")
+    r.add_argument("--out", type=Path, help="output folder (default: reports/<period>/ beside the config)")
+
+    v = sub.add_parser("validate", help="check the inputs without running; lists every problem found")
+    v.add_argument("--config", type=Path)
+    v.add_argument("--year", type=int)
+    v.add_argument("--to")
+
+    d = sub.add_parser("demo", help="(re)generate the synthetic demo borough in data/demo and maps/demo")
+    d.add_argument("--root", type=Path, default=None, help="project folder to write into (default: the folder of assessment.yml)")
+    d.add_argument("--seed", type=int, default=None)
+    return p
+
+
+def _cmd_run(a) -> int:
+    from .render import run_assessment
+    out = run_assessment(a.config, year=a.year, to=a.to, out_dir=a.out, quarter=a.quarter)
+    print(f"wrote {out}")
+    return 0
+
+
+def _cmd_validate(a) -> int:
+    from .config import load_config
+    from .validate import validate
+    cfg = load_config(a.config)
+    problems = validate(cfg, year=a.year, to=a.to)
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 2
+    print("inputs OK")
+    return 0
+
+
+def _cmd_demo(a) -> int:
+    from . import demo
+    if a.root is None:
+        from .config import find_config
+        try:
+            root = find_config().parent
+        except AssessmentError:
+            root = Path.cwd()
+    else:
+        root = a.root
+    kw = {} if a.seed is None else {"seed": a.seed}
+    info = demo.generate(root, **kw)
+    print(f"wrote the synthetic demo borough under {root}")
+    if isinstance(info, dict):
+        for k, v in info.items():
+            if isinstance(v, (int, str)):
+                print(f"  {k}: {v}")
+    return 0
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    cmd = {"run": _cmd_run, "validate": _cmd_validate, "demo": _cmd_demo}[args.command]
+    try:
+        return cmd(args)
+    except AssessmentError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - last line of defence: one line, not a traceback
+        if os.environ.get("ASSESSMENT_DEBUG"):
+            raise
+        print(f"error: unexpected {type(e).__name__}: {e} (set ASSESSMENT_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
