@@ -115,8 +115,11 @@ def calendar_year(year: int) -> Period:
 
 def rolling(to: str) -> Period:
     """The 12 months ending with month ``to`` (``"YYYY-MM"``), e.g. ``rolling("2021-09")``."""
+    import re
     try:
-        end = pd.Period(str(to), freq="M").to_timestamp()
+        if not re.fullmatch(r"\d{4}-\d{2}", str(to).strip()):
+            raise ValueError(to)
+        end = pd.Period(str(to).strip(), freq="M").to_timestamp()
     except (ValueError, TypeError):
         raise ConfigError(f"--to: expected a month as YYYY-MM, found {to!r}") from None
     return Period(end - pd.DateOffset(months=11), "rolling")

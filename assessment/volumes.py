@@ -326,7 +326,7 @@ class VolumesResult:
 
 
 def _finding(table: pd.DataFrame, what: str) -> str:
-    rises, falls = biggest_changes(table, n=1, min_previous=1)
+    rises, falls = biggest_changes(table, n=1, min_previous=0)
     if not rises.empty and (falls.empty or abs(rises["change"].iloc[0]) >= abs(falls["change"].iloc[0])):
         r = rises.iloc[0]
         return f"{rises.index[0]} rose most among {what} ({int(r['change']):+,} crimes)"

@@ -1,0 +1,98 @@
+"""Chapter 1 figures against hand-computed values."""
+import math
+
+import pandas as pd
+import pytest
+
+from assessment import volumes
+from assessment.accounting import Accounting
+from assessment.config import Config
+from assessment.dataset import Dataset
+from assessment.periods import financial_year
+
+
+def _rows(month, crime_type, n):
+    return [{"month": pd.Timestamp(month), "crime_type": crime_type, "count": 1}] * n
+
+
+@pytest.fixture
+def crimes():
+    rows = []
+    rows += _rows("2020-04-01", "Burglary", 12) + _rows("2021-03-01", "Burglary", 8)   # baseline 2020/21: 20
+    rows += _rows("2023-04-01", "Burglary", 10) + _rows("2023-12-01", "Robbery", 4)    # previous 2023/24
+    rows += _rows("2024-04-01", "Burglary", 7) + _rows("2024-09-01", "Burglary", 5)    # current 2024/25: 12
+    rows += _rows("2024-10-01", "Robbery", 2) + _rows("2025-03-01", "Shoplifting", 5)
+    return pd.DataFrame(rows)
+
+
+def test_compare_periods_by_type_with_baseline(crimes):
+    t = volumes.compare_periods(crimes, financial_year(2024), baseline=financial_year(2020))
+    assert t.index.tolist() == ["Burglary", "Shoplifting", "Robbery"]  # by current count
+    b = t.loc["Burglary"]
+    assert (b["previous"], b["current"], b["change"], b["baseline"]) == (10, 12, 2, 20)
+    assert b["change_pct"] == pytest.approx(0.2)
+    assert b["change_vs_baseline_pct"] == pytest.approx(-0.4)
+    r = t.loc["Robbery"]
+    assert (r["previous"], r["current"], r["change"]) == (4, 2, -2)
+    assert r["change_pct"] == pytest.approx(-0.5)
+    assert math.isnan(r["change_vs_baseline_pct"])  # baseline 0: no percentage
+    s = t.loc["Shoplifting"]
+    assert (s["previous"], s["current"]) == (0, 5) and math.isnan(s["change_pct"])
+
+
+def test_uncovered_previous_year_is_na_not_zero(crimes):
+    recent = crimes[crimes["month"] >= "2024-04-01"]
+    t = volumes.compare_periods(recent, financial_year(2024), baseline=financial_year(2020))
+    assert t["previous"].isna().all() and t["baseline"].isna().all()
+
+
+def test_groups_sum_their_types_and_empty_group_is_zero(crimes):
+    g = volumes.by_group(crimes, {"Acquisitive": ["Burglary", "Robbery"], "Cycle": ["Bicycle theft"]},
+                         financial_year(2024), baseline=financial_year(2020))
+    a = g.loc["Acquisitive"]
+    assert (a["previous"], a["current"], a["change"], a["baseline"]) == (14, 14, 0, 20)
+    assert a["change_pct"] == 0.0 and a["change_vs_baseline_pct"] == pytest.approx(-0.3)
+    c = g.loc["Cycle"]
+    assert (c["previous"], c["current"], c["change"]) == (0, 0, 0)
+
+
+def test_totals_rates_and_monthly(crimes):
+    p = financial_year(2024)
+    assert volumes.total(crimes, p) == 19 and volumes.total(crimes, p.previous()) == 14
+    assert volumes.pct_change(19, 14) == pytest.approx(5 / 14)
+    assert volumes.rate_per_1000(19, 2000) == pytest.approx(9.5)
+    assert math.isnan(volumes.rate_per_1000(19, 0))
+    m = volumes.monthly_counts(crimes, p.start, p.end)
+    assert len(m) == 12 and m.sum() == 19 and m.iloc[0] == 7 and m.iloc[1] == 0 and m.iloc[-1] == 5
+
+
+def test_published_counts_are_summed_not_counted():
+    c = pd.DataFrame({"month": pd.to_datetime(["2024-04-01", "2025-03-01"]), "crime_type": ["Burglary"] * 2,
+                      "count": [41, 9]})
+    assert volumes.total(c, financial_year(2024)) == 50
+
+
+def test_analyse_headlines_and_sentence(crimes):
+    cfg = Config.model_validate({"area": {"name": "Testham"}, "baseline_year": 2020,
+                                 "crime_groups": {"Acquisitive": ["Burglary", "Robbery"]}})
+    ds = Dataset(config=cfg, period=financial_year(2024), crimes=crimes, accounting=Accounting(),
+                 population=pd.Series([1200, 800], index=["E1", "E2"]))
+    r = volumes.analyse(ds)
+    h = r.headlines
+    assert h["crime.total"] == 19 and h["crime.previous_total"] == 14 and h["crime.change"] == 5
+    assert h["crime.change_pct"] == pytest.approx(5 / 14)
+    assert h["crime.rate_per_1000"] == pytest.approx(9.5)
+    assert h["crime.by_group.Acquisitive.current"] == 14
+    assert h["crime.by_type.Burglary.change_vs_baseline_pct"] == pytest.approx(-0.4)
+    assert h["period.label"] == "2024/25" and h["period.end"] == "2025-03-31"
+    assert r.sentence == ("Total recorded crime in Testham rose 35.7% in 2024/25 compared with the previous "
+                          "12 months (5 more offences, 19 in all).")
+    assert r.trend_title == "Recorded crime rose 36% in 2024/25 (+5)"
+    assert r.types_title == "Shoplifting rose most among crime types (+5 crimes)"
+    # trend: five years back from 2024/25 starts April 2020 (data start), 60 months
+    assert len(r.monthly) == 60 and r.monthly.sum() == 20 + 19
+
+
+def test_sentences_for_falls_and_no_previous():
+    assert volumes.headline_sentence("X", 90, 100, "2024/25").startswith("Total recorded crime in X fell 10.0%")
+    assert volumes.headline_sentence("X", 90, None, "2024/25") == "90 crimes were recorded in X in 2024/25."
