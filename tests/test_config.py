@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import pytest
+
+from assessment.config import find_config, load_config
+from assessment.errors import ConfigError
+
+
+def _write(tmp_path, text, files=("crimes.csv",)):
+    for f in files:
+        (tmp_path / f).write_text("x\n")
+    p = tmp_path / "assessment.yml"
+    p.write_text(text)
+    return p
+
+
+def test_paths_resolved_against_config_folder_and_defaults(tmp_path):
+    p = _write(tmp_path, "area: {name: Testham}\ninputs: {crimes: crimes.csv}\n")
+    cfg = load_config(p)
+    assert cfg.inputs.crimes == (tmp_path / "crimes.csv").resolve()
+    assert cfg.period == "financial" and cfg.disclosure.min_count == 5
+    assert cfg.hotspots.permutations == 999 and cfg.trend_years == 5
+
+
+def test_unknown_key_is_named(tmp_path):
+    p = _write(tmp_path, "area: {name: T}\ninputs: {crimes: crimes.csv}\ncrime_group: {}\n")
+    with pytest.raises(ConfigError, match="key 'crime_group': unknown key"):
+        load_config(p)
+
+
+def test_missing_input_file_is_named(tmp_path):
+    p = _write(tmp_path, "area: {name: T}\ninputs: {crimes: nothere.csv}\n", files=())
+    with pytest.raises(ConfigError, match="inputs.crimes: file not found"):
+        load_config(p)
+
+
+def test_no_crime_input(tmp_path):
+    p = _write(tmp_path, "area: {name: T}\ninputs: {}\n")
+    with pytest.raises(ConfigError, match="expected one of police_uk, crime_counts or crimes"):
+        load_config(p)
+
+
+def test_bad_yaml_gives_line(tmp_path):
+    p = _write(tmp_path, "area: {name: T\ninputs: [\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(p)
+
+
+def test_wrong_type(tmp_path):
+    p = _write(tmp_path, "area: {name: T}\ninputs: {crimes: crimes.csv}\ndisclosure: {min_count: lots}\n")
+    with pytest.raises(ConfigError, match="disclosure.min_count"):
+        load_config(p)
+
+
+def test_find_config_searches_parents(tmp_path, monkeypatch):
+    p = _write(tmp_path, "area: {name: T}\ninputs: {crimes: crimes.csv}\n")
+    sub = tmp_path / "notebooks"
+    sub.mkdir()
+    monkeypatch.chdir(sub)
+    assert find_config() == p.resolve()
