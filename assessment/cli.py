@@ -11,6 +11,7 @@ Example
     assessment run --year 2024                 # 2024/25 with ./assessment.yml
     assessment run --to 2021-09 --config examples/south-yorkshire-rolling.yml
     assessment validate --config my-borough.yml
+    assessment batch --years 2022-2024 --jobs 2
     assessment demo                            # (re)generate the synthetic demo borough
 """
 from __future__ import annotations
@@ -39,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--year", type=int)
     v.add_argument("--to")
 
+    b = sub.add_parser("batch", help="run several years (and areas) in parallel, with an index.html")
+    b.add_argument("--years", required=True, help="e.g. 2020-2024 or 2021,2023")
+    b.add_argument("--areas", help="comma-separated area names (LSOA-name prefixes, e.g. Haringey,Camden)")
+    b.add_argument("--jobs", type=int, default=1, help="parallel runs (processes)")
+    b.add_argument("--config", type=Path)
+    b.add_argument("--out", type=Path, help="output folder (default: reports/batch/ beside the config)")
+
     d = sub.add_parser("demo", help="(re)generate the synthetic demo borough in data/demo and maps/demo")
     d.add_argument("--root", type=Path, default=None, help="project folder to write into (default: the folder of assessment.yml)")
     d.add_argument("--seed", type=int, default=None)
@@ -66,6 +74,17 @@ def _cmd_validate(a) -> int:
     return 0
 
 
+def _cmd_batch(a) -> int:
+    from .batch import parse_years, run_batch
+    years = parse_years(a.years)
+    areas = [x.strip() for x in a.areas.split(",") if x.strip()] if a.areas else None
+    results = run_batch(a.config, years, areas=areas, jobs=a.jobs, out_root=a.out)
+    failed = sum(not r.ok for r in results)
+    print(f"{len(results) - failed} of {len(results)} runs succeeded; index: "
+          f"{Path(results[0].job.out_dir).parent if results else ''}")
+    return min(failed, 125)
+
+
 def _cmd_demo(a) -> int:
     from . import demo
     if a.root is None:
@@ -88,7 +107,7 @@ def _cmd_demo(a) -> int:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    cmd = {"run": _cmd_run, "validate": _cmd_validate, "demo": _cmd_demo}[args.command]
+    cmd = {"run": _cmd_run, "validate": _cmd_validate, "demo": _cmd_demo, "batch": _cmd_batch}[args.command]
     try:
         return cmd(args)
     except AssessmentError as e:

@@ -1,0 +1,184 @@
+"""Batch runs (§8, issue 8): every year, every area, in parallel, with an index page.
+
+``assessment batch --years 2020-2024 [--areas A,B] [--jobs N]`` runs one whole
+assessment per (area, year) — each a separate papermill run — and writes
+``index.html`` linking every report with its headline figures.  A failed run is
+reported and does not stop the others; the exit status is the number of failed
+runs (capped at 125).
+
+The runner takes any :class:`concurrent.futures.Executor`.  On one machine it
+uses a :class:`~concurrent.futures.ProcessPoolExecutor`; on a cluster, pass an
+existing engine's executor, e.g. ``dask.distributed``::
+
+    from dask.distributed import Client
+    client = Client("scheduler-address:8786")
+    run_batch("assessment.yml", [2022, 2023, 2024], executor=client.get_executor())
+
+Every worker needs the package, the config and the input files at the same paths.
+
+Example
+-------
+>>> parse_years("2020-2022"), parse_years("2019,2021")
+([2020, 2021, 2022], [2019, 2021])
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+import traceback
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import AssessmentError, ConfigError
+
+
+def parse_years(text: str) -> list[int]:
+    """``"2020-2024"`` or ``"2020,2022"`` (or a mix) -> sorted list of years."""
+    years: set[int] = set()
+    for part in str(text).split(","):
+        part = part.strip()
+        m = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", part)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            if b < a:
+                raise ConfigError(f"--years: range {part} runs backwards")
+            years.update(range(a, b + 1))
+        elif re.fullmatch(r"\d{4}", part):
+            years.add(int(part))
+        else:
+            raise ConfigError(f"--years: expected years like 2020-2024 or 2020,2022, found {part!r}")
+    return sorted(years)
+
+
+def slugify(text: str) -> str:
+    """File-name-safe lower-case slug: ``"Barking and Dagenham"`` -> ``"barking-and-dagenham"``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "area"
+
+
+@dataclass
+class Job:
+    """One run of the batch."""
+    config: str
+    year: int
+    out_dir: str
+    area: str | None = None
+
+
+@dataclass
+class JobResult:
+    job: Job
+    ok: bool
+    seconds: float
+    error: str = ""
+    summary: dict = field(default_factory=dict)
+
+
+def run_job(job: Job) -> JobResult:
+    """Run one assessment (in a worker process); never raises: failures come back as results."""
+    t0 = time.perf_counter()
+    log = Path(job.out_dir).parent / f"{Path(job.out_dir).name}.batch.log"
+    try:
+        from .config import load_config
+        from .render import run_assessment
+        cfg = load_config(job.config)
+        if job.area:
+            cfg.area.name = job.area
+            cfg.area.lsoa_name_prefix = job.area
+        out = run_assessment(cfg, year=job.year, out_dir=Path(job.out_dir), log=lambda *a, **k: None)
+        summary = json.loads((Path(out) / "summary.json").read_text())
+        return JobResult(job, True, time.perf_counter() - t0, summary=summary)
+    except AssessmentError as e:
+        err = str(e)
+    except Exception as e:  # noqa: BLE001 - reported, does not stop the batch
+        err = f"unexpected {type(e).__name__}: {e}"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(traceback.format_exc())
+    return JobResult(job, False, time.perf_counter() - t0, error=err)
+
+
+def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: int = 1,
+              out_root: Path | None = None, executor: Executor | None = None,
+              progress=print) -> list[JobResult]:
+    """Run every (area, year); write ``<out_root>/index.html``; return the results.
+
+    ``executor``: any ``concurrent.futures``-style executor (default: a process pool
+    of ``jobs`` workers).  Results are returned in (area, year) order.
+    """
+    from .config import load_config
+    cfg = load_config(config)
+    out_root = Path(out_root) if out_root else cfg.root / "reports" / "batch"
+    out_root.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for area in (areas or [None]):
+        base = out_root / slugify(area) if area else out_root
+        for y in years:
+            label = f"{y}-{(y + 1) % 100:02d}" if cfg.period == "financial" else str(y)
+            todo.append(Job(str(cfg.path), y, str(base / label), area))
+    own = executor is None
+    ex = executor or ProcessPoolExecutor(max_workers=max(1, jobs))
+    results: dict[int, JobResult] = {}
+    try:
+        futures = {ex.submit(run_job, j): i for i, j in enumerate(todo)}
+        for n, fut in enumerate(as_completed(futures), 1):
+            i = futures[fut]
+            try:
+                r = fut.result()
+            except Exception as e:  # noqa: BLE001 - a worker that died
+                r = JobResult(todo[i], False, 0.0, error=f"worker failed: {type(e).__name__}: {e}")
+            results[i] = r
+            name = f"{r.job.area + ' ' if r.job.area else ''}{r.job.year}"
+            state = f"ok in {r.seconds:.0f} s" if r.ok else f"FAILED: {r.error}"
+            progress(f"[{n}/{len(todo)}] {name}: {state}")
+    finally:
+        if own:
+            ex.shutdown()
+    ordered = [results[i] for i in range(len(todo))]
+    write_index(out_root, ordered, cfg)
+    return ordered
+
+
+def _pct(v):
+    return "–" if v is None else f"{v:+.1%}"
+
+
+def _share(v):
+    return "–" if v is None else f"{v:.1%}"
+
+
+def write_index(out_root: Path, results: list[JobResult], cfg) -> Path:
+    """``index.html``: one row per run with links and headline figures (self-contained)."""
+    from .summary import get
+    rows = []
+    for r in results:
+        rel = Path(r.job.out_dir).relative_to(out_root)
+        area = html.escape(r.job.area or cfg.area.name)
+        if r.ok:
+            s = r.summary
+            label = get(s, "period.label", "")
+            slug = Path(r.job.out_dir).name
+            links = (f'<a href="{rel}/strategic-assessment-{slug}.html">HTML</a> · '
+                     f'<a href="{rel}/strategic-assessment-{slug}.pdf">PDF</a>')
+            total = get(s, "crime.total")
+            cells = [area, html.escape(label), links, "–" if total is None else f"{total:,}",
+                     _pct(get(s, "crime.change_pct")), str(get(s, "hotspots.hot_spots_95") if get(s, "hotspots.hot_spots_95") is not None else "–"),
+                     _share(get(s, "offenders.top_share.1.all")), _share(get(s, "victims.repeat_rate"))]
+        else:
+            cells = [area, str(r.job.year), f'<span class="fail">failed</span>', html.escape(r.error), "", "", "", ""]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    failed = sum(not r.ok for r in results)
+    head = ["Area", "Period", "Report", "Recorded crime", "Change", "Hot spots (95%)",
+            "Top 1% offenders' share of all crime", "Repeat-victim rate"]
+    doc = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Strategic assessments</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c}}
+table{{border-collapse:collapse;width:100%}}th,td{{border-bottom:1px solid #b1b4b6;padding:.4rem .6rem;text-align:left}}
+th{{background:#f3f2f1}}.fail{{color:#d4351c;font-weight:bold}}</style></head><body>
+<h1>Strategic assessments</h1>
+<p>{len(results)} run(s), {failed} failed.{' Synthetic demo data.' if cfg.synthetic else ''}</p>
+<table><thead><tr>{''.join(f'<th scope="col">{h}</th>' for h in head)}</tr></thead>
+<tbody>{''.join(rows)}</tbody></table></body></html>"""
+    p = out_root / "index.html"
+    p.write_text(doc, encoding="utf-8")
+    return p
