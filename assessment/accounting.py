@@ -25,6 +25,10 @@ import pandas as pd
 from .errors import AssessmentError
 
 
+def _counter():
+    return defaultdict(int)
+
+
 class AccountingError(AssessmentError):
     """read != used + excluded for some input: rows were lost without a reason."""
 
@@ -33,9 +37,9 @@ class AccountingError(AssessmentError):
 class Accounting:
     """Row counts per input: read, used, and excluded by reason."""
 
-    reads: dict = field(default_factory=lambda: defaultdict(int))
-    uses: dict = field(default_factory=lambda: defaultdict(int))
-    exclusions: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    reads: dict = field(default_factory=_counter)
+    uses: dict = field(default_factory=_counter)
+    exclusions: dict = field(default_factory=lambda: defaultdict(_counter))
     notes: dict = field(default_factory=lambda: defaultdict(list))
 
     def read(self, input: str, n: int) -> None:

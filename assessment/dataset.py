@@ -43,6 +43,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 
 from .accounting import Accounting
@@ -83,6 +84,8 @@ def conform(df: pd.DataFrame, columns: dict) -> pd.DataFrame:
             out[c] = df[c].astype(t)
         elif t == "int64":
             out[c] = pd.Series(1, index=df.index, dtype="int64")
+        elif t == "float64":
+            out[c] = pd.Series(np.nan, index=df.index, dtype="float64")
         elif t == "boolean":
             out[c] = pd.Series(False, index=df.index, dtype="boolean")
         else:

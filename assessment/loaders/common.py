@@ -1,0 +1,455 @@
+"""Robust reading of analysts' CSV files, and the value parsers every loader shares.
+
+Everything here turns a messy input into either clean columns or one clear
+line (:class:`~assessment.errors.InputError`) naming the file, the row or
+column, and what was expected.
+
+* Column names are matched case-insensitively, with surrounding spaces
+  stripped, and with spaces, underscores and hyphens treated alike
+  (``"LSOA code"``, ``"lsoa_code"`` and ``" LSOA-Code "`` are one column).
+* A UTF-8 byte-order mark (Excel's "CSV UTF-8") is ignored; a file that is not
+  UTF-8 is read as Windows-1252 (Excel's "CSV") and a note says so.
+* Rows are numbered as a spreadsheet shows them: the header is row 1, the
+  first data row is row 2.
+
+Examples
+--------
+>>> norm_name("  LSOA Code ")
+'lsoa_code'
+>>> s = pd.Series(["2024-04", "2024-13"])
+>>> try:
+...     parse_month(s, "x.csv", "Month")
+... except InputError as e:
+...     print(e)
+x.csv: column 'Month': expected a month as YYYY-MM, found '2024-13' in row 3
+"""
+from __future__ import annotations
+
+import contextvars
+import io
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import AssessmentError, InputError
+
+#: a well-formed LSOA code (2011 or 2021): E01 or W01 and six digits
+LSOA_PATTERN = r"^[EW]01\d{6}$"
+
+#: Great Britain (with a margin): longitude/latitude and British National Grid bounds
+GB_LON = (-8.8, 2.0)
+GB_LAT = (49.8, 61.0)
+GB_EASTING = (0.0, 700_000.0)
+GB_NORTHING = (0.0, 1_300_000.0)
+
+_collecting: contextvars.ContextVar = contextvars.ContextVar("assessment_problems", default=None)
+
+
+# -- problems: raise at once, or collect them all (for ``assessment validate``) -------
+@contextmanager
+def collect_problems():
+    """Collect recoverable input problems instead of raising the first one.
+
+    Inside the block, :func:`problem` appends to the yielded list and returns, so
+    a loader can carry on (excluding the bad rows) and ``assessment validate``
+    reports every problem at once.
+
+    >>> with collect_problems() as found:
+    ...     problem(InputError("a.csv", "row 2", "a date"))
+    >>> [str(p) for p in found]
+    ['a.csv: row 2: expected a date']
+    """
+    found: list = []
+    token = _collecting.set(found)
+    try:
+        yield found
+    finally:
+        _collecting.reset(token)
+
+
+def problem(err: AssessmentError) -> None:
+    """Raise ``err`` — or, inside :func:`collect_problems`, record it and return."""
+    found = _collecting.get()
+    if found is None:
+        raise err
+    if str(err) not in {str(e) for e in found}:
+        found.append(err)
+
+
+def collecting() -> bool:
+    """True inside :func:`collect_problems`."""
+    return _collecting.get() is not None
+
+
+# -- names ----------------------------------------------------------------------------
+def norm_name(name) -> str:
+    """A column name as matched: lower case, stripped, spaces/underscores/hyphens as ``_``.
+
+    >>> norm_name("\\ufeffCrime ID"), norm_name("Mid-2022: Population")
+    ('crime_id', 'mid_2022:_population')
+    """
+    s = str(name).replace("\ufeff", "").strip().lower()
+    return re.sub(r"[\s_\-]+", "_", s)
+
+
+def find_column(df: pd.DataFrame, *aliases: str, pattern: str | None = None) -> str | None:
+    """The first column of ``df`` (already normalised names) matching an alias or regex.
+
+    >>> find_column(pd.DataFrame(columns=["lsoa21cd", "x"]), "lsoa_code", pattern=r"lsoa\\d\\dcd")
+    'lsoa21cd'
+    """
+    cols = list(df.columns)
+    for a in aliases:
+        a = norm_name(a)
+        if a in cols:
+            return a
+    if pattern:
+        for c in cols:
+            if re.fullmatch(pattern, c):
+                return c
+    return None
+
+
+def require(df: pd.DataFrame, file, spec: dict, original: dict | None = None) -> dict:
+    """Resolve required columns: ``spec`` maps canonical name -> aliases (tuple).
+
+    Returns {canonical: column}.  Raises one :class:`InputError` listing every
+    missing column and the columns that were found.
+
+    >>> df = pd.DataFrame(columns=["crime_id", "month"])
+    >>> try:
+    ...     require(df, "c.csv", {"crime_id": ("crime_id",), "crime_type": ("crime_type", "offence")})
+    ... except InputError as e:
+    ...     print(e)
+    c.csv: column 'crime_type': expected a column named crime_type (or offence), found columns crime_id, month
+    """
+    out, missing = {}, []
+    for canon, aliases in spec.items():
+        col = find_column(df, *aliases)
+        if col is None:
+            missing.append((canon, aliases))
+        else:
+            out[canon] = col
+    if missing:
+        shown = [(original or {}).get(c, c) for c in df.columns]
+        names = ", ".join(f"'{c}'" for c, _ in missing)
+        expect = "; ".join(
+            f"a column named {a[0]}" + (f" (or {', '.join(a[1:])})" if len(a) > 1 else "") for _, a in missing)
+        raise InputError(file, f"column {names}" if len(missing) == 1 else f"columns {names}", expect,
+                         found="columns " + ", ".join(str(c) for c in shown))
+    return out
+
+
+# -- reading ---------------------------------------------------------------------------
+def read_csv(source, file=None, notes: list | None = None, usecols=None) -> pd.DataFrame:
+    """Read a CSV (path, ``.gz`` path, bytes or file object) with every column as text.
+
+    Column names are normalised with :func:`norm_name`; the original names are
+    kept in ``df.attrs["original"]`` (normalised -> as written).  Empty cells
+    become missing values; nothing else (not even ``NA``) does.
+
+    Raises :class:`InputError` for an empty file or a file with only a header.
+
+    >>> df = read_csv(io.BytesIO("\\ufeffCrime ID , Month\\nabc,2024-01\\n".encode()), file="x.csv")
+    >>> list(df.columns), df.attrs["original"]["crime_id"]
+    (['crime_id', 'month'], 'Crime ID')
+    """
+    file = file if file is not None else source
+    if isinstance(source, (str, Path)):
+        p = Path(source)
+        raw = p.read_bytes()
+        if p.name.lower().endswith(".gz"):
+            import gzip
+            try:
+                raw = gzip.decompress(raw)
+            except OSError:
+                raise InputError(file, "", "a gzip-compressed CSV", found="a file that is not gzip") from None
+    elif isinstance(source, bytes):
+        raw = source
+    else:
+        raw = source.read()
+    if not raw.strip():
+        raise InputError(file, "", "a header row and data rows", found="an empty file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+        if notes is not None:
+            notes.append(f"{Path(str(file)).name}: not UTF-8; read as Windows-1252 (Excel 'CSV') text")
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
+                         skipinitialspace=False, engine="c", usecols=None)
+    except pd.errors.EmptyDataError:
+        raise InputError(file, "", "a header row and data rows", found="an empty file") from None
+    except pd.errors.ParserError as e:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
+        if m:
+            raise InputError(file, f"row {m.group(2)}", f"the same number of fields as the header ({m.group(1)})",
+                             found=m.group(3)) from None
+        raise InputError(file, "", "a CSV file", found=f"text that cannot be read as CSV ({str(e).split(':')[-1].strip()})") from None
+    if not isinstance(df.index, pd.RangeIndex):
+        n_head = len(df.columns)
+        raise InputError(file, "row 2", f"the same number of fields as the header ({n_head})",
+                         found=f"{n_head + df.index.nlevels}")
+    original = {}
+    cols = []
+    for c in df.columns:
+        n = norm_name(c)
+        original.setdefault(n, str(c).replace("\ufeff", "").strip())
+        cols.append(n)
+    df.columns = cols
+    df = df.loc[:, ~pd.Index(cols).duplicated()]
+    if usecols is not None:
+        df = df[[c for c in df.columns if c in set(usecols)]]
+    if len(df) == 0:
+        raise InputError(file, "", "at least one data row under the header", found="only the header row")
+    df.attrs["original"] = original
+    df.attrs["file"] = str(file)
+    return df
+
+
+def original_name(df: pd.DataFrame, col: str) -> str:
+    """The column's name as the file wrote it."""
+    return df.attrs.get("original", {}).get(col, col)
+
+
+# -- value errors ------------------------------------------------------------------------
+def bad_values_error(file, column: str, values: pd.Series, bad: pd.Series, expected: str,
+                     hint: str = "") -> InputError:
+    """One line naming the first bad row (spreadsheet numbering) and how many more there are.
+
+    >>> v = pd.Series(["1", "x", "y"])
+    >>> str(bad_values_error("p.csv", "population", v, v.str.isalpha(), "a whole number"))
+    "p.csv: column 'population': expected a whole number, found 'x' in row 3 (and 1 more row)"
+    """
+    bad = np.asarray(bad, dtype=bool)
+    idx = np.flatnonzero(bad)
+    first = idx[0]
+    n = len(idx)
+    found = f"'{values.iloc[first]}' in row {first + 2}"
+    if n > 1:
+        found += f" (and {n - 1} more row{'s' if n > 2 else ''})"
+    if hint:
+        found += f" — {hint}"
+    return InputError(file, f"column '{column}'", expected, found=found)
+
+
+def strip(s: pd.Series) -> pd.Series:
+    """Strip surrounding spaces; blank strings become missing."""
+    s = s.astype("str").str.strip()
+    return s.mask(s == "")
+
+
+# -- parsers -----------------------------------------------------------------------------
+_MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def parse_month(s: pd.Series, file, column: str) -> pd.Series:
+    """``YYYY-MM`` (police.uk's Month) -> first day of the month.  Bad values: InputError.
+
+    Inside :func:`collect_problems` bad values become NaT (counted as "bad date").
+
+    >>> parse_month(pd.Series(["2024-04"]), "x.csv", "Month").dt.strftime("%Y-%m-%d").tolist()
+    ['2024-04-01']
+    """
+    s = strip(s)
+    ok = s.str.match(_MONTH_RE).fillna(False).astype(bool)
+    bad = ~ok & s.notna()
+    if bad.any():
+        problem(bad_values_error(file, column, s, bad, "a month as YYYY-MM"))
+    out = pd.to_datetime(s.where(ok) + "-01", format="%Y-%m-%d", errors="coerce")
+    return out.astype("datetime64[ns]")
+
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
+_UK_DATE = r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$"
+_SERIAL = r"^\d{5}(\.\d+)?$"
+
+
+def parse_date(s: pd.Series, file, column: str) -> pd.Series:
+    """A date (or date-time) column -> datetime64.  Accepted: ``YYYY-MM-DD`` (ISO, with an
+    optional time) and ``DD/MM/YYYY`` (UK, with an optional ``HH:MM[:SS]``).
+
+    Anything else — an impossible date (``31/04/2024``), a month number 13, an
+    Excel serial number (``45383``), a US ``MM/DD/YYYY`` that cannot be a UK date —
+    raises :class:`InputError` naming the first bad row and how many there are
+    (inside :func:`collect_problems`: NaT, counted as "bad date").  Blank cells
+    are NaT (the loaders exclude them as "no date").
+
+    >>> parse_date(pd.Series(["2024-04-30", "01/05/2024 13:00"]), "x", "d").astype(str).tolist()
+    ['2024-04-30 00:00:00', '2024-05-01 13:00:00']
+    >>> try:
+    ...     parse_date(pd.Series(["45383"]), "crimes.csv", "offence_date")
+    ... except InputError as e:
+    ...     print(e)
+    crimes.csv: column 'offence_date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found '45383' in row 2 — an Excel serial number: format the column as a date before saving
+    """
+    s = strip(s)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    iso = s.str.match(_ISO_DATE).fillna(False).astype(bool)
+    if iso.any():
+        d = pd.to_datetime(s[iso], format="ISO8601", errors="coerce", utc=s[iso].str.contains(r"Z$|[+-]\d\d:?\d\d$").any())
+        if getattr(d.dt, "tz", None) is not None:
+            d = d.dt.tz_convert("Europe/London").dt.tz_localize(None)
+        out[iso] = d.astype("datetime64[ns]")
+    uk = s.str.match(_UK_DATE).fillna(False).astype(bool)
+    if uk.any():
+        sub = s[uk]
+        d = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
+        for fmt in ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"):
+            todo = d.isna()
+            if not todo.any():
+                break
+            d[todo] = pd.to_datetime(sub[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
+        out[uk] = d
+    bad = out.isna() & s.notna()
+    if bad.any():
+        first = s[bad].iloc[0]
+        hint = ""
+        if re.fullmatch(_SERIAL, first):
+            hint = "an Excel serial number: format the column as a date before saving"
+        problem(bad_values_error(file, column, s, bad, "a date (YYYY-MM-DD or DD/MM/YYYY)", hint=hint))
+    return out
+
+
+_TRUE = {"true", "yes", "y", "1", "t"}
+_FALSE = {"false", "no", "n", "0", "f"}
+
+
+def parse_flag(s: pd.Series, file, column: str) -> pd.Series:
+    """A yes/no flag (true/false, yes/no, y/n, 1/0, any case) -> boolean; blank -> False.
+
+    >>> parse_flag(pd.Series(["Y", "no", None, "TRUE", "0"]), "x", "da").tolist()
+    [True, False, False, True, False]
+    """
+    s = strip(s).str.lower()
+    t = s.isin(_TRUE)
+    f = s.isin(_FALSE) | s.isna()
+    bad = ~(t | f)
+    if bad.any():
+        problem(bad_values_error(file, column, strip(s), bad, "true/false, yes/no, Y/N or 1/0"))
+    return pd.Series(t.to_numpy(), index=s.index, dtype="boolean")
+
+
+def parse_number(s: pd.Series, file, column: str, expected: str = "a number",
+                 integer: bool = False, blank_ok: bool = True) -> pd.Series:
+    """Numbers, with thousands separators (``"1,563"``) and spaces allowed -> float64.
+
+    Non-numeric values raise :class:`InputError` (first bad row and how many);
+    inside :func:`collect_problems` they become NaN.
+
+    >>> parse_number(pd.Series(["1,563", " 12 ", None]), "p.csv", "population").tolist()
+    [1563.0, 12.0, nan]
+    """
+    raw = strip(s)
+    cleaned = raw.str.replace(r"[,\s£]", "", regex=True)
+    num = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    bad = num.isna() & raw.notna()
+    if integer:
+        bad |= num.notna() & (num != np.round(num))
+    if not blank_ok:
+        bad |= raw.isna()
+    if bad.any():
+        problem(bad_values_error(file, column, raw.fillna("(blank)"), bad, expected))
+        num = num.where(~bad)
+    return num
+
+
+def parse_age(s: pd.Series, file, column: str, notes: list | None = None) -> pd.Series:
+    """Ages in years (0-120) -> Int64; anything else is left blank, with a note.
+
+    >>> parse_age(pd.Series(["34", "x", "150", None]), "v.csv", "age").tolist()
+    [34, <NA>, <NA>, <NA>]
+    """
+    raw = strip(s)
+    num = pd.to_numeric(raw.str.replace(",", "", regex=False), errors="coerce")
+    bad = raw.notna() & (num.isna() | (num < 0) | (num > 120) | (num != np.floor(num)))
+    if bad.any() and notes is not None:
+        notes.append(f"{Path(str(file)).name}: {int(bad.sum())} {column} value(s) not an age in whole "
+                     f"years (0-120) left blank, first '{raw[bad].iloc[0]}' in row {int(np.flatnonzero(bad)[0]) + 2}")
+    return num.where(~bad).round().astype("Int64")
+
+
+def isin(s: pd.Series, values) -> np.ndarray:
+    """``s.isin(values)`` as a numpy mask, by hashing (fast for large sets of text ids).
+
+    pandas' arrow-backed strings check membership value by value in Python, which is
+    slow for tens of thousands of ids.
+
+    >>> isin(pd.Series(["a", "b", None]), {"b", "c"}).tolist()
+    [False, True, False]
+    """
+    vals = pd.Index(pd.unique(np.asarray(list(values) if isinstance(values, (set, frozenset)) else values,
+                                         dtype=object)))
+    if len(vals) == 0:
+        return np.zeros(len(s), dtype=bool)
+    return vals.get_indexer(s.to_numpy(dtype=object)) >= 0
+
+
+def valid_lsoa(codes: pd.Series) -> pd.Series:
+    """True where a code is a well-formed LSOA code (``E01`` or ``W01`` and six digits).
+
+    >>> valid_lsoa(pd.Series(["E01001962", "E1001962", None])).tolist()
+    [True, False, False]
+    """
+    return codes.str.match(LSOA_PATTERN).fillna(False).astype(bool)
+
+
+def area_of_lsoa_name(names: pd.Series) -> pd.Series:
+    """The area part of an LSOA name: ``"Haringey 001A"`` -> ``"Haringey"``.
+
+    >>> area_of_lsoa_name(pd.Series(["Barking and Dagenham 016A", "City of London 001F"])).tolist()
+    ['Barking and Dagenham', 'City of London']
+    """
+    uniq = pd.Series(names.dropna().unique())
+    areas = uniq.astype("str").str.replace(r"\s+\d{3}[A-Z]$", "", regex=True).str.strip()
+    return names.map(dict(zip(uniq, areas))).astype("str")
+
+
+def starts_with_area(names: pd.Series, prefix: str) -> pd.Series:
+    """True where an LSOA name is ``<prefix> 001A``-style (case-insensitive; the whole area name).
+
+    >>> starts_with_area(pd.Series(["Haringey 001A", "Haringeyish 001A", None]), "haringey").tolist()
+    [True, False, False]
+    """
+    p = prefix.strip().casefold()
+    n = names.astype("str").str.casefold()
+    return (n.str.startswith(p + " ") | (n == p)).fillna(False).astype(bool)
+
+
+def gb_lonlat(lon: pd.Series, lat: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Masks: (inside Great Britain, latitude/longitude swapped) for WGS84 points.
+
+    >>> ok, swapped = gb_lonlat(pd.Series([-0.1, 51.5, 10.0]), pd.Series([51.5, -0.1, 10.0]))
+    >>> ok.tolist(), swapped.tolist()
+    ([True, False, False], [False, True, False])
+    """
+    ok = lon.between(*GB_LON) & lat.between(*GB_LAT)
+    swapped = ~ok & lat.between(*GB_LON) & lon.between(*GB_LAT)
+    return ok.fillna(False).astype(bool), swapped.fillna(False).astype(bool)
+
+
+def gb_grid(e: pd.Series, n: pd.Series) -> pd.Series:
+    """True where easting/northing lie inside the British National Grid's extent."""
+    return (e.between(*GB_EASTING) & n.between(*GB_NORTHING)).fillna(False).astype(bool)
+
+
+def lonlat_to_bng(lon: pd.Series, lat: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 longitude/latitude -> British National Grid (EPSG:27700) easting, northing.
+
+    >>> x, y = lonlat_to_bng(pd.Series([-0.1]), pd.Series([51.5]))
+    >>> round(float(x[0]) / 1000), round(float(y[0]) / 1000)
+    (532, 180)
+    """
+    from pyproj import Transformer
+    t = Transformer.from_crs(4326, 27700, always_xy=True)
+    x, y = t.transform(lon.to_numpy(dtype="float64"), lat.to_numpy(dtype="float64"))
+    return np.asarray(x), np.asarray(y)
+
+
+def month_label(ts) -> str:
+    """``Apr 2024``."""
+    return pd.Timestamp(ts).strftime("%b %Y")

@@ -1,0 +1,127 @@
+"""The record-level crime extract (§3.2) — what a police data-sharing agreement supplies.
+
+One row per crime: ``crime_id``, ``offence_date``, ``crime_type``, optional
+``offence_code``, a location as ``lsoa_code`` or ``easting``/``northing``
+(EPSG:27700) or ``longitude``/``latitude`` (WGS84), optional
+``domestic_abuse`` (true/false, yes/no, Y/N, 1/0; blank = false).
+
+A row with a well-formed LSOA code is placed by it; otherwise by its
+coordinates (point in polygon against the boundary file).  Coordinates outside
+Great Britain, or latitude and longitude swapped, are counted exclusions when
+the row has no LSOA code to fall back on.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "crimes.csv"
+>>> _ = p.write_text("crime_id,offence_date,crime_type,lsoa_code,domestic_abuse\\n"
+...                  "C1,2024-04-02,Burglary,E01000001,N\\nC2,03/05/2024,Violence with injury,E01000002,Y\\n")
+>>> f = read_extract(p, [])
+>>> f["month"].dt.strftime("%Y-%m").tolist(), f["domestic_abuse"].tolist()
+(['2024-04', '2024-05'], [False, True])
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .common import (find_column, gb_grid, gb_lonlat, lonlat_to_bng, parse_date, parse_flag, read_csv,
+                     require, strip)
+
+_REQUIRED = {
+    "crime_id": ("crime_id", "crime_reference", "crime_ref", "crime_number"),
+    "offence_date": ("offence_date", "date", "offence_datetime", "committed_date", "date_committed"),
+    "crime_type": ("crime_type", "offence_type", "crime_category", "offence"),
+}
+
+
+def add_coordinates(out: pd.DataFrame, df: pd.DataFrame, file) -> pd.DataFrame:
+    """Add ``_x``/``_y`` (EPSG:27700) and ``_xy_bad`` (reason) from easting/northing or lon/lat columns.
+
+    Also sets ``longitude``/``latitude`` (WGS84) where given.
+    """
+    e = find_column(df, "easting", "x", "x_coordinate", "grid_easting")
+    n = find_column(df, "northing", "y", "y_coordinate", "grid_northing")
+    lon = find_column(df, "longitude", "lon", "long", "lng")
+    lat = find_column(df, "latitude", "lat")
+    idx = out.index
+    x = pd.Series(np.nan, index=idx)
+    y = pd.Series(np.nan, index=idx)
+    reason = pd.Series(pd.NA, index=idx, dtype="str")
+    out["longitude"] = np.nan
+    out["latitude"] = np.nan
+    if e and n:
+        ev = pd.to_numeric(strip(df[e]).str.replace(",", ""), errors="coerce")
+        nv = pd.to_numeric(strip(df[n]).str.replace(",", ""), errors="coerce")
+        given = ev.notna() & nv.notna()
+        ok = gb_grid(ev, nv)
+        x[ok], y[ok] = ev[ok], nv[ok]
+        reason[given & ~ok] = "coordinates outside Great Britain"
+    if lon and lat:
+        lo = pd.to_numeric(strip(df[lon]), errors="coerce")
+        la = pd.to_numeric(strip(df[lat]), errors="coerce")
+        given = lo.notna() & la.notna() & x.isna()
+        ok, swapped = gb_lonlat(lo, la)
+        out["longitude"] = lo.where(ok).astype("float64")
+        out["latitude"] = la.where(ok).astype("float64")
+        use = ok & x.isna()
+        if use.any():
+            bx, by = lonlat_to_bng(lo[use], la[use])
+            x[use], y[use] = bx, by
+        reason[given & swapped] = "latitude and longitude swapped"
+        reason[given & ~ok & ~swapped] = "coordinates outside Great Britain"
+        reason[use] = pd.NA
+    out["_x"] = x.astype("float64")
+    out["_y"] = y.astype("float64")
+    out["_xy_bad"] = reason
+    return out
+
+
+def has_location_columns(df: pd.DataFrame) -> bool:
+    lsoa = find_column(df, "lsoa_code", "lsoa", "lsoa21cd", "lsoa11cd")
+    en = find_column(df, "easting") and find_column(df, "northing")
+    ll = find_column(df, "longitude", "lon", "lng") and find_column(df, "latitude", "lat")
+    return bool(lsoa or en or ll)
+
+
+def read_extract(path: Path, notes: list) -> pd.DataFrame:
+    """Read the extract into the pipeline's columns (see the module docstring)."""
+    df = read_csv(path, notes=notes)
+    orig = df.attrs["original"]
+    cols = require(df, path, _REQUIRED, orig)
+    if not has_location_columns(df):
+        raise InputError(path, "column 'lsoa_code'", "a location: an lsoa_code column, easting and northing "
+                         "columns, or longitude and latitude columns",
+                         found="columns " + ", ".join(orig.get(c, c) for c in df.columns))
+    raw_date = strip(df[cols["offence_date"]])
+    date = parse_date(raw_date, path, orig[cols["offence_date"]])
+    out = pd.DataFrame({
+        "crime_id": strip(df[cols["crime_id"]]),
+        "date": date.dt.normalize(),
+        "month": date.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"),
+        "crime_type": strip(df[cols["crime_type"]]),
+    })
+    out["_date_problem"] = pd.Series(pd.NA, index=out.index, dtype="str")
+    out.loc[raw_date.isna(), "_date_problem"] = "no offence date"
+    out.loc[raw_date.notna() & date.isna(), "_date_problem"] = "bad offence date"
+    lsoa = find_column(df, "lsoa_code", "lsoa", "lsoa21cd", "lsoa11cd")
+    out["lsoa_code"] = strip(df[lsoa]).str.upper() if lsoa else pd.Series(pd.NA, index=df.index, dtype="str")
+    lname = find_column(df, "lsoa_name", "lsoa21nm", "lsoa11nm")
+    out["lsoa_name"] = strip(df[lname]) if lname else pd.Series(pd.NA, index=df.index, dtype="str")
+    da = find_column(df, "domestic_abuse", "domestic_abuse_flag", "da_flag", "domestic", "da")
+    out["domestic_abuse"] = (parse_flag(df[da], path, orig[da]) if da
+                             else pd.Series(False, index=df.index, dtype="boolean"))
+    oc = find_column(df, "offence_code", "home_office_code", "ho_code")
+    out["offence_code"] = strip(df[oc]) if oc else pd.Series(pd.NA, index=df.index, dtype="str")
+    loc = find_column(df, "location", "street", "address")
+    out["location"] = strip(df[loc]) if loc else pd.Series(pd.NA, index=df.index, dtype="str")
+    mj = find_column(df, "major_category", "crime_group")
+    out["major_category"] = strip(df[mj]) if mj else pd.Series(pd.NA, index=df.index, dtype="str")
+    out = add_coordinates(out, df, path)
+    notype = out["crime_type"].isna()
+    out["_type_problem"] = notype
+    out["_w"] = np.int64(1)
+    return out

@@ -1,0 +1,417 @@
+"""Geography: LSOA boundaries, the LSOA -> ward -> local authority lookup, the ONS
+LSOA 2011 -> 2021 lookup, and harmonising LSOA codes to one vintage (§3.7).
+
+LSOA codes come in two vintages (2011 and 2021) and police.uk switched during
+2023.  :class:`Harmoniser` converts every code to the boundary file's vintage:
+
+* codes already of the target vintage are kept;
+* codes of the other vintage with exactly one successor (unchanged, or merged
+  LSOAs) are converted exactly with the ONS lookup;
+* codes with several successors (split LSOAs) are assigned by point-in-polygon
+  when the record has coordinates (the successor polygon containing the point,
+  else the nearest one), otherwise to the first successor in code order — and
+  each way of assigning is counted in the data-quality notes.
+
+Example
+-------
+>>> lk = pd.DataFrame({"lsoa11": ["E01000001", "E01000002", "E01000002"],
+...                    "lsoa21": ["E01000001", "E01099001", "E01099002"], "chgind": ["U", "S", "S"]})
+>>> h = Harmoniser(2021, lk)
+>>> codes, stats = h.harmonise(pd.Series(["E01000001", "E01000002", "E01099001"]))
+>>> codes.tolist(), stats["split_first"]
+(['E01000001', 'E01099001', 'E01099001'], 1)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .common import (find_column, norm_name, problem, read_csv, require, strip, valid_lsoa)
+
+ONS_ATTRIBUTION = ("Contains National Statistics data © Crown copyright and database right; "
+                   "contains OS data © Crown copyright and database right")
+
+_CODE_ALIASES = ("lsoa_code", "lsoa21cd", "lsoa11cd", "lsoa_2021_code", "lsoa_2011_code", "lsoa21_code",
+                 "lsoa11_code", "lsoa")
+_NAME_ALIASES = ("lsoa_name", "lsoa21nm", "lsoa11nm", "lsoa_2021_name", "lsoa_2011_name", "lsoa21_name",
+                 "lsoa11_name")
+
+
+def vintage_of_column(name: str | None) -> Optional[int]:
+    """2021 for ``LSOA21CD``-style names, 2011 for ``LSOA11CD``, else None.
+
+    >>> vintage_of_column("LSOA21CD"), vintage_of_column("LSOA 2011 Code"), vintage_of_column("code")
+    (2021, 2011, None)
+    """
+    n = norm_name(name or "")
+    if re.search(r"(^|[^0-9])(20)?21([^0-9]|$)", n) and "lsoa" in n:
+        return 2021
+    if re.search(r"(^|[^0-9])(20)?11([^0-9]|$)", n) and "lsoa" in n:
+        return 2011
+    return None
+
+
+def vintage_by_lookup(codes, lookup: Optional[pd.DataFrame]) -> Optional[int]:
+    """Guess a code list's vintage from the lookup: the vintage with more codes found only in it."""
+    if lookup is None:
+        return None
+    codes = pd.Index(pd.Series(codes).dropna().unique())
+    only11 = set(lookup["lsoa11"]) - set(lookup["lsoa21"])
+    only21 = set(lookup["lsoa21"]) - set(lookup["lsoa11"])
+    n11, n21 = codes.isin(list(only11)).sum(), codes.isin(list(only21)).sum()
+    if n21 > n11:
+        return 2021
+    if n11 > n21:
+        return 2011
+    return None
+
+
+# -- LSOA 2011 -> 2021 lookup ------------------------------------------------------------
+def load_lsoa_lookup(path: Path, acc, notes: list) -> pd.DataFrame:
+    """The ONS LSOA (2011) to LSOA (2021) lookup -> lsoa11, lsoa21, chgind, name11, name21.
+
+    Accepts the ONS file as published (``LSOA11CD, LSOA11NM, LSOA21CD, LSOA21NM, CHGIND, ...``).
+    Rows with a malformed code are excluded ("malformed LSOA code").
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> from assessment.accounting import Accounting
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "lk.csv"
+    >>> _ = p.write_text("LSOA11CD,LSOA21CD,CHGIND\\nE01000001,E01000001,U\\nE01000002,E01099001,S\\n")
+    >>> load_lsoa_lookup(p, Accounting(), [])[["lsoa11", "lsoa21", "chgind"]].values.tolist()
+    [['E01000001', 'E01000001', 'U'], ['E01000002', 'E01099001', 'S']]
+    """
+    df = read_csv(path, notes=notes)
+    cols = require(df, path, {"lsoa11": ("lsoa11cd", "lsoa11_code", "lsoa_2011_code"),
+                              "lsoa21": ("lsoa21cd", "lsoa21_code", "lsoa_2021_code")}, df.attrs["original"])
+    out = pd.DataFrame({"lsoa11": strip(df[cols["lsoa11"]]), "lsoa21": strip(df[cols["lsoa21"]])})
+    c = find_column(df, "chgind", "change_indicator")
+    out["chgind"] = strip(df[c]).str.upper() if c else pd.NA
+    n11 = find_column(df, "lsoa11nm", "lsoa_2011_name")
+    n21 = find_column(df, "lsoa21nm", "lsoa_2021_name")
+    out["name11"] = strip(df[n11]) if n11 else pd.NA
+    out["name21"] = strip(df[n21]) if n21 else pd.NA
+    acc.read("lsoa_lookup", len(out))
+    ok = valid_lsoa(out["lsoa11"]) & valid_lsoa(out["lsoa21"])
+    acc.exclude("lsoa_lookup", "malformed LSOA code", int((~ok).sum()))
+    out = out[ok].drop_duplicates(["lsoa11", "lsoa21"])
+    acc.exclude("lsoa_lookup", "duplicate row", int(ok.sum()) - len(out))
+    acc.use("lsoa_lookup", len(out))
+    return out.reset_index(drop=True)
+
+
+# -- harmonisation -------------------------------------------------------------------------
+@dataclass
+class Harmoniser:
+    """Converts LSOA codes to the ``target`` vintage (2011 or 2021) with the ONS lookup.
+
+    ``boundaries`` (a GeoDataFrame indexed by code, EPSG:27700, of the target
+    vintage) lets split LSOAs be assigned by point-in-polygon.
+    """
+
+    target: Optional[int]
+    lookup: Optional[pd.DataFrame] = None
+    boundaries: Optional[object] = None
+    _map: dict = field(default_factory=dict, init=False)
+    _target_codes: frozenset = field(default=frozenset(), init=False)
+
+    def __post_init__(self):
+        if self.target is None or self.lookup is None:
+            return
+        src, tgt = ("lsoa11", "lsoa21") if self.target == 2021 else ("lsoa21", "lsoa11")
+        target_codes = set(self.lookup[tgt])
+        if self.boundaries is not None:
+            target_codes |= set(self.boundaries.index)
+        self._target_codes = frozenset(target_codes)
+        pairs = self.lookup[~self.lookup[src].isin(target_codes)][[src, tgt]].sort_values([src, tgt])
+        self._map = pairs.groupby(src)[tgt].agg(list).to_dict()
+
+    @property
+    def active(self) -> bool:
+        return bool(self._map)
+
+    def successors(self, code: str) -> list:
+        """Target-vintage codes for ``code`` (``[code]`` when it needs no conversion)."""
+        return self._map.get(code, [code])
+
+    def harmonise(self, codes: pd.Series, x=None, y=None) -> tuple[pd.Series, dict]:
+        """Harmonised codes (same index) and counts: ``exact``, ``split_pip``, ``split_first``.
+
+        ``x``/``y`` are EPSG:27700 coordinates (NaN where unknown), used only for split LSOAs.
+        """
+        stats = {"exact": 0, "split_pip": 0, "split_first": 0}
+        if not self._map or len(codes) == 0:
+            return codes, stats
+        single = {k: v[0] for k, v in self._map.items() if len(v) == 1}
+        multi = {k: v for k, v in self._map.items() if len(v) > 1}
+        out = codes.copy()
+        is_single = codes.isin(list(single)).to_numpy()
+        if is_single.any():
+            out[is_single] = codes[is_single].map(single)
+            stats["exact"] = int(is_single.sum())
+        is_multi = codes.isin(list(multi)).to_numpy()
+        if is_multi.any():
+            sub = codes[is_multi]
+            chosen = sub.map(lambda c: multi[c][0])
+            if x is not None and self.boundaries is not None:
+                xs = pd.Series(np.asarray(x, dtype="float64"), index=codes.index)[is_multi]
+                ys = pd.Series(np.asarray(y, dtype="float64"), index=codes.index)[is_multi]
+                has_xy = xs.notna() & ys.notna()
+                if has_xy.any():
+                    chosen[has_xy] = self._nearest_successor(sub[has_xy], xs[has_xy], ys[has_xy], multi)
+                stats["split_pip"] = int(has_xy.sum())
+                stats["split_first"] = int((~has_xy).sum())
+            else:
+                stats["split_first"] = int(len(sub))
+            out[is_multi] = chosen
+        return out, stats
+
+    def _nearest_successor(self, codes, xs, ys, multi) -> pd.Series:
+        import shapely
+        geoms = self.boundaries.geometry
+        rows = pd.DataFrame({"row": codes.index, "code": codes.to_numpy(), "x": xs.to_numpy(), "y": ys.to_numpy()})
+        rows["cand"] = rows["code"].map(multi)
+        rows = rows.explode("cand")
+        have = rows["cand"].isin(geoms.index)
+        dist = np.full(len(rows), np.inf)
+        if have.any():
+            pts = shapely.points(rows.loc[have, "x"].to_numpy(), rows.loc[have, "y"].to_numpy())
+            polys = geoms.reindex(rows.loc[have, "cand"]).to_numpy()
+            dist[have.to_numpy()] = shapely.distance(pts, polys)
+        rows["dist"] = dist
+        rows["order"] = np.arange(len(rows))
+        best = rows.sort_values(["row", "dist", "order"]).drop_duplicates("row")
+        return pd.Series(best["cand"].to_numpy(), index=best["row"].to_numpy()).reindex(codes.index)
+
+    def translate_table(self, df: pd.DataFrame, code: str = "lsoa_code") -> pd.DataFrame:
+        """A per-LSOA attribute table (e.g. the ward lookup) moved to the target vintage.
+
+        Each row goes to every successor of its code; where several rows land on one
+        code the first is kept.
+        """
+        if not self._map:
+            return df
+        out = df.copy()
+        out[code] = out[code].map(lambda c: self._map.get(c, [c]))
+        out = out.explode(code)
+        return out.drop_duplicates(code).reset_index(drop=True)
+
+
+# -- point in polygon ---------------------------------------------------------------------
+def place_points(x, y, boundaries) -> pd.Series:
+    """LSOA code of the boundary polygon containing each point (EPSG:27700); <NA> outside.
+
+    >>> import geopandas as gpd, shapely
+    >>> g = gpd.GeoDataFrame({"geometry": [shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)]},
+    ...                      index=pd.Index(["E01000001", "E01000002"], name="lsoa_code"), crs=27700)
+    >>> place_points(np.array([5.0, 15.0, 50.0]), np.array([5.0, 5.0, 5.0]), g).tolist()
+    ['E01000001', 'E01000002', <NA>]
+    """
+    import shapely
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    out = np.full(len(x), None, dtype=object)
+    ok = ~(np.isnan(x) | np.isnan(y))
+    if ok.any():
+        pts = shapely.points(x[ok], y[ok])
+        inp, tree = boundaries.sindex.query(pts, predicate="intersects")
+        order = np.lexsort((tree, inp))
+        inp, tree = inp[order], tree[order]
+        first = np.unique(inp, return_index=True)[1]
+        idx_ok = np.flatnonzero(ok)
+        out[idx_ok[inp[first]]] = np.asarray(boundaries.index)[tree[first]]
+    return pd.Series(out, dtype="string")
+
+
+# -- boundaries -----------------------------------------------------------------------------
+@dataclass
+class BoundaryFile:
+    """The loaded boundary file: ``gdf`` indexed by lsoa_code (lsoa_name, geometry), EPSG:27700."""
+
+    gdf: object
+    vintage: Optional[int]
+    code_column: str
+    lad: Optional[pd.Series] = None
+    file: Optional[Path] = None
+
+
+def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None) -> BoundaryFile:
+    """Read the LSOA boundary file (GeoPackage, GeoJSON or Shapefile; any CRS) -> EPSG:27700.
+
+    The code column is ``boundaries.code_column`` or LSOA21CD / LSOA11CD / lsoa_code;
+    the name column ``boundaries.name_column`` or LSOA21NM / LSOA11NM / lsoa_name.
+    Invalid geometries are repaired (``shapely.make_valid``) and counted in the
+    notes; empty geometries, blank and duplicate codes are counted exclusions.
+
+    Example
+    -------
+    >>> from assessment.config import Config
+    >>> from assessment.accounting import Accounting
+    >>> import geopandas as gpd, shapely, tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> gpd.GeoDataFrame({"LSOA21CD": ["E01000001"], "LSOA21NM": ["Testham 001A"]},
+    ...                  geometry=[shapely.box(0, 0, 1, 1)], crs=27700).to_file(d / "b.gpkg")
+    >>> cfg = Config.model_validate({"area": {"name": "Testham"}, "inputs": {"boundaries": str(d / "b.gpkg")}})
+    >>> b = load_boundaries(cfg, Accounting(), [])
+    >>> b.vintage, b.gdf.index.tolist(), b.gdf.crs.to_epsg()
+    (2021, ['E01000001'], 27700)
+    """
+    import geopandas as gpd
+    import shapely
+
+    path = cfg.inputs.boundaries
+    layer = cfg.boundaries.layer
+    try:
+        import pyogrio
+        layers = [l[0] for l in pyogrio.list_layers(path)]
+    except Exception as e:  # noqa: BLE001 - any reader failure is a bad input
+        raise InputError(path, "", "a GeoPackage, GeoJSON or Shapefile of LSOA polygons",
+                         found=f"a file that cannot be read ({str(e).splitlines()[0][:120]})") from None
+    if layer is not None and layer not in layers:
+        raise InputError(path, f"layer '{layer}'", "the layer named in boundaries.layer",
+                         found="layers " + ", ".join(layers))
+    if layer is None and len(layers) > 1:
+        notes.append(f"{path.name}: {len(layers)} layers; used the first, '{layers[0]}' (set boundaries.layer to choose)")
+    try:
+        gdf = gpd.read_file(path, layer=layer or (layers[0] if layers else None))
+    except Exception as e:  # noqa: BLE001
+        raise InputError(path, "", "a GeoPackage, GeoJSON or Shapefile of LSOA polygons",
+                         found=f"a file that cannot be read ({str(e).splitlines()[0][:120]})") from None
+    cols = {norm_name(c): c for c in gdf.columns if c != gdf.geometry.name}
+    probe = pd.DataFrame(columns=list(cols))
+    if cfg.boundaries.code_column:
+        code_col = find_column(probe, cfg.boundaries.code_column)
+        if code_col is None:
+            raise InputError(path, f"column '{cfg.boundaries.code_column}'", "the LSOA code column named in "
+                             "boundaries.code_column", found="columns " + ", ".join(cols.values()))
+    else:
+        code_col = find_column(probe, *_CODE_ALIASES, pattern=r"lsoa\d\dcd")
+        if code_col is None:
+            raise InputError(path, "column 'LSOA21CD'", "an LSOA code column (LSOA21CD, LSOA11CD or lsoa_code; "
+                             "or set boundaries.code_column)", found="columns " + ", ".join(cols.values()))
+    if cfg.boundaries.name_column:
+        name_col = find_column(probe, cfg.boundaries.name_column)
+        if name_col is None:
+            raise InputError(path, f"column '{cfg.boundaries.name_column}'", "the LSOA name column named in "
+                             "boundaries.name_column", found="columns " + ", ".join(cols.values()))
+    else:
+        name_col = find_column(probe, *_NAME_ALIASES, pattern=r"lsoa\d\dnm")
+    lad_col = find_column(probe, "lad_code", pattern=r"lad\d\dcd")
+
+    n = len(gdf)
+    acc.read("boundaries", n)
+    if n == 0:
+        raise InputError(path, "", "LSOA polygons", found="no features")
+    if gdf.crs is None:
+        minx, miny, maxx, maxy = gdf.total_bounds
+        guess = 4326 if (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90) else 27700
+        gdf = gdf.set_crs(guess)
+        notes.append(f"{path.name}: no coordinate reference system; assumed EPSG:{guess} from the coordinates")
+    if gdf.crs.to_epsg() != 27700:
+        gdf = gdf.to_crs(27700)
+
+    out = gpd.GeoDataFrame({
+        "lsoa_code": strip(gdf[cols[code_col]].astype("str")),
+        "lsoa_name": strip(gdf[cols[name_col]].astype("str")) if name_col else pd.Series(pd.NA, index=gdf.index, dtype="str"),
+    }, geometry=gdf.geometry.values, crs=27700)
+    if lad_col:
+        out["lad_code"] = strip(gdf[cols[lad_col]].astype("str"))
+
+    empty = out.geometry.isna() | out.geometry.is_empty
+    acc.exclude("boundaries", "empty geometry", int(empty.sum()))
+    out = out[~empty]
+    nocode = out["lsoa_code"].isna()
+    acc.exclude("boundaries", "no LSOA code", int(nocode.sum()))
+    out = out[~nocode]
+    dup = out["lsoa_code"].duplicated()
+    acc.exclude("boundaries", "duplicate LSOA code", int(dup.sum()))
+    out = out[~dup]
+    invalid = ~out.geometry.is_valid
+    if invalid.any():
+        fixed = shapely.make_valid(out.geometry[invalid].to_numpy(), method="structure", keep_collapsed=False)
+        out.loc[invalid, "geometry"] = fixed
+        msg = f"{int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'} repaired (shapely make_valid)"
+        acc.note("boundaries", msg)
+        notes.append(f"{path.name}: {msg}")
+    if len(out) == 0:
+        raise InputError(path, "", "LSOA polygons", found="no feature with both an LSOA code and a geometry")
+    malformed = ~valid_lsoa(out["lsoa_code"])
+    if malformed.all():
+        problem(InputError(path, f"column '{cols[code_col]}'", "LSOA codes such as E01001962",
+                           found=f"'{out['lsoa_code'].iloc[0]}' in every feature (is boundaries.code_column right?)"))
+
+    vintage = vintage_of_column(cols[code_col]) or vintage_by_lookup(out["lsoa_code"], lookup)
+    out = out.set_index("lsoa_code")
+    out.index.name = "lsoa_code"
+    lad = out.pop("lad_code") if "lad_code" in out else None
+    if lad is not None:
+        lad.name = "lad_code"
+    out = out.set_geometry("geometry")
+    return BoundaryFile(gdf=out, vintage=vintage, code_column=cols[code_col], lad=lad, file=path)
+
+
+def boundary_attribution(codes, synthetic: bool) -> str:
+    """The ONS/OS attribution, when the codes are real ONS codes and the data are not synthetic.
+
+    >>> boundary_attribution(pd.Index(["E01001962"]), False)[:40]
+    'Contains National Statistics data © Crow'
+    >>> boundary_attribution(pd.Index(["E01001962"]), True)
+    ''
+    """
+    if synthetic or codes is None or len(codes) == 0:
+        return ""
+    real = pd.Series(pd.Index(codes).astype(str)).str.match(r"^[EW]0[1-9]\d{6}$")
+    return ONS_ATTRIBUTION if real.mean() > 0.5 else ""
+
+
+# -- ward lookup -----------------------------------------------------------------------------
+def load_wards(path: Path, acc, notes: list) -> pd.DataFrame:
+    """The LSOA -> ward (-> local authority) lookup -> lsoa_code, ward_code, ward_name, lad_code, lad_name.
+
+    Accepts the ONS lookup as published (``LSOA21CD, WD24CD, WD24NM, LAD24CD, LAD24NM``
+    — any year suffix) or a plain ``lsoa_code, ward_code, ward_name``.  The
+    frame's ``attrs["vintage"]`` is the LSOA vintage of its code column.
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> from assessment.accounting import Accounting
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "w.csv"
+    >>> _ = p.write_text("LSOA21CD,WD24CD,WD24NM,LAD24CD\\nE01000001,E05000001,North,E09000001\\n")
+    >>> w = load_wards(p, Accounting(), [])
+    >>> w[["lsoa_code", "ward_code", "ward_name", "lad_code"]].values.tolist(), w.attrs["vintage"]
+    ([['E01000001', 'E05000001', 'North', 'E09000001']], 2021)
+    """
+    df = read_csv(path, notes=notes)
+    orig = df.attrs["original"]
+    lsoa = find_column(df, *_CODE_ALIASES, pattern=r"lsoa\d\dcd")
+    wcode = find_column(df, "ward_code", "wardcode", "wd_code", pattern=r"wd\d\dcd")
+    wname = find_column(df, "ward_name", "wardname", "wd_name", pattern=r"wd\d\dnm")
+    missing = [(n, e) for n, e, c in (("lsoa_code", "LSOA21CD or lsoa_code", lsoa),
+                                      ("ward_code", "WD24CD or ward_code", wcode),
+                                      ("ward_name", "WD24NM or ward_name", wname)) if c is None]
+    if missing:
+        raise InputError(path, "column " + ", ".join(f"'{m[0]}'" for m in missing),
+                         "; ".join(f"a column named {m[1]}" for m in missing),
+                         found="columns " + ", ".join(orig.get(c, c) for c in df.columns))
+    lad = find_column(df, "lad_code", "local_authority_code", pattern=r"lad\d\dcd")
+    ladn = find_column(df, "lad_name", "local_authority_name", pattern=r"lad\d\dnm")
+    out = pd.DataFrame({"lsoa_code": strip(df[lsoa]), "ward_code": strip(df[wcode]), "ward_name": strip(df[wname]),
+                        "lad_code": strip(df[lad]) if lad else pd.NA, "lad_name": strip(df[ladn]) if ladn else pd.NA})
+    acc.read("wards", len(out))
+    bad = ~valid_lsoa(out["lsoa_code"])
+    acc.exclude("wards", "malformed LSOA code", int(bad.sum()))
+    out = out[~bad]
+    dup = out["lsoa_code"].duplicated()
+    acc.exclude("wards", "duplicate LSOA code", int(dup.sum()))
+    out = out[~dup].reset_index(drop=True)
+    out.attrs["vintage"] = vintage_of_column(orig.get(lsoa, lsoa))
+    out.attrs["file"] = str(path)
+    return out

@@ -1,0 +1,105 @@
+"""MPS published recorded-crime counts (§3.1a): the London Datastore's "MPS Recorded Crime:
+Geographic Breakdown" tables.
+
+A wide table: one row per area x major x minor category, one column per month
+(``YYYYMM``), at LSOA level (``lsoa_code, lsoa_name, borough, major_category,
+minor_category, 202402, ...``) or ward level (``majortext, minortext, wardname,
+wardcode, lookup_boroughname, 201004, ...``; older files ``WardCode, WardName,
+Borough, Major Category, Minor Category``).
+
+Record accounting for this input counts **crimes** — the sum of the cells — so
+``read`` is the number of crimes in the file and ``used`` the number that
+feed the assessment; a row outside the area excludes the crimes in its cells.
+Zero cells are valid (no crimes) and produce no crime rows.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "mps.csv"
+>>> _ = p.write_text("lsoa_code,lsoa_name,borough,major_category,minor_category,202403,202404\\n"
+...                  "E01000001,Testham 001A,E09000099,BURGLARY,DOMESTIC BURGLARY,2,3\\n")
+>>> raw = read_mps(p, [])
+>>> raw.level, [m.strftime("%Y-%m") for m in raw.months.values()], int(raw.values.to_numpy().sum())
+('lsoa', ['2024-03', '2024-04'], 5)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .common import bad_values_error, find_column, problem, read_csv, strip
+
+_MONTH_COL = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
+
+
+@dataclass
+class MpsRaw:
+    """The wide table split into row attributes (``rows``) and cell values (``values``)."""
+
+    rows: pd.DataFrame      # lsoa_code, lsoa_name, ward_code, ward_name, borough, major_category, crime_type, _area
+    values: pd.DataFrame    # one int64 column per month column (same index as rows)
+    months: dict            # column -> month Timestamp
+    level: str              # "lsoa" or "ward"
+    file: Path
+
+    @property
+    def last_month(self) -> pd.Timestamp:
+        return max(self.months.values())
+
+    @property
+    def first_month(self) -> pd.Timestamp:
+        return min(self.months.values())
+
+
+def read_mps(path: Path, notes: list) -> MpsRaw:
+    """Read an MPS wide count table; cells must be whole numbers of 0 or more (blank = 0, noted)."""
+    df = read_csv(path, notes=notes)
+    orig = df.attrs["original"]
+    months = {c: pd.Timestamp(year=int(m.group(1)), month=int(m.group(2)), day=1)
+              for c in df.columns if (m := _MONTH_COL.match(c))}
+    shown = "columns " + ", ".join(orig.get(c, c) for c in df.columns[:12]) + (" ..." if len(df.columns) > 12 else "")
+    if not months:
+        raise InputError(path, "", "one column per month named YYYYMM (e.g. 202404)", found=shown)
+    lsoa = find_column(df, "lsoa_code", "lsoa21cd", "lsoa11cd")
+    ward = find_column(df, "ward_code", "wardcode", pattern=r"wd\d\dcd")
+    major = find_column(df, "major_category", "majortext", "major_text", "major")
+    minor = find_column(df, "minor_category", "minortext", "minor_text", "minor")
+    missing = [n for n, c in (("major_category (or majortext)", major), ("minor_category (or minortext)", minor)) if c is None]
+    if lsoa is None and ward is None:
+        missing.insert(0, "lsoa_code (or wardcode)")
+    if missing:
+        raise InputError(path, "column " + ", ".join(f"'{m.split(' ')[0]}'" for m in missing),
+                         "; ".join(f"a column named {m}" for m in missing), found=shown)
+    level = "lsoa" if lsoa else "ward"
+    lname = find_column(df, "lsoa_name", "lsoa21nm", "lsoa11nm")
+    wname = find_column(df, "ward_name", "wardname", pattern=r"wd\d\dnm")
+    borough = find_column(df, "borough", "lookup_boroughname", "borough_name", "boroughname", "lad_name")
+    na = pd.Series(pd.NA, index=df.index, dtype="str")
+    rows = pd.DataFrame({
+        "lsoa_code": strip(df[lsoa]) if lsoa else na,
+        "lsoa_name": strip(df[lname]) if lname else na,
+        "ward_code": strip(df[ward]) if ward else na,
+        "ward_name": strip(df[wname]) if wname else na,
+        "borough": strip(df[borough]) if borough else na,
+        "major_category": strip(df[major]),
+        "crime_type": strip(df[minor]),
+    })
+    cols = list(months)
+    raw = df[cols]
+    num = raw.apply(lambda s: pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce"))
+    bad = num.isna() & raw.notna()
+    bad |= (num < 0) | (num.notna() & (num != np.floor(num)))
+    if bad.to_numpy().any():
+        col = bad.any().idxmax()
+        problem(bad_values_error(path, orig.get(col, col), raw[col].fillna(""), bad[col],
+                                 "a count of crimes (a whole number, 0 or more)"))
+    blank = raw.isna() & ~bad
+    if blank.to_numpy().any():
+        notes.append(f"{path.name}: {int(blank.to_numpy().sum())} blank count cell(s) read as 0")
+    values = num.where(~bad, 0).fillna(0).astype("int64")
+    return MpsRaw(rows=rows, values=values, months=months, level=level, file=path)

@@ -1,0 +1,158 @@
+"""The row selection every record input goes through, with a counted reason for each drop.
+
+Order (the first reason that applies is the one counted):
+
+1. ``duplicate month file`` — rows of a second police.uk file for the same month and force;
+2. ``no offence date`` / ``bad offence date`` (ASB: ``no date`` / ``bad date``) — record-level inputs only;
+3. ``before the data window`` / ``after the assessment period``;
+4. ``outside the area`` — police.uk "Falls within" is not ``area.force``;
+5. ``no location`` / ``malformed LSOA code`` / ``coordinates outside Great Britain`` /
+   ``latitude and longitude swapped`` — no usable LSOA code and no usable point;
+6. ``outside the area`` — LSOA name not ``<area.lsoa_name_prefix> ...`` (when there is no
+   boundary file or ward lookup to select by code);
+7. LSOA codes harmonised to the boundary vintage (:class:`~.geography.Harmoniser`);
+   points without a code placed in the boundary polygons;
+8. ``outside the area`` / ``LSOA code not in the boundary file`` — code not among the area's
+   LSOAs (``LSOA code of another vintage (no inputs.lsoa_lookup)`` when the name says it is
+   in the area but its code is of the other vintage);
+9. ``duplicate crime id`` (or ``duplicate incident id``) — the first row is kept.
+
+Rows carry a weight ``_w`` (1 per record; the crimes in the row for published counts), so the
+accounting adds up crimes for every input format.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from .common import area_of_lsoa_name, isin, starts_with_area, valid_lsoa
+from .geography import Harmoniser, place_points
+
+
+@dataclass
+class Context:
+    """What selection needs to know about the run."""
+
+    cfg: object
+    acc: object
+    notes: list
+    window_start: pd.Timestamp
+    window_end: pd.Timestamp            # first day of the last month kept
+    harm: Harmoniser
+    boundaries: Optional[object] = None  # GeoDataFrame indexed by code
+    universe: Optional[pd.Index] = None  # the area's LSOA codes (target vintage), None = no code selection
+    names: Optional[pd.Series] = None    # code -> LSOA name (target vintage)
+    area_names: set = field(default_factory=set)
+    split_stats: dict = field(default_factory=lambda: {"exact": 0, "split_pip": 0, "split_first": 0})
+
+
+def select_rows(df: pd.DataFrame, input: str, ctx: Context, *, id_col: str | None = None,
+                dup_reason: str = "duplicate crime id", outside_reason: str = "outside the area",
+                window: bool = True, need_code: bool = False) -> pd.DataFrame:
+    """Apply the selection steps of the module docstring; record every drop in ``ctx.acc``.
+
+    Returns the kept rows with ``lsoa_code`` harmonised and ``lsoa_name`` filled where known.
+    ``need_code``: rows must carry an LSOA code (police.uk, MPS); coordinates only help
+    assign split LSOAs.
+    """
+    acc, cfg = ctx.acc, ctx.cfg
+
+    def drop(frame, mask, reason):
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            acc.exclude(input, reason, int(frame["_w"].to_numpy()[mask].sum()))
+            frame = frame[~mask]
+        return frame
+
+    if "_dupfile" in df:
+        df = drop(df, df["_dupfile"], "duplicate month file")
+    if "_date_problem" in df:
+        for reason in df["_date_problem"].dropna().unique():
+            df = drop(df, (df["_date_problem"] == reason).fillna(False), str(reason))
+        df = drop(df, df["month"].isna(), "no date")
+    if window:
+        df = drop(df, df["month"] < ctx.window_start, "before the data window")
+        df = drop(df, df["month"] > ctx.window_end, "after the assessment period")
+    force = getattr(cfg.area, "force", None)
+    if force and "_force" in df:
+        df = drop(df, ~(df["_force"].str.casefold() == force.strip().casefold()).fillna(False), "outside the area")
+
+    # -- location ---------------------------------------------------------------------
+    code = df["lsoa_code"]
+    ok_code = valid_lsoa(code).to_numpy()
+    has_xy = (df["_x"].notna() & df["_y"].notna()).to_numpy() if "_x" in df else np.zeros(len(df), bool)
+    place = has_xy & ~ok_code if not need_code else np.zeros(len(df), bool)
+    none = ~ok_code & ~place
+    if none.any():
+        blank = code.isna().to_numpy()
+        xy_bad = df["_xy_bad"].to_numpy(dtype=object) if "_xy_bad" in df else np.full(len(df), None, dtype=object)
+        bad_xy = none & blank & pd.notna(xy_bad)
+        for reason in ("coordinates outside Great Britain", "latitude and longitude swapped"):
+            m = bad_xy & (xy_bad == reason)
+            if m.any():
+                acc.exclude(input, reason, int(df["_w"].to_numpy()[m].sum()))
+        rest = none & ~bad_xy
+        acc.exclude(input, "no location", int(df["_w"].to_numpy()[rest & blank].sum()))
+        acc.exclude(input, "malformed LSOA code", int(df["_w"].to_numpy()[rest & ~blank].sum()))
+        df, ok_code, place = df[~none], ok_code[~none], place[~none]
+
+    prefix = getattr(cfg.area, "lsoa_name_prefix", None)
+    if prefix and ctx.universe is None and "lsoa_name" in df:
+        df_in = starts_with_area(df["lsoa_name"], prefix).to_numpy()
+        keep_placed = place  # points are selected by polygon, not by name
+        m = ~df_in & ~keep_placed
+        df, ok_code, place = drop(df, m, "outside the area"), ok_code[~m], place[~m]
+
+    # -- harmonise and place -------------------------------------------------------------
+    df = df.copy()
+    df["_orig_code"] = df["lsoa_code"]
+    if ctx.harm.active and ok_code.any():
+        sub = df.loc[ok_code]
+        new, stats = ctx.harm.harmonise(sub["lsoa_code"], sub["_x"] if "_x" in sub else None,
+                                        sub["_y"] if "_y" in sub else None)
+        df.loc[ok_code, "lsoa_code"] = new.to_numpy()
+        for k, v in stats.items():
+            ctx.split_stats[k] += v
+            if v:
+                ctx.split_stats.setdefault(f"{input}:{k}", 0)
+                ctx.split_stats[f"{input}:{k}"] += v
+    if place.any():
+        if ctx.boundaries is None:
+            m = place
+            acc.exclude(input, "no location", int(df["_w"].to_numpy()[m].sum()))
+            ctx.notes.append(f"{input}: {int(m.sum())} row(s) with coordinates but no LSOA code cannot be "
+                             "placed without a boundary file (inputs.boundaries)")
+            df, ok_code = df[~m], ok_code[~m]
+        else:
+            codes = place_points(df.loc[place, "_x"].to_numpy(), df.loc[place, "_y"].to_numpy(), ctx.boundaries)
+            df.loc[place, "lsoa_code"] = codes.to_numpy()
+            m = place & df["lsoa_code"].isna().to_numpy()
+            df = drop(df, m, "outside the area (point outside the boundary file)")
+
+    # -- area by code ---------------------------------------------------------------------
+    if ctx.universe is not None:
+        out = ~isin(df["lsoa_code"], ctx.universe)
+        if out.any() and not ctx.harm.active and ctx.area_names and "lsoa_name" in df:
+            other = out & area_of_lsoa_name(df["lsoa_name"]).isin(ctx.area_names).fillna(False).to_numpy()
+            if other.any():
+                reason = "LSOA code of another vintage (no inputs.lsoa_lookup)"
+                ctx.notes.append(f"{input}: {int(df['_w'].to_numpy()[other].sum())} record(s) in the area carry LSOA "
+                                 "codes of the other vintage (2011/2021) than the boundary file; set "
+                                 "inputs.lsoa_lookup to the ONS LSOA 2011 to 2021 lookup to use them")
+                df = drop(df, other, reason)
+                out = ~isin(df["lsoa_code"], ctx.universe)
+        df = drop(df, out, outside_reason)
+
+    if id_col and id_col in df:
+        dup = (df[id_col].notna() & df.duplicated(id_col)).to_numpy()
+        df = drop(df, dup, dup_reason)
+
+    if ctx.names is not None and len(df):
+        changed = (df["lsoa_code"] != df["_orig_code"]).fillna(True).to_numpy()
+        known = df["lsoa_code"].map(ctx.names)
+        fill = (changed | df["lsoa_name"].isna().to_numpy()) & known.notna().to_numpy()
+        df.loc[fill, "lsoa_name"] = known[fill]
+    return df

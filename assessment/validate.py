@@ -1,0 +1,126 @@
+"""``assessment validate``: check every input without running, and report ALL problems at once.
+
+Each problem is one line (file, row or column, what was expected).  An empty
+list means the inputs are clean.  Three passes, so one broken file does not
+hide the problems of another:
+
+1. every input file named in the config exists;
+2. every input other than the crime input is read on its own (bad rows do not
+   stop the reading: each bad column is reported with its first bad row and
+   how many more there are);
+3. the whole dataset is loaded, and the counted exclusions that point to a
+   fault in the data (malformed LSOA codes, duplicate ids, links to crimes
+   that do not exist, empty geometries, police.uk months missing from the
+   assessment year, ...) are reported with their counts.  Ordinary exclusions
+   (outside the area, outside the data window, police.uk rows with no
+   location) are not problems.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> from assessment.config import load_config
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "crimes.csv").write_text("crime_id,offence_date,crime_type,lsoa_code\\n"
+...     "C1,2024-04-02,Burglary,E01000001\\nC1,2024-04-02,Burglary,E01000001\\nC2,2024-05-01,Robbery,E0100\\n")
+>>> _ = (d / "a.yml").write_text("area: {name: Testham}\\ninputs: {crimes: crimes.csv}\\n")
+>>> for line in validate(load_config(d / "a.yml"), 2024): print(line)
+crimes: 1 row(s) excluded: duplicate crime id
+crimes: 1 row(s) excluded: malformed LSOA code
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import Config, Inputs
+from .errors import AssessmentError
+
+#: exclusion reasons that mean something is wrong with the data (reported by validate)
+PROBLEM_REASONS = {
+    "malformed LSOA code", "duplicate crime id", "duplicate incident id", "duplicate month file",
+    "crime not in the crimes table", "duplicate link", "bad offence date", "bad date", "no offence date",
+    "no date", "coordinates outside Great Britain", "latitude and longitude swapped",
+    "LSOA code of another vintage (no inputs.lsoa_lookup)", "LSOA code not in the boundary file",
+    "empty geometry", "duplicate LSOA code", "no LSOA code", "zero population", "not a valid population",
+    "no crime id", "no victim id", "no offender id", "duplicate row (same area and category)",
+}
+
+#: note fragments that are problems too
+PROBLEM_NOTES = ("no police.uk file for", "duplicate month file", "invalid geometr", "not UTF-8",
+                 "other vintage", "have no population estimate", "not an age", "not an LSOA code",
+                 "blank count cell")
+
+
+def validate(cfg: Config, year=None, to=None) -> list[str]:
+    """Every problem with the inputs of ``cfg``, one line each; ``[]`` when clean.
+
+    Parameters are those of :func:`assessment.loaders.load_dataset`.
+    """
+    from .loaders import geography, links, load_dataset, population
+    from .loaders.common import collect_problems
+    from .accounting import Accounting
+
+    lines: list[str] = []
+
+    def add(line: str):
+        if line not in lines:
+            lines.append(line)
+
+    # 1. files exist
+    missing = set()
+    for name in Inputs.model_fields:
+        p = getattr(cfg.inputs, name)
+        if p is not None and not Path(p).exists():
+            add(f"inputs.{name}: file not found: {p}")
+            missing.add(name)
+    if missing:
+        cfg = cfg.model_copy(deep=True)
+        for name in missing:
+            setattr(cfg.inputs, name, None)
+        cfg.path = getattr(cfg, "path", None)
+
+    # 2. the other inputs on their own
+    acc, notes = Accounting(), []
+    year_for_pop = year if year is not None else (int(to[:4]) if to else 9999)
+    readers = []
+    inp = cfg.inputs
+    if inp.lsoa_lookup:
+        readers.append(lambda: geography.load_lsoa_lookup(inp.lsoa_lookup, acc, notes))
+    if inp.boundaries:
+        readers.append(lambda: geography.load_boundaries(cfg, acc, notes))
+    if inp.wards:
+        readers.append(lambda: geography.load_wards(inp.wards, acc, notes))
+    if inp.population:
+        readers.append(lambda: population.load_population(inp.population, year_for_pop, acc, notes))
+    if inp.victims:
+        readers.append(lambda: links.load_links(inp.victims, "victims", acc, notes, set(), set()))
+    if inp.offenders:
+        readers.append(lambda: links.load_links(inp.offenders, "offenders", acc, notes, set(), set()))
+    if inp.asb:
+        readers.append(lambda: links.read_asb(inp.asb, notes))
+    for read in readers:
+        with collect_problems() as found:
+            try:
+                read()
+            except AssessmentError as e:
+                add(str(e))
+        for e in found:
+            add(str(e))
+
+    # 3. the whole dataset
+    with collect_problems() as found:
+        try:
+            ds = load_dataset(cfg, year=year, to=to)
+        except AssessmentError as e:
+            ds = None
+            add(str(e))
+    for e in found:
+        add(str(e))
+    if ds is not None:
+        for name, reasons in ds.accounting.exclusions.items():
+            for reason, n in sorted(reasons.items()):
+                if reason in PROBLEM_REASONS and n:
+                    add(f"{name}: {n} row(s) excluded: {reason}")
+        for note in ds.notes:
+            if any(k in note for k in PROBLEM_NOTES):
+                add(note)
+    return lines
