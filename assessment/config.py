@@ -63,21 +63,54 @@ class Disclosure(_Strict):
 
 
 class Hotspots(_Strict):
-    permutations: int = Field(999, ge=0)
-    seed: int = 20240401
-    fdr: bool = True
-    top_n: int = 10
-    emerging_min_years: int = 5
+    permutations: int = Field(999, ge=0, description="Conditional permutations for the Gi* p-values (0 = normal approximation).")
+    seed: int = Field(20240401, description="Seed of the Gi* permutations, so a rerun gives the same p-values.")
+    fdr: bool = Field(False, description="Classify hot/cold spots on the Benjamini-Hochberg adjusted p-values instead of the raw permutation p-values (much stricter; both are always published).")
+    top_n: int = Field(10, ge=1, description="How many LSOAs the 'top LSOAs' table, share and headline use.")
+    emerging_min_years: int = Field(5, ge=3, description="Years the emerging-hotspot classes are designed for; fewer gets a plain warning (at least 3 are needed to classify).")
+    shares: list[float] = Field([0.01, 0.05, 0.10, 0.20], description="Top shares of LSOAs (fractions) for the concentration table.")
+    emerging_alpha: float = Field(0.10, gt=0, lt=1, description="A year is a hot/cold spot for an LSOA when its Gi* p-value is at most this (0.10 = 90% confidence).")
+    trend_alpha: float = Field(0.05, gt=0, lt=1, description="Mann-Kendall trend significance level for intensifying/diminishing.")
+    map_scheme: str = Field("NaturalBreaks", description="mapclassify scheme for the count and rate maps (NaturalBreaks, Quantiles, EqualInterval, ...).")
+    map_classes: int = Field(5, ge=2, le=9, description="Number of classes on the count and rate maps.")
+    label_top: int = Field(5, ge=0, description="Label this many LSOAs with most crime on the maps.")
+
+    @field_validator("shares")
+    @classmethod
+    def _hotspot_shares(cls, v):
+        for p in v:
+            if not 0 < p <= 1:
+                raise ValueError(f"expected fractions between 0 and 1 (0.01 = top 1%), found {p}")
+        return v
 
 
 class Offenders(_Strict):
     prolific_threshold: int = Field(5, ge=1, description="An offender linked to at least this many crimes in the 12 months is 'prolific'.")
-    shares: list[float] = [0.01, 0.05, 0.10, 0.20]
+    shares: list[float] = Field([0.01, 0.05, 0.10, 0.20], description="Top shares of offenders (fractions, e.g. 0.01 = top 1%) for the concentration table.")
+    mix_share: float = Field(0.10, gt=0, le=1, description="The 'most prolific' group whose crime-type mix is compared with the rest (0.10 = top 10%).")
+    age_bands: list[int] = Field([10, 16, 25, 35, 45, 55], description="Lower bounds of the offender age bands (10 -> 10-15, ..., 55 -> 55+).")
+    top_wards: int = Field(5, ge=1, description="How many wards the 'where offenders live' sentence names.")
+
+    @field_validator("shares")
+    @classmethod
+    def _shares_fractions(cls, v):
+        for p in v:
+            if not 0 < p <= 1:
+                raise ValueError(f"expected fractions between 0 and 1 (0.01 = top 1%), found {p}")
+        return v
+
+    @field_validator("age_bands")
+    @classmethod
+    def _bands_increasing(cls, v):
+        if not v or any(b >= a for b, a in zip(v, v[1:])) or v[0] < 0:
+            raise ValueError(f"expected increasing non-negative ages (e.g. [10, 16, 25, 35, 45, 55]), found {v}")
+        return v
 
 
 class Victims(_Strict):
     lookback_days: int = 365
     repeat_windows: list[int] = [7, 30, 90, 365]
+    top_locations: int = Field(10, ge=1, description="How many map points the repeat-locations table lists (police.uk proxy, used when there is no victims link).")
 
 
 class ASB(_Strict):
@@ -86,9 +119,13 @@ class ASB(_Strict):
 
 
 class Performance(_Strict):
-    rag_scheme: Literal["three", "four"] = "three"
-    amber_threshold: float = 0.10
-    comparators: list[str] = []
+    rag_scheme: Literal["three", "four"] = Field("three", description="'three' (On target / Up to 10% off target / Missing target by more than 10%) or 'four' (Green / Amber-Green / Amber-Red / Red).")
+    amber_threshold: float = Field(0.10, gt=0, description="How far (a fraction of the target) an indicator may miss its target and still be amber; beyond it is red.")
+    amber_green_threshold: Optional[float] = Field(None, gt=0, description="Four-level scheme: misses up to this fraction are Amber-Green, beyond it Amber-Red (default: half of amber_threshold).")
+    no_change_band: float = Field(0.0, ge=0, description="Direction of travel: a change smaller than this fraction of last year's value is 'no change' (0 = only an identical value).")
+    comparators: list[str] = Field([], description="The comparator ('most similar') group: names of other areas in a multi-area crime input.")
+    comparison_by: Literal["major_category", "crime_type"] = Field("major_category", description="Compare areas by MPS major category or by crime type.")
+    comparison_label: Optional[str] = Field(None, description="What the areas are, for sentences such as '8th highest of the 32 London boroughs' (e.g. 'London boroughs').")
     area_column: Optional[str] = None
 
 
