@@ -10,7 +10,7 @@ import pytest
 
 from assessment.summary import REQUIRED_KEYS, get
 
-from .conftest import DEMO_CONFIG, ROOT, run_cli
+from conftest import DEMO_CONFIG, ROOT, run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,862 @@
+"""The run (§8): execute the chapter notebooks, then write the report, atomically.
+
+:func:`run_assessment` is what ``assessment run`` calls.  In order it
+
+1. loads the config and the dataset ONCE (the demo data are generated first when
+   ``demo: true``) and pickles the dataset, so every chapter reuses it instead of
+   reading the inputs again (``assessment.workbook.DATASET_ENV`` points the kernels
+   at the pickle);
+2. executes the chapter notebooks (``NN_*.ipynb``) with papermill — chapters ``01``
+   onwards in file-name order, then ``00_*`` (the summary reads the other chapters'
+   headlines) — into ``<out>/notebooks/``;
+3. writes ``summary.json`` (the chapters' headline fragments merged, deterministic),
+   one self-contained HTML file and one A4 PDF, ``strategic-assessment-<slug>.*``,
+   and ``run.log`` (timings, versions, input files with row counts and SHA-256, the
+   config text: the only file with timestamps);
+4. moves the result into place only when every step succeeded.
+
+Atomic output.  Everything is written into a sibling folder ``<out>.tmp-<pid>``; on
+success the previous ``<out>`` is renamed aside, the new folder renamed into place
+and the old one deleted.  On failure ``<out>`` is left exactly as it was, the partial
+run is kept for inspection as ``<out>.failed/`` (replacing an older one; the dataset
+pickle, which holds identifiers, is always deleted) and :class:`AssessmentError` is
+raised with one line naming the notebook, the cell and the error, e.g.
+``notebook 02_hotspots.ipynb, cell 7: KeyError: 'gi_z'``.  Cells are numbered from 1
+in the order JupyterLab shows them (markdown cells included; the cell papermill
+injects is not counted).  A run that was killed leaves ``<out>.tmp-<pid>``; the next
+run removes it (and restores ``<out>`` if it was killed between the two renames).
+
+Speed.  All chapters run in ONE warm kernel: imports (pandas, geopandas, esda, ...)
+and numba compilation are paid once per run rather than once per chapter.  Between
+chapters the kernel's namespace is cleared (``%reset -f``), figures closed and the
+working folder restored, so a chapter cannot see another's variables.
+``fresh_kernels=True`` starts a new kernel per chapter instead (slower; full
+isolation).
+
+What reaches the report.  Markdown cells, and what cells *display*: tables, figures
+and text published through :class:`assessment.workbook.Run` (and any other
+``display(...)``).  Code, printed output, warnings, error output and bare cell
+results (the ``Out[n]`` of a last expression, which would bypass the disclosure
+checks in ``Run.table``) stay in the executed notebooks and never reach HTML or PDF.
+Cells tagged ``remove-cell`` are left out.
+
+Example
+-------
+>>> from assessment.render import execution_order
+>>> [p.name for p in execution_order([Path("00_summary.ipynb"), Path("02_b.ipynb"), Path("01_a.ipynb")])]
+['01_a.ipynb', '02_b.ipynb', '00_summary.ipynb']
+"""
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import json
+import logging
+import mimetypes
+import os
+import pickle
+import platform
+import re
+import shutil
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from .errors import AssessmentError, ConfigError
+
+TEMPLATES = Path(__file__).with_name("templates")
+CHAPTER_RE = re.compile(r"^(\d{2})_[^/\\]+\.ipynb$")
+REPORT_PREFIX = "strategic-assessment-"
+KERNEL_NAME = "python3"
+#: cell tags whose cells are left out of the report
+REMOVE_TAGS = ("remove-cell", "remove_cell")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+# -- which notebooks, in which order -------------------------------------------------------
+def default_notebooks_dir(cfg) -> Path:
+    """The chapter notebooks: ``notebooks/`` beside the config if it exists, else the project's.
+
+    Example
+    -------
+    >>> from types import SimpleNamespace
+    >>> default_notebooks_dir(SimpleNamespace(root=Path("/nonexistent"))).name
+    'notebooks'
+    """
+    here = Path(cfg.root) / "notebooks"
+    if here.is_dir() and any(CHAPTER_RE.match(p.name) for p in here.iterdir()):
+        return here
+    return Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def chapter_notebooks(folder: Path, names: Optional[Iterable] = None) -> list[Path]:
+    """The chapter notebooks in REPORT order (by file name).
+
+    ``names`` (file names relative to ``folder``, or paths) overrides the default,
+    which is every ``NN_*.ipynb`` in ``folder``.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for n in ("02_b.ipynb", "00_summary.ipynb", "01_a.ipynb", "scratch.ipynb"):
+    ...     _ = (d / n).write_text("{}")
+    >>> [p.name for p in chapter_notebooks(d)]
+    ['00_summary.ipynb', '01_a.ipynb', '02_b.ipynb']
+    """
+    folder = Path(folder)
+    if names is None:
+        if not folder.is_dir():
+            raise ConfigError(f"{folder}: notebooks folder not found")
+        paths = [p for p in folder.iterdir() if CHAPTER_RE.match(p.name)]
+        if not paths:
+            raise ConfigError(f"{folder}: no chapter notebooks (NN_name.ipynb) found")
+    else:
+        paths = []
+        for n in names:
+            p = Path(n)
+            p = p if p.is_absolute() else folder / p
+            if not p.exists():
+                raise ConfigError(f"notebook not found: {p}")
+            paths.append(p)
+    return sorted(paths, key=lambda p: (p.name, str(p)))
+
+
+def execution_order(paths: list[Path]) -> list[Path]:
+    """Chapters ``01`` onwards by file name, then ``00_*`` (the summary reads their headlines)."""
+    first = [p for p in paths if not p.name.startswith("00_")]
+    last = [p for p in paths if p.name.startswith("00_")]
+    return sorted(first, key=lambda p: p.name) + sorted(last, key=lambda p: p.name)
+
+
+# -- the dataset pickle ------------------------------------------------------------------
+def _plain(v):
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return list(v)
+    return v
+
+
+def _fill(target, plain: dict):
+    for k, v in plain.items():
+        if isinstance(v, dict) and isinstance(target, defaultdict):
+            _fill(target[k], v)
+        else:
+            target[k] = v
+
+
+def _rebuild_accounting(state: dict):
+    """Unpickle an :class:`~assessment.accounting.Accounting` (its defaultdicts hold lambdas)."""
+    from .accounting import Accounting
+    acc = Accounting()
+    for name, value in state.items():
+        target = getattr(acc, name, None)
+        if isinstance(target, dict):
+            _fill(target, value)
+        else:
+            setattr(acc, name, value)
+    return acc
+
+
+class _DatasetPickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        from .accounting import Accounting
+        if type(obj) is Accounting:
+            return _rebuild_accounting, ({f.name: _plain(getattr(obj, f.name)) for f in fields(obj)},)
+        return NotImplemented
+
+
+def pickle_dataset(ds, path: Path) -> Path:
+    """Write ``ds`` to ``path`` so that every chapter kernel can load it (see ``workbook.DATASET_ENV``)."""
+    with open(path, "wb") as f:
+        _DatasetPickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(ds)
+    return path
+
+
+# -- executing notebooks -----------------------------------------------------------------
+@dataclass
+class NotebookRun:
+    """One executed chapter notebook."""
+    source: Path
+    output: Path
+    seconds: float = 0.0
+    stderr_outputs: int = 0
+
+
+_RESET_CODE = (
+    "%reset -f\n"
+    "import os as _os, matplotlib.pyplot as _plt\n"
+    "_plt.close('all'); _os.chdir({cwd!r})\n"
+    "del _os, _plt\n"
+)
+
+
+class _Kernel:
+    """One kernel shared by every chapter of a run (see the module docstring)."""
+
+    def __init__(self, cwd: Path, env: dict, stderr_path: Optional[Path] = None):
+        self.cwd = str(cwd)
+        self.env = env
+        self.km = None
+        self.bc = None
+        self.stderr_path = stderr_path
+        self._stderr = None
+
+    def __enter__(self):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        io = {}
+        if self.stderr_path is not None:  # the kernel process's own messages, for run.log
+            self._stderr = open(self.stderr_path, "wb")
+            io = {"stdout": self._stderr, "stderr": self._stderr}
+        run_sync(self.km.start_kernel)(cwd=self.cwd, env=self.env, **io)
+        self.bc = self.km.blocking_client()
+        self.bc.start_channels()
+        self.bc.wait_for_ready(timeout=120)
+        return self
+
+    def reset(self) -> None:
+        """Clear the user namespace, close figures, go back to the notebooks folder."""
+        reply = self.bc.execute_interactive(_RESET_CODE.format(cwd=self.cwd), store_history=False,
+                                            timeout=120, output_hook=lambda msg: None)
+        if reply["content"].get("status") != "ok":
+            raise AssessmentError(f"could not reset the kernel between chapters: "
+                                  f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+
+    def __exit__(self, *exc):
+        from jupyter_core.utils import run_sync
+        try:
+            if self.bc is not None:
+                self.bc.stop_channels()
+        finally:
+            if self.km is not None:
+                try:
+                    run_sync(self.km.shutdown_kernel)(now=True)
+                except Exception:  # noqa: BLE001 - a kernel that already died
+                    pass
+            if self._stderr is not None:
+                self._stderr.close()
+        return False
+
+
+def _failing_cell(executed: Path, cell_index: int) -> int:
+    """1-based number of the failing cell in the SOURCE notebook (injected cell not counted)."""
+    import nbformat
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except Exception:  # noqa: BLE001 - the number is still useful without the correction
+        return cell_index + 1
+    cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+    injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in cells[:cell_index])
+    return cell_index - injected + 1
+
+
+def execution_error_line(name: str, exc: BaseException, executed: Optional[Path] = None) -> str:
+    """One line for a failed chapter: ``notebook <name>, cell <n>: <Error>: <message>``.
+
+    Example
+    -------
+    >>> from papermill.exceptions import PapermillExecutionError
+    >>> e = PapermillExecutionError(6, 3, "x", "KeyError", "'gi_z'", [])
+    >>> execution_error_line("02_hotspots.ipynb", e)
+    "notebook 02_hotspots.ipynb, cell 7: KeyError: 'gi_z'"
+    """
+    cell_index = getattr(exc, "cell_index", None)
+    if cell_index is not None and getattr(exc, "ename", None):
+        n = _failing_cell(executed, cell_index) if executed and Path(executed).exists() else cell_index + 1
+        evalue = _ANSI.sub("", str(exc.evalue or "")).strip().splitlines()
+        msg = f"{exc.ename}: {evalue[0]}" if evalue else exc.ename
+        return f"notebook {name}, cell {n}: {msg}"
+    text = _ANSI.sub("", str(exc)).strip().splitlines()
+    return f"notebook {name}: {type(exc).__name__}" + (f": {text[0]}" if text else "")
+
+
+def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: Path, env: dict,
+                      log: Callable = print, fresh_kernels: bool = False,
+                      kernel_log: Optional[Path] = None) -> list[NotebookRun]:
+    """Execute ``paths`` (in the given order) with papermill into ``out_dir``.
+
+    ``env`` is added to the kernels' environment; the shared kernel's own stdout and
+    stderr (not the cells' output) go to ``kernel_log``.  Raises
+    :class:`AssessmentError` (one line, see :func:`execution_error_line`) at the
+    first failing chapter.
+    """
+    import papermill as pm
+    # papermill warns about every commented parameter line and every parameter a
+    # chapter does not declare (e.g. ``quarter``): noise for an analyst.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    runs: list[NotebookRun] = []
+    common = dict(parameters=parameters, progress_bar=False, log_output=False,
+                  request_save_on_cell_execute=False, record_timing=False)
+
+    def one(path: Path, **kw) -> NotebookRun:
+        out = out_dir / path.name
+        t0 = time.perf_counter()
+        log(f"  running {path.name} ...")
+        try:
+            pm.execute_notebook(str(path), str(out), **common, **kw)
+        except Exception as e:  # noqa: BLE001 - reported as one line
+            raise AssessmentError(execution_error_line(path.name, e, out)) from e
+        r = NotebookRun(path, out, time.perf_counter() - t0, _count_stderr(out))
+        log(f"  {path.name}: {r.seconds:.1f} s")
+        return r
+
+    if fresh_kernels:
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            for p in paths:
+                runs.append(one(p, kernel_name=KERNEL_NAME, cwd=str(cwd)))
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        return runs
+
+    t0 = time.perf_counter()
+    with _Kernel(cwd, {**os.environ, **env}, kernel_log) as kernel:
+        log(f"  kernel started in {time.perf_counter() - t0:.1f} s")
+        for i, p in enumerate(paths):
+            if i:
+                kernel.reset()
+            runs.append(one(p, kernel_name=KERNEL_NAME, km=kernel.km))
+    return runs
+
+
+def _count_stderr(path: Path) -> int:
+    import nbformat
+    nb = nbformat.read(path, as_version=4)
+    return sum(1 for c in nb.cells for o in c.get("outputs", [])
+               if o.get("output_type") == "stream" and o.get("name") == "stderr")
+
+
+def tidy_executed_notebook(path: Path, staging: Path, final: Path) -> None:
+    """Make an executed notebook reproducible and true after the move.
+
+    Removes timing metadata (the only timestamps papermill writes), numbers the
+    executed cells from 1 (one kernel runs every chapter) and replaces the
+    temporary folder's path with the final one.
+    """
+    import nbformat
+    nb = nbformat.read(path, as_version=4)
+    meta = nb.metadata.get("papermill", {})
+    for k in ("start_time", "end_time", "duration"):
+        meta.pop(k, None)
+    n = 0
+    for c in nb.cells:
+        pmeta = c.metadata.get("papermill")
+        if isinstance(pmeta, dict):
+            for k in ("start_time", "end_time", "duration"):
+                pmeta.pop(k, None)
+        c.metadata.pop("execution", None)
+        if c.cell_type == "code" and c.get("execution_count") is not None:
+            n += 1
+            c.execution_count = n
+            for o in c.outputs:
+                if o.get("output_type") == "execute_result":
+                    o["execution_count"] = n
+    text = nbformat.writes(nb)
+    old, new = json.dumps(str(staging))[1:-1], json.dumps(str(final))[1:-1]
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+_KERNEL_NOISE = ("running over TCP without encryption",)
+
+
+def _kernel_messages(path: Path, limit: int = 50) -> list[str]:
+    """The kernel process's own output (not the cells'), less known noise; the file is removed."""
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    path.unlink()
+    lines = [_ANSI.sub("", ln).rstrip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln.strip() and not any(n in ln for n in _KERNEL_NOISE)]
+    return lines[:limit] + ([f"... {len(lines) - limit} more line(s)"] if len(lines) > limit else [])
+
+
+def _preload_renderers() -> None:
+    """Import nbconvert and WeasyPrint in a thread while the kernel works (about 2-3 s saved).
+
+    papermill (and with it jupyter_client and nbclient, which nbconvert also imports) is
+    imported here first, on the calling thread: two threads importing jupyter_client at
+    once can meet a partially initialised module ("cannot import name
+    'AsyncKernelManager' ... circular import"), which failed runs at random.
+    """
+    import threading
+
+    import papermill  # noqa: F401 - see the docstring
+
+    def go():
+        try:
+            import bs4  # noqa: F401
+            import jinja2  # noqa: F401
+            import nbconvert  # noqa: F401
+            import weasyprint  # noqa: F401
+        except Exception:  # noqa: BLE001 - imported again (and reported) when used
+            pass
+
+    threading.Thread(target=go, name="preload-renderers", daemon=True).start()
+
+
+# -- HTML -----------------------------------------------------------------------------------
+def _report_cells(nb):
+    """A copy of ``nb`` holding only what a reader should see (see the module docstring)."""
+    import copy
+    nb = copy.deepcopy(nb)
+    keep = []
+    for c in nb.cells:
+        tags = set(c.metadata.get("tags", []))
+        if tags.intersection(REMOVE_TAGS) or "papermill-error-cell-tag" in tags:
+            continue
+        if c.cell_type == "code":
+            c.outputs = [o for o in c.outputs if o.get("output_type") == "display_data"]
+            if not c.outputs:
+                continue
+        elif c.cell_type == "raw":
+            continue
+        keep.append(c)
+    nb.cells = keep
+    return nb
+
+
+def _exporter():
+    from nbconvert import HTMLExporter
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True, anchor_link_text="")
+
+
+def slugify(text: str) -> str:
+    """Anchor-safe slug: ``"1. Crime in the area"`` -> ``"1-crime-in-the-area"``."""
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s or "section"
+
+
+def _embed_images(soup, base: Path, warn: Callable) -> None:
+    """Inline local images as data: URIs; drop remote ones (the report must read offline)."""
+    for img in soup.find_all("img"):
+        src = (img.get("src") or "").strip()
+        if src.startswith("data:"):
+            continue
+        alt = img.get("alt") or "image"
+        local = None if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) else (base / src)
+        if local is not None and local.is_file():
+            mime = mimetypes.guess_type(local.name)[0] or "application/octet-stream"
+            img["src"] = f"data:{mime};base64,{base64.b64encode(local.read_bytes()).decode('ascii')}"
+            continue
+        warn(f"image not embedded (not a local file): {src[:80]}")
+        span = soup.new_tag("span", attrs={"class": "image-missing"})
+        span.string = f"[image not available offline: {alt}]"
+        img.replace_with(span)
+
+
+def _mark_numeric_headers(soup, wide: int = 7) -> None:
+    """Right-align the header of every column whose cells are all numeric (``td.num``).
+
+    Tables with ``wide`` or more columns get the class ``wide`` (smaller type on paper).
+    """
+    from bs4 import NavigableString
+    for table in soup.find_all("table"):
+        for th in table.find_all("th"):  # let snake_case headers wrap after each underscore
+            for text in list(th.find_all(string=True)):
+                if "_" in text:
+                    parts = str(text).split("_")
+                    nodes = []
+                    for i, part in enumerate(parts):
+                        nodes.append(NavigableString(part + ("_" if i < len(parts) - 1 else "")))
+                        if i < len(parts) - 1:
+                            nodes.append(soup.new_tag("wbr"))
+                    text.replace_with(*nodes)
+        first = table.find("tr")
+        if first is not None and len(first.find_all(["th", "td"], recursive=False)) >= wide:
+            table["class"] = list(table.get("class") or []) + ["wide"]
+        head = table.find("thead")
+        body = table.find("tbody")
+        if not head or not body:
+            continue
+        ths = head.find_all("tr")[-1].find_all(["th", "td"], recursive=False)
+        rows = [tr.find_all(["td", "th"], recursive=False) for tr in body.find_all("tr", recursive=False)]
+        rows = [r for r in rows if len(r) == len(ths)]
+        if not rows:
+            continue
+        for j, th in enumerate(ths):
+            if all("num" in (r[j].get("class") or []) for r in rows):
+                th["class"] = list(th.get("class") or []) + ["num"]
+
+
+def chapter_html(nb, chapter_id: str, base: Path, used_ids: set, exporter=None,
+                 warn: Callable = lambda m: None) -> tuple[str, list[dict]]:
+    """One executed notebook as an HTML fragment, and its H1/H2 headings for the contents.
+
+    Code, prompts, printed output and warnings are left out; headings get ids unique
+    in the report; local images are embedded.  Returns ``(html, headings)`` where each
+    heading is ``{"level": 1|2, "id": ..., "text": ...}``.
+    """
+    from bs4 import BeautifulSoup
+    exporter = exporter or _exporter()
+    body, _ = exporter.from_notebook_node(_report_cells(nb))
+    soup = BeautifulSoup(body, "html.parser")
+    for tag in soup.find_all(["script", "iframe", "object", "embed"]):
+        tag.decompose()
+    for tag in soup.find_all("link"):
+        tag.decompose()
+    for a in soup.find_all("a", class_="anchor-link"):
+        a.decompose()
+    headings = []
+    for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        text = " ".join(h.get_text(" ", strip=True).split())
+        hid = f"{chapter_id}-{slugify(text)}"
+        k = 2
+        while hid in used_ids:
+            hid = f"{chapter_id}-{slugify(text)}-{k}"
+            k += 1
+        used_ids.add(hid)
+        h["id"] = hid
+        if h.name in ("h1", "h2") and text:
+            headings.append({"level": int(h.name[1]), "id": hid, "text": text})
+    _embed_images(soup, base, warn)
+    _mark_numeric_headers(soup)
+    return str(soup), headings
+
+
+def _contents(headings: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    for h in headings:
+        if h["level"] == 1 or not out:
+            out.append({"id": h["id"], "text": h["text"], "children": []})
+        else:
+            out[-1]["children"].append({"id": h["id"], "text": h["text"]})
+    return out
+
+
+def _day(d) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthetic: bool,
+                source: str = "", quarter: Optional[int] = None, base: Optional[Path] = None,
+                warn: Callable = lambda m: None) -> str:
+    """The whole report as one self-contained HTML document.
+
+    ``chapters`` is a list of ``(name, executed notebook)`` in report order.  The page
+    carries a title block (area, "Strategic assessment <label>", the period's dates, a
+    SYNTHETIC DATA banner when ``synthetic``), a contents list of the chapters' H1/H2
+    headings, and inline screen and print CSS (no scripts, fonts or stylesheets are
+    fetched from anywhere).
+    """
+    import jinja2
+    from markupsafe import Markup
+    exporter = _exporter()
+    used: set = set()
+    parts, headings = [], []
+    for i, (name, nb) in enumerate(chapters):
+        cid = "ch-" + slugify(Path(name).stem)
+        used.add(cid)
+        body, heads = chapter_html(nb, cid, base or Path.cwd(), used, exporter, warn)
+        parts.append({"id": cid, "body": Markup(body)})
+        headings += heads
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             trim_blocks=False, lstrip_blocks=False)
+    quarter_text = None
+    if quarter:
+        q = period.quarter(quarter)
+        quarter_text = f"In-year progress: quarter {quarter}, {_day(q.start)} to {_day(q.end_date)}"
+    return env.get_template("report.html").render(
+        area=area, label=period.label, synthetic=synthetic,
+        period_text=f"{_day(period.start)} to {_day(period.end_date)}",
+        quarter_text=quarter_text, source=source, contents=_contents(headings), chapters=parts,
+        css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
+        print_css=Markup((TEMPLATES / "print.css").read_text(encoding="utf-8")),
+    )
+
+
+def write_pdf(html_text: str, path: Path, base: Optional[Path] = None) -> Path:
+    """Render the report HTML to an A4 PDF with WeasyPrint (its ``@media print`` styles)."""
+    import weasyprint
+    wlog = logging.getLogger("weasyprint")
+    level = wlog.level
+    wlog.setLevel(logging.ERROR)  # unsupported screen-only CSS is expected; keep the console quiet
+    try:
+        weasyprint.HTML(string=html_text, base_url=str(base or path.parent)).write_pdf(str(path))
+    finally:
+        wlog.setLevel(level)
+    return path
+
+
+# -- summary.json and run.log ---------------------------------------------------------------
+def write_summary(staging: Path, ds, quarter: Optional[int] = None) -> dict:
+    """Merge the chapters' headline fragments into ``summary.json`` and delete the fragments.
+
+    The run's own period and area are authoritative; keys are sorted and no timestamp
+    is written, so two runs on the same inputs give identical files.
+    """
+    from .summary import collect
+    s = collect(staging, records=ds.accounting.to_summary())
+    s["period"] = {**(s.get("period") or {}), **ds.period.to_dict()}
+    if quarter:
+        q = ds.period.quarter(quarter)
+        s["period"]["quarter"] = {"number": quarter, "start": str(q.start.date()), "end": str(q.end_date.date())}
+    s["area"] = {**(s.get("area") or {}), "name": ds.config.area.name}
+    (staging / "summary.json").write_text(json.dumps(s, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                          encoding="utf-8")
+    shutil.rmtree(staging / "_summary", ignore_errors=True)
+    return s
+
+
+def write_run_log(path: Path, *, cfg, ds, out: Path, args: dict, runs: list[NotebookRun],
+                  timings: list[tuple[str, float]], started: _dt.datetime, warnings: list[str],
+                  kernel_messages: Optional[list[str]] = None) -> Path:
+    """``run.log``: what ran, when, how long, with which software, inputs and config."""
+    from . import provenance
+    lines = [
+        "Strategic assessment run",
+        "========================",
+        f"started:  {started.isoformat(timespec='seconds')}",
+        f"finished: {_dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"area:     {cfg.area.name}" + (" (synthetic data)" if cfg.synthetic else ""),
+        f"period:   {ds.period.label} ({ds.period.start.date()} to {ds.period.end_date.date()})",
+        f"config:   {cfg.path}",
+        f"output:   {out}",
+        f"host:     {platform.node()} ({platform.platform()})",
+        "arguments: " + ", ".join(f"{k}={v!r}" for k, v in args.items()),
+        "",
+        "Timings (seconds)",
+        "-----------------",
+    ]
+    for name, secs in timings:
+        lines.append(f"  {name:<40} {secs:8.2f}")
+    lines += ["", "Chapter notebooks (in the order they ran)", "-----------------------------------------"]
+    for r in runs:
+        extra = f"   {r.stderr_outputs} warning/stderr output(s): see notebooks/{r.output.name}" if r.stderr_outputs else ""
+        lines.append(f"  {r.source.name:<40} {r.seconds:8.2f}{extra}")
+    if warnings:
+        lines += ["", "Warnings", "--------"] + [f"  {w}" for w in warnings]
+    if kernel_messages:
+        lines += ["", "Messages from the kernel process", "--------------------------------"]
+        lines += [f"  {m}" for m in kernel_messages]
+    lines += ["", "Software versions", "-----------------"]
+    for row in provenance.versions().itertuples(index=False):
+        lines.append(f"  {row.package:<16} {row.version}")
+    lines += ["", "Input files (rows = data rows of a CSV; SHA-256 of the bytes)",
+              "---------------------------------------------------------------"]
+    try:
+        t = provenance.inputs_table(cfg)
+        for row in t.itertuples(index=False):
+            rows = "" if row.rows is None or row.rows != row.rows else f"{int(row.rows):,}"
+            lines.append(f"  {row.input:<12} {row.file}  rows={rows}  bytes={int(row.bytes):,}  sha256={row.sha256}")
+    except Exception as e:  # noqa: BLE001 - the log must still be written
+        lines.append(f"  (could not list the input files: {type(e).__name__}: {e})")
+    lines += ["", "Record accounting (rows read = used + excluded)", "-----------------------------------------------"]
+    for name, rec in ds.accounting.to_summary().items():
+        excl = ", ".join(f"{r}: {n:,}" for r, n in rec["excluded"].items()) or "none"
+        lines.append(f"  {name:<12} read={rec['read']:,} used={rec['used']:,} excluded: {excl}")
+    lines += ["", "Config file", "-----------"]
+    if cfg.path is not None and Path(cfg.path).exists():
+        lines += ["  " + ln for ln in Path(cfg.path).read_text(encoding="utf-8-sig").splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# -- atomic output --------------------------------------------------------------------------
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _recover_interrupted(out: Path, log: Callable) -> None:
+    """Clean up after a run that was killed: stale temp folders; an output renamed aside."""
+    parent = out.parent
+    if not parent.exists():
+        return
+    pat = re.compile(re.escape(out.name) + r"\.(tmp|old)-(\d+)$")
+    for p in sorted(parent.iterdir()):
+        m = pat.match(p.name)
+        if not m or not p.is_dir() or _pid_alive(int(m.group(2))):
+            continue
+        if m.group(1) == "old" and not out.exists():
+            os.replace(p, out)
+            log(f"restored {out.name} from an interrupted run")
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _looks_like_report(out: Path) -> bool:
+    if not out.exists():
+        return True
+    names = {p.name for p in out.iterdir()}
+    return (not names or "run.log" in names or "summary.json" in names
+            or any(n.startswith(REPORT_PREFIX) for n in names))
+
+
+def replace_dir(new: Path, out: Path) -> None:
+    """Move ``new`` into place as ``out``: old aside, new in, old deleted (two renames)."""
+    old = out.with_name(f"{out.name}.old-{os.getpid()}")
+    if out.exists():
+        os.replace(out, old)
+    try:
+        os.replace(new, out)
+    except BaseException:
+        if old.exists() and not out.exists():
+            os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# -- the run --------------------------------------------------------------------------------
+def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = None,
+                   out_dir=None, quarter: Optional[int] = None, notebooks: Optional[Iterable] = None,
+                   log: Callable = print, notebooks_dir=None, dataset=None,
+                   fresh_kernels: bool = False) -> Path:
+    """Run the whole assessment and write the output contract of §8; return the output folder.
+
+    Parameters
+    ----------
+    config : path, Config or None
+        The config file (``None``: ``assessment.yml`` here or in a parent folder), or a
+        loaded :class:`~assessment.config.Config` (which must come from a file).
+    year, to, quarter
+        The period (see :mod:`assessment.periods`); ``year=None`` and ``to=None`` mean
+        the latest complete year in the data.
+    out_dir : path, optional
+        Default ``<config folder>/reports/<slug>/``.  Replaced only when the run succeeds.
+    notebooks : list, optional
+        Chapter notebooks to run (names in ``notebooks_dir`` or paths); default: every
+        ``NN_*.ipynb`` there.
+    log : callable
+        Progress lines (default :func:`print`).
+    notebooks_dir : path, optional
+        Default: ``notebooks/`` beside the config if present, else the project's.
+    dataset : Dataset, optional
+        A dataset already loaded (tests, or callers that load once); skips the loaders.
+    fresh_kernels : bool
+        One new kernel per chapter instead of one warm kernel for the run.
+
+    Example
+    -------
+    >>> out = run_assessment("assessment.yml", year=2024)  # doctest: +SKIP
+    >>> sorted(p.name for p in out.iterdir())  # doctest: +SKIP
+    ['notebooks', 'run.log', 'strategic-assessment-2024-25.html', 'strategic-assessment-2024-25.pdf', 'summary.json', 'tables']
+    """
+    from .config import Config, load_config
+    from .workbook import DATASET_ENV
+
+    t_start = time.perf_counter()
+    started = _dt.datetime.now().astimezone()
+    timings: list[tuple[str, float]] = []
+    warnings: list[str] = []
+
+    def step(name: str, t0: float) -> float:
+        t = time.perf_counter()
+        timings.append((name, t - t0))
+        return t
+
+    t = time.perf_counter()
+    cfg = config if isinstance(config, Config) else load_config(config)
+    if cfg.path is None:
+        raise ConfigError("the config was built in code; run_assessment needs one read from a file (load_config)")
+    if dataset is None:
+        if cfg.demo:
+            from .demo import ensure_demo
+            ensure_demo(cfg)
+        from .loaders import load_dataset
+        log("loading the inputs ...")
+        dataset = load_dataset(cfg, year=year, to=to)
+    ds = dataset
+    period = ds.period
+    if quarter is not None:
+        period.quarter(quarter)  # checks 1..4 with a one-line error
+    t = step("config and inputs", t)
+
+    nb_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir(cfg)
+    chapters = chapter_notebooks(nb_dir, notebooks)
+    out = Path(out_dir) if out_dir else cfg.root / "reports" / period.slug
+    out = out.resolve()
+    if not _looks_like_report(out):
+        raise ConfigError(f"{out}: the folder exists and holds files that are not a previous report; "
+                          "the run would replace it - choose a new or empty output folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _recover_interrupted(out, log)
+    staging = out.with_name(f"{out.name}.tmp-{os.getpid()}")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    pickle_path = staging / "_dataset.pickle"
+    ok = False
+    try:
+        pickle_dataset(ds, pickle_path)
+        params = {"year": period.year if to is None else None, "config": str(Path(cfg.path).resolve()),
+                  "to": to, "out_dir": str(staging)}
+        if quarter is not None:
+            params["quarter"] = quarter
+        t = step("dataset pickle", t)
+        log(f"{cfg.area.name} {period.label}: running {len(chapters)} chapter notebook(s)")
+        _preload_renderers()
+        kernel_log = staging / "_kernel.log"
+        try:
+            runs = execute_notebooks(execution_order(chapters), staging / "notebooks", params, nb_dir,
+                                     {DATASET_ENV: str(pickle_path)}, log=log, fresh_kernels=fresh_kernels,
+                                     kernel_log=kernel_log)
+        except AssessmentError as e:
+            pickle_path.unlink(missing_ok=True)
+            shutil.rmtree(staging / "_summary", ignore_errors=True)
+            failed = out.with_name(f"{out.name}.failed")
+            shutil.rmtree(failed, ignore_errors=True)
+            os.replace(staging, failed)
+            raise AssessmentError(f"{e} (executed notebooks kept in {failed / 'notebooks'})") from e
+        t = step("chapter notebooks", t)
+        for r in runs:
+            timings.append((f"  {r.source.name}", r.seconds))
+        pickle_path.unlink()
+        kernel_messages = _kernel_messages(kernel_log)
+
+        import nbformat
+        by_name = {r.source: r for r in runs}
+        executed = [(p.name, nbformat.read(by_name[p].output, as_version=4)) for p in chapters]
+        for r in runs:
+            tidy_executed_notebook(r.output, staging, out)
+        write_summary(staging, ds, quarter)
+        t = step("summary.json", t)
+
+        html_text = report_html(executed, area=cfg.area.name, period=period, synthetic=cfg.synthetic,
+                                source=ds.source, quarter=quarter, base=nb_dir, warn=warnings.append)
+        stem = f"{REPORT_PREFIX}{period.slug}"
+        (staging / f"{stem}.html").write_text(html_text, encoding="utf-8")
+        t = step("HTML", t)
+        log("  writing the PDF ...")
+        try:
+            write_pdf(html_text, staging / f"{stem}.pdf", base=nb_dir)
+        except Exception as e:  # noqa: BLE001 - one line, previous output untouched
+            raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
+        t = step("PDF", t)
+        timings.append(("total before the move", time.perf_counter() - t_start))
+        args = {"config": str(cfg.path), "year": year, "to": to, "quarter": quarter,
+                "out_dir": str(out), "notebooks": [p.name for p in chapters],
+                "fresh_kernels": fresh_kernels}
+        write_run_log(staging / "run.log", cfg=cfg, ds=ds, out=out, args=args, runs=runs,
+                      timings=timings, started=started, warnings=warnings,
+                      kernel_messages=kernel_messages)
+        replace_dir(staging, out)
+        ok = True
+        shutil.rmtree(out.with_name(f"{out.name}.failed"), ignore_errors=True)
+    finally:
+        if pickle_path.exists():
+            pickle_path.unlink()
+        if not ok and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    for w in warnings:
+        log(f"warning: {w}")
+    log(f"done in {time.perf_counter() - t_start:.1f} s: {out}")
+    return out
