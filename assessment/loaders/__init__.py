@@ -27,6 +27,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from .. import cache
 from ..accounting import Accounting
 from ..config import Config
 from ..dataset import CRIME_COLUMNS, Dataset, conform
@@ -153,20 +154,24 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
 
     # -- the crime input --------------------------------------------------------------------
     path = getattr(inp, kind)
+    store = cache.for_config(cfg)
+    skipped = []
     if kind == "police_uk":
-        raw = police_uk.read_police_uk(path, notes)
-        frame = raw.frame
+        raw = police_uk.read_police_uk(path, notes, cache=store)
         last, first = raw.last_month, raw.first_month
     elif kind == "crime_counts":
         raw = mps.read_mps(path, notes)
         last, first = raw.last_month, raw.first_month
     else:
-        frame = extract.read_extract(path, notes)
+        frame = extract.read_extract(path, notes, cache=store)
         last, first = frame["month"].max(), frame["month"].min()
     if pd.isna(last):
         raise AssessmentError(f"{Path(path).name}: no crime with a valid month or date")
     period = resolve_period(cfg, year, to, last_month=last)
     window = data_window(cfg, period)
+    if kind == "police_uk":
+        # only the files the window needs are read; the rows of the others are accounted below
+        frame, skipped = raw.frame_within(window.start, period.end)
     ctx = Context(cfg=cfg, acc=acc, notes=notes, window_start=window.start, window_end=period.end, harm=harm,
                   boundaries=gdf, universe=universe, names=names, area_names=area_names)
     span = f"the data cover {month_label(first)} – {month_label(last)}"
@@ -181,6 +186,8 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
         if not in_period.any():
             raise AssessmentError(f"no crimes in {period.label} in {Path(path).name}: {span}")
         acc.read("crimes", len(frame))
+        if skipped:
+            _account_skipped_files(skipped, acc, window.start, asb_input=inp.asb is not None)
         if "_x" not in frame:
             ok, _ = gb_lonlat(frame["longitude"], frame["latitude"])
             x = np.full(len(frame), np.nan)
@@ -189,6 +196,9 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
                 x[ok.to_numpy()], y[ok.to_numpy()] = lonlat_to_bng(frame["longitude"][ok], frame["latitude"][ok])
             frame = frame.assign(_x=x, _y=y)
         all_ids = pd.Index(frame["crime_id"].dropna().unique())
+        if skipped and (inp.victims is not None or inp.offenders is not None):
+            ids = [f.frame(columns=["crime_id"])["crime_id"].dropna() for f in skipped]
+            all_ids = all_ids.append(pd.Index(pd.concat(ids).unique())).unique()
         all_areas = _all_areas_records(frame, ctx)
         if kind == "police_uk" and inp.asb is not None and frame["_asb"].any():
             m = frame["_asb"].to_numpy()
@@ -278,6 +288,26 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _account_skipped_files(files, acc, window_start, asb_input: bool) -> None:
+    """Account the rows of police.uk files left unread because every row lies outside the data
+    window, with the reason :func:`~.pipeline.select_rows` would have given each row: ASB rows
+    when the asb input is used, then a duplicate month file, then before / after the window."""
+    start = pd.Timestamp(window_start).strftime("%Y-%m-%d")
+    for f in files:
+        s = f.summary
+        acc.read("crimes", s["rows"])
+        n = s["rows"]
+        if asb_input and s["asb_rows"]:
+            acc.exclude("crimes", "anti-social behaviour (the asb input is used instead)", s["asb_rows"])
+            n -= s["asb_rows"]
+        if f.duplicate:
+            acc.exclude("crimes", "duplicate month file", n)
+        elif s["last"] < start:
+            acc.exclude("crimes", "before the data window", n)
+        else:
+            acc.exclude("crimes", "after the assessment period", n)
+
+
 def _int_counter():
     from collections import defaultdict
     return defaultdict(int)

@@ -87,8 +87,21 @@ def has_location_columns(df: pd.DataFrame) -> bool:
     return bool(lsoa or en or ll)
 
 
-def read_extract(path: Path, notes: list) -> pd.DataFrame:
-    """Read the extract into the pipeline's columns (see the module docstring)."""
+def read_extract(path: Path, notes: list, cache=None) -> pd.DataFrame:
+    """Read the extract into the pipeline's columns (see the module docstring).
+
+    With a :class:`~assessment.cache.Cache`, the parsed rows come from its Parquet copy
+    while the file is unchanged (same size and modification time).
+    """
+    from ..cache import NO_CACHE
+    entry = (cache or NO_CACHE).entry("extract", Path(path))
+    df = entry.load(lambda n: parse_extract(path, n))
+    notes.extend(n for n in entry.notes if n not in notes)
+    return df
+
+
+def parse_extract(path: Path, notes: list) -> pd.DataFrame:
+    """Parse the extract CSV (no cache): see :func:`read_extract`."""
     df = read_csv(path, notes=notes)
     orig = df.attrs["original"]
     cols = require(df, path, _REQUIRED, orig)

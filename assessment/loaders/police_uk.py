@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .common import parse_month, read_csv, require, strip
+from .common import gb_lonlat, lonlat_to_bng, parse_month, read_csv, require, strip
 
 STREET_RE = re.compile(r"^(\d{4}-\d{2})-(.+)-street\.csv(\.gz)?$", re.IGNORECASE)
 ASB_TYPE = "anti-social behaviour"
@@ -53,26 +53,82 @@ class StreetFile:
     label: str          # path shown to the user
     month: str          # YYYY-MM from the file name
     force: str          # force slug from the file name
-    opener: object      # callable returning bytes
+    opener: object      # callable returning a path or bytes
     duplicate: bool = False
     rows: int = 0
+    source: Path | None = None     # the file on disk (the zip for a zip member)
+    member: str | None = None      # the zip member's name
+    stamp: dict | None = None      # the source version (size + mtime, or a zip member's size + CRC)
+    entry: object = None           # its :class:`~assessment.cache.Entry`
+
+    def parse(self, notes: list) -> pd.DataFrame:
+        """Parse the file (see :func:`parse_street_file`)."""
+        return parse_street_file(self.opener(), self.label, notes)
+
+    def frame(self, columns=None) -> pd.DataFrame:
+        """The parsed rows (from the cache when it holds them)."""
+        return self.entry.load(self.parse, summarise, columns=columns)
+
+    @property
+    def summary(self) -> dict:
+        """rows, asb_rows, nat_rows, first and last month (``YYYY-MM-DD`` or None)."""
+        if self.entry.meta is None:
+            self.frame()
+        return self.entry.meta
 
 
 @dataclass
 class PoliceUkRaw:
-    """All rows of every street file (not yet filtered), with what the files cover."""
+    """Every street file found, parsed (or held in the cache) but not yet filtered.
 
-    frame: pd.DataFrame
+    ``frame`` is all rows of every file; :meth:`frame_within` only the files a
+    data window needs, with the files it left out (their rows are accounted
+    from the cache's row summary, without reading them).
+    """
+
     files: list = field(default_factory=list)
     source: Path | None = None
 
     @property
+    def frame(self) -> pd.DataFrame:
+        return self._assemble(self.files)
+
+    @property
     def last_month(self) -> pd.Timestamp:
-        return self.frame["month"].max()
+        m = [f.summary["last"] for f in self.files if f.summary["last"]]
+        return pd.Timestamp(max(m)) if m else pd.NaT
 
     @property
     def first_month(self) -> pd.Timestamp:
-        return self.frame["month"].min()
+        m = [f.summary["first"] for f in self.files if f.summary["first"]]
+        return pd.Timestamp(min(m)) if m else pd.NaT
+
+    def frame_within(self, start, end) -> tuple[pd.DataFrame, list]:
+        """(rows of the files with a month in ``[start, end]`` — or with a row without a
+        month —, the files left out).  Every row of a file left out lies outside the window."""
+        start, end = pd.Timestamp(start).strftime("%Y-%m-%d"), pd.Timestamp(end).strftime("%Y-%m-%d")
+        keep, skip = [], []
+        for f in self.files:
+            s = f.summary
+            outside = (s["nat_rows"] == 0 and s["rows"] > 0 and (s["last"] < start or s["first"] > end))
+            (skip if outside else keep).append(f)
+        return self._assemble(keep), skip
+
+    def _assemble(self, files) -> pd.DataFrame:
+        frames = []
+        for f in files:
+            out = f.frame().copy()
+            out["_dupfile"] = f.duplicate
+            out["_file"] = f.label
+            frames.append(out)
+        if not frames:   # no file in the window: an empty frame with the columns
+            out = self.files[0].frame().iloc[:0].copy()
+            out["_dupfile"] = pd.Series(dtype=bool)
+            out["_file"] = pd.Series(dtype="str")
+            frames.append(out)
+        frame = pd.concat(frames, ignore_index=True)
+        frame["_w"] = np.int64(1)
+        return frame
 
     def file_months(self) -> dict:
         """{force slug: set of months (Timestamps) with a street file}."""
@@ -89,25 +145,40 @@ def list_street_files(path: Path) -> list[StreetFile]:
         for p in sorted(path.rglob("*")):
             m = STREET_RE.match(p.name)
             if m and p.is_file():
-                files.append(StreetFile(str(p), m.group(1), m.group(2).lower(), (lambda p=p: p)))
+                files.append(StreetFile(str(p), m.group(1), m.group(2).lower(), (lambda p=p: p), source=p))
     elif zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
-            names = sorted(n for n in zf.namelist() if STREET_RE.match(Path(n).name))
-        for n in names:
+        try:
+            with zipfile.ZipFile(path) as zf:
+                infos = sorted((i for i in zf.infolist() if STREET_RE.match(Path(i.filename).name)),
+                               key=lambda i: i.filename)
+        except (zipfile.BadZipFile, OSError) as e:
+            raise InputError(path, "", "a zip archive of police.uk street files",
+                             found=f"a damaged zip ({e})") from None
+        for info in infos:
+            n = info.filename
             m = STREET_RE.match(Path(n).name)
 
             def opener(n=n):
-                with zipfile.ZipFile(path) as z:
-                    data = z.read(n)
+                try:
+                    with zipfile.ZipFile(path) as z:
+                        data = z.read(n)
+                except (zipfile.BadZipFile, OSError, EOFError) as e:
+                    raise InputError(f"{path.name}:{n}", "", "a readable zip member",
+                                     found=f"a damaged one ({e})") from None
                 if n.lower().endswith(".gz"):
                     import gzip
-                    data = gzip.decompress(data)
+                    try:
+                        data = gzip.decompress(data)
+                    except (OSError, EOFError):
+                        raise InputError(f"{path.name}:{n}", "", "a gzip-compressed CSV",
+                                         found="a file that is not gzip") from None
                 return data
-            files.append(StreetFile(f"{path.name}:{n}", m.group(1), m.group(2).lower(), opener))
+            files.append(StreetFile(f"{path.name}:{n}", m.group(1), m.group(2).lower(), opener, source=path,
+                                    member=n, stamp={"size": info.file_size, "crc": info.CRC}))
     else:
         m = STREET_RE.match(path.name)
         if m:
-            files.append(StreetFile(str(path), m.group(1), m.group(2).lower(), (lambda p=path: p)))
+            files.append(StreetFile(str(path), m.group(1), m.group(2).lower(), (lambda p=path: p), source=path))
         else:
             raise InputError(path, "", "a folder or zip of police.uk street files (YYYY-MM-<force>-street.csv)",
                              found="a single file not named like one")
@@ -122,40 +193,69 @@ def list_street_files(path: Path) -> list[StreetFile]:
     return files
 
 
-def read_police_uk(path: Path, notes: list) -> PoliceUkRaw:
-    """Read every street file into one frame (see the module docstring).
+def parse_street_file(src, label: str, notes: list) -> pd.DataFrame:
+    """One street file -> the pipeline's columns: crime_id, month, crime_type, lsoa_code,
+    lsoa_name, longitude, latitude, location, _force ("Falls within"), _asb (ASB row),
+    _x, _y (British National Grid of points inside Great Britain, else NaN).
 
-    Columns: crime_id, month, crime_type, lsoa_code, lsoa_name, longitude,
-    latitude, location, _force ("Falls within"), _asb (ASB row), _dupfile
-    (row of a duplicate month file), _file (file label).
+    >>> head = "Crime ID,Month,Falls within,Longitude,Latitude,LSOA code,LSOA name,Crime type\\n"
+    >>> df = parse_street_file((head + ",2024-04,T,-0.1,51.5,E01000001,T 001A,Anti-social behaviour\\n").encode(), "x.csv", [])
+    >>> df["_asb"].tolist(), round(float(df["_x"].iloc[0]) / 1000)
+    ([True], 532)
     """
+    df = read_csv(src, file=label, notes=notes)
+    cols = require(df, label, _REQUIRED, df.attrs["original"])
+    loc = "location" if "location" in df.columns else None
+    lon = pd.to_numeric(df[cols["longitude"]], errors="coerce").astype("float64")
+    lat = pd.to_numeric(df[cols["latitude"]], errors="coerce").astype("float64")
+    out = pd.DataFrame({
+        "crime_id": strip(df[cols["crime_id"]]),
+        "month": parse_month(df[cols["month"]], label, df.attrs["original"][cols["month"]]),
+        "crime_type": strip(df[cols["crime_type"]]),
+        "lsoa_code": strip(df[cols["lsoa_code"]]),
+        "lsoa_name": strip(df[cols["lsoa_name"]]),
+        "longitude": lon,
+        "latitude": lat,
+        "location": strip(df[loc]) if loc else pd.Series(pd.NA, index=df.index, dtype="str"),
+        "_force": strip(df[cols["falls_within"]]),
+    })
+    out["_asb"] = (out["crime_type"].str.casefold() == ASB_TYPE).fillna(False).astype(bool) & out["crime_id"].isna()
+    ok, _ = gb_lonlat(lon, lat)
+    x = np.full(len(out), np.nan)
+    y = np.full(len(out), np.nan)
+    okv = ok.to_numpy()
+    if okv.any():
+        x[okv], y[okv] = lonlat_to_bng(lon[ok], lat[ok])
+    out["_x"], out["_y"] = x, y
+    return out
+
+
+def summarise(df: pd.DataFrame) -> dict:
+    """The row summary kept with a cached file: rows, asb_rows, nat_rows, first, last month."""
+    m = df["month"].dropna()
+    return {"rows": int(len(df)), "asb_rows": int(df["_asb"].sum()), "nat_rows": int(df["month"].isna().sum()),
+            "first": m.min().strftime("%Y-%m-%d") if len(m) else None,
+            "last": m.max().strftime("%Y-%m-%d") if len(m) else None}
+
+
+def read_police_uk(path: Path, notes: list, cache=None) -> PoliceUkRaw:
+    """Find every street file and parse it — or find it in the cache (:mod:`assessment.cache`).
+
+    The rows themselves are read when asked for (:attr:`PoliceUkRaw.frame`,
+    :meth:`PoliceUkRaw.frame_within`); the notes a file's parsing made (e.g. "not
+    UTF-8") are added to ``notes`` in file order.
+    """
+    from ..cache import NO_CACHE
+    cache = cache or NO_CACHE
     path = Path(path)
     files = list_street_files(path)
-    frames = []
     for f in files:
-        src = f.opener()
-        df = read_csv(src, file=f.label, notes=notes)
-        cols = require(df, f.label, _REQUIRED, df.attrs["original"])
-        loc = "location" if "location" in df.columns else None
-        out = pd.DataFrame({
-            "crime_id": strip(df[cols["crime_id"]]),
-            "month": parse_month(df[cols["month"]], f.label, df.attrs["original"][cols["month"]]),
-            "crime_type": strip(df[cols["crime_type"]]),
-            "lsoa_code": strip(df[cols["lsoa_code"]]),
-            "lsoa_name": strip(df[cols["lsoa_name"]]),
-            "longitude": pd.to_numeric(df[cols["longitude"]], errors="coerce").astype("float64"),
-            "latitude": pd.to_numeric(df[cols["latitude"]], errors="coerce").astype("float64"),
-            "location": strip(df[loc]) if loc else pd.Series(pd.NA, index=df.index, dtype="str"),
-            "_force": strip(df[cols["falls_within"]]),
-        })
-        out["_dupfile"] = f.duplicate
-        out["_file"] = f.label
-        f.rows = len(out)
-        frames.append(out)
-    frame = pd.concat(frames, ignore_index=True)
-    frame["_asb"] = (frame["crime_type"].str.casefold() == ASB_TYPE).fillna(False).astype(bool) & frame["crime_id"].isna()
-    frame["_w"] = np.int64(1)
-    return PoliceUkRaw(frame=frame, files=files, source=path)
+        f.entry = cache.entry("police_uk", f.source, f.member, f.stamp)
+        if not f.entry.probe():
+            f.frame()
+        f.rows = f.summary["rows"]
+        notes.extend(n for n in f.entry.notes if n not in notes)
+    return PoliceUkRaw(files=files, source=path)
 
 
 def missing_months(raw: PoliceUkRaw, period, forces: set | None = None) -> list[pd.Timestamp]:
