@@ -148,13 +148,40 @@ def _ink(color) -> str:
     return "#000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 0.55 else "#ffffff"
 
 
+class _NoIdleDraw:
+    """Within ``with _NoIdleDraw(fig):`` the figure's ``canvas.draw_idle`` does nothing.
+
+    ``GeoDataFrame.plot`` ends with ``canvas.draw_idle()``, which on the Agg canvas
+    (scripts, papermill kernels) renders the whole figure at once: a map drawn class
+    by class was rendered 8-16 times before ``savefig`` rendered it again, which cost
+    most of a map's time.  Nothing on the figure depends on those early renders, so
+    the saved image is the same.
+    """
+
+    def __init__(self, fig):
+        self.canvas = fig.canvas
+
+    def __enter__(self):
+        self.saved = self.canvas.__dict__.get("draw_idle")
+        self.canvas.draw_idle = lambda *a, **k: None
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is None:
+            self.canvas.__dict__.pop("draw_idle", None)
+        else:
+            self.canvas.draw_idle = self.saved
+        return False
+
+
 def _draw(ax, gdf, color, hatch=None, linewidth=0.35):
     if gdf.empty:
         return
-    gdf.plot(ax=ax, color=color, edgecolor=EDGE, linewidth=linewidth)
-    if hatch:
-        gdf.plot(ax=ax, facecolor="none", edgecolor=EDGE, hatch=hatch, linewidth=0,
-                 hatchcolor=_ink(color))
+    with _NoIdleDraw(ax.figure):
+        gdf.plot(ax=ax, color=color, edgecolor=EDGE, linewidth=linewidth)
+        if hatch:
+            gdf.plot(ax=ax, facecolor="none", edgecolor=EDGE, hatch=hatch, linewidth=0,
+                     hatchcolor=_ink(color))
 
 
 def choropleth(gdf, column: str, title: Optional[str] = None, scheme: str = "NaturalBreaks", k: int = 5,
