@@ -25,20 +25,41 @@ DISCLOSURE_METHODS = """
 
 Victim, offender and caller identifiers are personal data: no identifier appears in any table,
 chart, log or file this workbook writes. Counts derived from victim or offender records that are
-below the threshold ({min_count}) are shown as "<{min_count}"; where a total would let a reader work
-out a suppressed count, the next-smallest count is suppressed too (secondary suppression).
+below the threshold ({min_count}) are shown as "<{min_count}" (primary suppression); where a published
+total would let a reader work out a suppressed count, the next-smallest count is hidden too and shown
+as "[c]" (secondary suppression; "[c]", the Government Statistical Service's symbol for confidential,
+because such a count is not itself below {min_count}). Rates and shares resting on a hidden count are
+left blank. Zeros are not disclosive and are shown. One gate decides what is published: every table
+written to `tables/` and every headline figure passes through it, and a table built from personal
+records that still held a count below the threshold would stop the run rather than be published.
+Counts of crimes and of places (LSOAs, wards, map points) are not personal data and are not
+suppressed. Appendix B lists what was hidden.
 """
 
 
+def _configured_methods(name: str, mod, cfg):
+    """A module's methods text for this run's settings (thresholds, windows), where it has them."""
+    m = cfg.disclosure.min_count
+    if name == "victims":
+        return mod.methods(cfg.victims.lookback_days, cfg.victims.repeat_windows, m)
+    if name == "asb":
+        return mod.methods(cfg.asb.repeat_calls, cfg.asb.window_weeks, m)
+    if name == "performance":
+        p = cfg.performance
+        return mod.methods(p.amber_threshold, p.amber_green_threshold, p.no_change_band)
+    return getattr(mod, "METHODS", None)
+
+
 def methods_markdown(ds) -> str:
-    """The methods appendix: each chapter module's ``METHODS`` text, in report order."""
+    """The methods appendix: each chapter module's methods text (with this run's settings), in
+    report order."""
     parts = []
     for name in METHOD_MODULES:
         try:
             mod = importlib.import_module(f"assessment.{name}")
         except ImportError:
             continue
-        text = getattr(mod, "METHODS", None)
+        text = _configured_methods(name, mod, ds.config)
         if text:
             parts.append(textwrap.dedent(text).strip())
     parts.append(textwrap.dedent(DISCLOSURE_METHODS.format(min_count=ds.config.disclosure.min_count)).strip())
@@ -86,6 +107,39 @@ def quality_notes(ds) -> str:
     if not notes:
         return "No further data-quality notes."
     return "Notes on the inputs:\n\n" + "\n".join(notes)
+
+
+def suppression_table(run) -> pd.DataFrame:
+    """The tables built from victim, offender or caller records and the cells hidden in each
+    (from the run's disclosure ledger, see :mod:`assessment.disclosure`)."""
+    from .disclosure import ledger_table
+    return ledger_table(run.out_dir, run.config.disclosure.min_count)
+
+
+def suppression_text(table: pd.DataFrame, min_count: int = 5) -> str:
+    """What disclosure control hid across the whole report, in words.
+
+    >>> t = pd.DataFrame({"Table": ["offender_wards.csv", "repeat_victims.csv"],
+    ...                   "Cells shown as <5": [3, 0], "Cells shown as [c]": [1, 0]})
+    >>> print(suppression_text(t))  # doctest: +NORMALIZE_WHITESPACE
+    Counts from victim, offender and caller records below 5 are shown as "<5"; where a published
+    total would let a reader work out a hidden count, the next-smallest count is hidden too and
+    shown as "[c]". 4 cells were hidden, in 1 of the 2 tables built from personal records
+    (offender_wards.csv). Rates and shares resting on a hidden count are left blank.
+    """
+    head = (f'Counts from victim, offender and caller records below {min_count} are shown as "<{min_count}"; '
+            "where a published total would let a reader work out a hidden count, the next-smallest count is "
+            'hidden too and shown as "[c]".')
+    if table is None or not len(table):
+        return head + " No table built from victim, offender or caller records was published in this report."
+    cells = table.filter(like="Cells shown").sum(axis=1)
+    hidden = table.loc[cells > 0, "Table"].tolist()
+    if not hidden:
+        return head + (f" No count needed hiding: every count in the {len(table)} tables built from personal "
+                       f"records is {min_count} or more, or zero.")
+    return head + (f" {int(cells.sum()):,} cells were hidden, in {len(hidden)} of the {len(table)} tables built "
+                   f"from personal records ({', '.join(hidden)}). Rates and shares resting on a hidden count are "
+                   "left blank.")
 
 
 def inputs(ds) -> pd.DataFrame:

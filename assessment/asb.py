@@ -266,19 +266,23 @@ def publishable(summaries: list[dict], min_count: int = 5) -> tuple[pd.DataFrame
     ...     "repeat_callers": 3, "repeat_caller_calls": 40, "repeat_caller_call_share": 0.05,
     ...     "repeat_caller_share_all_calls": 0.044, "repeat_caller_share": 0.01}])
     >>> out.iloc[0][["repeat_callers", "repeat_caller_calls", "repeat_caller_call_share"]].tolist()
-    ['<5', '<5', <NA>]
+    ['<5', '[c]', <NA>]
+
+    (40 calls by fewer than 5 callers: the calls are hidden too, as ``"[c]"`` since they are
+    not themselves fewer than 5, because with the callers' share they would reveal the count.)
     """
+    from .disclosure import hidden_mark, is_small
     label = f"<{min_count}"
     rows, notes = [], []
     for s in summaries:
         r = dict(s)
-        small_rep = 0 < s["repeat_callers"] < min_count
-        small_callers = 0 < s["callers"] < min_count
+        small_rep = is_small(s["repeat_callers"], min_count)
+        small_callers = is_small(s["callers"], min_count)
         if small_callers:
             r["callers"] = label
         if small_rep or small_callers:
-            r["repeat_callers"] = label
-            r["repeat_caller_calls"] = label
+            r["repeat_callers"] = hidden_mark(s["repeat_callers"], min_count)
+            r["repeat_caller_calls"] = hidden_mark(s["repeat_caller_calls"], min_count)
             r["repeat_caller_call_share"] = None
             r["repeat_caller_share_all_calls"] = None
             r["repeat_caller_share"] = None

@@ -697,13 +697,12 @@ def suppress_counts(table: pd.DataFrame, counts: list[str], shares: dict | None 
     >>> t = pd.DataFrame({"n": [20, 3, 9], "share": [0.625, 0.09375, 0.28125]})
     >>> out, k = suppress_counts(t, ["n"], {"share": "n"}, min_count=5)
     >>> out["n"].tolist(), out["share"].isna().tolist(), k
-    ([20, '<5', '<5'], [False, True, True], 2)
+    ([20, '<5', '[c]'], [False, True, True], 2)
     """
-    from .disclosure import suppress
+    from .disclosure import is_hidden, suppress
     out, k = suppress(table, counts, min_count=min_count, total=total)
-    label = f"<{min_count}"
     for s, c in (shares or {}).items():
-        hidden = out[c].astype(object).map(lambda v: isinstance(v, str) and v == label)
+        hidden = out[c].astype(object).map(is_hidden)
         out[s] = out[s].astype("Float64").mask(hidden.to_numpy(dtype=bool))
     return out, k
 

@@ -606,6 +606,8 @@ def write_summary(staging: Path, ds, quarter: Optional[int] = None) -> dict:
     (staging / "summary.json").write_text(json.dumps(s, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                           encoding="utf-8")
     shutil.rmtree(staging / "_summary", ignore_errors=True)
+    from .disclosure import LEDGER_DIR
+    shutil.rmtree(staging / LEDGER_DIR, ignore_errors=True)  # published by the appendix as tables/suppression.csv
     return s
 
 
@@ -812,6 +814,7 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         except AssessmentError as e:
             pickle_path.unlink(missing_ok=True)
             shutil.rmtree(staging / "_summary", ignore_errors=True)
+            shutil.rmtree(staging / "_disclosure", ignore_errors=True)
             failed = out.with_name(f"{out.name}.failed")
             shutil.rmtree(failed, ignore_errors=True)
             os.replace(staging, failed)

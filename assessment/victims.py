@@ -482,7 +482,8 @@ def repeat_table(victims: pd.DataFrame, crimes: pd.DataFrame, period: Period, gr
 # disclosure
 # ---------------------------------------------------------------------------------------------
 def _small(v, min_count) -> bool:
-    return v is not None and not (isinstance(v, float) and math.isnan(v)) and 0 < v < min_count
+    from .disclosure import is_small
+    return is_small(v, min_count)
 
 
 def publishable_table(table: pd.DataFrame, windows=(7, 30, 90, 365), min_count: int = 5) -> tuple[pd.DataFrame, list]:
@@ -562,21 +563,20 @@ def publishable_distribution(dist: pd.DataFrame, min_count: int = 5) -> tuple[pd
     ...                   "pairs": [80, 24, 18, 12, 0]})
     >>> out, k = publishable_distribution(d)
     >>> out["victims"].tolist(), k    # 3 is small; 6, the next smallest, goes too (a total is published)
-    ([80, 12, '<5', '<5', 0], 4)
-    >>> out["pairs"].tolist()         # and so do their pairs (band 3 has 3 x 6 pairs)
-    [80, 24, '<5', '<5', 0]
+    ([80, 12, '[c]', '<5', 0], 4)
+    >>> out["pairs"].tolist()         # and so do their pairs (band 3 has 3 x 6 = 18 pairs, band 4 12)
+    [80, 24, '[c]', '[c]', 0]
     """
-    from .disclosure import suppress
-    label = f"<{min_count}"
+    from .disclosure import hidden_mark, is_hidden, suppress
     parts, n = [], 0
     for _, d in dist.groupby("subset", sort=False):
         out, k1 = suppress(d, ["victims"], min_count=min_count, total=True)
-        hidden = out["victims"].astype(object).map(lambda v: v == label).to_numpy(dtype=bool)
+        hidden = out["victims"].astype(object).map(is_hidden).to_numpy(dtype=bool)
         out["share"] = out["share"].astype("Float64").mask(hidden)
         # pairs in a band reveal its victims (band k: pairs = k x victims), so hide them together
         if hidden.any():
             p = out["pairs"].astype(object)
-            p[hidden] = label
+            p[hidden] = [hidden_mark(v, min_count) for v in p[hidden]]
             out["pairs"] = p
         out, k2 = suppress(out, ["pairs"], min_count=min_count, total=True)
         parts.append(out)

@@ -97,9 +97,13 @@ class Run:
         ``formats`` maps column -> format string (e.g. ``"{:.1%}"``) for display only;
         the CSV keeps full precision.  ``max_rows`` limits what is shown, not what is saved.
         """
-        from .disclosure import check_publishable
-        check_publishable(df, self.dataset, where=f"table {name or title!r}")
+        from . import disclosure
+        # the disclosure gate: identifiers always; small counts from personal records for
+        # every table written to tables/ (a display-only table is a view of one of those)
+        disclosure.check_publishable(df, self.dataset, where=f"table {name or title!r}", name=name)
         if name:
+            if name in disclosure.PERSON_TABLES:
+                disclosure.record(self.out_dir, self.chapter, name, title, disclosure.suppressed_cells(df, name))
             self.tables_dir.mkdir(parents=True, exist_ok=True)
             df.to_csv(self.tables_dir / f"{name}.csv", index=index, encoding="utf-8")
         if show:

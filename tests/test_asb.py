@@ -123,7 +123,8 @@ def test_publishable_hides_small_counts():
          "repeat_caller_share": 1 / 3}
     out, notes = A.publishable([s], min_count=5)
     r = out.iloc[0]
-    assert r["repeat_callers"] == "<5" and r["callers"] == "<5" and r["repeat_caller_calls"] == "<5"
+    assert r["repeat_callers"] == "<5" and r["callers"] == "<5"
+    assert r["repeat_caller_calls"] == "[c]"   # 12 calls: hidden with the callers, but not "fewer than 5"
     assert pd.isna(r["repeat_caller_call_share"]) and notes
     assert "caller_id" not in out.columns
 

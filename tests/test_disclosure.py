@@ -13,8 +13,9 @@ class _DS:
 def test_primary_and_secondary_suppression():
     t = pd.DataFrame({"ward": list("ABCD"), "n": [20, 3, 0, 7]})
     out, k = suppress(t, ["n"], min_count=5)
-    # 3 is primary; being the only suppressed cell, the next smallest non-zero (7) goes too; 0 stays
-    assert out["n"].tolist() == [20, "<5", 0, "<5"] and k == 2
+    # 3 is primary; being the only suppressed cell, the next smallest non-zero (7) goes too,
+    # marked [c] (it is not fewer than 5); 0 stays
+    assert out["n"].tolist() == [20, "<5", 0, "[c]"] and k == 2
 
 
 def test_no_secondary_when_two_cells_already_suppressed():
