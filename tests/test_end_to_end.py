@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -56,24 +57,159 @@ def test_html_is_self_contained(demo_run):
     assert "SYNTHETIC" in html.upper()
 
 
-def test_no_identifier_in_any_output(demo_run):
+def _input_ids() -> set:
     ids = set()
     for f, col in (("victims.csv", "victim_id"), ("offenders.csv", "offender_id"), ("asb.csv", "caller_id")):
         p = ROOT / "data/demo" / f
         if p.exists():
-            ids |= set(pd.read_csv(p, usecols=[col])[col].dropna().astype(str))
-    assert ids, "the demo has identifiers to look for"
-    pattern = re.compile(r"(?:VIC|OFF|CALL)-[0-9A-Za-z]+")
-    texts = []
-    for p in demo_run.rglob("*"):
-        if p.is_file() and p.suffix in {".html", ".csv", ".json", ".ipynb", ".log", ".txt"}:
-            texts.append((p, p.read_text(errors="ignore")))
-    pdf = demo_run / "strategic-assessment-2024-25.pdf"
+            ids |= set(pd.read_csv(p, usecols=[col], dtype=str)[col].dropna())
+    return ids
+
+
+def _output_texts(out):
+    """(path, text) of every file a run wrote; the PDF as its extracted text."""
     from pypdf import PdfReader
-    texts.append((pdf, "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)))
+    texts = []
+    for p in sorted(out.rglob("*")):
+        if not p.is_file():
+            continue
+        if p.suffix == ".pdf":
+            texts.append((p, "\n".join(page.extract_text() or "" for page in PdfReader(p).pages)))
+        elif p.suffix in {".html", ".csv", ".json", ".ipynb", ".log", ".txt", ".md"}:
+            texts.append((p, p.read_text(encoding="utf-8", errors="ignore")))
+    return texts
+
+
+def test_no_identifier_in_any_output(demo_run):
+    """Every victim, offender and caller id of the input, looked for as a whole token in every
+    output file (HTML, PDF text, CSV, JSON, executed notebooks, log): none found."""
+    ids = _input_ids()
+    assert len(ids) > 1000, "the demo has identifiers to look for"
+    token = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+    texts = _output_texts(demo_run)
+    assert {p.suffix for p, _ in texts} >= {".html", ".pdf", ".csv", ".json", ".ipynb", ".log"}
     for p, text in texts:
-        found = {m for m in pattern.findall(text) if m in ids}
-        assert not found, f"{p.name} leaks {sorted(found)[:3]}"
+        found = set(token.findall(text)) & ids
+        assert not found, f"{p.name} leaks {len(found)} identifier(s), e.g. {sorted(found)[:1]}"
+
+
+# -- disclosure control with a high threshold ---------------------------------------------------
+#: the count columns of every published table built from personal records (worked out from
+#: the chapters, independently of assessment.disclosure.PERSON_TABLES)
+PERSON_COUNTS = {
+    "offender_wards.csv": ["offenders"],
+    "offender_age_sex.csv": ["offenders"],
+    "offender_crime_mix.csv": ["top_crimes", "rest_crimes"],
+    "offender_concentration.csv": ["crimes"],
+    "repeat_victims.csv": ["victims", "repeat_victims", "pairs", "lookback_repeat_pairs"],
+    "repeat_victim_distribution.csv": ["victims", "pairs"],
+    "repeat_asb_callers.csv": ["callers", "repeat_callers", "repeat_caller_calls"],
+}
+PERSON_KEYS = ["offenders.offenders", "offenders.linked_crimes", "offenders.prolific", "offenders.outside_area",
+               "victims.victims", "victims.repeat_victims", "victims.pairs", "victims.da_victims",
+               "victims.da_repeat_victims", "victims.asb_callers", "victims.repeat_callers"]
+HIGH = 60
+
+
+@pytest.fixture(scope="module")
+def high_threshold_run(demo_run, tmp_path_factory):
+    """The demo with disclosure.min_count = 60, so that many published counts must be hidden."""
+    tmp = tmp_path_factory.mktemp("mc60")
+    text = DEMO_CONFIG.read_text()
+    for rel in ("data/demo/", "maps/demo/", "data/demo-targets.yml"):
+        text = text.replace(f" {rel}", f" {ROOT / rel}" + ("/" if rel.endswith("/") else ""))
+    text = text.replace("demo: true", "demo: false").replace("min_count: 5 ", f"min_count: {HIGH} ")
+    assert f"min_count: {HIGH}" in text and str(ROOT / "data/demo/crimes.csv") in text
+    cfg = tmp / "assessment.yml"
+    cfg.write_text(text)
+    out = tmp / "out"
+    proc = run_cli("run", "--config", str(cfg), "--year", "2024", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return out
+
+
+def test_no_published_count_from_personal_records_is_below_the_threshold(high_threshold_run):
+    out = high_threshold_run
+    hidden = 0
+    for name, cols in PERSON_COUNTS.items():
+        t = pd.read_csv(out / "tables" / name, dtype=str, keep_default_na=False)
+        for c in cols:
+            for v in t[c]:
+                if v in (f"<{HIGH}", "[c]"):
+                    hidden += 1
+                elif v != "":
+                    n = float(v)
+                    assert n == 0 or n >= HIGH, f"{name}: {c} = {v} is below {HIGH}"
+    assert hidden >= 20  # the threshold of 60 hides many cells: the check above is not vacuous
+    s = json.loads((out / "summary.json").read_text())
+    for key in PERSON_KEYS:
+        v = get(s, key)
+        assert v is None or v == 0 or v >= HIGH, (key, v)
+    # the report lists what was hidden, table by table, and the totals agree with the tables
+    led = pd.read_csv(out / "tables/suppression.csv")
+    assert set(led["Table"]) == set(PERSON_COUNTS)
+    assert int(led.filter(like="Cells shown").to_numpy().sum()) == hidden
+    html = (out / "strategic-assessment-2024-25.html").read_text()
+    assert "Cells hidden by disclosure control" in html and f"below {HIGH} are shown as" in html
+
+
+def test_secondary_suppression_is_not_shown_as_below_the_threshold(high_threshold_run):
+    """A cell hidden only so a total cannot reveal another is marked [c], never '<60'."""
+    t = pd.read_csv(high_threshold_run / "tables/repeat_asb_callers.csv", dtype=str, keep_default_na=False)
+    raw = pd.read_csv(ROOT / "data/demo/asb.csv")
+    assert (t["repeat_callers"] == f"<{HIGH}").all()       # a handful of repeat callers a year
+    assert (t["repeat_caller_calls"] == "[c]").all()       # their calls (>= 10 each) would reveal them
+    assert len(raw) > 1000
+
+
+def test_two_runs_on_the_same_inputs_are_identical(demo_run, tmp_path):
+    """summary.json, every table and the HTML are byte-identical between two runs (seeded
+    permutations; run metadata only in run.log)."""
+    again = tmp_path / "again"
+    proc = run_cli("run", "--config", str(DEMO_CONFIG), "--year", "2024", "--out", str(again))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    files = ["summary.json", *sorted(p.relative_to(demo_run).as_posix() for p in (demo_run / "tables").glob("*.csv"))]
+    assert len(files) > 15
+    for f in files:
+        assert (demo_run / f).read_bytes() == (again / f).read_bytes(), f
+    assert (sorted(p.name for p in (again / "tables").iterdir())
+            == sorted(p.name for p in (demo_run / "tables").iterdir()))
+
+
+def test_a_run_killed_mid_way_leaves_the_previous_output_intact(demo_run, tmp_path):
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+    out = tmp_path / "2024-25"
+    shutil.copytree(demo_run, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    exe = Path(sys.executable).with_name("assessment")
+    proc = subprocess.Popen([str(exe), "run", "--config", str(DEMO_CONFIG), "--year", "2024", "--out", str(out)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        staged = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            staged = next(iter(tmp_path.glob("2024-25.tmp-*/notebooks/02_*.ipynb")), None)
+            if staged is not None:   # chapter 1 is written and chapter 2 is running: kill it now
+                break
+            time.sleep(0.05)
+        assert staged is not None and proc.poll() is None, "the run ended before it could be killed"
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before   # every file of the previous report, byte for byte, and nothing else
+    # the killed run's staging folder is left behind; the next run clears it
+    from assessment.render import _recover_interrupted
+    assert list(tmp_path.glob("2024-25.tmp-*"))
+    _recover_interrupted(out, log=lambda *_: None)
+    assert not list(tmp_path.glob("2024-25.tmp-*")) and out.exists()
 
 
 def test_failed_run_leaves_previous_output_and_says_one_line(demo_run, tmp_path):
