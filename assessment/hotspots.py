@@ -570,6 +570,17 @@ def gi_class(z: pd.Series, p: pd.Series) -> pd.Series:
     return out.astype("string").rename("gi_class")
 
 
+def _import_esda():
+    """``import esda`` without tqdm's "IProgress not found ... update jupyter and ipywidgets"
+    warning, which esda's import triggers in any kernel without ipywidgets and which an analyst
+    would otherwise see as a red box in the chapter (it is about progress bars we never show)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import esda
+    return esda
+
+
 def gistar(counts: pd.Series, boundaries=None, permutations: int = 999, seed: int = 20240401,
            fdr: bool = False, weights=None) -> pd.DataFrame:
     """Getis–Ord Gi* per LSOA: z-score, two-sided permutation p, BH-adjusted p and class.
@@ -611,7 +622,7 @@ def gistar(counts: pd.Series, boundaries=None, permutations: int = 999, seed: in
     >>> r.loc["L00", "gi_z"].round(2), r.loc["L24", "gi_class"]
     (np.float64(4.9), 'Not significant')
     """
-    import esda
+    esda = _import_esda()
     from scipy.stats import norm
 
     v = _as_counts(counts)

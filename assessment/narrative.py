@@ -22,6 +22,7 @@ Example
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import math
 from dataclasses import dataclass
 from typing import Optional
@@ -531,6 +532,32 @@ def headlines(findings: list[Finding]) -> dict:
     """summary.json keys of the executive summary: the sentences and how many."""
     return {"executive_summary.findings": len(findings),
             "executive_summary.sentences": [f.sentence for f in findings]}
+
+
+def run_figures(run) -> dict:
+    """The figures the summary is written from: the chapters' headline fragments in the run's
+    output folder, with the run's own period and area (as ``summary.json`` will have them).
+
+    ``figures["_chapters"]`` is the number of chapter fragments found (0 when the chapter
+    notebooks have not been run into this folder yet).
+    """
+    from .summary import collect
+    frags = sorted((Path(run.out_dir) / "_summary").glob("*.json"))
+    frags = [p for p in frags if p.stem != run.chapter]
+    s = collect(run.out_dir)
+    s["period"] = {**(s.get("period") or {}), **run.period.to_dict()}
+    s["area"] = {**(s.get("area") or {}), "name": run.config.area.name}
+    s["_chapters"] = len(frags)
+    return s
+
+
+def no_chapters_note(figures: dict, out_dir) -> str | None:
+    """A note when no chapter has been run into ``out_dir`` yet (the summary is written last)."""
+    if figures.get("_chapters", 1):
+        return None
+    return (f"_No chapter results were found in `{out_dir}`: the executive summary is written from the other "
+            "chapters' figures, so run them first into the same folder — `assessment run` runs every chapter "
+            "in order and this summary last._")
 
 
 def intro(summary: dict, synthetic: bool = False) -> str:

@@ -196,4 +196,19 @@ def test_summary_notebook_follows_the_conventions():
     assert nb.cells[0].source == "# Executive summary"
     assert nb.cells[1].metadata.get("tags") == ["parameters"] and "quarter = None" in nb.cells[1].source
     assert all(c.outputs == [] for c in nb.cells if c.cell_type == "code")
-    assert 'chapter="executive_summary"' in nb.cells[2].source and "summary.collect(run.out_dir)" in nb.cells[2].source
+    assert 'chapter="executive_summary"' in nb.cells[2].source and "narrative.run_figures(run)" in nb.cells[2].source
+
+
+def test_run_figures_carry_the_runs_period_and_say_when_no_chapter_ran(tmp_path):
+    from types import SimpleNamespace
+    from assessment.narrative import intro, no_chapters_note, run_figures
+    from assessment.periods import financial_year
+    run = SimpleNamespace(out_dir=tmp_path, chapter="executive_summary", period=financial_year(2023),
+                          config=SimpleNamespace(area=SimpleNamespace(name="Testham")))
+    f = run_figures(run)
+    assert f["_chapters"] == 0 and "run them first" in no_chapters_note(f, tmp_path)
+    assert intro(f).startswith("This strategic assessment covers Testham for 2023/24 (1 April 2023 to 31 March 2024).")
+    (tmp_path / "_summary").mkdir()
+    (tmp_path / "_summary" / "volumes.json").write_text('{"crime.total": 12}')
+    f = run_figures(run)
+    assert f["_chapters"] == 1 and f["crime"]["total"] == 12 and no_chapters_note(f, tmp_path) is None
