@@ -297,6 +297,24 @@ def publishable(summaries: list[dict], min_count: int = 5) -> tuple[pd.DataFrame
     return out, notes
 
 
+#: readable column names for the published repeat-callers table
+DISPLAY_NAMES = {"period": "Period", "calls": "ASB calls", "calls_with_caller": "Calls with a caller reference",
+                 "callers": "Callers", "repeat_callers": "Repeat callers", "repeat_caller_calls": "Calls by repeat callers",
+                 "repeat_caller_call_share": "Share of calls with a caller reference",
+                 "repeat_caller_share_all_calls": "Share of all calls", "repeat_caller_share": "Share of callers"}
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The published repeat-callers table with readable column names (the CSV keeps the stable ones)."""
+    return table.rename(columns=DISPLAY_NAMES)
+
+
+def display_formats() -> dict:
+    pct = "{:.1%}"
+    return {DISPLAY_NAMES[c]: pct for c in ("repeat_caller_call_share", "repeat_caller_share_all_calls",
+                                            "repeat_caller_share")}
+
+
 def _pct(x, digits=1) -> str:
     return "–" if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) else f"{x * 100:.{digits}f}%"
 

@@ -901,8 +901,9 @@ def analyse(ds) -> VictimsResult:
             pub_dist, k = publishable_distribution(dist, min_count)
             res.distribution = pub_dist
             if k:
-                res.suppressed.append(f"crimes-per-victim distribution: {k} count(s) below {min_count} "
-                                      "(or revealing one) shown as <" + str(min_count))
+                res.suppressed.append(f"crimes-per-victim distribution: {k} count(s) hidden — shown as "
+                                      f'"<{min_count}" when below {min_count}, or "[c]" when hidden so that a '
+                                      "published total cannot reveal another")
             if DOMESTIC_ABUSE not in raw.index:
                 res.notes["domestic_abuse"] = ("No crime in the data is flagged as domestic abuse, so the domestic "
                                                "abuse measures are left out; their headline figures are null.")
@@ -990,6 +991,77 @@ def table_title(table: pd.DataFrame) -> str:
     top = others.idxmax()
     return (f"{top} victims are the most likely to be victimised again: {_pct(others.max())} were repeat victims, "
             f"against {_pct(rates[ALL_CRIME])} for all crime")
+
+
+# ---------------------------------------------------------------------------------------------
+# readable versions of the tables (the CSVs keep the stable column names)
+# ---------------------------------------------------------------------------------------------
+def empty_subsets(table: pd.DataFrame) -> list:
+    """Subsets (crime groups) with no victim linked to any of their crimes in the period."""
+    v = table["victims"]
+    return [str(i) for i, x in v.items() if not isinstance(x, str) and x == 0]
+
+
+def empty_subsets_note(table: pd.DataFrame) -> str | None:
+    """'No victim is linked to vehicle crime or shoplifting ...', or None.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"victims": [40, 0, 0]}, index=pd.Index(["All crime", "Vehicle crime", "Shoplifting"]))
+    >>> empty_subsets_note(t)
+    'No victim in the victims link is linked to a vehicle crime or shoplifting crime in the period, so those groups are left out of the tables below (the link may not cover them: businesses are often the victims of shoplifting).'
+    """
+    empty = empty_subsets(table)
+    if not empty:
+        return None
+    names = [e.lower() for e in empty]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    why = (" (the link may not cover them: businesses are often the victims of shoplifting)"
+           if any("shoplifting" in n for n in names) else " (the link may not cover them)")
+    return (f"No victim in the victims link is linked to a {listed} crime in the period, so "
+            f"{'that group is' if len(empty) == 1 else 'those groups are'} left out of the tables below{why}.")
+
+
+def display_table(table: pd.DataFrame, windows=(7, 30, 90, 365)) -> pd.DataFrame:
+    """The published repeat-victims table with readable column names, groups without victims
+    left out (see :func:`empty_subsets_note`)."""
+    t = table.drop(index=empty_subsets(table))
+    names = {"victims": "Victims", "repeat_victims": "Repeat victims", "repeat_rate": "Repeat-victim rate",
+             "pairs": "Victim–crime pairs", "repeat_pair_share": "Share of pairs: repeat victims",
+             "lookback_rate": "Look-back repeat rate", "lookback_repeat_pairs": "Look-back repeats",
+             **{f"within_{w}": f"Repeats within {w} days" for w in windows}}
+    cols = ["victims", "repeat_victims", "repeat_rate", "pairs", "repeat_pair_share", "lookback_repeat_pairs",
+            "lookback_rate", *[f"within_{w}" for w in windows]]
+    t = t[[c for c in cols if c in t.columns]].rename(columns=names)
+    t.index.name = "Crimes"
+    return t
+
+
+def display_formats(windows=(7, 30, 90, 365)) -> dict:
+    """Display formats for :func:`display_table` (shares as percentages)."""
+    pct = "{:.1%}"
+    return {"Repeat-victim rate": pct, "Share of pairs: repeat victims": pct, "Look-back repeat rate": pct,
+            **{f"Repeats within {w} days": pct for w in windows}}
+
+
+def distribution_display(dist: pd.DataFrame, skip=()) -> pd.DataFrame:
+    """The crimes-per-victim distribution as one row per subset, one column per band (victims),
+    with hidden cells kept as published ("<5", "[c]").
+
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"subset": ["All crime"] * 5, "crimes_per_victim": ["1", "2", "3", "4", "5+"],
+    ...                   "victims": [80, 12, "[c]", "<5", 0], "share": [0.8, 0.12, None, None, 0.0],
+    ...                   "pairs": [80, 24, "[c]", "[c]", 0]})
+    >>> distribution_display(d).loc["All crime"].tolist()
+    [80, 12, '[c]', '<5', 0]
+    """
+    d = dist[~dist["subset"].isin(list(skip))]
+    order = list(dict.fromkeys(d["subset"]))
+    wide = d.pivot(index="subset", columns="crimes_per_victim", values="victims")
+    bands = [b for b in BANDS if b in wide.columns]
+    wide = wide.reindex(index=order, columns=bands)
+    wide.columns = [("1 crime" if b == "1" else "5 or more crimes" if b == "5+" else f"{b} crimes") for b in bands]
+    wide.index.name = "Victims of"
+    return wide.astype(object)
 
 
 def distribution_title(dist: pd.DataFrame) -> str:
