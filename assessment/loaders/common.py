@@ -113,11 +113,21 @@ def find_column(df: pd.DataFrame, *aliases: str, pattern: str | None = None) -> 
     return None
 
 
-def require(df: pd.DataFrame, file, spec: dict, original: dict | None = None) -> dict:
+def require(df: pd.DataFrame, file, spec: dict, original: dict | None = None, personal: bool = False) -> dict:
     """Resolve required columns: ``spec`` maps canonical name -> aliases (tuple).
 
     Returns {canonical: column}.  Raises one :class:`InputError` listing every
     missing column and the columns that were found.
+
+    ``personal``: the file holds personal identifiers (victims, offenders, ASB callers).
+    When none of the required columns is found, the header row is probably missing and
+    the "column names" are the first row's values — so they are not shown.
+
+    >>> try:
+    ...     require(pd.DataFrame(columns=["c01", "v001"]), "v.csv", {"crime_id": ("crime_id",)}, personal=True)
+    ... except InputError as e:
+    ...     print(e)
+    v.csv: row 1: expected a header row naming the columns crime_id, found a row that names none of them (is the header row missing?)
 
     >>> df = pd.DataFrame(columns=["crime_id", "month"])
     >>> try:
@@ -133,6 +143,9 @@ def require(df: pd.DataFrame, file, spec: dict, original: dict | None = None) ->
             missing.append((canon, aliases))
         else:
             out[canon] = col
+    if missing and personal and not out:
+        raise InputError(file, "row 1", "a header row naming the columns " + ", ".join(spec),
+                         found="a row that names none of them (is the header row missing?)")
     if missing:
         shown = [(original or {}).get(c, c) for c in df.columns]
         names = ", ".join(f"'{c}'" for c, _ in missing)
@@ -311,6 +324,8 @@ def parse_date(s: pd.Series, file, column: str) -> pd.Series:
         hint = ""
         if re.fullmatch(_SERIAL, first):
             hint = "an Excel serial number: format the column as a date before saving"
+        elif (m := re.match(r"^(\d{1,2})/(\d{1,2})/\d{4}", first)) and int(m.group(1)) <= 12 < int(m.group(2)) <= 31:
+            hint = "a US-style month-first date: write it DD/MM/YYYY or YYYY-MM-DD"
         problem(bad_values_error(file, column, s, bad, "a date (YYYY-MM-DD or DD/MM/YYYY)", hint=hint))
     return out
 
@@ -325,12 +340,13 @@ def parse_flag(s: pd.Series, file, column: str) -> pd.Series:
     >>> parse_flag(pd.Series(["Y", "no", None, "TRUE", "0"]), "x", "da").tolist()
     [True, False, False, True, False]
     """
-    s = strip(s).str.lower()
+    raw = strip(s)
+    s = raw.str.lower()
     t = s.isin(_TRUE)
     f = s.isin(_FALSE) | s.isna()
     bad = ~(t | f)
     if bad.any():
-        problem(bad_values_error(file, column, strip(s), bad, "true/false, yes/no, Y/N or 1/0"))
+        problem(bad_values_error(file, column, raw, bad, "true/false, yes/no, Y/N or 1/0"))
     return pd.Series(t.to_numpy(), index=s.index, dtype="boolean")
 
 

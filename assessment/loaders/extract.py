@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .common import (find_column, gb_grid, gb_lonlat, lonlat_to_bng, parse_date, parse_flag, read_csv,
-                     require, strip)
+from .common import (find_column, gb_grid, gb_lonlat, lonlat_to_bng, parse_date, parse_flag, parse_number,
+                     read_csv, require, strip)
 
 _REQUIRED = {
     "crime_id": ("crime_id", "crime_reference", "crime_ref", "crime_number"),
@@ -53,16 +53,23 @@ def add_coordinates(out: pd.DataFrame, df: pd.DataFrame, file) -> pd.DataFrame:
     reason = pd.Series(pd.NA, index=idx, dtype="str")
     out["longitude"] = np.nan
     out["latitude"] = np.nan
+    orig = df.attrs.get("original", {})
+
+    def number(col, what):
+        # a coordinate that is not a number stops the run (like a bad date, it is usually the whole
+        # column's format); blank cells are fine (no point)
+        return parse_number(df[col], file, orig.get(col, col), f"a number ({what})")
+
     if e and n:
-        ev = pd.to_numeric(strip(df[e]).str.replace(",", ""), errors="coerce")
-        nv = pd.to_numeric(strip(df[n]).str.replace(",", ""), errors="coerce")
+        ev = number(e, "metres, British National Grid")
+        nv = number(n, "metres, British National Grid")
         given = ev.notna() & nv.notna()
         ok = gb_grid(ev, nv)
         x[ok], y[ok] = ev[ok], nv[ok]
         reason[given & ~ok] = "coordinates outside Great Britain"
     if lon and lat:
-        lo = pd.to_numeric(strip(df[lon]), errors="coerce")
-        la = pd.to_numeric(strip(df[lat]), errors="coerce")
+        lo = number(lon, "degrees, WGS84")
+        la = number(lat, "degrees, WGS84")
         given = lo.notna() & la.notna() & x.isna()
         ok, swapped = gb_lonlat(lo, la)
         out["longitude"] = lo.where(ok).astype("float64")

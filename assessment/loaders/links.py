@@ -43,7 +43,8 @@ def load_links(path: Path, kind: str, acc, notes: list, all_ids: set, used_ids: 
     person, aliases = _PERSON[kind]
     df = read_csv(path, notes=notes)
     orig = df.attrs["original"]
-    cols = require(df, path, {"crime_id": ("crime_id", "crime_reference", "crime_ref"), person: aliases}, orig)
+    cols = require(df, path, {"crime_id": ("crime_id", "crime_reference", "crime_ref"), person: aliases}, orig,
+                   personal=True)
     out = pd.DataFrame({"crime_id": strip(df[cols["crime_id"]]), person: strip(df[cols[person]])})
     age = find_column(df, "age", "age_at_offence", "age_at_crime")
     out["age"] = parse_age(df[age], path, orig[age], notes) if age else pd.Series(pd.NA, index=df.index, dtype="Int64")
@@ -90,7 +91,8 @@ def read_asb(path: Path, notes: list) -> pd.DataFrame:
     df = read_csv(path, notes=notes)
     orig = df.attrs["original"]
     cols = require(df, path, {"incident_id": ("incident_id", "incident", "id", "reference"),
-                              "datetime": ("datetime", "date_time", "incident_datetime", "date", "incident_date")}, orig)
+                              "datetime": ("datetime", "date_time", "incident_datetime", "date", "incident_date")}, orig,
+                   personal=True)
     if not has_location_columns(df):
         require(df, path, {"lsoa_code": ("lsoa_code",)}, orig)
     raw_dt = strip(df[cols["datetime"]])

@@ -175,6 +175,9 @@ def list_street_files(path: Path) -> list[StreetFile]:
                 return data
             files.append(StreetFile(f"{path.name}:{n}", m.group(1), m.group(2).lower(), opener, source=path,
                                     member=n, stamp={"size": info.file_size, "crc": info.CRC}))
+    elif path.suffix.lower() == ".zip":
+        raise InputError(path, "", "a zip archive of police.uk street files",
+                         found="a file that is not a readable zip (damaged or not fully downloaded?)")
     else:
         m = STREET_RE.match(path.name)
         if m:
