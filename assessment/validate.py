@@ -42,12 +42,14 @@ PROBLEM_REASONS = {
     "LSOA code of another vintage (no inputs.lsoa_lookup)", "LSOA code not in the boundary file",
     "empty geometry", "duplicate LSOA code", "no LSOA code", "zero population", "not a valid population",
     "no crime id", "no victim id", "no offender id", "duplicate row (same area and category)",
+    "LSOA with an empty geometry in the boundary file",
 }
 
 #: note fragments that are problems too
-PROBLEM_NOTES = ("no police.uk file for", "duplicate month file", "invalid geometr", "not UTF-8",
-                 "other vintage", "have no population estimate", "not an age", "not an LSOA code",
-                 "blank count cell")
+PROBLEM_NOTES = ("no police.uk file for", "no police.uk rows for", "named for",
+                 "duplicate month file", "invalid geometr", "not UTF-8", "other vintage",
+                 "have no population estimate", "not an age", "not an LSOA code", "blank count cell",
+                 "not in the boundary file (", "no crimes at all in")
 
 
 def validate(cfg: Config, year=None, to=None) -> list[str]:

@@ -52,7 +52,8 @@ def _sum(frame: pd.DataFrame) -> int:
 
 
 def covers(crimes, period: Period) -> bool:
-    """True when the data's months span the whole ``period`` (first and last month present or beyond).
+    """True when the data's months span the whole ``period`` (first and last month present or beyond)
+    — and, with a span from ``coverage(crimes, period)``, ``period`` is not a year with no data.
 
     >>> import pandas as pd
     >>> from assessment.periods import financial_year
@@ -60,18 +61,41 @@ def covers(crimes, period: Period) -> bool:
     >>> covers(c, financial_year(2024)), covers(c, financial_year(2023))
     (True, False)
     """
+    gaps = ()
     if isinstance(crimes, tuple):
-        lo, hi = crimes
+        lo, hi, *rest = crimes
+        gaps = rest[0] if rest else ()
     elif crimes.empty:
         return False
     else:
         lo, hi = crimes["month"].min(), crimes["month"].max()
-    return bool(lo <= period.start and hi >= period.end)
+    return bool(lo <= period.start and hi >= period.end and period.start not in gaps)
 
 
-def coverage(crimes: pd.DataFrame) -> tuple:
-    """(first month, last month) of the data, for :func:`covers` on subsets of it."""
-    return (crimes["month"].min(), crimes["month"].max())
+def coverage(crimes: pd.DataFrame, period: Period | None = None) -> tuple:
+    """(first month, last month) of the data, for :func:`covers` on subsets of it.
+
+    With ``period``, a third item: the starts of the years before ``period`` (whole years, as
+    :meth:`~assessment.periods.Period.shift` gives them) with no crime at all although the data
+    begin earlier — a gap in the data (a missing extract), not zero crime (the loaders note it),
+    so :func:`covers` is False for them and no change is computed against them.
+
+    >>> import pandas as pd
+    >>> from assessment.periods import financial_year
+    >>> c = pd.DataFrame({"month": pd.to_datetime(["2022-04-01", "2024-05-01"]), "count": [1, 1]})
+    >>> span = coverage(c, financial_year(2024))
+    >>> covers(span, financial_year(2023)), covers(span, financial_year(2022))
+    (False, True)
+    """
+    lo, hi = crimes["month"].min(), crimes["month"].max()
+    if period is None:
+        return (lo, hi)
+    gaps, k = set(), 1
+    while (p := period.shift(-k)).start > lo:
+        if total(crimes, p) == 0:
+            gaps.add(p.start)
+        k += 1
+    return (lo, hi, frozenset(gaps))
 
 
 def total(crimes: pd.DataFrame, period: Period) -> int:
@@ -166,7 +190,7 @@ def _changes(t: pd.DataFrame) -> pd.DataFrame:
 
 
 def by_group(crimes: pd.DataFrame, groups: dict[str, list[str]], period: Period,
-             baseline: Period | None = None) -> pd.DataFrame:
+             baseline: Period | None = None, span: tuple | None = None) -> pd.DataFrame:
     """Counts per configured crime group (sum of the group's crime types), as :func:`compare_periods`.
 
     >>> import pandas as pd
@@ -177,7 +201,7 @@ def by_group(crimes: pd.DataFrame, groups: dict[str, list[str]], period: Period,
     [2]
     """
     frames = []
-    span = coverage(crimes) if len(crimes) else None
+    span = span if span is not None else (coverage(crimes) if len(crimes) else None)
     for name, types in groups.items():
         sub = crimes[crimes["crime_type"].isin(types)]
         zero = pd.DataFrame({"month": [period.start], "count": [0], "crime_type": [""]})
@@ -340,7 +364,7 @@ def analyse(ds) -> VolumesResult:
     """Compute chapter 1 for a :class:`~assessment.dataset.Dataset`: totals, tables, trend, headlines."""
     period = ds.period
     crimes = ds.crimes
-    span = coverage(crimes) if len(crimes) else None
+    span = coverage(crimes, period) if len(crimes) else None
     baseline = baseline_period(ds.config, period)
     current = total(crimes, period)
     prev_ok = span is not None and covers(span, period.previous())
@@ -349,7 +373,8 @@ def analyse(ds) -> VolumesResult:
     population = float(ds.population.sum()) if ds.population is not None and len(ds.population) else None
     rate = rate_per_1000(current, population)
     types = compare_periods(crimes, period, "crime_type", baseline=baseline, span=span)
-    groups = by_group(crimes, ds.config.crime_groups, period, baseline=baseline) if ds.config.crime_groups else None
+    groups = (by_group(crimes, ds.config.crime_groups, period, baseline=baseline, span=span)
+              if ds.config.crime_groups else None)
     start = max(crimes["month"].min(), period.start - pd.DateOffset(years=ds.config.trend_years - 1)) if len(crimes) else period.start
     monthly = monthly_counts(crimes[crimes["month"] <= period.end], start, period.end)
     years_shown = len(monthly) / 12

@@ -37,7 +37,7 @@ from .common import (area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, mo
                      starts_with_area)
 from .geography import (BoundaryFile, Harmoniser, boundary_attribution, load_boundaries, load_lsoa_lookup,
                         load_wards)
-from .pipeline import Context, select_rows
+from .pipeline import NO_POLYGON, NOT_IN_BOUNDARIES, Context, select_rows
 
 __all__ = ["load_dataset", "data_window", "crime_input", "SOURCES"]
 
@@ -144,6 +144,7 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
     if wards is not None:
         wards = harm.translate_table(wards)
     universe, gdf = _area_universe(cfg, bfile, wards, acc)
+    no_polygon = _empty_polygons(cfg, bfile, wards)
     names = None
     if gdf is not None and gdf["lsoa_name"].notna().any():
         names = gdf["lsoa_name"].dropna()
@@ -172,8 +173,9 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
     if kind == "police_uk":
         # only the files the window needs are read; the rows of the others are accounted below
         frame, skipped = raw.frame_within(window.start, period.end)
+        _check_file_months(raw, frame, acc)
     ctx = Context(cfg=cfg, acc=acc, notes=notes, window_start=window.start, window_end=period.end, harm=harm,
-                  boundaries=gdf, universe=universe, names=names, area_names=area_names)
+                  boundaries=gdf, universe=universe, names=names, area_names=area_names, no_polygon=no_polygon)
     span = f"the data cover {month_label(first)} – {month_label(last)}"
 
     asb_from_crimes = None
@@ -206,7 +208,7 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
             frame = frame[~m]
         kept = select_rows(frame, "crimes", ctx, id_col="crime_id", need_code=(kind == "police_uk"),
                            outside_reason="outside the area" if kind == "police_uk" or universe is None or
-                           cfg.area.lsoa_name_prefix or cfg.area.lad_code else "LSOA code not in the boundary file")
+                           cfg.area.lsoa_name_prefix or cfg.area.lad_code else NOT_IN_BOUNDARIES)
         acc.use("crimes", len(kept))
         if kind == "police_uk":
             asb_mask = kept["_asb"].to_numpy()
@@ -218,7 +220,7 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
                 acc.note("crimes", f"{int(asb_mask.sum())} anti-social behaviour rows used as ASB incidents "
                          "(no caller ids)")
             kept = kept[~asb_mask]
-            _note_missing_months(raw, kept, period, acc, notes)
+            _note_missing_months(raw, kept, period, acc, notes, frame)
         crimes = _crimes_frame(kept)
         used_ids = pd.Index(crimes["crime_id"].dropna().unique())
         record_level = True
@@ -226,6 +228,7 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
             raise AssessmentError(f"no crimes in {period.label} in the area in {Path(path).name} "
                                   f"({int(in_period.sum())} rows in {period.label}, none selected: check area: in the config)")
     _note_harmonisation(ctx, acc, notes, target)
+    _note_empty_years(crimes, period, window, acc)
 
     # -- links and ASB -------------------------------------------------------------------------
     victims = offenders = None
@@ -251,7 +254,9 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
     pop_series = None
     if pop_rows is not None:
         inside = pop_rows["lsoa_code"].isin(lsoas.index).to_numpy()
-        acc.exclude("population", "outside the area", int((~inside).sum()))
+        nopoly = ~inside & pop_rows["lsoa_code"].isin(no_polygon).to_numpy()
+        acc.exclude("population", NO_POLYGON, int(nopoly.sum()))
+        acc.exclude("population", "outside the area", int((~inside & ~nopoly).sum()))
         acc.use("population", int(inside.sum()))
         pop_series = pop_table[pop_table["lsoa_code"].isin(lsoas.index)].set_index("lsoa_code")["population"]
         pop_series = pop_series.astype("int64").rename("population")
@@ -261,7 +266,9 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
     if wards_raw is not None:
         succ = wards_raw["lsoa_code"].map(harm.successors).explode()
         inside = succ.isin(lsoas.index).groupby(level=0).any().reindex(wards_raw.index, fill_value=False)
-        acc.exclude("wards", "outside the area", int((~inside).sum()))
+        nopoly = ~inside & succ.isin(no_polygon).groupby(level=0).any().reindex(wards_raw.index, fill_value=False)
+        acc.exclude("wards", NO_POLYGON, int(nopoly.sum()))
+        acc.exclude("wards", "outside the area", int((~inside & ~nopoly).sum()))
         acc.use("wards", int(inside.sum()))
     if bfile is not None:
         acc.use("boundaries", len(gdf))
@@ -341,16 +348,7 @@ def _area_universe(cfg, bfile, wards, acc):
             return pd.Index(sel["lsoa_code"].unique(), name="lsoa_code"), None
         return None, None
     gdf = bfile.gdf
-    keep = pd.Series(True, index=gdf.index)
-    if area.lsoa_name_prefix and gdf["lsoa_name"].notna().any():
-        keep &= starts_with_area(gdf["lsoa_name"], area.lsoa_name_prefix).to_numpy()
-    if area.lad_code:
-        lad = area.lad_code.strip().casefold()
-        if bfile.lad is not None:
-            keep &= (bfile.lad.str.casefold() == lad).fillna(False).to_numpy()
-        elif wards is not None and wards["lad_code"].notna().any():
-            codes = wards.loc[wards["lad_code"].str.casefold() == lad, "lsoa_code"]
-            keep &= gdf.index.isin(codes)
+    keep = pd.Series(_area_mask(cfg, gdf["lsoa_name"], bfile.lad, gdf.index, wards), index=gdf.index)
     if not keep.any():
         raise AssessmentError(f"{bfile.file.name}: no LSOA of the area "
                               f"({'named ' + repr(area.lsoa_name_prefix + ' ...') if area.lsoa_name_prefix else 'area.lad_code ' + str(area.lad_code)}) "
@@ -358,6 +356,31 @@ def _area_universe(cfg, bfile, wards, acc):
     acc.exclude("boundaries", "outside the area", int((~keep).sum()))
     gdf = gdf[keep.to_numpy()]
     return pd.Index(gdf.index, name="lsoa_code"), gdf
+
+
+def _area_mask(cfg, names: Optional[pd.Series], lad: Optional[pd.Series], codes: pd.Index, wards) -> np.ndarray:
+    """Which boundary features belong to the area (``area.lsoa_name_prefix``, ``area.lad_code``)."""
+    area = cfg.area
+    keep = np.ones(len(codes), dtype=bool)
+    if area.lsoa_name_prefix and names is not None and names.notna().any():
+        keep &= starts_with_area(names, area.lsoa_name_prefix).to_numpy()
+    if area.lad_code:
+        want = area.lad_code.strip().casefold()
+        if lad is not None:
+            keep &= (lad.str.casefold() == want).fillna(False).to_numpy()
+        elif wards is not None and wards["lad_code"].notna().any():
+            keep &= codes.isin(wards.loc[wards["lad_code"].str.casefold() == want, "lsoa_code"])
+    return keep
+
+
+def _empty_polygons(cfg, bfile, wards) -> frozenset:
+    """The area's LSOA codes whose boundary feature had an empty geometry (left out of the area):
+    rows on them are excluded as "LSOA with an empty geometry in the boundary file"."""
+    if bfile is None or bfile.empty is None or bfile.empty.empty:
+        return frozenset()
+    e = bfile.empty
+    keep = _area_mask(cfg, e["lsoa_name"], e["lad_code"] if "lad_code" in e else None, pd.Index(e["lsoa_code"]), wards)
+    return frozenset(e.loc[keep, "lsoa_code"])
 
 
 def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
@@ -544,20 +567,61 @@ def _load_asb(path, ctx: Context, notes):
     return links.asb_frame(kept)
 
 
-def _note_missing_months(raw, kept, period, acc, notes):
+def _check_file_months(raw, frame, acc) -> None:
+    """Note each police.uk street file whose rows are for another month than its name says
+    (e.g. a month saved again under the next month's name): that month then has no data."""
+    if frame.empty or "_file" not in frame:
+        return
+    named = {f.label: pd.Timestamp(f.month + "-01") for f in raw.files if not f.duplicate}
+    f = frame[frame["_file"].isin(list(named)) & frame["month"].notna()]
+    for label, months in f.groupby("_file", sort=True)["month"]:
+        other = months[months != named[label]]
+        if other.empty:
+            continue
+        which = ", ".join(month_label(m) for m in sorted(other.unique()))
+        rows = "its rows are" if len(other) == len(months) else f"{len(other)} of its {len(months)} rows are"
+        acc.note("crimes", f"{Path(label.split(':')[-1]).name}: named for {month_label(named[label])} but "
+                 f"{rows} for {which}")
+
+
+def _note_missing_months(raw, kept, period, acc, notes, frame=None):
     from .police_uk import missing_months
     from pathlib import Path as _P
     used_files = set(kept["_file"].unique()) if len(kept) else set()
     forces = {f.force for f in raw.files if f.label in used_files} or None
     miss = missing_months(raw, period, forces)
+    rowless = []
+    if frame is not None and len(frame):
+        labels = [f.label for f in raw.files if not f.duplicate and (forces is None or f.force in forces)]
+        have = set(frame.loc[frame["_file"].isin(labels), "month"].dropna())
+        rowless = [m for m in period.month_starts() if m not in have and m not in miss]
+    covered = f"{period.label} covers {period.months - len(miss) - len(rowless)} of {period.months} months"
     if miss:
-        txt = (f"no police.uk file for {', '.join(month_label(m) for m in miss)}: {period.label} covers "
-               f"{period.months - len(miss)} of {period.months} months")
-        acc.note("crimes", txt)
+        acc.note("crimes", f"no police.uk file for {', '.join(month_label(m) for m in miss)}: {covered}")
+    if rowless:
+        acc.note("crimes", f"no police.uk rows for {', '.join(month_label(m) for m in rowless)}: {covered}")
     dups = [f for f in raw.files if f.duplicate]
     if dups:
         acc.note("crimes", f"{len(dups)} duplicate month file(s) not used: "
                  + ", ".join(_P(f.label).name for f in dups[:5]))
+
+
+def _note_empty_years(crimes, period, window, acc) -> None:
+    """A whole year with no crime at all, after the data have begun, is a gap in the data (a
+    missing extract or file), not zero crime: say so (the chapters then make no change against it)."""
+    from ..volumes import total
+    if crimes.empty:
+        return
+    first = crimes["month"].min()
+    k = 1
+    while True:
+        p = period.shift(-k)
+        if p.start < window.start or p.start <= first:
+            break
+        if total(crimes, p) == 0:
+            acc.note("crimes", f"no crimes at all in {p.label}, though the data begin in {month_label(first)}: "
+                     f"a gap in the data, so no change against {p.label} is shown")
+        k += 1
 
 
 def _note_harmonisation(ctx: Context, acc, notes, target):

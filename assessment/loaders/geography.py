@@ -240,6 +240,8 @@ class BoundaryFile:
     code_column: str
     lad: Optional[pd.Series] = None
     file: Optional[Path] = None
+    #: features left out for an empty geometry: lsoa_code, lsoa_name (and lad_code when given)
+    empty: Optional[pd.DataFrame] = None
 
 
 def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None) -> BoundaryFile:
@@ -326,6 +328,7 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
 
     empty = out.geometry.isna() | out.geometry.is_empty
     acc.exclude("boundaries", "empty geometry", int(empty.sum()))
+    empty_rows = pd.DataFrame(out.loc[empty.to_numpy()].drop(columns="geometry"))
     out = out[~empty]
     nocode = out["lsoa_code"].isna()
     acc.exclude("boundaries", "no LSOA code", int(nocode.sum()))
@@ -354,7 +357,9 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
     if lad is not None:
         lad.name = "lad_code"
     out = out.set_geometry("geometry")
-    return BoundaryFile(gdf=out, vintage=vintage, code_column=cols[code_col], lad=lad, file=path)
+    empty_rows = empty_rows[valid_lsoa(empty_rows["lsoa_code"]).to_numpy() & ~empty_rows["lsoa_code"].isin(out.index)]
+    return BoundaryFile(gdf=out, vintage=vintage, code_column=cols[code_col], lad=lad, file=path,
+                        empty=empty_rows.reset_index(drop=True))
 
 
 def boundary_attribution(codes, synthetic: bool) -> str:

@@ -14,7 +14,9 @@ Order (the first reason that applies is the one counted):
    points without a code placed in the boundary polygons;
 8. ``outside the area`` / ``LSOA code not in the boundary file`` — code not among the area's
    LSOAs (``LSOA code of another vintage (no inputs.lsoa_lookup)`` when the name says it is
-   in the area but its code is of the other vintage);
+   in the area but its code is of the other vintage; ``LSOA with an empty geometry in the
+   boundary file`` when the area's boundary feature for the code has no polygon); the codes
+   not in the boundary file are listed in a note;
 9. ``duplicate crime id`` (or ``duplicate incident id``) — the first row is kept.
 
 Rows carry a weight ``_w`` (1 per record; the crimes in the row for published counts), so the
@@ -32,6 +34,12 @@ from .common import area_of_lsoa_name, isin, starts_with_area, valid_lsoa
 from .geography import Harmoniser, place_points
 
 
+#: the reason for rows on an LSOA code the record-level extract names but the boundary file lacks
+NOT_IN_BOUNDARIES = "LSOA code not in the boundary file"
+#: the reason for rows (of any input) on an LSOA whose boundary feature has no geometry
+NO_POLYGON = "LSOA with an empty geometry in the boundary file"
+
+
 @dataclass
 class Context:
     """What selection needs to know about the run."""
@@ -46,6 +54,7 @@ class Context:
     universe: Optional[pd.Index] = None  # the area's LSOA codes (target vintage), None = no code selection
     names: Optional[pd.Series] = None    # code -> LSOA name (target vintage)
     area_names: set = field(default_factory=set)
+    no_polygon: frozenset = frozenset()  # the area's LSOA codes whose boundary feature has an empty geometry
     split_stats: dict = field(default_factory=lambda: {"exact": 0, "split_pip": 0, "split_first": 0})
 
 
@@ -144,6 +153,16 @@ def select_rows(df: pd.DataFrame, input: str, ctx: Context, *, id_col: str | Non
                                  "inputs.lsoa_lookup to the ONS LSOA 2011 to 2021 lookup to use them")
                 df = drop(df, other, reason)
                 out = ~isin(df["lsoa_code"], ctx.universe)
+        if out.any() and ctx.no_polygon:
+            m = out & isin(df["lsoa_code"], ctx.no_polygon)
+            df, out = drop(df, m, NO_POLYGON), out[~m]
+        if out.any() and outside_reason == NOT_IN_BOUNDARIES:
+            codes = sorted(df.loc[out, "lsoa_code"].dropna().unique())
+            hint = ("" if ctx.harm.lookup is not None else ": if they are codes of the other vintage "
+                    "(2011/2021), set inputs.lsoa_lookup to the ONS LSOA 2011 to 2021 lookup")
+            ctx.notes.append(f"{input}: {int(df['_w'].to_numpy()[out].sum())} record(s) have LSOA codes that are "
+                             f"not in the boundary file ({', '.join(codes[:5])}{', ...' if len(codes) > 5 else ''})"
+                             + hint)
         df = drop(df, out, outside_reason)
 
     if id_col and id_col in df:
