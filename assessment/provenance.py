@@ -72,7 +72,9 @@ def inputs_table(config) -> pd.DataFrame:
                 n = None
             rows.append({"input": name, "file": str(rel), "rows": n, "bytes": f.stat().st_size,
                          "sha256": sha256(f)})
-    return pd.DataFrame(rows, columns=["input", "file", "rows", "bytes", "sha256"])
+    t = pd.DataFrame(rows, columns=["input", "file", "rows", "bytes", "sha256"])
+    t["rows"] = t["rows"].astype("Int64")   # a file without rows (a GeoPackage) is blank, not NaN -> 87,841.0
+    return t
 
 
 def versions() -> pd.DataFrame:

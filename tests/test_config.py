@@ -58,3 +58,31 @@ def test_find_config_searches_parents(tmp_path, monkeypatch):
     sub.mkdir()
     monkeypatch.chdir(sub)
     assert find_config() == p.resolve()
+
+
+def test_every_config_key_is_documented_in_the_readme_with_its_default():
+    """§8.1: every key in the README, with its default; a new option cannot go undocumented."""
+    import re
+    from pathlib import Path
+
+    from assessment.config import Config
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z_.]+)` \| ([^|]*) \|", readme, re.M))
+
+    def keys(model, prefix=""):
+        for name, f in model.model_fields.items():
+            if f.exclude:
+                continue
+            if hasattr(f.annotation, "model_fields"):
+                yield from keys(f.annotation, f"{prefix}{name}.")
+            else:
+                yield f"{prefix}{name}", f.default
+
+    missing = [k for k, _ in keys(Config) if k not in rows]
+    assert not missing, f"config keys not in the README table: {missing}"
+    for key, default in keys(Config):
+        if isinstance(default, bool):
+            assert f"`{str(default).lower()}`" in rows[key], (key, default, rows[key])
+        elif isinstance(default, (int, float)) and not isinstance(default, bool):
+            shown = {str(default), f"{default:g}", f"{default:.2f}"}
+            assert any(re.search(rf"(?<![\d.]){re.escape(x)}(?![\d.])", rows[key]) for x in shown), (key, default, rows[key])
