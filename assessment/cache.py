@@ -8,6 +8,12 @@ record accounting is unchanged) as one Parquet file:
 
 * one Parquet file per source file (one police.uk file per force and month, or
   one record-level extract), named after the source's path (and zip member);
+* partitioned Hive-style: police.uk entries live under
+  ``police_uk/force=<force>/month=<YYYY-MM>/``, so that a year reads 12 month
+  partitions, a force only its own folder, and any tool that reads Parquet
+  datasets (pyarrow, DuckDB, Spark) sees ``force`` and ``month`` as columns;
+  within a file the rows keep the source's order, and a read can ask for only
+  some columns (:meth:`Entry.read_table`);
 * the file's schema metadata records the source's size and modification time
   (``st_size``, ``st_mtime_ns``; for a member of a zip, its size and CRC-32),
   the cache format version, the notes the parser made (e.g. "read as
@@ -22,7 +28,8 @@ Where: ``<config folder>/.cache/assessment/`` (git ignores ``.cache/``), or
 the folder named by the environment variable ``ASSESSMENT_CACHE_DIR`` (a config
 built in code, without a file, is cached only there).
 ``ASSESSMENT_CACHE=0`` turns the cache off (every file is parsed every time).
-Deleting the folder is always safe.
+Deleting the folder is always safe (:meth:`Cache.clear` does it): the next run
+parses the sources again.
 
 Example
 -------
@@ -54,7 +61,7 @@ from typing import Callable, Optional
 import pandas as pd
 
 #: bump when a parser's output changes, so old entries are not reused
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 #: environment variables
 ENV_DIR = "ASSESSMENT_CACHE_DIR"
@@ -124,6 +131,7 @@ class Entry:
     frame: Optional[pd.DataFrame] = None
     meta: Optional[dict] = None
     notes: list = field(default_factory=list)
+    written: bool = False                # this entry's Parquet file was written by this process
 
     def probe(self) -> bool:
         """True when a matching Parquet file exists; loads its metadata (``meta``, ``notes``)."""
@@ -176,6 +184,30 @@ class Entry:
             self._write(df)
         return df if columns is None else df[list(columns)]
 
+    def read_table(self, columns=None, keep: bool = False):
+        """The parsed rows as a :class:`pyarrow.Table` (only ``columns`` when given).
+
+        Read from the Parquet file when it matches the source (nothing is kept in
+        memory), else parsed (see :meth:`load`).  ``keep=True`` holds a parsed frame
+        in memory even when it was written to the cache.
+        """
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        if self.frame is None and self.probe():
+            try:
+                t = pq.read_table(self.file, columns=list(columns) if columns is not None else None)
+                stats["parquet_reads"] += 1
+                return t
+            except Exception:  # noqa: BLE001 - unreadable entry: parsed again below
+                self.meta = None
+        if self.frame is None:
+            raise LookupError("read_table: no parsed rows; call load(parse) first")
+        df = self.frame if columns is None else self.frame[list(columns)]
+        t = pa.Table.from_pandas(df, preserve_index=False)
+        if not keep and self.written:
+            self.frame = None   # written: later reads come from the Parquet file
+        return t
+
     def _write(self, df: pd.DataFrame) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -195,6 +227,7 @@ class Entry:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
             stats["writes"] += 1
+            self.written = True
         except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
             pass
 
@@ -205,9 +238,12 @@ class Cache:
     def __init__(self, folder: Optional[Path]):
         self.folder = Path(folder) if folder is not None else None
 
-    def entry(self, kind: str, source: Path, member: Optional[str] = None, stamp: Optional[dict] = None) -> Entry:
+    def entry(self, kind: str, source: Path, member: Optional[str] = None, stamp: Optional[dict] = None,
+              partition: Optional[dict] = None) -> Entry:
         """The slot of ``source`` (and ``member`` of a zip).  ``stamp`` identifies the source's
-        version (default: its size and mtime in nanoseconds)."""
+        version (default: its size and mtime in nanoseconds); ``partition`` (e.g.
+        ``{"force": "metropolitan", "month": "2024-04"}``) the Hive-style sub-folders
+        ``force=metropolitan/month=2024-04/`` the entry is written in."""
         source = Path(source)
         if stamp is None:
             st = source.stat()
@@ -218,8 +254,31 @@ class Cache:
             h = hashlib.sha1(ident.encode()).hexdigest()[:20]
             stem = Path(member).name if member else source.name
             safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)[:60]
-            file = self.folder / kind / f"{safe}.{h}.parquet"
+            sub = Path(*[f"{k}={_part(v)}" for k, v in partition.items()]) if partition else Path()
+            file = self.folder / kind / sub / f"{safe}.{h}.parquet"
         return Entry(kind=kind, source=source, member=member, stamp=stamp, file=file)
+
+
+    def files(self, kind: Optional[str] = None) -> list[Path]:
+        """Every Parquet file in the cache (of ``kind``), sorted."""
+        if self.folder is None:
+            return []
+        base = self.folder / kind if kind else self.folder
+        return sorted(base.rglob("*.parquet")) if base.exists() else []
+
+    def clear(self) -> int:
+        """Delete the cache folder; returns the number of Parquet files removed."""
+        import shutil
+        n = len(self.files())
+        if self.folder is not None and self.folder.exists():
+            shutil.rmtree(self.folder)
+        return n
+
+
+def _part(value) -> str:
+    """A partition value safe as a folder name: ``"City of London"`` -> ``"city-of-london"``."""
+    text = str(value).strip().lower()
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in text) or "_"
 
 
 NO_CACHE = Cache(None)

@@ -482,19 +482,27 @@ def _all_areas_records(frame, ctx) -> Optional[pd.DataFrame]:
     """Counts by area (LSOA name minus its code), month and type for multi-area record inputs."""
     if "lsoa_name" not in frame or frame["lsoa_name"].isna().all():
         return None
+    # columnar (pyarrow): millions of rows for London or national files (see assessment.columnar)
+    from ..columnar import duplicated, group_count, map_unique
     m = (frame["month"] >= ctx.window_start) & (frame["month"] <= ctx.window_end) & frame["lsoa_name"].notna()
     if "_dupfile" in frame:
         m &= ~frame["_dupfile"]
     if "_asb" in frame:
         m &= ~frame["_asb"]
-    f = frame[m.fillna(False).to_numpy()]
-    f = f[~(f["crime_id"].notna() & f.duplicated("crime_id"))]
-    area = area_of_lsoa_name(f["lsoa_name"])
-    if area.nunique() < 2:
+    m = m.fillna(False).to_numpy()
+    ids = frame["crime_id"][m]
+    keep = ~(ids.notna().to_numpy() & duplicated(ids))       # a crime id seen again counts once
+    rows = np.flatnonzero(m)[keep]
+    area = map_unique(frame["lsoa_name"].take(rows), area_of_lsoa_name)
+    if len(set(area.unique().to_pylist()) - {None}) < 2:
         return None
-    major = f["major_category"] if "major_category" in f else pd.Series(pd.NA, index=f.index, dtype="str")
-    g = pd.DataFrame({"area": area, "month": f["month"], "crime_type": f["crime_type"], "major_category": major})
-    long = g.groupby(["area", "month", "crime_type", "major_category"], dropna=False).size().rename("count").reset_index()
+    cols = {"area": area, "month": frame["month"].take(rows), "crime_type": frame["crime_type"].take(rows)}
+    if "major_category" in frame:
+        cols["major_category"] = frame["major_category"].take(rows)
+    else:
+        import pyarrow as pa
+        cols["major_category"] = pa.nulls(len(rows), pa.string())
+    long = group_count(cols, ["area", "month", "crime_type", "major_category"])
     return _finish_all_areas(long)
 
 

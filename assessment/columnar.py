@@ -1,0 +1,103 @@
+"""Columnar helpers: counting and de-duplicating millions of rows with pyarrow, not Python loops.
+
+A London-size police.uk year is 1.1 million rows, five years 5.5 million, a national year
+6.5 million.  pandas' arrow-backed strings make ``groupby`` and ``duplicated`` on such
+columns slow (they factorise value by value); these helpers do the same work on Arrow
+arrays (hash kernels in C++, multi-threaded where pyarrow is) and give the same answers.
+
+Example
+-------
+>>> import pandas as pd
+>>> duplicated(pd.Series(["a", "b", "a", None, None])).tolist()
+[False, False, True, False, True]
+>>> t = group_count({"area": pd.Series(["B", "A", "B", None]), "n": pd.Series([1, 1, 1, 1])}, ["area"])
+>>> t.to_dict("list")
+{'area': ['A', 'B', nan], 'count': [1, 2, 1]}
+"""
+from __future__ import annotations
+
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def to_arrow(values):
+    """A pandas Series / numpy array / Arrow array as a (chunked) Arrow array."""
+    import pyarrow as pa
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return values
+    if isinstance(values, pd.Series):
+        arr = values.array
+        inner = getattr(arr, "_pa_array", None)   # arrow-backed pandas strings: no copy
+        if inner is not None:
+            return inner
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object)
+        return pa.array(values.to_numpy(), from_pandas=True)
+    return pa.array(np.asarray(values), from_pandas=True)
+
+
+def duplicated(values) -> np.ndarray:
+    """``Series.duplicated(keep="first")`` as a numpy mask: True on every repeat of a value
+    (missing values are equal to each other, as in pandas).
+
+    Uses Arrow's dictionary encoding, which numbers values in order of first appearance,
+    so a row is a repeat when its number was seen on an earlier row.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = to_arrow(values)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    n = len(arr)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    enc = pc.dictionary_encode(arr)
+    idx = enc.indices.to_numpy(zero_copy_only=False)
+    nulls = enc.indices.is_null().to_numpy(zero_copy_only=False)
+    idx = np.where(nulls, len(enc.dictionary), idx).astype(np.int64)   # all missing values: one code
+    first = np.full(len(enc.dictionary) + 1, n, dtype=np.int64)
+    np.minimum.at(first, idx, np.arange(n, dtype=np.int64))
+    return first[idx] != np.arange(n)
+
+
+def map_unique(values, fn):
+    """``fn`` applied to the distinct values only (``fn`` takes and returns a Series), then
+    spread back over ``values`` — e.g. the area part of 5 million LSOA names from 5,000."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = to_arrow(values)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    enc = pc.dictionary_encode(arr)
+    mapped = to_arrow(pd.Series(fn(pd.Series(enc.dictionary.to_pandas())).to_numpy()))
+    if isinstance(mapped, pa.ChunkedArray):
+        mapped = mapped.combine_chunks()
+    return pc.take(mapped, enc.indices)
+
+
+def group_count(columns: Mapping[str, object], keys: Sequence[str], mask: Optional[np.ndarray] = None,
+                name: str = "count") -> pd.DataFrame:
+    """Rows per combination of ``keys`` (missing values form their own group), sorted by the
+    keys with missing values last: ``DataFrame.groupby(keys, dropna=False).size()`` as columns.
+
+    ``columns`` maps names to Series or Arrow arrays of equal length; ``mask`` selects rows.
+    """
+    import pyarrow as pa
+    data = {k: to_arrow(columns[k]) for k in keys}
+    table = pa.table(data)
+    if mask is not None:
+        table = table.filter(pa.array(np.asarray(mask, dtype=bool)))
+    out = table.group_by(list(keys), use_threads=True).aggregate([([], "count_all")])
+    out = out.rename_columns([*keys, name] if out.column_names[-1] == "count_all" else out.column_names)
+    out = out.select([*keys, name])
+    import pyarrow.compute as pc
+    try:   # pyarrow >= 25: null placement per key
+        order = pc.sort_indices(out, sort_keys=[(k, "ascending", "at_end") for k in keys])
+    except (TypeError, ValueError, pa.ArrowInvalid):
+        order = pc.sort_indices(out, sort_keys=[(k, "ascending") for k in keys], null_placement="at_end")
+    df = out.take(order).to_pandas()
+    df[name] = df[name].astype("int64")
+    return df
+
