@@ -231,6 +231,18 @@ def place_points(x, y, boundaries) -> pd.Series:
 
 
 # -- boundaries -----------------------------------------------------------------------------
+def _reader_error(e: Exception, path) -> str:
+    """The GDAL/pyogrio reason, short: without the file's path (already named) or GDAL's advice.
+
+    >>> _reader_error(Exception("'/d/b.geojson' not recognized as being in a supported file format.; "
+    ...                         "It might help to specify the correct driver"), "/d/b.geojson")
+    'not recognized as being in a supported file format'
+    """
+    text = str(e).splitlines()[0] if str(e) else type(e).__name__
+    text = text.replace(f"'{path}' ", "").replace(str(path), Path(str(path)).name)
+    return text.split(";")[0].strip().rstrip(".")[:120]
+
+
 @dataclass
 class BoundaryFile:
     """The loaded boundary file: ``gdf`` indexed by lsoa_code (lsoa_name, geometry), EPSG:27700."""
@@ -275,7 +287,7 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
         layers = [l[0] for l in pyogrio.list_layers(path)]
     except Exception as e:  # noqa: BLE001 - any reader failure is a bad input
         raise InputError(path, "", "a GeoPackage, GeoJSON or Shapefile of LSOA polygons",
-                         found=f"a file that cannot be read ({str(e).splitlines()[0][:120]})") from None
+                         found=f"a file that cannot be read ({_reader_error(e, path)})") from None
     if layer is not None and layer not in layers:
         raise InputError(path, f"layer '{layer}'", "the layer named in boundaries.layer",
                          found="layers " + ", ".join(layers))
@@ -285,7 +297,7 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
         gdf = gpd.read_file(path, layer=layer or (layers[0] if layers else None))
     except Exception as e:  # noqa: BLE001
         raise InputError(path, "", "a GeoPackage, GeoJSON or Shapefile of LSOA polygons",
-                         found=f"a file that cannot be read ({str(e).splitlines()[0][:120]})") from None
+                         found=f"a file that cannot be read ({_reader_error(e, path)})") from None
     cols = {norm_name(c): c for c in gdf.columns if c != gdf.geometry.name}
     probe = pd.DataFrame(columns=list(cols))
     if cfg.boundaries.code_column:
