@@ -43,3 +43,140 @@ def test_merge_adds_counts():
     a.merge(b)
     a.check()
     assert a.to_summary()["x"] == {"read": 5, "used": 3, "excluded": {"bad": 2}}
+
+
+# -- read = used + Σ excluded for every input of real runs, and read = the rows in the files ------------
+# (issue 7).  "read" is checked against a count of the input files made without the loaders: CSV
+# records under the header (csv module), police.uk street files of a folder or zip, GeoPackage
+# features (SQLite) or GeoJSON features, and for MPS published counts the sum of the month cells.
+import csv as _csv
+import gzip as _gzip
+import io as _io
+import json as _json
+import re as _re
+import sqlite3 as _sqlite3
+import zipfile as _zipfile
+from pathlib import Path as _Path
+
+from conftest import DEMO_CONFIG, REAL, ROOT, needs_real
+
+_STREET = _re.compile(r"^\d{4}-\d{2}-.+-street\.csv(\.gz)?$")
+
+
+def _records(data: bytes) -> list:
+    if data[:2] == b"\x1f\x8b":
+        data = _gzip.decompress(data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    return [r for r in _csv.reader(_io.StringIO(text)) if any(c.strip() for c in r)]
+
+
+def _street_files(path: _Path) -> list[bytes]:
+    if path.is_dir():
+        return [p.read_bytes() for p in sorted(path.rglob("*")) if _STREET.match(p.name)]
+    with _zipfile.ZipFile(path) as z:
+        return [z.read(n) for n in z.namelist() if _STREET.match(_Path(n).name)]
+
+
+def _features(path: _Path) -> int:
+    if path.suffix.lower() == ".gpkg":
+        with _sqlite3.connect(path) as db:
+            (table,), = db.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features' "
+                                   "ORDER BY rowid LIMIT 1").fetchall()
+            return db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+    return len(_json.loads(path.read_text(encoding="utf-8"))["features"])
+
+
+def rows_in_input(cfg, name: str) -> int:
+    """The rows (crimes, for MPS counts) of the input ``name`` of ``cfg``, counted without the loaders."""
+    inp = cfg.inputs
+    if name == "crimes" and inp.police_uk is not None:
+        return sum(len(_records(f)) - 1 for f in _street_files(_Path(inp.police_uk)))
+    if name == "crimes" and inp.crime_counts is not None:
+        rows = _records(_Path(inp.crime_counts).read_bytes())
+        months = [i for i, h in enumerate(rows[0]) if _re.fullmatch(r"\d{6}", h.strip())]
+        return sum(int(r[i].replace(",", "") or 0) for r in rows[1:] for i in months)
+    path = _Path(getattr(inp, name))
+    if name == "boundaries":
+        return _features(path)
+    return len(_records(path.read_bytes())) - 1
+
+
+def assert_every_input_reconciles(ds, expected_inputs: set) -> dict:
+    summary = ds.accounting.to_summary()
+    assert set(summary) == expected_inputs
+    for name, s in summary.items():
+        assert s["read"] == s["used"] + sum(s["excluded"].values()), name
+        assert s["read"] == rows_in_input(ds.config, name), name
+        assert all(n > 0 for n in s["excluded"].values()), name
+    ds.accounting.check()
+    return summary
+
+
+def _demo_config():
+    from assessment.config import load_config
+    from assessment.demo import ensure_demo
+    cfg = load_config(DEMO_CONFIG)
+    ensure_demo(cfg)
+    return cfg
+
+
+def test_every_demo_input_reconciles_with_its_file():
+    from assessment.loaders import load_dataset
+    ds = load_dataset(_demo_config(), 2024)
+    s = assert_every_input_reconciles(ds, {"crimes", "victims", "offenders", "asb", "population",
+                                           "boundaries", "wards"})
+    assert s["crimes"]["used"] == len(ds.crimes)
+    assert s["victims"]["used"] == len(ds.victims) and s["offenders"]["used"] == len(ds.offenders)
+    assert s["asb"]["used"] == len(ds.asb)
+
+
+def test_the_demo_in_police_uk_form_reconciles_with_its_files():
+    from assessment.loaders import load_dataset
+    cfg = _demo_config().model_copy(deep=True)
+    cfg.inputs.police_uk, cfg.inputs.crimes = ROOT / "data" / "demo" / "police-uk", None
+    cfg.inputs.victims = cfg.inputs.offenders = None
+    ds = load_dataset(cfg, 2024)
+    s = assert_every_input_reconciles(ds, {"crimes", "asb", "population", "boundaries", "wards"})
+    # with the asb input also given, the police.uk ASB rows are excluded (not counted twice), with a reason
+    assert s["crimes"]["excluded"].get("anti-social behaviour (the asb input is used instead)", 0) > 0
+
+
+@needs_real
+def test_real_haringey_police_uk_every_input_reconciles():
+    from assessment.config import load_config
+    from assessment.loaders import load_dataset
+    ds = load_dataset(load_config(ROOT / "examples" / "haringey-burglary-policeuk.yml"), 2023)
+    s = assert_every_input_reconciles(ds, {"crimes", "boundaries", "wards", "population", "lsoa_lookup"})
+    assert s["crimes"]["read"] == 5_154          # the rows ../shared/data/real/README.md gives
+    assert s["boundaries"]["read"] == 147 and s["wards"]["read"] == 147
+
+
+@needs_real
+def test_real_south_yorkshire_police_uk_every_input_reconciles():
+    from assessment.config import load_config
+    from assessment.loaders import load_dataset
+    ds = load_dataset(load_config(ROOT / "examples" / "south-yorkshire-rolling.yml"), to="2021-09")
+    s = assert_every_input_reconciles(ds, {"crimes"})
+    assert s["crimes"]["read"] == 169_496        # the rows ../shared/data/real/README.md gives
+
+
+@needs_real
+def test_real_city_of_london_police_uk_every_input_reconciles():
+    from assessment.config import Config
+    from assessment.loaders import load_dataset
+    cfg = Config.model_validate({"area": {"name": "City of London", "force": "City of London Police"},
+                                 "inputs": {"police_uk": str(REAL / "police_uk" / "city_of_london_full")}})
+    ds = load_dataset(cfg, 2020)
+    s = assert_every_input_reconciles(ds, {"crimes"})
+    assert s["crimes"]["read"] == 28_761         # the rows ../shared/data/real/README.md gives
+
+
+@needs_real
+def test_real_haringey_mps_counts_every_input_reconciles():
+    from assessment.config import load_config
+    from assessment.loaders import load_dataset
+    ds = load_dataset(load_config(ROOT / "examples" / "haringey-mps-2024.yml"), 2024)
+    assert_every_input_reconciles(ds, {"crimes", "boundaries", "wards", "population"})
