@@ -66,6 +66,17 @@ class Job:
     out_dir: str
     area: str | None = None
 
+    @property
+    def log_path(self) -> Path:
+        """The run's own log: ``<out_root>/logs/[<area>-]<period>.log`` (kept whether it failed or not)."""
+        out = Path(self.out_dir)
+        root = out.parent.parent if self.area else out.parent
+        return root / "logs" / (f"{slugify(self.area)}-{out.name}.log" if self.area else f"{out.name}.log")
+
+    @property
+    def name(self) -> str:
+        return f"{self.area + ' ' if self.area else ''}{self.year}"
+
 
 @dataclass
 class JobResult:
@@ -77,9 +88,25 @@ class JobResult:
 
 
 def run_job(job: Job) -> JobResult:
-    """Run one assessment (in a worker process); never raises: failures come back as results."""
+    """Run one assessment (in a worker process); never raises: failures come back as results.
+
+    Its progress lines, and on failure the error (with the traceback of an unexpected
+    one), go to :attr:`Job.log_path`.
+    """
+    import datetime as _dt
+    import os
+    import platform
     t0 = time.perf_counter()
-    log = Path(job.out_dir).parent / f"{Path(job.out_dir).name}.batch.log"
+    log = job.log_path
+    log.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(log, "w", encoding="utf-8")
+
+    def note(*parts, **_):
+        fh.write(f"{time.perf_counter() - t0:7.1f} s  " + " ".join(str(p) for p in parts) + "\n")
+        fh.flush()
+
+    note(f"batch run {job.name}: config {job.config}, output {job.out_dir}, "
+         f"pid {os.getpid()} on {platform.node()}, {_dt.datetime.now().astimezone().isoformat(timespec='seconds')}")
     try:
         from .config import load_config
         from .render import run_assessment
@@ -87,15 +114,19 @@ def run_job(job: Job) -> JobResult:
         if job.area:
             cfg.area.name = job.area
             cfg.area.lsoa_name_prefix = job.area
-        out = run_assessment(cfg, year=job.year, out_dir=Path(job.out_dir), log=lambda *a, **k: None)
+        out = run_assessment(cfg, year=job.year, out_dir=Path(job.out_dir), log=note)
         summary = json.loads((Path(out) / "summary.json").read_text())
+        note("ok")
+        fh.close()
         return JobResult(job, True, time.perf_counter() - t0, summary=summary)
     except AssessmentError as e:
         err = str(e)
+        note(f"error: {err}")
     except Exception as e:  # noqa: BLE001 - reported, does not stop the batch
         err = f"unexpected {type(e).__name__}: {e}"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(traceback.format_exc())
+        note(f"error: {err}")
+        fh.write(traceback.format_exc())
+    fh.close()
     return JobResult(job, False, time.perf_counter() - t0, error=err)
 
 
@@ -117,8 +148,12 @@ def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: in
         for y in years:
             label = f"{y}-{(y + 1) % 100:02d}" if cfg.period == "financial" else str(y)
             todo.append(Job(str(cfg.path), y, str(base / label), area))
+    if jobs < 1:
+        raise ConfigError(f"--jobs: expected 1 or more parallel runs, found {jobs}")
     own = executor is None
-    ex = executor or ProcessPoolExecutor(max_workers=max(1, jobs))
+    ex = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)) or 1)
+    progress(f"{len(todo)} run(s) of {cfg.area.name if not areas else f'{len(areas)} area(s)'}, "
+             f"{jobs if own else 'executor'} at a time; logs in {out_root / 'logs'}")
     results: dict[int, JobResult] = {}
     try:
         futures = {ex.submit(run_job, j): i for i, j in enumerate(todo)}
@@ -129,14 +164,15 @@ def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: in
             except Exception as e:  # noqa: BLE001 - a worker that died
                 r = JobResult(todo[i], False, 0.0, error=f"worker failed: {type(e).__name__}: {e}")
             results[i] = r
-            name = f"{r.job.area + ' ' if r.job.area else ''}{r.job.year}"
             state = f"ok in {r.seconds:.0f} s" if r.ok else f"FAILED: {r.error}"
-            progress(f"[{n}/{len(todo)}] {name}: {state}")
+            progress(f"[{n}/{len(todo)}] {r.job.name}: {state}")
     finally:
         if own:
             ex.shutdown()
     ordered = [results[i] for i in range(len(todo))]
-    write_index(out_root, ordered, cfg)
+    index = write_index(out_root, ordered, cfg)
+    failed = sum(not r.ok for r in ordered)
+    progress(f"{len(ordered) - failed} of {len(ordered)} runs succeeded; index: {index}")
     return ordered
 
 
@@ -159,14 +195,17 @@ def write_index(out_root: Path, results: list[JobResult], cfg) -> Path:
             s = r.summary
             label = get(s, "period.label", "")
             slug = Path(r.job.out_dir).name
+            log = Path(r.job.log_path).relative_to(out_root)
             links = (f'<a href="{rel}/strategic-assessment-{slug}.html">HTML</a> · '
-                     f'<a href="{rel}/strategic-assessment-{slug}.pdf">PDF</a>')
+                     f'<a href="{rel}/strategic-assessment-{slug}.pdf">PDF</a> · <a href="{log}">log</a>')
             total = get(s, "crime.total")
             cells = [area, html.escape(label), links, "–" if total is None else f"{total:,}",
                      _pct(get(s, "crime.change_pct")), str(get(s, "hotspots.hot_spots_95") if get(s, "hotspots.hot_spots_95") is not None else "–"),
                      _share(get(s, "offenders.top_share.1.all")), _share(get(s, "victims.repeat_rate"))]
         else:
-            cells = [area, str(r.job.year), f'<span class="fail">failed</span>', html.escape(r.error), "", "", "", ""]
+            log = Path(r.job.log_path).relative_to(out_root)
+            cells = [area, str(r.job.year), f'<span class="fail">failed</span> (<a href="{log}">log</a>)',
+                     html.escape(r.error), "", "", "", ""]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     failed = sum(not r.ok for r in results)
     head = ["Area", "Period", "Report", "Recorded crime", "Change", "Hot spots (95%)",

@@ -78,11 +78,9 @@ def _cmd_batch(a) -> int:
     from .batch import parse_years, run_batch
     years = parse_years(a.years)
     areas = [x.strip() for x in a.areas.split(",") if x.strip()] if a.areas else None
-    results = run_batch(a.config, years, areas=areas, jobs=a.jobs, out_root=a.out)
-    failed = sum(not r.ok for r in results)
-    print(f"{len(results) - failed} of {len(results)} runs succeeded; index: "
-          f"{Path(results[0].job.out_dir).parent if results else ''}")
-    return min(failed, 125)
+    results = run_batch(a.config, years, areas=areas, jobs=a.jobs, out_root=a.out,
+                        progress=lambda line: print(line, flush=True))
+    return min(sum(not r.ok for r in results), 125)   # exit status: the number of failed runs
 
 
 def _cmd_demo(a) -> int:
