@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import AssessmentError, InputError
+from .errors import AssessmentError, require_columns
 from .periods import Period
 
 METHODS = r"""
@@ -96,12 +96,7 @@ NOT_AVAILABLE = "Not available: there are no offender data for this period (see 
 # input checks
 # ---------------------------------------------------------------------------------------------
 def _require(df, columns, what: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise AssessmentError(f"{what}: expected a table (pandas DataFrame), found {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputError(what, f"column(s) {', '.join(repr(c) for c in missing)}",
-                         f"columns {', '.join(columns)}", found=f"columns {', '.join(map(str, df.columns))}")
+    require_columns(df, columns, what)
 
 
 def _check_share(p) -> float:
@@ -687,6 +682,16 @@ def offenders_by_ward(attributes: pd.DataFrame, lsoas: pd.DataFrame) -> pd.DataF
 # ---------------------------------------------------------------------------------------------
 # disclosure
 # ---------------------------------------------------------------------------------------------
+def _published_total(n: int, min_count: int):
+    """A table's total of offenders as published: ``"<5"`` when it is itself below the threshold.
+
+    >>> _published_total(3, 5), _published_total(12, 5)
+    ('<5', 12)
+    """
+    from .disclosure import is_small, primary_label
+    return primary_label(min_count) if is_small(n, min_count) else n
+
+
 def suppress_counts(table: pd.DataFrame, counts: list[str], shares: dict | None = None, min_count: int = 5,
                     total: bool = True) -> tuple[pd.DataFrame, int]:
     """:func:`assessment.disclosure.suppress` on ``counts``; blank each share whose count was suppressed.
@@ -1144,7 +1149,7 @@ def analyse(ds) -> OffendersResult:
             res.suppressed.append(f"offenders by ward: {k} count(s) (below {min_count}, or hidden so the total cannot "
                                   "reveal one)")
         total_row = pd.DataFrame({"ward_code": pd.array([pd.NA], dtype="string"), "ward_name": ["Total"],
-                                  "offenders": [n], "share": [1.0]})
+                                  "offenders": [_published_total(n, min_count)], "share": [1.0]})
         res.wards = pd.concat([wpub, total_row], ignore_index=True)
         res.wards_sentence = wards_sentence(wpub, cfg.top_wards)
         res.wards_title = _wards_title(wpub)
@@ -1165,7 +1170,8 @@ def analyse(ds) -> OffendersResult:
             b, k = suppress_counts(block.reset_index(drop=True), ["offenders"], {"share": "offenders"},
                                    min_count=min_count, total=True)
             total_k += k
-            parts.append(pd.concat([b, pd.DataFrame({"breakdown": [name], "group": ["Total"], "offenders": [n],
+            parts.append(pd.concat([b, pd.DataFrame({"breakdown": [name], "group": ["Total"],
+                                                     "offenders": [_published_total(n, min_count)],
                                                      "share": [1.0]})], ignore_index=True))
         if total_k:
             res.suppressed.append(f"offenders by age band and sex: {total_k} count(s) (below {min_count}, or hidden so "

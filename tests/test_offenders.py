@@ -444,3 +444,15 @@ def test_notebook_runs_and_no_output_holds_an_offender_id(tmp_path):
     assert "PSEUDO-" not in text
     nb = json.loads((tmp_path / "03.ipynb").read_text())
     assert not [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def test_totals_below_the_threshold_are_hidden_and_the_gate_accepts_every_table():
+    """12 offenders with min_count 13: the ward and age/sex totals are themselves small counts."""
+    from assessment.disclosure import check_publishable
+    ds = _ds(min_count=13)
+    r = off.analyse(ds)
+    assert r.wards.set_index("ward_name").loc["Total", "offenders"] == "<13"
+    assert (r.age_sex[r.age_sex["group"] == "Total"]["offenders"] == "<13").all()
+    assert r.headlines["offenders.offenders"] is None
+    for name, t in off.published_tables(r).items():
+        check_publishable(t["csv"], ds, name=name, min_count=13)   # would raise on a small count
