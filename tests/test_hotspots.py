@@ -475,3 +475,22 @@ def test_docstring_examples_hold():
     from assessment import hotspots
     result = doctest.testmod(hotspots, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 5 and result.failed == 0
+
+
+def test_no_lsoa_change_against_a_year_with_no_data(tmp_path):
+    """A missing extract for the previous year is a gap, not zero crime: no change is computed
+    (the corpus case year-gap-previous-year: crimes in 2022/23 and 2024/25 only)."""
+    import shutil
+
+    from assessment.config import load_config
+    from assessment.loaders import load_dataset
+    corpus = ROOT / "tests" / "bad_inputs"
+    for f in ("lsoa.geojson", "population.csv", "wards.csv"):
+        shutil.copy(corpus / "base" / f, tmp_path / f)
+    shutil.copy(corpus / "year-gap-previous-year" / "crimes.csv", tmp_path / "crimes.csv")
+    (tmp_path / "assessment.yml").write_text("area: {name: Testham}\ninputs: {crimes: crimes.csv, "
+                                             "population: population.csv, boundaries: lsoa.geojson, wards: wards.csv}\n")
+    ds = load_dataset(load_config(tmp_path / "assessment.yml"), year=2024)
+    res = h.analyse(ds, emerging=False)
+    assert res.table["count"].sum() == 10
+    assert not res.has_previous and res.table["change"].isna().all()
