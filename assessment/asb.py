@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import AssessmentError, InputError
+from .errors import AssessmentError, require_columns
 from .periods import Period
 
 _METHODS = r"""
@@ -69,12 +69,7 @@ def methods(repeat_calls: int = 10, window_weeks: int = 24, min_count: int = 5) 
 
 
 def _require(df, columns, what: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise AssessmentError(f"{what}: expected a table (pandas DataFrame), found {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputError(what, f"column(s) {', '.join(repr(c) for c in missing)}",
-                         f"columns {', '.join(columns)}", found=f"columns {', '.join(map(str, df.columns))}")
+    require_columns(df, columns, what)
 
 
 def _whole(v, what: str, minimum: int = 1) -> int:

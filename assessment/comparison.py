@@ -36,7 +36,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .errors import AssessmentError, ConfigError, InputError
+from .errors import AssessmentError, ConfigError, require_columns
 from .periods import Period
 
 ALL_CRIME = "All crime"
@@ -63,12 +63,7 @@ METHODS = r"""
 
 
 def _require(df, columns, what: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise AssessmentError(f"{what}: expected a table (pandas DataFrame), found {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputError(what, f"column(s) {', '.join(repr(c) for c in missing)}",
-                         f"columns {', '.join(columns)}", found=f"columns {', '.join(map(str, df.columns))}")
+    require_columns(df, columns, what)
 
 
 def _population(population, what="population by area") -> pd.Series:

@@ -61,3 +61,23 @@ def _short(file) -> str:
         return str(p.relative_to(Path.cwd()))
     except ValueError:
         return str(p)
+
+
+def require_columns(df, columns, what: str) -> None:
+    """Raise one clear line unless ``df`` is a DataFrame holding every one of ``columns``.
+
+    For the chapter functions' table arguments (the loaders check the input files themselves).
+
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"crime_id": []}), ["crime_id", "month"], "crimes")
+    Traceback (most recent call last):
+    ...
+    assessment.errors.InputError: crimes: column(s) 'month': expected columns crime_id, month, found columns crime_id
+    """
+    import pandas as pd
+    if not isinstance(df, pd.DataFrame):
+        raise AssessmentError(f"{what}: expected a table (pandas DataFrame), found {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise InputError(what, f"column(s) {', '.join(repr(c) for c in missing)}",
+                         f"columns {', '.join(columns)}", found=f"columns {', '.join(map(str, df.columns))}")
