@@ -54,6 +54,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -71,6 +72,12 @@ _META_KEY = b"assessment"
 
 #: counters for tests and benchmarks: parquet files read, sources parsed, entries written
 stats = {"parquet_reads": 0, "parses": 0, "writes": 0}
+_STATS_LOCK = threading.Lock()
+
+
+def _count(key: str) -> None:
+    with _STATS_LOCK:   # entries are read from two threads at once (loaders.police_uk)
+        stats[key] += 1
 
 
 def enabled() -> bool:
@@ -159,7 +166,7 @@ class Entry:
             import pyarrow.parquet as pq
             try:
                 table = pq.read_table(self.file, columns=list(columns) if columns is not None else None)
-                stats["parquet_reads"] += 1
+                _count("parquet_reads")
                 df = table.to_pandas()
                 if columns is None:
                     self.frame = df
@@ -168,7 +175,7 @@ class Entry:
                 self.meta = None
         from .loaders.common import collect_problems, collecting, problem
         notes: list = []
-        stats["parses"] += 1
+        _count("parses")
         if collecting():
             with collect_problems() as found:
                 df = parse(notes)
@@ -196,7 +203,7 @@ class Entry:
         if self.frame is None and self.probe():
             try:
                 t = pq.read_table(self.file, columns=list(columns) if columns is not None else None)
-                stats["parquet_reads"] += 1
+                _count("parquet_reads")
                 return t
             except Exception:  # noqa: BLE001 - unreadable entry: parsed again below
                 self.meta = None
@@ -226,7 +233,7 @@ class Entry:
             finally:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
-            stats["writes"] += 1
+            _count("writes")
             self.written = True
         except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
             pass

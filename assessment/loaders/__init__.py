@@ -197,8 +197,10 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
             if ok.any():
                 x[ok.to_numpy()], y[ok.to_numpy()] = lonlat_to_bng(frame["longitude"][ok], frame["latitude"][ok])
             frame = frame.assign(_x=x, _y=y)
-        all_ids = pd.Index(frame["crime_id"].dropna().unique())
-        if skipped and (inp.victims is not None or inp.offenders is not None):
+        linked = inp.victims is not None or inp.offenders is not None
+        # crime ids are only needed to account the links: 5 million distinct ids take seconds
+        all_ids = pd.Index(frame["crime_id"].dropna().unique()) if linked else pd.Index([], dtype="str")
+        if skipped and linked:
             ids = [f.frame(columns=["crime_id"])["crime_id"].dropna() for f in skipped]
             all_ids = all_ids.append(pd.Index(pd.concat(ids).unique())).unique()
         all_areas = _all_areas_records(frame, ctx)
