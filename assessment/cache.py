@@ -9,9 +9,11 @@ record accounting is unchanged) as one Parquet file:
 * one Parquet file per source file (one police.uk file per force and month, or
   one record-level extract), named after the source's path (and zip member);
 * partitioned Hive-style: police.uk entries live under
-  ``police_uk/force=<force>/month=<YYYY-MM>/``, so that a year reads 12 month
+  ``police_uk/force=<force>/file_month=<YYYY-MM>/``, so that a year reads 12 month
   partitions, a force only its own folder, and any tool that reads Parquet
-  datasets (pyarrow, DuckDB, Spark) sees ``force`` and ``month`` as columns;
+  datasets (e.g. ``pyarrow.dataset.dataset(folder, partitioning="hive")``) sees
+  ``force`` and ``file_month`` as columns (``file_month``: the month in the file's
+  name, as ``month`` is already a column of the rows);
   within a file the rows keep the source's order, and a read can ask for only
   some columns (:meth:`Entry.read_table`);
 * the file's schema metadata records the source's size and modification time
@@ -249,8 +251,8 @@ class Cache:
               partition: Optional[dict] = None) -> Entry:
         """The slot of ``source`` (and ``member`` of a zip).  ``stamp`` identifies the source's
         version (default: its size and mtime in nanoseconds); ``partition`` (e.g.
-        ``{"force": "metropolitan", "month": "2024-04"}``) the Hive-style sub-folders
-        ``force=metropolitan/month=2024-04/`` the entry is written in."""
+        ``{"force": "metropolitan", "file_month": "2024-04"}``) the Hive-style sub-folders
+        ``force=metropolitan/file_month=2024-04/`` the entry is written in."""
         source = Path(source)
         if stamp is None:
             st = source.stat()

@@ -57,7 +57,7 @@ def test_first_read_writes_partitioned_parquet_second_read_gives_the_identical_f
     files = store.files("police_uk")
     assert len(files) == 6
     parts = sorted(f.relative_to(tmp_path / "cache" / "police_uk").parent.as_posix() for f in files)
-    assert parts[0] == "force=alpha/month=2024-03" and parts[-1] == "force=beta/month=2024-05"
+    assert parts[0] == "force=alpha/file_month=2024-03" and parts[-1] == "force=beta/file_month=2024-05"
 
     raw2 = police_uk.read_police_uk(folder, [], cache=store)
     second = raw2.frame
@@ -131,7 +131,7 @@ def test_a_file_with_a_problem_is_not_cached(tmp_path, counters):
     from assessment.errors import InputError
     with pytest.raises(InputError, match="2024-13"):
         police_uk.read_police_uk(d, [], cache=store)
-    assert [f.parent.name for f in store.files("police_uk")] == ["month=2024-04"]
+    assert [f.parent.name for f in store.files("police_uk")] == ["file_month=2024-04"]
 
 
 def test_fast_parser_gives_the_general_parsers_frame(folder):

@@ -433,7 +433,7 @@ def read_police_uk(path: Path, notes: list, cache=None) -> PoliceUkRaw:
     files = list_street_files(path)
     for f in files:
         f.entry = cache.entry("police_uk", f.source, f.member, f.stamp,
-                              partition={"force": f.force, "month": f.month})
+                              partition={"force": f.force, "file_month": f.month})
         if not f.entry.probe():
             f.frame()
         f.rows = f.summary["rows"]
