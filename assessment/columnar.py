@@ -53,6 +53,9 @@ def duplicated(values) -> np.ndarray:
     n = len(arr)
     if n == 0:
         return np.zeros(0, dtype=bool)
+    fast = _duplicated_fixed_width(arr)
+    if fast is not None:
+        return fast
     enc = pc.dictionary_encode(arr)
     idx = enc.indices.to_numpy(zero_copy_only=False)
     nulls = enc.indices.is_null().to_numpy(zero_copy_only=False)
@@ -60,6 +63,57 @@ def duplicated(values) -> np.ndarray:
     first = np.full(len(enc.dictionary) + 1, n, dtype=np.int64)
     np.minimum.at(first, idx, np.arange(n, dtype=np.int64))
     return first[idx] != np.arange(n)
+
+
+def _duplicated_fixed_width(arr) -> Optional[np.ndarray]:
+    """:func:`duplicated` for strings that all have one length, a multiple of 8 bytes (police.uk's
+    64-hex-digit crime ids), or None.
+
+    Hashing millions of such ids into a dictionary is the slow part of de-duplicating them;
+    here each id's bytes are read as 8-byte words and folded into one 64-bit number, the
+    numbers are sorted, and only ids whose number occurs more than once are compared as
+    text — so the answer is exact whatever the hash does.
+    """
+    import pyarrow as pa
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)) or arr.null_count == len(arr):
+        return None
+    n = len(arr)
+    valid = arr.is_valid().to_numpy(zero_copy_only=False)
+    nn = arr.filter(pa.array(valid)) if arr.null_count else arr     # the values, back to back
+    bufs = nn.buffers()
+    odt = np.int64 if pa.types.is_large_string(nn.type) else np.int32
+    offsets = np.frombuffer(bufs[1], dtype=odt)[nn.offset:nn.offset + len(nn) + 1].astype(np.int64)
+    lengths = np.diff(offsets)
+    width = int(lengths[0])
+    if width == 0 or width % 8 or not np.all(lengths == width):
+        return None
+    words = np.frombuffer(bufs[2], dtype=np.uint8)[offsets[0]:offsets[-1]].view(np.uint64).reshape(-1, width // 8)
+    h = np.zeros(len(words), dtype=np.uint64)
+    for j in range(words.shape[1]):
+        h = h * np.uint64(1099511628211) + words[:, j]
+    rows = np.flatnonzero(valid)
+    out = np.zeros(n, dtype=bool)
+    nulls = np.flatnonzero(~valid)
+    out[nulls[1:]] = True                               # missing values: all but the first are repeats
+    order = np.argsort(h, kind="stable")                # equal numbers stay in row order
+    hs = h[order]
+    same = np.r_[False, hs[1:] == hs[:-1]]              # a number seen on an earlier row
+    if not same.any():
+        return out
+    # rows sharing a number with another row: compare their text (real repeats, or a hash collision)
+    start = np.r_[same[1:], False] & ~same              # first row of each run of equal numbers
+    run = np.cumsum(start)
+    cand = order[same | start]
+    ids = run[same | start]
+    text = nn.take(pa.array(cand)).to_pylist()
+    seen: dict = {}
+    for r, g, t in zip(rows[cand], ids, text):   # cand: positions among the values; rows: in arr
+        key = (g, t)
+        if key in seen:
+            out[r] = True
+        else:
+            seen[key] = r
+    return out
 
 
 def map_unique(values, fn):

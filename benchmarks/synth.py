@@ -58,6 +58,9 @@ STREETS += ["Supermarket", "Shopping Area", "Petrol Station", "Parking Area", "N
             "Further/Higher Educational Building", "Hospital", "Police Station", "Conference/Exhibition Centre"]
 
 
+_HEX = np.array([f"{i:02x}".encode() for i in range(256)], dtype="S2")
+
+
 @dataclass
 class Geography:
     """LSOA codes, names, area (borough), ward and force of every synthetic LSOA, with polygons."""
@@ -190,8 +193,8 @@ def write_police_uk(geo: Geography, folder: Path, months: list[str], rows_per_mo
             L = lsoas.iloc[sel]
             ctype = types[np.searchsorted(np.cumsum(tp), rng.random(n), side="right").clip(0, len(tp) - 1)]
             asb = ctype == "Anti-social behaviour"
-            raw = np.frombuffer(rng.bytes(32 * n), dtype="S32")
-            ids = np.array([b.hex() for b in raw], dtype=object)
+            raw = np.frombuffer(rng.bytes(32 * n), dtype=np.uint8).reshape(n, 32)
+            ids = _HEX[raw].view("S64").ravel().astype(str).astype(object)   # 64 hex digits, as police.uk
             ids[asb] = None
             outc = outcomes[rng.integers(0, len(outcomes), n)].astype(object)
             outc[asb] = None
@@ -267,7 +270,7 @@ def write_config(folder: Path, borough: str, name: str = "assessment.yml") -> Pa
 def build(kind: str, folder: Path, years: int, first_year: int, rows_per_year: int, log=print) -> dict:
     """Write a whole data set (idempotent: a folder with a matching ``synth.json`` is kept)."""
     folder = Path(folder)
-    spec = {"kind": kind, "years": years, "first_year": first_year, "rows_per_year": rows_per_year, "version": 2}
+    spec = {"kind": kind, "years": years, "first_year": first_year, "rows_per_year": rows_per_year, "version": 3}
     stamp = folder / "synth.json"
     if stamp.exists() and json.loads(stamp.read_text()).get("spec") == spec:
         return json.loads(stamp.read_text())
