@@ -1096,10 +1096,8 @@ def rag_html(table: pd.DataFrame, title: str, source: str, note: str | None = No
             else:
                 cells.append(f"<td>{html.escape(str(v))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    note_html = f'<p class="note">{html.escape(note)}</p>' if note else ""
-    return (f'<figure class="sa-table sa-rag"><figcaption>{html.escape(title)}</figcaption>'
-            f'<table style="font-size:0.85em"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-            f'{note_html}<p class="source">{html.escape(source)}</p></figure>')
+    from .workbook import table_figure
+    return table_figure(title, head, body, source, note, css_class="sa-table sa-rag", table_style="font-size:0.85em")
 
 
 def key_html(scheme: str = "three", threshold: float = 0.10, amber_green: float | None = None) -> str:

@@ -198,9 +198,18 @@ def table_html(df: pd.DataFrame, title: str, source: str, note: str | None = Non
             cls = ' class="num"' if c in numeric else ""
             cells.append(f"<td{cls}>{html.escape(_fmt(v, formats.get(c)))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    return table_figure(title, head, rows, source, note)
+
+
+def table_figure(title: str, head_cells: str, body_rows: list, source: str, note: str | None = None,
+                 css_class: str = "sa-table", table_style: str = "") -> str:
+    """The captioned ``<figure>`` every report table sits in: caption (the title stating the
+    finding), the table, an optional note and the source line.  ``head_cells`` is the header
+    row's ``<th>`` cells and ``body_rows`` the ``<tr>`` rows, already escaped."""
     note_html = f'<p class="note">{html.escape(note)}</p>' if note else ""
-    return (f'<figure class="sa-table"><figcaption>{html.escape(title)}</figcaption>'
-            f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    style = f' style="{table_style}"' if table_style else ""
+    return (f'<figure class="{css_class}"><figcaption>{html.escape(title)}</figcaption>'
+            f'<table{style}><thead><tr>{head_cells}</tr></thead><tbody>{"".join(body_rows)}</tbody></table>'
             f'{note_html}<p class="source">{html.escape(source)}</p></figure>')
 
 
