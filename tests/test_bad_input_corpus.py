@@ -140,30 +140,38 @@ def test_the_corpus_is_big_enough_and_every_case_has_its_files():
                 assert (CORPUS / name / v).exists() or (BASE / v).exists(), (name, k, v)
 
 
+def _failed_cleanly(proc) -> str:
+    """A command that must fail: exit status 2, no traceback; returns stdout + stderr."""
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out
+    assert proc.returncode == 2, out
+    return out
+
+
+def _no_secret(case, out) -> None:
+    for secret in case.get("forbid", []):
+        assert secret not in out
+
+
 @pytest.mark.parametrize("name", ERROR_CASES)
 def test_error_case_stops_with_one_clear_line(name, cli_results):
     case = CASES[name]
     proc = cli_results[(name, "run")]
-    out = proc.stdout + proc.stderr
-    assert "Traceback" not in out
-    assert proc.returncode == 2, out
+    out = _failed_cleanly(proc)
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("error: ")
     message = short(lines[0][len("error: "):])
     assert re.fullmatch(case["message"], message), message
     assert not (proc.stdout and "wrote" in proc.stdout)
-    for secret in case.get("forbid", []):
-        assert secret not in out
+    _no_secret(case, out)
 
 
 @pytest.mark.parametrize("name", ERROR_CASES)
 def test_error_case_is_listed_by_validate(name, cli_results):
     case = CASES[name]
     proc = cli_results[(name, "validate")]
-    out = proc.stdout + proc.stderr
-    assert "Traceback" not in out
-    assert proc.returncode == 2, out
+    out = _failed_cleanly(proc)
     lines = [short(l) for l in proc.stdout.splitlines()]
     stderr = proc.stderr.strip().splitlines()
     if stderr[-1].startswith("error: "):       # the config itself cannot be read: one line, as `run`
@@ -175,8 +183,7 @@ def test_error_case_is_listed_by_validate(name, cli_results):
             assert any(re.search(pattern, l) for l in lines), (pattern, lines)
     else:
         assert any(re.fullmatch(case["message"], l) for l in lines), (case["message"], lines)
-    for secret in case.get("forbid", []):
-        assert secret not in out
+    _no_secret(case, out)
 
 
 # -- counted cases: load_dataset, the data-quality table and the figures ---------------------------------
