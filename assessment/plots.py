@@ -48,6 +48,8 @@ def apply_style() -> None:
         "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
         "legend.frameon": False,
         "savefig.facecolor": "white",
+        # names from the data are text: a "$" in a crime type must not start TeX maths
+        "text.parse_math": False,
     })
 
 

@@ -64,6 +64,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from . import leaks
+from .disclosure import DisclosureError
 from .errors import AssessmentError, ConfigError
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -439,14 +441,16 @@ def slugify(text: str) -> str:
 
 
 def _embed_images(soup, base: Path, warn: Callable) -> None:
-    """Inline local images as data: URIs; drop remote ones (the report must read offline)."""
+    """Inline images of the notebooks' own folder as data: URIs; drop any other (the report
+    must read offline and may carry nothing from elsewhere on the machine)."""
+    base = Path(base).resolve()
     for img in soup.find_all("img"):
         src = (img.get("src") or "").strip()
         if src.startswith("data:"):
             continue
         alt = img.get("alt") or "image"
-        local = None if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) else (base / src)
-        if local is not None and local.is_file():
+        local = None if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) else (base / src).resolve()
+        if local is not None and base in local.parents and local.is_file():
             mime = mimetypes.guess_type(local.name)[0] or "application/octet-stream"
             img["src"] = f"data:{mime};base64,{base64.b64encode(local.read_bytes()).decode('ascii')}"
             continue
@@ -499,15 +503,16 @@ def chapter_html(nb, chapter_id: str, base: Path, used_ids: set, exporter=None,
     heading is ``{"level": 1|2, "id": ..., "text": ...}``.
     """
     from bs4 import BeautifulSoup
+
+    from .safe_html import sanitize
     exporter = exporter or _exporter()
     body, _ = exporter.from_notebook_node(_report_cells(nb))
     soup = BeautifulSoup(body, "html.parser")
-    for tag in soup.find_all(["script", "iframe", "object", "embed"]):
-        tag.decompose()
-    for tag in soup.find_all("link"):
-        tag.decompose()
     for a in soup.find_all("a", class_="anchor-link"):
         a.decompose()
+    _embed_images(soup, base, warn)
+    # the allow-list: only the markup the report makes survives (see assessment.safe_html)
+    soup = BeautifulSoup(sanitize(str(soup)), "html.parser")
     headings = []
     for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
         text = " ".join(h.get_text(" ", strip=True).split())
@@ -520,7 +525,6 @@ def chapter_html(nb, chapter_id: str, base: Path, used_ids: set, exporter=None,
         h["id"] = hid
         if h.name in ("h1", "h2") and text:
             headings.append({"level": int(h.name[1]), "id": hid, "text": text})
-    _embed_images(soup, base, warn)
     _mark_numeric_headers(soup)
     return str(soup), headings
 
@@ -567,8 +571,9 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
     if quarter:
         q = period.quarter(quarter)
         quarter_text = f"In-year progress: quarter {quarter}, {_day(q.start)} to {_day(q.end_date)}"
+    from .safe_html import csp
     return env.get_template("report.html").render(
-        area=area, label=period.label, synthetic=synthetic,
+        csp=csp(), area=area, label=period.label, synthetic=synthetic,
         period_text=f"{_day(period.start)} to {_day(period.end_date)}",
         quarter_text=quarter_text, source=source, contents=_contents(headings), chapters=parts,
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
@@ -576,16 +581,29 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
     )
 
 
-def write_pdf(html_text: str, path: Path, base: Optional[Path] = None) -> Path:
-    """Render the report HTML to an A4 PDF with WeasyPrint (its ``@media print`` styles)."""
+def write_pdf(html_text: str, path: Path, base: Optional[Path] = None,
+              warn: Callable = lambda m: None) -> Path:
+    """Render the report HTML to an A4 PDF with WeasyPrint (its ``@media print`` styles).
+
+    WeasyPrint fetches through :func:`assessment.safe_html.offline_fetcher`: ``data:``
+    URIs and the package's own assets only, never a local file, a network address or an
+    attachment (``warn`` is told of each refused URL).  ``base`` is ignored (kept for
+    callers); relative URLs resolve against the package's assets.
+    """
     import weasyprint
+
+    from .safe_html import ASSETS, offline_fetcher
+    fetcher = offline_fetcher()
     wlog = logging.getLogger("weasyprint")
     level = wlog.level
-    wlog.setLevel(logging.ERROR)  # unsupported screen-only CSS is expected; keep the console quiet
+    wlog.setLevel(logging.CRITICAL)  # unsupported screen-only CSS and refused URLs: reported below
     try:
-        weasyprint.HTML(string=html_text, base_url=str(base or path.parent)).write_pdf(str(path))
+        weasyprint.HTML(string=html_text, base_url=str(ASSETS) + "/", url_fetcher=fetcher).write_pdf(
+            str(path), attachments=[])
     finally:
         wlog.setLevel(level)
+    for url in fetcher.refused:
+        warn(f"the PDF did not fetch {url!r} (the report fetches nothing it was not given)")
     return path
 
 
@@ -717,6 +735,16 @@ def replace_dir(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _check_no_identifiers(staging: Path, ds) -> None:
+    """The channel-wide gate (:mod:`assessment.leaks`): stop before publishing any file
+    that holds a personal identifier, whatever route it took."""
+    leaked = leaks.scan_folder(staging, leaks.of_dataset(ds))
+    if leaked:
+        files = ", ".join(name for name, _ in leaked[:3]) + (f" and {len(leaked) - 3} more" if len(leaked) > 3 else "")
+        raise DisclosureError(f"stopped before publishing: personal identifiers reached {files}; "
+                              "nothing was written (please report this as a bug)")
+
+
 # -- the run --------------------------------------------------------------------------------
 def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = None,
                    out_dir=None, quarter: Optional[int] = None, notebooks: Optional[Iterable] = None,
@@ -817,8 +845,11 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
             shutil.rmtree(staging / "_disclosure", ignore_errors=True)
             failed = out.with_name(f"{out.name}.failed")
             shutil.rmtree(failed, ignore_errors=True)
+            (staging / "_kernel.log").unlink(missing_ok=True)
+            ids = leaks.of_dataset(ds)
+            leaks.scrub_folder(staging, ids)  # a traceback may quote a value: kept without identifiers
             os.replace(staging, failed)
-            raise AssessmentError(f"{e} (executed notebooks kept in {failed / 'notebooks'})") from e
+            raise AssessmentError(leaks.scrub(f"{e} (executed notebooks kept in {failed / 'notebooks'})", ids)) from e
         t = step("chapter notebooks", t)
         for r in runs:
             timings.append((f"  {r.source.name}", r.seconds))
@@ -840,7 +871,7 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         t = step("HTML", t)
         log("  writing the PDF ...")
         try:
-            write_pdf(html_text, staging / f"{stem}.pdf", base=nb_dir)
+            write_pdf(html_text, staging / f"{stem}.pdf", base=nb_dir, warn=warnings.append)
         except Exception as e:  # noqa: BLE001 - one line, previous output untouched
             raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
         t = step("PDF", t)
@@ -851,6 +882,7 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         write_run_log(staging / "run.log", cfg=cfg, ds=ds, out=out, args=args, runs=runs,
                       timings=timings, started=started, warnings=warnings,
                       kernel_messages=kernel_messages)
+        _check_no_identifiers(staging, ds)
         replace_dir(staging, out)
         ok = True
         shutil.rmtree(out.with_name(f"{out.name}.failed"), ignore_errors=True)
@@ -859,7 +891,8 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
             pickle_path.unlink()
         if not ok and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+    ids = leaks.of_dataset(ds)
     for w in warnings:
-        log(f"warning: {w}")
+        log(f"warning: {leaks.scrub(w, ids)}")
     log(f"done in {time.perf_counter() - t_start:.1f} s: {out}")
     return out

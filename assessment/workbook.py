@@ -105,7 +105,8 @@ class Run:
             if name in disclosure.PERSON_TABLES:
                 disclosure.record(self.out_dir, self.chapter, name, title, disclosure.suppressed_cells(df, name))
             self.tables_dir.mkdir(parents=True, exist_ok=True)
-            df.to_csv(self.tables_dir / f"{name}.csv", index=index, encoding="utf-8")
+            from .safe_html import spreadsheet_safe
+            spreadsheet_safe(df).to_csv(self.tables_dir / f"{name}.csv", index=index, encoding="utf-8")
         if show:
             _display(table_html(df if max_rows is None else df.head(max_rows), title,
                                 source or self.source, note=note, index=index, formats=formats))
@@ -121,9 +122,14 @@ class Run:
         _display(figure_html(buf.getvalue(), title, source or self.source, alt=alt or title, note=note))
 
     def text(self, markdown_text: str) -> None:
-        """Show computed narrative (markdown) in the report."""
-        from IPython.display import Markdown, display
-        display(Markdown(markdown_text))
+        """Show computed narrative (markdown) in the report.
+
+        Rendered here, by :func:`assessment.safe_html.markdown_html`: raw HTML in the text
+        is shown as text and links and images as their words, so a name from the data can
+        never become markup.  Fill data values in with :func:`assessment.safe_html.text`.
+        """
+        from .safe_html import markdown_html
+        _display(f'<div class="sa-text">{markdown_html(markdown_text)}</div>')
 
     def headline(self, values: dict) -> None:
         """Record headline figures (dotted keys, e.g. ``crime.total``) for summary.json."""
