@@ -744,7 +744,10 @@ def _claim_output(out: Path, stack: contextlib.ExitStack, log: Callable) -> None
 def _publish(staging: Path, out: Path) -> None:
     """Move the finished report from the private folder into place as ``out`` (atomically)."""
     dest = out.with_name(f"{out.name}.tmp-{os.getpid()}")
-    if dest.exists():
+    if dest.exists() or dest.is_symlink():
+        if dest.is_symlink() or not (_outdir.read_marker(dest) or _outdir.old_staging_layout(dest)):
+            raise ConfigError(f"{dest}: is in the way of the new report and is not this tool's; "
+                              f"move it and run again ({out} was left as it is)")
         shutil.rmtree(dest)
     try:
         _outdir.move_folder(staging, dest, "report")
@@ -793,7 +796,8 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         Default ``<config folder>/reports/<slug>/``.  Replaced only when the run succeeds,
         and only if it is missing, empty or this tool's report (its marker file; see the
         module docstring); otherwise, or if it is a file, read-only or being written by
-        another run, :class:`ConfigError` is raised before the inputs are loaded.
+        another run, :class:`ConfigError` is raised — before the inputs are loaded when
+        the folder is known by then (``out_dir``, ``year`` or ``to`` given).
     notebooks : list, optional
         Chapter notebooks to run (names in ``notebooks_dir`` or paths); default: every
         ``NN_*.ipynb`` there.
