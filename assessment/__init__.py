@@ -21,6 +21,7 @@ module                    what it does
 ``disclosure``            small-number suppression (§6)
 ``workbook``              what a chapter notebook calls to show and save
 ``render``                papermill run, HTML and PDF (§8)
+``outdir``                the output folder: report marker, lock, private work folder
 ``cli``                   the ``assessment`` command
 ========================  ==============================================
 """

@@ -4,7 +4,9 @@
 assessment per (area, year) — each a separate papermill run — and writes
 ``index.html`` linking every report with its headline figures.  A failed run is
 reported and does not stop the others; the exit status is the number of failed
-runs (capped at 125).
+runs (capped at 125).  The output root carries a batch marker and is locked while the
+batch runs; each run folder in it is a report folder with its own marker and lock
+(see :mod:`assessment.outdir`).
 
 The runner takes any :class:`concurrent.futures.Executor`.  On one machine it
 uses a :class:`~concurrent.futures.ProcessPoolExecutor`; on a cluster, pass an
@@ -137,19 +139,40 @@ def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: in
 
     ``executor``: any ``concurrent.futures``-style executor (default: a process pool
     of ``jobs`` workers).  Results are returned in (area, year) order.
+
+    ``out_root`` must be missing, empty, or a batch output of this tool (its marker,
+    ``.csp-assessment-report`` with ``"kind": "batch"``, or the layout of an older
+    batch: ``index.html``, ``logs/`` and report folders); it is locked for the whole
+    batch, so a second batch into it is refused with one line (:class:`ConfigError`).
+    Each run folder in it is checked and locked by its own run (see
+    :func:`assessment.render.run_assessment`): a folder that is not a report is
+    reported as a failed run and left as it is.
     """
     from .config import load_config
+    from .outdir import check_output_folder, make_parent, output_lock, write_marker
     cfg = load_config(config)
-    out_root = Path(out_root) if out_root else cfg.root / "reports" / "batch"
-    out_root.mkdir(parents=True, exist_ok=True)
+    out_root = (Path(out_root) if out_root else cfg.root / "reports" / "batch").resolve()
+    if jobs < 1:
+        raise ConfigError(f"--jobs: expected 1 or more parallel runs, found {jobs}")
+    check_output_folder(out_root, "batch")
+    make_parent(out_root)
+    with output_lock(out_root):
+        check_output_folder(out_root, "batch")
+        try:
+            out_root.mkdir(exist_ok=True)
+            write_marker(out_root, "batch")
+        except OSError as e:
+            raise ConfigError(f"{out_root}: cannot write the batch output folder: {e.strerror or e}") from e
+        return _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress)
+
+
+def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress) -> list[JobResult]:
     todo = []
     for area in (areas or [None]):
         base = out_root / slugify(area) if area else out_root
         for y in years:
             label = f"{y}-{(y + 1) % 100:02d}" if cfg.period == "financial" else str(y)
             todo.append(Job(str(cfg.path), y, str(base / label), area))
-    if jobs < 1:
-        raise ConfigError(f"--jobs: expected 1 or more parallel runs, found {jobs}")
     own = executor is None
     ex = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)) or 1)
     progress(f"{len(todo)} run(s) of {cfg.area.name if not areas else f'{len(areas)} area(s)'}, "

@@ -1,8 +1,11 @@
 """The ``assessment`` command: run, validate, demo.
 
 Every error the user can cause is printed as one line (``error: ...``) with exit
-status 2; an unexpected internal error is one line too, with exit status 1 (set
-``ASSESSMENT_DEBUG=1`` to see the traceback).
+status 2 — including an ``--out`` that is a file, is read-only, is not this tool's
+report folder, or is being written by another run; an unexpected internal error is
+one line too, with exit status 1 (set ``ASSESSMENT_DEBUG=1`` to see the traceback).
+A run stopped by SIGTERM, SIGHUP or Ctrl-C cleans up (no dataset copy is left in the
+temporary folder) and exits with 128 + the signal number.
 
 Example
 -------
@@ -111,7 +114,11 @@ def main(argv=None) -> int:
     except AssessmentError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
+        from .outdir import RunInterrupted
+        if isinstance(e, RunInterrupted):
+            print(f"error: {e}", file=sys.stderr)
+            return e.exit_status
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # noqa: BLE001 - last line of defence: one line, not a traceback

@@ -15,16 +15,30 @@
    config text: the only file with timestamps);
 4. moves the result into place only when every step succeeded.
 
-Atomic output.  Everything is written into a sibling folder ``<out>.tmp-<pid>``; on
-success the previous ``<out>`` is renamed aside, the new folder renamed into place
-and the old one deleted.  On failure ``<out>`` is left exactly as it was, the partial
-run is kept for inspection as ``<out>.failed/`` (replacing an older one; the dataset
-pickle, which holds identifiers, is always deleted) and :class:`AssessmentError` is
-raised with one line naming the notebook, the cell and the error, e.g.
-``notebook 02_hotspots.ipynb, cell 7: KeyError: 'gi_z'``.  Cells are numbered from 1
-in the order JupyterLab shows them (markdown cells included; the cell papermill
-injects is not counted).  A run that was killed leaves ``<out>.tmp-<pid>``; the next
-run removes it (and restores ``<out>`` if it was killed between the two renames).
+Atomic output.  The chapters work in a private folder (mode 0700) under the system
+temporary folder, never beside the report: the dataset pickle (which holds every victim,
+offender and caller id), the kernel's own log and the half-written report all live there
+(:func:`assessment.outdir.private_workdir`), and it is deleted whenever the run ends —
+normally, with an error, or on SIGTERM, SIGINT or SIGHUP; one left by a run that was
+killed outright is deleted by the next run.  Only the finished report is moved beside
+the output folder, as ``<out>.tmp-<pid>``; the previous ``<out>`` is then renamed aside,
+the new folder renamed into place and the old one deleted.  On failure ``<out>`` is left
+exactly as it was, the executed notebooks are kept for inspection in ``<out>.failed/``
+(replacing an older one) and :class:`AssessmentError` is raised with one line naming the
+notebook, the cell and the error, e.g. ``notebook 02_hotspots.ipynb, cell 7: KeyError:
+'gi_z'``.  Cells are numbered from 1 in the order JupyterLab shows them (markdown cells
+included; the cell papermill injects is not counted).  A run killed while moving the
+report leaves ``<out>.tmp-<pid>``; the next run into ``<out>`` removes it (and restores
+``<out>`` if it was killed between the two renames).
+
+Whose folder.  ``<out>`` is replaced only when it is this tool's report: every report
+holds the marker file ``.csp-assessment-report``, and a non-empty folder without it is
+refused with one line unless it has exactly the layout of a report written before
+markers existed (see :mod:`assessment.outdir`).  ``<out>`` being a file, or in a
+folder this user cannot write, is one line too, and so is a second run into a folder
+another run is writing (an OS lock on ``.<out>.lock``, released when the holder ends,
+however it ends).  These checks run before the inputs are loaded whenever the output
+folder is known by then (``out_dir`` given, or ``year``/``to``).
 
 Speed.  All chapters run in ONE warm kernel: imports (pandas, geopandas, esda, ...)
 and numba compilation are paid once per run rather than once per chapter.  Between
@@ -49,6 +63,7 @@ Example
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as _dt
 import json
 import logging
@@ -66,6 +81,7 @@ from typing import Callable, Iterable, Optional
 
 from . import leaks
 from .disclosure import DisclosureError
+from . import outdir as _outdir
 from .errors import AssessmentError, ConfigError
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -684,41 +700,40 @@ def write_run_log(path: Path, *, cfg, ds, out: Path, args: dict, runs: list[Note
 
 
 # -- atomic output --------------------------------------------------------------------------
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
+_pid_alive = _outdir._pid_alive
 
 
 def _recover_interrupted(out: Path, log: Callable) -> None:
-    """Clean up after a run that was killed: stale temp folders; an output renamed aside."""
+    """Clean up after a run that was killed: stale temp folders; an output renamed aside.
+
+    Only folders named ``<out>.tmp-<pid>`` / ``<out>.old-<pid>`` of a pid no longer alive
+    are touched.  An ``.old-`` folder is renamed back to ``<out>`` when ``<out>`` is
+    missing; otherwise a folder is deleted only when it is this tool's (marked, empty,
+    or laid out like a run's working folder or report).  Call it holding the output lock.
+    """
     parent = out.parent
     if not parent.exists():
         return
     pat = re.compile(re.escape(out.name) + r"\.(tmp|old)-(\d+)$")
     for p in sorted(parent.iterdir()):
         m = pat.match(p.name)
-        if not m or not p.is_dir() or _pid_alive(int(m.group(2))):
+        if not m or p.is_symlink() or not p.is_dir() or _pid_alive(int(m.group(2))):
             continue
-        if m.group(1) == "old" and not out.exists():
-            os.replace(p, out)
-            log(f"restored {out.name} from an interrupted run")
-        else:
-            shutil.rmtree(p, ignore_errors=True)
+        if m.group(1) == "old":
+            if not out.exists():  # killed between the two renames: put the previous output back
+                os.replace(p, out)
+                log(f"restored {out.name} from an interrupted run")
+                continue
+            if not _outdir.replaceable(p, "report")[0]:
+                continue
+        elif not (_outdir.read_marker(p) or _outdir.old_staging_layout(p)):
+            continue
+        shutil.rmtree(p, ignore_errors=True)
 
 
 def _looks_like_report(out: Path) -> bool:
-    if not out.exists():
-        return True
-    names = {p.name for p in out.iterdir()}
-    return (not names or "run.log" in names or "summary.json" in names
-            or any(n.startswith(REPORT_PREFIX) for n in names))
+    """May a run replace ``out``?  (Missing, empty, marked, or an old report; see :mod:`assessment.outdir`.)"""
+    return _outdir.replaceable(out, "report")[0]
 
 
 def replace_dir(new: Path, out: Path) -> None:
@@ -745,6 +760,51 @@ def _check_no_identifiers(staging: Path, ds) -> None:
                               "nothing was written (please report this as a bug)")
 
 
+def _claim_output(out: Path, stack: contextlib.ExitStack, log: Callable) -> None:
+    """Check ``out`` may be written and replaced, take its lock (held until ``stack`` closes), tidy up."""
+    _outdir.check_output_folder(out)
+    _outdir.make_parent(out)
+    stack.enter_context(_outdir.output_lock(out))
+    _outdir.check_output_folder(out)  # again, holding the lock: a run may just have finished into it
+    _recover_interrupted(out, log)
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Move the finished report from the private folder into place as ``out`` (atomically)."""
+    dest = out.with_name(f"{out.name}.tmp-{os.getpid()}")
+    if dest.exists() or dest.is_symlink():
+        if dest.is_symlink() or not (_outdir.read_marker(dest) or _outdir.old_staging_layout(dest)):
+            raise ConfigError(f"{dest}: is in the way of the new report and is not this tool's; "
+                              f"move it and run again ({out} was left as it is)")
+        shutil.rmtree(dest)
+    try:
+        _outdir.move_folder(staging, dest, "report")
+        ok, why = _outdir.replaceable(out, "report")
+        if not ok:  # someone put files into it while the run was working
+            raise ConfigError(f"{out}: the folder changed during the run and {why}; "
+                              "it was left as it is - choose a new or empty output folder")
+        replace_dir(dest, out)
+    except BaseException:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise
+
+
+def _keep_failed(staging: Path, out: Path) -> Optional[Path]:
+    """Keep a failed run's executed notebooks as ``<out>.failed`` (unless that name is taken by
+    something that is not a failed run of this tool); return the folder, or None."""
+    failed = out.with_name(f"{out.name}.failed")
+    for name in ("_summary", "_disclosure"):
+        shutil.rmtree(staging / name, ignore_errors=True)
+    if not _outdir.replaceable(failed, "failed")[0]:
+        return None
+    try:
+        shutil.rmtree(failed, ignore_errors=True)
+        return _outdir.move_folder(staging, failed, "failed")
+    except OSError:
+        shutil.rmtree(failed, ignore_errors=True)
+        return None
+
+
 # -- the run --------------------------------------------------------------------------------
 def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = None,
                    out_dir=None, quarter: Optional[int] = None, notebooks: Optional[Iterable] = None,
@@ -761,7 +821,11 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         The period (see :mod:`assessment.periods`); ``year=None`` and ``to=None`` mean
         the latest complete year in the data.
     out_dir : path, optional
-        Default ``<config folder>/reports/<slug>/``.  Replaced only when the run succeeds.
+        Default ``<config folder>/reports/<slug>/``.  Replaced only when the run succeeds,
+        and only if it is missing, empty or this tool's report (its marker file; see the
+        module docstring); otherwise, or if it is a file, read-only or being written by
+        another run, :class:`ConfigError` is raised — before the inputs are loaded when
+        the folder is known by then (``out_dir``, ``year`` or ``to`` given).
     notebooks : list, optional
         Chapter notebooks to run (names in ``notebooks_dir`` or paths); default: every
         ``NN_*.ipynb`` there.
@@ -774,13 +838,22 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
     fresh_kernels : bool
         One new kernel per chapter instead of one warm kernel for the run.
 
+    Raises
+    ------
+    AssessmentError
+        One line, for anything the user can fix (:class:`ConfigError` for the output
+        folder checks).
+    assessment.outdir.RunInterrupted
+        On SIGTERM, SIGINT or SIGHUP (when called from the main thread), after cleaning up.
+
     Example
     -------
     >>> out = run_assessment("assessment.yml", year=2024)  # doctest: +SKIP
     >>> sorted(p.name for p in out.iterdir())  # doctest: +SKIP
-    ['notebooks', 'run.log', 'strategic-assessment-2024-25.html', 'strategic-assessment-2024-25.pdf', 'summary.json', 'tables']
+    ['.csp-assessment-report', 'notebooks', 'run.log', 'strategic-assessment-2024-25.html', 'strategic-assessment-2024-25.pdf', 'summary.json', 'tables']
     """
     from .config import Config, load_config
+    from .periods import make_period
     from .workbook import DATASET_ENV
 
     t_start = time.perf_counter()
@@ -793,39 +866,49 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         timings.append((name, t - t0))
         return t
 
-    t = time.perf_counter()
-    cfg = config if isinstance(config, Config) else load_config(config)
-    if cfg.path is None:
-        raise ConfigError("the config was built in code; run_assessment needs one read from a file (load_config)")
-    if dataset is None:
-        if cfg.demo:
-            from .demo import ensure_demo
-            ensure_demo(cfg)
-        from .loaders import load_dataset
-        log("loading the inputs ...")
-        dataset = load_dataset(cfg, year=year, to=to)
-    ds = dataset
-    period = ds.period
-    if quarter is not None:
-        period.quarter(quarter)  # checks 1..4 with a one-line error
-    t = step("config and inputs", t)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_outdir.signals_raise())   # SIGTERM/SIGHUP unwind like Ctrl-C: cleanup runs
+        _outdir.remove_stale_private_dirs()
+        t = time.perf_counter()
+        cfg = config if isinstance(config, Config) else load_config(config)
+        if cfg.path is None:
+            raise ConfigError("the config was built in code; run_assessment needs one read from a file (load_config)")
+        # the output folder: checked and locked before the long work whenever it is known already
+        out = None
+        if out_dir:
+            out = Path(out_dir).resolve()
+        elif dataset is None and (year is not None or to is not None):
+            try:
+                out = (cfg.root / "reports" / make_period(cfg.period, year=year, to=to).slug).resolve()
+            except AssessmentError:
+                out = None  # the loaders report a bad period in their own words
+        if out is not None:
+            _claim_output(out, stack, log)
+        if dataset is None:
+            if cfg.demo:
+                from .demo import ensure_demo
+                ensure_demo(cfg)
+            from .loaders import load_dataset
+            log("loading the inputs ...")
+            dataset = load_dataset(cfg, year=year, to=to)
+        ds = dataset
+        period = ds.period
+        if quarter is not None:
+            period.quarter(quarter)  # checks 1..4 with a one-line error
+        t = step("config and inputs", t)
 
-    nb_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir(cfg)
-    chapters = chapter_notebooks(nb_dir, notebooks)
-    out = Path(out_dir) if out_dir else cfg.root / "reports" / period.slug
-    out = out.resolve()
-    if not _looks_like_report(out):
-        raise ConfigError(f"{out}: the folder exists and holds files that are not a previous report; "
-                          "the run would replace it - choose a new or empty output folder")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _recover_interrupted(out, log)
-    staging = out.with_name(f"{out.name}.tmp-{os.getpid()}")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    pickle_path = staging / "_dataset.pickle"
-    ok = False
-    try:
+        nb_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir(cfg)
+        chapters = chapter_notebooks(nb_dir, notebooks)
+        if out is None:
+            out = (cfg.root / "reports" / period.slug).resolve()
+            _claim_output(out, stack, log)
+
+        # everything that holds records, or output not yet checked, stays in the private folder
+        work = stack.enter_context(_outdir.private_workdir())
+        staging = work / "report"
+        staging.mkdir()
+        pickle_path = work / "_dataset.pickle"
+        kernel_log = work / "_kernel.log"
         pickle_dataset(ds, pickle_path)
         params = {"year": period.year if to is None else None, "config": str(Path(cfg.path).resolve()),
                   "to": to, "out_dir": str(staging)}
@@ -834,21 +917,18 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         t = step("dataset pickle", t)
         log(f"{cfg.area.name} {period.label}: running {len(chapters)} chapter notebook(s)")
         _preload_renderers()
-        kernel_log = staging / "_kernel.log"
         try:
             runs = execute_notebooks(execution_order(chapters), staging / "notebooks", params, nb_dir,
                                      {DATASET_ENV: str(pickle_path)}, log=log, fresh_kernels=fresh_kernels,
                                      kernel_log=kernel_log)
         except AssessmentError as e:
             pickle_path.unlink(missing_ok=True)
-            shutil.rmtree(staging / "_summary", ignore_errors=True)
-            shutil.rmtree(staging / "_disclosure", ignore_errors=True)
-            failed = out.with_name(f"{out.name}.failed")
-            shutil.rmtree(failed, ignore_errors=True)
-            (staging / "_kernel.log").unlink(missing_ok=True)
             ids = leaks.of_dataset(ds)
             leaks.scrub_folder(staging, ids)  # a traceback may quote a value: kept without identifiers
-            os.replace(staging, failed)
+            failed = _keep_failed(staging, out)
+            if failed is None:
+                raise AssessmentError(leaks.scrub(f"{e} (executed notebooks not kept: {out.name}.failed is not "
+                                                  "a failed run of this tool)", ids)) from e
             raise AssessmentError(leaks.scrub(f"{e} (executed notebooks kept in {failed / 'notebooks'})", ids)) from e
         t = step("chapter notebooks", t)
         for r in runs:
@@ -883,14 +963,10 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
                       timings=timings, started=started, warnings=warnings,
                       kernel_messages=kernel_messages)
         _check_no_identifiers(staging, ds)
-        replace_dir(staging, out)
-        ok = True
-        shutil.rmtree(out.with_name(f"{out.name}.failed"), ignore_errors=True)
-    finally:
-        if pickle_path.exists():
-            pickle_path.unlink()
-        if not ok and staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        _publish(staging, out)
+        failed = out.with_name(f"{out.name}.failed")
+        if failed.exists() and _outdir.replaceable(failed, "failed")[0]:
+            shutil.rmtree(failed, ignore_errors=True)
     ids = leaks.of_dataset(ds)
     for w in warnings:
         log(f"warning: {leaks.scrub(w, ids)}")

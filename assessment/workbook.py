@@ -32,7 +32,9 @@ from .config import Config, load_config
 from .dataset import Dataset
 from .periods import Period, make_period
 
-DATASET_ENV = "ASSESSMENT_DATASET"  # set by the runner: a pickle of the loaded Dataset
+#: set by the runner: a pickle of the loaded Dataset, in the run's private temporary folder
+#: (mode 0700, deleted when the run ends; see assessment.outdir) - never beside the report
+DATASET_ENV = "ASSESSMENT_DATASET"
 
 
 def _display(obj_html: str) -> None:

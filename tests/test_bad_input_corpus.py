@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assessment.outdir import write_marker
 from conftest import run_cli
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
@@ -248,6 +249,7 @@ def test_a_failed_run_leaves_the_previous_output_folder_as_it_was(tmp_path):
     (out / "tables").mkdir(parents=True)
     (out / "summary.json").write_text('{"previous": true}')
     (out / "tables" / "data_quality.csv").write_text("previous run\n")
+    write_marker(out)   # a report of this tool (else the run refuses the folder before reading the inputs)
     before = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
     proc = run_cli("run", "--config", str(cfg), "--year", "2024", "--out", str(out), cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr

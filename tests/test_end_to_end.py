@@ -187,13 +187,16 @@ def test_a_run_killed_mid_way_leaves_the_previous_output_intact(demo_run, tmp_pa
     shutil.copytree(demo_run, out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     exe = Path(sys.executable).with_name("assessment")
+    tmp = tmp_path / "tmp"   # the run's system temporary folder, where its private work folder goes
+    tmp.mkdir()
     proc = subprocess.Popen([str(exe), "run", "--config", str(DEMO_CONFIG), "--year", "2024", "--out", str(out)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, "TMPDIR": str(tmp)})
     try:
         deadline = time.monotonic() + 300
         staged = None
         while time.monotonic() < deadline and proc.poll() is None:
-            staged = next(iter(tmp_path.glob("2024-25.tmp-*/notebooks/02_*.ipynb")), None)
+            staged = next(iter(tmp.glob("csp-assessment-*/report/notebooks/02_*.ipynb")), None)
             if staged is not None:   # chapter 1 is written and chapter 2 is running: kill it now
                 break
             time.sleep(0.05)
@@ -205,11 +208,14 @@ def test_a_run_killed_mid_way_leaves_the_previous_output_intact(demo_run, tmp_pa
             os.killpg(proc.pid, signal.SIGKILL)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before   # every file of the previous report, byte for byte, and nothing else
-    # the killed run's staging folder is left behind; the next run clears it
-    from assessment.render import _recover_interrupted
-    assert list(tmp_path.glob("2024-25.tmp-*"))
-    _recover_interrupted(out, log=lambda *_: None)
-    assert not list(tmp_path.glob("2024-25.tmp-*")) and out.exists()
+    # the killed run's work (dataset pickle included) is in its private folder, not beside the report
+    # (at most its lock file is); the next run clears the private folder
+    assert not list(tmp_path.glob("2024-25.tmp-*"))
+    assert {p.name for p in tmp_path.iterdir()} <= {"2024-25", "tmp", ".2024-25.lock"}
+    from assessment.outdir import remove_stale_private_dirs
+    assert list(tmp.glob("csp-assessment-*/_dataset.pickle"))
+    remove_stale_private_dirs(tmp)
+    assert not list(tmp.glob("csp-assessment-*")) and out.exists()
 
 
 def test_failed_run_leaves_previous_output_and_says_one_line(demo_run, tmp_path):

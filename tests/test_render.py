@@ -194,7 +194,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_report(tmp_path):
 # -- a whole run of the fixture chapters -----------------------------------------------------------
 def test_run_writes_the_output_contract(report):
     names = sorted(p.name for p in report.iterdir())
-    assert names == ["notebooks", "run.log", "strategic-assessment-2024-25.html",
+    assert names == [".csp-assessment-report", "notebooks", "run.log", "strategic-assessment-2024-25.html",
                      "strategic-assessment-2024-25.pdf", "summary.json", "tables"]
     assert sorted(p.name for p in (report / "notebooks").iterdir()) == ["00_summary.ipynb", "01_alpha.ipynb",
                                                                        "02_beta.ipynb"]
