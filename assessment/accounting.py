@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import AssessmentError
+from .errors import AssessmentError, one_line
 
 
 def _counter():
@@ -58,7 +58,13 @@ class Accounting:
             self.exclusions[input][reason] += n
 
     def note(self, input: str, text: str) -> None:
-        """A remark on an input that is not an exclusion (e.g. how split LSOAs were assigned)."""
+        """A remark on an input that is not an exclusion (e.g. how split LSOAs were assigned).
+
+        Kept on one line (it becomes a bullet of the data-quality notes).  A note about a file
+        holding personal data names rows and columns, never a cell value (see
+        :mod:`assessment.loaders.common`).
+        """
+        text = one_line(text)
         if text not in self.notes[input]:
             self.notes[input].append(text)
 

@@ -15,6 +15,7 @@ import textwrap
 import pandas as pd
 
 from . import provenance
+from .errors import one_line
 
 #: chapter modules in report order; a module that is absent or has no METHODS is skipped
 METHOD_MODULES = ["volumes", "hotspots", "emerging", "offenders", "victims", "asb", "performance",
@@ -99,11 +100,27 @@ def quality_title(ds) -> str:
     return f"{read - excl:,} of {read:,} input rows were used ({excl / read:.1%} excluded, each with a reason)"
 
 
+def _note_text(text) -> str:
+    """A data-quality note as a markdown bullet's text: one line, and ``<``, ``>`` and ``&``
+    escaped so that a value quoted from a public input cannot become HTML in the report.
+
+    >>> _note_text("boundaries.gpkg: 2 layers; used the first, '<b>x</b>'\\n(set boundaries.layer)")
+    "boundaries.gpkg: 2 layers; used the first, '&lt;b&gt;x&lt;/b&gt;' (set boundaries.layer)"
+    """
+    import html
+    return html.escape(one_line(text), quote=False)
+
+
 def quality_notes(ds) -> str:
+    """The data-quality notes (markdown bullets) of the accounting and the loaders.
+
+    The notes name files, rows and columns; a note about a file holding personal data
+    (victims, offenders, ASB, the crime extract) never quotes a cell value.
+    """
     notes = []
     for name, texts in ds.accounting.notes.items():
-        notes += [f"* **{name}**: {t}" for t in texts]
-    notes += [f"* {t}" for t in ds.notes]
+        notes += [f"* **{name}**: {_note_text(t)}" for t in texts]
+    notes += [f"* {_note_text(t)}" for t in ds.notes]
     if not notes:
         return "No further data-quality notes."
     return "Notes on the inputs:\n\n" + "\n".join(notes)

@@ -30,11 +30,12 @@ import json
 import re
 import time
 import traceback
+import urllib.parse
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import AssessmentError, ConfigError
+from .errors import AssessmentError, ConfigError, one_line
 
 
 def parse_years(text: str) -> list[int]:
@@ -122,10 +123,11 @@ def run_job(job: Job) -> JobResult:
         fh.close()
         return JobResult(job, True, time.perf_counter() - t0, summary=summary)
     except AssessmentError as e:
-        err = str(e)
+        # one line; an input error about a file with personal data names rows and columns, not values
+        err = one_line(e)
         note(f"error: {err}")
     except Exception as e:  # noqa: BLE001 - reported, does not stop the batch
-        err = f"unexpected {type(e).__name__}: {e}"
+        err = f"unexpected {type(e).__name__}: {one_line(e, 300)}"
         note(f"error: {err}")
         fh.write(traceback.format_exc())
     fh.close()
@@ -207,28 +209,51 @@ def _share(v):
     return "–" if v is None else f"{v:.1%}"
 
 
+def _text(value) -> str:
+    """Text for an HTML cell: one line, escaped (area names, labels, error lines).
+
+    >>> _text('Tottenham <Hale> & "Green"\\nLanes')
+    'Tottenham &lt;Hale&gt; &amp; &quot;Green&quot; Lanes'
+    """
+    return html.escape(one_line(value))
+
+
+def _href(path: Path) -> str:
+    """A relative link, URL-quoted and escaped for an attribute.
+
+    >>> _href(Path("a b/2024-25/x&y.html"))
+    'a%20b/2024-25/x%26y.html'
+    """
+    return html.escape(urllib.parse.quote(Path(path).as_posix()), quote=True)
+
+
 def write_index(out_root: Path, results: list[JobResult], cfg) -> Path:
-    """``index.html``: one row per run with links and headline figures (self-contained)."""
+    """``index.html``: one row per run with links and headline figures (self-contained).
+
+    Every text in it is escaped (:func:`_text`, :func:`_href`); a failed run's error line is
+    the one the run printed, which never quotes a value of a file holding personal data.
+    """
     from .summary import get
     rows = []
     for r in results:
         rel = Path(r.job.out_dir).relative_to(out_root)
-        area = html.escape(r.job.area or cfg.area.name)
+        area = _text(r.job.area or cfg.area.name)
+        log = _href(Path(r.job.log_path).relative_to(out_root))
         if r.ok:
             s = r.summary
             label = get(s, "period.label", "")
             slug = Path(r.job.out_dir).name
-            log = Path(r.job.log_path).relative_to(out_root)
-            links = (f'<a href="{rel}/strategic-assessment-{slug}.html">HTML</a> · '
-                     f'<a href="{rel}/strategic-assessment-{slug}.pdf">PDF</a> · <a href="{log}">log</a>')
+            report = rel / f"strategic-assessment-{slug}"
+            links = (f'<a href="{_href(report.with_name(report.name + ".html"))}">HTML</a> · '
+                     f'<a href="{_href(report.with_name(report.name + ".pdf"))}">PDF</a> · <a href="{log}">log</a>')
             total = get(s, "crime.total")
-            cells = [area, html.escape(label), links, "–" if total is None else f"{total:,}",
-                     _pct(get(s, "crime.change_pct")), str(get(s, "hotspots.hot_spots_95") if get(s, "hotspots.hot_spots_95") is not None else "–"),
-                     _share(get(s, "offenders.top_share.1.all")), _share(get(s, "victims.repeat_rate"))]
+            spots = get(s, "hotspots.hot_spots_95")
+            cells = [area, _text(label), links, "–" if total is None else _text(f"{total:,}"),
+                     _text(_pct(get(s, "crime.change_pct"))), "–" if spots is None else _text(spots),
+                     _text(_share(get(s, "offenders.top_share.1.all"))), _text(_share(get(s, "victims.repeat_rate")))]
         else:
-            log = Path(r.job.log_path).relative_to(out_root)
-            cells = [area, str(r.job.year), f'<span class="fail">failed</span> (<a href="{log}">log</a>)',
-                     html.escape(r.error), "", "", "", ""]
+            cells = [area, _text(r.job.year), f'<span class="fail">failed</span> (<a href="{log}">log</a>)',
+                     _text(r.error), "", "", "", ""]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     failed = sum(not r.ok for r in results)
     head = ["Area", "Period", "Report", "Recorded crime", "Change", "Hot spots (95%)",

@@ -24,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import AssessmentError
+from .errors import AssessmentError, one_line
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -112,7 +112,7 @@ def main(argv=None) -> int:
     try:
         return cmd(args)
     except AssessmentError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as e:
         from .outdir import RunInterrupted
@@ -124,7 +124,8 @@ def main(argv=None) -> int:
     except Exception as e:  # noqa: BLE001 - last line of defence: one line, not a traceback
         if os.environ.get("ASSESSMENT_DEBUG"):
             raise
-        print(f"error: unexpected {type(e).__name__}: {e} (set ASSESSMENT_DEBUG=1 for details)", file=sys.stderr)
+        print(f"error: unexpected {type(e).__name__}: {one_line(e, 300)} (set ASSESSMENT_DEBUG=1 for details)",
+              file=sys.stderr)
         return 1
 
 

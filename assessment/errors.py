@@ -4,15 +4,60 @@ Every problem with an input is raised as :class:`InputError`, which names the
 file, the row or column, and what was expected.  The command line prints
 ``error: <message>`` and exits with status 2 — never a traceback.
 
+A message about a file holding personal data (victims, offenders, ASB incidents,
+the record-level crime extract) never quotes a cell value: it names the row and
+column only.  A message about a public or aggregate file may quote the value,
+through :func:`quote` (short, on one line, ``repr``-style quotes).
+
 Example
 -------
->>> err = InputError("crimes.csv", "column 'offence_date'", "a date (YYYY-MM-DD)", found="'31/04/2024' in row 7")
->>> str(err)
-"crimes.csv: column 'offence_date': expected a date (YYYY-MM-DD), found '31/04/2024' in row 7"
+>>> str(InputError("population.csv", "column 'population'", "a whole number", found="'many' in row 7"))
+"population.csv: column 'population': expected a whole number, found 'many' in row 7"
+>>> str(InputError("victims.csv", "column 'age'", "an age", found="something else in row 7"))
+"victims.csv: column 'age': expected an age, found something else in row 7"
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+#: the longest text :func:`quote` shows (longer values are cut, ending with "…")
+QUOTE_MAX = 40
+
+_LINE_BREAKS = re.compile(r"[\r\n\t\v\f\x1c-\x1f\x85\u2028\u2029]+")
+
+
+def one_line(text, limit: int | None = None) -> str:
+    """``text`` on one line: line breaks and tabs become spaces, other control and format
+    characters (NUL, ESC, bidirectional overrides, zero-width spaces, ...) are dropped, and
+    with ``limit`` it is cut to that many characters (ending with "…").
+
+    >>> one_line("two\\nlines\\x1b[31m and\\u202e a tab\\there")
+    'two lines[31m and a tab here'
+    >>> one_line("a long cell value", limit=8)
+    'a long …'
+    """
+    s = _LINE_BREAKS.sub(" ", str(text))
+    if not s.isprintable():
+        s = "".join(" " if ch.isspace() else ch for ch in s if ch.isprintable() or ch.isspace())
+    if limit is not None and len(s) > limit:
+        s = s[:limit - 1] + "…"
+    return s
+
+
+def quote(value, limit: int = QUOTE_MAX) -> str:
+    """A cell value of a PUBLIC input, quoted for a one-line message: ``repr``-style quotes,
+    on one line (see :func:`one_line`), cut to ``limit`` characters.
+
+    Never used for a value of a file holding personal data: those messages name the row
+    and column only.
+
+    >>> print(quote("2024-13"), quote("it's"), quote("multi\\nline"))
+    '2024-13' "it's" 'multi line'
+    >>> quote("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'"
+    """
+    return repr(one_line(value, limit))
 
 
 class AssessmentError(Exception):
@@ -46,7 +91,7 @@ class InputError(AssessmentError):
         if found:
             msg += (", " if msg else "") + f"found {found}"
         parts.append(msg)
-        super().__init__(": ".join(p for p in parts if p))
+        super().__init__(one_line(": ".join(p for p in parts if p)))
 
 
 class ConfigError(AssessmentError):

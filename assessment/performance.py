@@ -81,7 +81,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import AssessmentError, InputError
+from .errors import AssessmentError, InputError, quote
 from .periods import Period
 
 _METHODS = r"""
@@ -614,7 +614,7 @@ def indicator_crimes(ind: Indicator, crimes: pd.DataFrame, groups: dict) -> Opti
         if ind.crime_type not in set(known):
             shown = ", ".join(sorted(map(str, known))[:8])
             raise InputError("targets", f"indicator {ind.name!r}, key 'crime_type'",
-                             f"a crime type in the data ({shown}, ...)", found=repr(ind.crime_type))
+                             f"a crime type in the data ({shown}, ...)", found=quote(ind.crime_type))
         c = c[c["crime_type"] == ind.crime_type]
     if ind.subset == "domestic_abuse":
         if not _has_da(crimes):

@@ -32,7 +32,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import Config, Inputs
-from .errors import AssessmentError
+from .errors import AssessmentError, one_line
 
 #: exclusion reasons that mean something is wrong with the data (reported by validate)
 PROBLEM_REASONS = {
@@ -64,6 +64,7 @@ def validate(cfg: Config, year=None, to=None) -> list[str]:
     lines: list[str] = []
 
     def add(line: str):
+        line = one_line(line)   # one problem, one line (a personal file's values are never in it)
         if line not in lines:
             lines.append(line)
 

@@ -65,6 +65,23 @@ def test_index_links_each_report_with_its_headline_figures_and_marks_failures(tm
     assert not re.search(r"<(script|link)\b", page)                       # self-contained
 
 
+def test_index_escapes_every_text_from_the_inputs_and_the_errors(tmp_path):
+    # area names, labels and figures come from the config and the inputs, error lines from the inputs
+    cfg = load_config(DEMO_CONFIG)
+    area = '<b>Tottenham & "Hale"</b>'
+    ok = JobResult(Job(str(DEMO_CONFIG), 2024, str(tmp_path / "tottenham-hale" / "2024-25"), area=area), True, 1.0,
+                   summary={"period": {"label": "<i>2024/25</i>"}, "hotspots": {"hot_spots_95": "<script>x</script>"}})
+    bad = JobResult(Job(str(DEMO_CONFIG), 2030, str(tmp_path / "tottenham-hale" / "2030-31"), area=area), False, 0.1,
+                    error="asb.csv: line one\nline two <img src=x onerror=alert(1)>\x1b[2J")
+    page = write_index(tmp_path, [ok, bad], cfg).read_text(encoding="utf-8")
+    for raw in ("<b>", "<i>", "<script", "<img", "\x1b", "line one\n"):
+        assert raw not in page, raw
+    assert html.escape(area) in page and "&lt;i&gt;2024/25&lt;/i&gt;" in page
+    assert "asb.csv: line one line two &lt;img src=x onerror=alert(1)&gt;[2J" in page
+    assert 'href="tottenham-hale/2024-25/strategic-assessment-2024-25.html"' in page
+    assert f'href="logs/{slugify(area)}-2030-31.log"' in page and slugify(area) == "b-tottenham-hale-b"
+
+
 # -- the runner with any executor --------------------------------------------------------------
 def _fake_job(job):   # module level: picklable for a process pool
     if job.year == 2030:

@@ -29,15 +29,15 @@ def message(tmp_path, text, **kw):
 
 @pytest.mark.parametrize("text, expected", [
     (HEAD + "C1,2024-13-01,Burglary,E01000001\n",
-     "crimes.csv: column 'offence_date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found '2024-13-01' in row 2"),
+     "crimes.csv: column 'offence_date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found something else in row 2"),
     (HEAD + "C1,2024-04-01,Burglary,E01000001\nC2,31/04/2024,Burglary,E01000001\nC3,31/06/2024,Burglary,E01000001\n",
-     "crimes.csv: column 'offence_date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found '31/04/2024' in row 3 "
+     "crimes.csv: column 'offence_date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found something else in row 3 "
      "(and 1 more row)"),
     (HEAD + "C1,45383,Burglary,E01000001\nC2,45384,Burglary,E01000001\nC3,45385,Burglary,E01000001\n",
-     "crimes.csv: column 'offence_date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found '45383' in row 2 "
+     "crimes.csv: column 'offence_date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found something else in row 2 "
      "(and 2 more rows) — an Excel serial number: format the column as a date before saving"),
     ("crime_id,offence_date,crime_type,lsoa_code,domestic_abuse\nC1,2024-04-01,Burglary,E01000001,maybe\n",
-     "crimes.csv: column 'domestic_abuse': expected true/false, yes/no, Y/N or 1/0, found 'maybe' in row 2"),
+     "crimes.csv: column 'domestic_abuse': expected true/false, yes/no, Y/N or 1/0, found something else in row 2"),
     ("", "crimes.csv: expected a header row and data rows, found an empty file"),
     (HEAD, "crimes.csv: expected at least one data row under the header, found only the header row"),
     ("crime_id,date_of_offence,lsoa_code\nC1,2024-04-01,E01000001\n",
@@ -64,7 +64,7 @@ def test_asb_bad_datetime(tmp_path):
     m = message(tmp_path, "incident_id,datetime,caller_id,lsoa_code\nA1,2024-04-01 25:00,K1,E01000001\n",
                 name="asb.csv", kind="asb")
     assert m == ("asb.csv: column 'datetime': expected a date (YYYY-MM-DD or DD/MM/YYYY), "
-                 "found '2024-04-01 25:00' in row 2")
+                 "found something else in row 2")
 
 
 def test_cp1252_and_bom_and_messy_headers(tmp_path):

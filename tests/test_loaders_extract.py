@@ -63,7 +63,7 @@ def test_links(ds):
         "crime not in the crimes table": 1, "crime outside the area or data window": 1,
         "duplicate link": 1, "no victim id": 1}}
     assert ds.victims["age"].tolist() == [34, 34, pd.NA]
-    assert any("1 age value(s) not an age in whole years (0-120) left blank, first 'x' in row 7" in n for n in ds.notes)
+    assert any("1 age value(s) not an age in whole years (0-120) left blank, first in row 7" in n for n in ds.notes)
     # offenders: C7 was excluded from the crimes (not in the boundary file); BADCODE home LSOA blanked
     assert ds.accounting.to_summary()["offenders"] == {"read": 4, "used": 3, "excluded": {
         "crime outside the area or data window": 1}}

@@ -11,6 +11,12 @@ column, and what was expected.
   UTF-8 is read as Windows-1252 (Excel's "CSV") and a note says so.
 * Rows are numbered as a spreadsheet shows them: the header is row 1, the
   first data row is row 2.
+* A message about a file holding personal data — victims, offenders, ASB incidents
+  (caller ids), the record-level crime extract (crime ids) — never quotes a cell
+  value, only its row and column: every parser takes ``personal`` (default ``True``,
+  so a new input is treated as personal until its loader says otherwise).  Messages
+  about public or aggregate files (police.uk, MPS counts, population, boundaries,
+  ward lookups) quote the first bad value with :func:`~assessment.errors.quote`.
 
 Examples
 --------
@@ -18,10 +24,15 @@ Examples
 'lsoa_code'
 >>> s = pd.Series(["2024-04", "2024-13"])
 >>> try:
-...     parse_month(s, "x.csv", "Month")
+...     parse_month(s, "x.csv", "Month", personal=False)
 ... except InputError as e:
 ...     print(e)
 x.csv: column 'Month': expected a month as YYYY-MM, found '2024-13' in row 3
+>>> try:
+...     parse_date(pd.Series(["2024-04-01", "VIC-244893"]), "victims.csv", "date")
+... except InputError as e:
+...     print(e)
+victims.csv: column 'date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found something else in row 3
 """
 from __future__ import annotations
 
@@ -34,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import AssessmentError, InputError
+from ..errors import AssessmentError, InputError, one_line, quote
 
 #: a well-formed LSOA code (2011 or 2021): E01 or W01 and six digits
 LSOA_PATTERN = r"^[EW]01\d{6}$"
@@ -44,6 +55,9 @@ GB_LON = (-8.8, 2.0)
 GB_LAT = (49.8, 61.0)
 GB_EASTING = (0.0, 700_000.0)
 GB_NORTHING = (0.0, 1_300_000.0)
+
+#: the longest column name shown in a "found columns ..." message
+QUOTE_NAME = 40
 
 _collecting: contextvars.ContextVar = contextvars.ContextVar("assessment_problems", default=None)
 
@@ -147,7 +161,7 @@ def require(df: pd.DataFrame, file, spec: dict, original: dict | None = None, pe
         raise InputError(file, "row 1", "a header row naming the columns " + ", ".join(spec),
                          found="a row that names none of them (is the header row missing?)")
     if missing:
-        shown = [(original or {}).get(c, c) for c in df.columns]
+        shown = [one_line((original or {}).get(c, c), limit=QUOTE_NAME) for c in df.columns]
         names = ", ".join(f"'{c}'" for c, _ in missing)
         expect = "; ".join(
             f"a column named {a[0]}" + (f" (or {', '.join(a[1:])})" if len(a) > 1 else "") for _, a in missing)
@@ -230,21 +244,36 @@ def original_name(df: pd.DataFrame, col: str) -> str:
 
 
 # -- value errors ------------------------------------------------------------------------
-def bad_values_error(file, column: str, values: pd.Series, bad: pd.Series, expected: str,
-                     hint: str = "") -> InputError:
-    """One line naming the first bad row (spreadsheet numbering) and how many more there are.
+def first_bad(values: pd.Series, bad, personal: bool = True) -> str:
+    """Where the first bad value is (spreadsheet numbering) and how many more there are —
+    quoting the value only when the file holds no personal data.
 
-    >>> v = pd.Series(["1", "x", "y"])
-    >>> str(bad_values_error("p.csv", "population", v, v.str.isalpha(), "a whole number"))
-    "p.csv: column 'population': expected a whole number, found 'x' in row 3 (and 1 more row)"
+    >>> v = pd.Series(["1", "OFF-1234567", "y"])
+    >>> first_bad(v, [False, True, True]), first_bad(v, [False, True, False], personal=False)
+    ('something else in row 3 (and 1 more row)', "'OFF-1234567' in row 3")
     """
-    bad = np.asarray(bad, dtype=bool)
-    idx = np.flatnonzero(bad)
-    first = idx[0]
-    n = len(idx)
-    found = f"'{values.iloc[first]}' in row {first + 2}"
+    idx = np.flatnonzero(np.asarray(bad, dtype=bool))
+    first, n = int(idx[0]), len(idx)
+    found = f"{'something else' if personal else quote(values.iloc[first])} in row {first + 2}"
     if n > 1:
         found += f" (and {n - 1} more row{'s' if n > 2 else ''})"
+    return found
+
+
+def bad_values_error(file, column: str, values: pd.Series, bad: pd.Series, expected: str,
+                     hint: str = "", personal: bool = True) -> InputError:
+    """One line naming the first bad row (spreadsheet numbering) and how many more there are.
+
+    ``personal``: the file holds personal data, so the bad value is not shown (see
+    :func:`first_bad`).
+
+    >>> v = pd.Series(["1", "x", "y"])
+    >>> str(bad_values_error("p.csv", "population", v, v.str.isalpha(), "a whole number", personal=False))
+    "p.csv: column 'population': expected a whole number, found 'x' in row 3 (and 1 more row)"
+    >>> str(bad_values_error("crimes.csv", "easting", v, v.str.isalpha(), "a number"))
+    "crimes.csv: column 'easting': expected a number, found something else in row 3 (and 1 more row)"
+    """
+    found = first_bad(values, bad, personal)
     if hint:
         found += f" — {hint}"
     return InputError(file, f"column '{column}'", expected, found=found)
@@ -260,8 +289,9 @@ def strip(s: pd.Series) -> pd.Series:
 _MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
-def parse_month(s: pd.Series, file, column: str) -> pd.Series:
-    """``YYYY-MM`` (police.uk's Month) -> first day of the month.  Bad values: InputError.
+def parse_month(s: pd.Series, file, column: str, personal: bool = True) -> pd.Series:
+    """``YYYY-MM`` (police.uk's Month) -> first day of the month.  Bad values: InputError
+    (quoting the first one unless ``personal``).
 
     Inside :func:`collect_problems` bad values become NaT (counted as "bad date").
 
@@ -272,7 +302,7 @@ def parse_month(s: pd.Series, file, column: str) -> pd.Series:
     ok = s.str.match(_MONTH_RE).fillna(False).astype(bool)
     bad = ~ok & s.notna()
     if bad.any():
-        problem(bad_values_error(file, column, s, bad, "a month as YYYY-MM"))
+        problem(bad_values_error(file, column, s, bad, "a month as YYYY-MM", personal=personal))
     out = pd.to_datetime(s.where(ok) + "-01", format="%Y-%m-%d", errors="coerce")
     return out.astype("datetime64[ns]")
 
@@ -282,7 +312,7 @@ _UK_DATE = r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$"
 _SERIAL = r"^\d{5}(\.\d+)?$"
 
 
-def parse_date(s: pd.Series, file, column: str) -> pd.Series:
+def parse_date(s: pd.Series, file, column: str, personal: bool = True) -> pd.Series:
     """A date (or date-time) column -> datetime64.  Accepted: ``YYYY-MM-DD`` (ISO, with an
     optional time) and ``DD/MM/YYYY`` (UK, with an optional ``HH:MM[:SS]``).
 
@@ -290,7 +320,9 @@ def parse_date(s: pd.Series, file, column: str) -> pd.Series:
     Excel serial number (``45383``), a US ``MM/DD/YYYY`` that cannot be a UK date —
     raises :class:`InputError` naming the first bad row and how many there are
     (inside :func:`collect_problems`: NaT, counted as "bad date").  Blank cells
-    are NaT (the loaders exclude them as "no date").
+    are NaT (the loaders exclude them as "no date").  The first bad value is quoted only
+    when not ``personal``; the hints (Excel serial number, US-style date) say what the
+    value looks like without showing it.
 
     >>> parse_date(pd.Series(["2024-04-30", "01/05/2024 13:00"]), "x", "d").astype(str).tolist()
     ['2024-04-30 00:00:00', '2024-05-01 13:00:00']
@@ -298,7 +330,7 @@ def parse_date(s: pd.Series, file, column: str) -> pd.Series:
     ...     parse_date(pd.Series(["45383"]), "crimes.csv", "offence_date")
     ... except InputError as e:
     ...     print(e)
-    crimes.csv: column 'offence_date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found '45383' in row 2 — an Excel serial number: format the column as a date before saving
+    crimes.csv: column 'offence_date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found something else in row 2 — an Excel serial number: format the column as a date before saving
     """
     s = strip(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
@@ -326,7 +358,8 @@ def parse_date(s: pd.Series, file, column: str) -> pd.Series:
             hint = "an Excel serial number: format the column as a date before saving"
         elif (m := re.match(r"^(\d{1,2})/(\d{1,2})/\d{4}", first)) and int(m.group(1)) <= 12 < int(m.group(2)) <= 31:
             hint = "a US-style month-first date: write it DD/MM/YYYY or YYYY-MM-DD"
-        problem(bad_values_error(file, column, s, bad, "a date (YYYY-MM-DD or DD/MM/YYYY)", hint=hint))
+        problem(bad_values_error(file, column, s, bad, "a date (YYYY-MM-DD or DD/MM/YYYY)", hint=hint,
+                                 personal=personal))
     return out
 
 
@@ -334,8 +367,9 @@ _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
 
 
-def parse_flag(s: pd.Series, file, column: str) -> pd.Series:
+def parse_flag(s: pd.Series, file, column: str, personal: bool = True) -> pd.Series:
     """A yes/no flag (true/false, yes/no, y/n, 1/0, any case) -> boolean; blank -> False.
+    Anything else: InputError (quoting the first one unless ``personal``).
 
     >>> parse_flag(pd.Series(["Y", "no", None, "TRUE", "0"]), "x", "da").tolist()
     [True, False, False, True, False]
@@ -346,16 +380,16 @@ def parse_flag(s: pd.Series, file, column: str) -> pd.Series:
     f = s.isin(_FALSE) | s.isna()
     bad = ~(t | f)
     if bad.any():
-        problem(bad_values_error(file, column, raw, bad, "true/false, yes/no, Y/N or 1/0"))
+        problem(bad_values_error(file, column, raw, bad, "true/false, yes/no, Y/N or 1/0", personal=personal))
     return pd.Series(t.to_numpy(), index=s.index, dtype="boolean")
 
 
 def parse_number(s: pd.Series, file, column: str, expected: str = "a number",
-                 integer: bool = False, blank_ok: bool = True) -> pd.Series:
+                 integer: bool = False, blank_ok: bool = True, personal: bool = True) -> pd.Series:
     """Numbers, with thousands separators (``"1,563"``) and spaces allowed -> float64.
 
-    Non-numeric values raise :class:`InputError` (first bad row and how many);
-    inside :func:`collect_problems` they become NaN.
+    Non-numeric values raise :class:`InputError` (first bad row and how many; the value
+    quoted unless ``personal``); inside :func:`collect_problems` they become NaN.
 
     >>> parse_number(pd.Series(["1,563", " 12 ", None]), "p.csv", "population").tolist()
     [1563.0, 12.0, nan]
@@ -369,24 +403,38 @@ def parse_number(s: pd.Series, file, column: str, expected: str = "a number",
     if not blank_ok:
         bad |= raw.isna()
     if bad.any():
-        problem(bad_values_error(file, column, raw.fillna("(blank)"), bad, expected))
+        problem(bad_values_error(file, column, raw.fillna("(blank)"), bad, expected, personal=personal))
         num = num.where(~bad)
     return num
 
 
-def parse_age(s: pd.Series, file, column: str, notes: list | None = None) -> pd.Series:
-    """Ages in years (0-120) -> Int64; anything else is left blank, with a note.
+def parse_age(s: pd.Series, file, column: str, notes: list | None = None, personal: bool = True) -> pd.Series:
+    """Ages in years (0-120) -> Int64; anything else is left blank, with a note naming the
+    first such row (and quoting its value only when not ``personal``).
 
-    >>> parse_age(pd.Series(["34", "x", "150", None]), "v.csv", "age").tolist()
+    >>> notes = []
+    >>> parse_age(pd.Series(["34", "VIC-244893", "150", None]), "v.csv", "age", notes).tolist()
     [34, <NA>, <NA>, <NA>]
+    >>> notes
+    ['v.csv: 2 age value(s) not an age in whole years (0-120) left blank, first in row 3']
     """
     raw = strip(s)
     num = pd.to_numeric(raw.str.replace(",", "", regex=False), errors="coerce")
     bad = raw.notna() & (num.isna() | (num < 0) | (num > 120) | (num != np.floor(num)))
     if bad.any() and notes is not None:
-        notes.append(f"{Path(str(file)).name}: {int(bad.sum())} {column} value(s) not an age in whole "
-                     f"years (0-120) left blank, first '{raw[bad].iloc[0]}' in row {int(np.flatnonzero(bad)[0]) + 2}")
+        notes.append(f"{Path(str(file)).name}: {int(bad.sum())} {one_line(column, QUOTE_NAME)} value(s) not an "
+                     f"age in whole years (0-120) left blank, first {bad_row(raw, bad, personal)}")
     return num.where(~bad).round().astype("Int64")
+
+
+def bad_row(values: pd.Series, bad, personal: bool = True) -> str:
+    """``in row 3`` (personal data) or ``'x' in row 3``: the first bad row, for a note.
+
+    >>> bad_row(pd.Series(["E01000001", "CR-99999"]), [False, True]), bad_row(pd.Series(["x"]), [True], False)
+    ('in row 3', "'x' in row 2")
+    """
+    first = int(np.flatnonzero(np.asarray(bad, dtype=bool))[0])
+    return f"in row {first + 2}" if personal else f"{quote(values.iloc[first])} in row {first + 2}"
 
 
 def isin(s: pd.Series, values) -> np.ndarray:

@@ -58,7 +58,8 @@ def add_coordinates(out: pd.DataFrame, df: pd.DataFrame, file) -> pd.DataFrame:
     def number(col, what):
         # a coordinate that is not a number stops the run (like a bad date, it is usually the whole
         # column's format); blank cells are fine (no point)
-        return parse_number(df[col], file, orig.get(col, col), f"a number ({what})")
+        # the extract and the ASB file hold personal data: a bad cell's value is never quoted
+        return parse_number(df[col], file, orig.get(col, col), f"a number ({what})", personal=True)
 
     if e and n:
         ev = number(e, "metres, British National Grid")
@@ -111,13 +112,13 @@ def parse_extract(path: Path, notes: list) -> pd.DataFrame:
     """Parse the extract CSV (no cache): see :func:`read_extract`."""
     df = read_csv(path, notes=notes)
     orig = df.attrs["original"]
-    cols = require(df, path, _REQUIRED, orig)
+    cols = require(df, path, _REQUIRED, orig, personal=True)   # crime ids (and possibly names)
     if not has_location_columns(df):
         raise InputError(path, "column 'lsoa_code'", "a location: an lsoa_code column, easting and northing "
                          "columns, or longitude and latitude columns",
                          found="columns " + ", ".join(orig.get(c, c) for c in df.columns))
     raw_date = strip(df[cols["offence_date"]])
-    date = parse_date(raw_date, path, orig[cols["offence_date"]])
+    date = parse_date(raw_date, path, orig[cols["offence_date"]], personal=True)
     out = pd.DataFrame({
         "crime_id": strip(df[cols["crime_id"]]),
         "date": date.dt.normalize(),
@@ -132,7 +133,7 @@ def parse_extract(path: Path, notes: list) -> pd.DataFrame:
     lname = find_column(df, "lsoa_name", "lsoa21nm", "lsoa11nm")
     out["lsoa_name"] = strip(df[lname]) if lname else pd.Series(pd.NA, index=df.index, dtype="str")
     da = find_column(df, "domestic_abuse", "domestic_abuse_flag", "da_flag", "domestic", "da")
-    out["domestic_abuse"] = (parse_flag(df[da], path, orig[da]) if da
+    out["domestic_abuse"] = (parse_flag(df[da], path, orig[da], personal=True) if da
                              else pd.Series(False, index=df.index, dtype="boolean"))
     oc = find_column(df, "offence_code", "home_office_code", "ho_code")
     out["offence_code"] = strip(df[oc]) if oc else pd.Series(pd.NA, index=df.index, dtype="str")

@@ -31,7 +31,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, quote
 from .common import (find_column, norm_name, problem, read_csv, require, strip, valid_lsoa)
 
 ONS_ATTRIBUTION = ("Contains National Statistics data © Crown copyright and database right; "
@@ -292,7 +292,7 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
         raise InputError(path, f"layer '{layer}'", "the layer named in boundaries.layer",
                          found="layers " + ", ".join(layers))
     if layer is None and len(layers) > 1:
-        notes.append(f"{path.name}: {len(layers)} layers; used the first, '{layers[0]}' (set boundaries.layer to choose)")
+        notes.append(f"{path.name}: {len(layers)} layers; used the first, {quote(layers[0])} (set boundaries.layer to choose)")
     try:
         gdf = gpd.read_file(path, layer=layer or (layers[0] if layers else None))
     except Exception as e:  # noqa: BLE001
@@ -360,7 +360,7 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
     malformed = ~valid_lsoa(out["lsoa_code"])
     if malformed.all():
         problem(InputError(path, f"column '{cols[code_col]}'", "LSOA codes such as E01001962",
-                           found=f"'{out['lsoa_code'].iloc[0]}' in every feature (is boundaries.code_column right?)"))
+                           found=f"{quote(out['lsoa_code'].iloc[0])} in every feature (is boundaries.code_column right?)"))
 
     vintage = vintage_of_column(cols[code_col]) or vintage_by_lookup(out["lsoa_code"], lookup)
     out = out.set_index("lsoa_code")

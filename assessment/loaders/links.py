@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import ASB_COLUMNS, OFFENDER_COLUMNS, VICTIM_COLUMNS, conform
-from .common import find_column, isin, parse_age, parse_date, read_csv, require, strip, valid_lsoa
+from .common import bad_row, find_column, isin, parse_age, parse_date, read_csv, require, strip, valid_lsoa
 from .extract import add_coordinates, has_location_columns
 
 _PERSON = {"victims": ("victim_id", ("victim_id", "victim", "person_id", "victim_ref")),
@@ -47,7 +47,9 @@ def load_links(path: Path, kind: str, acc, notes: list, all_ids: set, used_ids: 
                    personal=True)
     out = pd.DataFrame({"crime_id": strip(df[cols["crime_id"]]), person: strip(df[cols[person]])})
     age = find_column(df, "age", "age_at_offence", "age_at_crime")
-    out["age"] = parse_age(df[age], path, orig[age], notes) if age else pd.Series(pd.NA, index=df.index, dtype="Int64")
+    # victims and offenders files hold personal data: messages give rows and columns, never cell values
+    out["age"] = (parse_age(df[age], path, orig[age], notes, personal=True) if age
+                  else pd.Series(pd.NA, index=df.index, dtype="Int64"))
     sex = find_column(df, "sex", "gender")
     out["sex"] = strip(df[sex]) if sex else pd.Series(pd.NA, index=df.index, dtype="str")
     if kind == "offenders":
@@ -55,7 +57,8 @@ def load_links(path: Path, kind: str, acc, notes: list, all_ids: set, used_ids: 
         h = strip(df[home]).str.upper() if home else pd.Series(pd.NA, index=df.index, dtype="str")
         bad = h.notna() & ~valid_lsoa(h)
         if bad.any():
-            notes.append(f"{path.name}: {int(bad.sum())} home_lsoa value(s) not an LSOA code left blank")
+            notes.append(f"{path.name}: {int(bad.sum())} home_lsoa value(s) not an LSOA code left blank, "
+                         f"first {bad_row(h, bad, personal=True)}")
             h = h.mask(bad)
         if harm is not None and harm.active and h.notna().any():
             new, _ = harm.harmonise(h[h.notna()])
@@ -94,9 +97,9 @@ def read_asb(path: Path, notes: list) -> pd.DataFrame:
                               "datetime": ("datetime", "date_time", "incident_datetime", "date", "incident_date")}, orig,
                    personal=True)
     if not has_location_columns(df):
-        require(df, path, {"lsoa_code": ("lsoa_code",)}, orig)
+        require(df, path, {"lsoa_code": ("lsoa_code",)}, orig, personal=True)
     raw_dt = strip(df[cols["datetime"]])
-    dt = parse_date(raw_dt, path, orig[cols["datetime"]])
+    dt = parse_date(raw_dt, path, orig[cols["datetime"]], personal=True)   # caller ids: values never quoted
     caller = find_column(df, "caller_id", "caller", "caller_ref")
     lsoa = find_column(df, "lsoa_code", "lsoa", "lsoa21cd", "lsoa11cd")
     out = pd.DataFrame({

@@ -97,7 +97,7 @@ def read_mps(path: Path, notes: list) -> MpsRaw:
     if bad.to_numpy().any():
         col = bad.any().idxmax()
         problem(bad_values_error(path, orig.get(col, col), raw[col].fillna(""), bad[col],
-                                 "a count of crimes (a whole number, 0 or more)"))
+                                 "a count of crimes (a whole number, 0 or more)", personal=False))
     blank = raw.isna() & ~bad
     if blank.to_numpy().any():
         notes.append(f"{path.name}: {int(blank.to_numpy().sum())} blank count cell(s) read as 0")

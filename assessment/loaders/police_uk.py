@@ -276,7 +276,7 @@ def parse_street_file(src, label: str, notes: list) -> pd.DataFrame:
     lat = pd.to_numeric(df[cols["latitude"]], errors="coerce").astype("float64")
     out = pd.DataFrame({
         "crime_id": strip(df[cols["crime_id"]]),
-        "month": parse_month(df[cols["month"]], label, df.attrs["original"][cols["month"]]),
+        "month": parse_month(df[cols["month"]], label, df.attrs["original"][cols["month"]], personal=False),
         "crime_type": strip(df[cols["crime_type"]]),
         "lsoa_code": strip(df[cols["lsoa_code"]]),
         "lsoa_name": strip(df[cols["lsoa_name"]]),

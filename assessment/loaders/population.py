@@ -91,7 +91,8 @@ def load_population(path: Path, assessment_year: int, acc, notes: list) -> Popul
         ycol = find_column(df, "year", "mid_year", "estimate_year")
         years = None
         if ycol is not None:
-            years = parse_number(df[ycol], path, orig.get(ycol, ycol), "a year such as 2022", integer=True)
+            years = parse_number(df[ycol], path, orig.get(ycol, ycol), "a year such as 2022", integer=True,
+                                 personal=False)
             if years.notna().any():
                 year = _pick_year(sorted(int(y) for y in years.dropna().unique()), assessment_year, notes, path)
         elif m := re.search(r"mid[_\-]?(\d{4})", path.name.lower()):
@@ -103,11 +104,12 @@ def load_population(path: Path, assessment_year: int, acc, notes: list) -> Popul
         acc.exclude("population", "another year's estimate", int(other.sum()))
         out, df = out[~other], df[~other]
     pop = parse_number(df[popcol], path, orig.get(popcol, popcol), "a population (a whole number of residents)",
-                       blank_ok=False)
+                       blank_ok=False, personal=False)
     neg = (pop < 0).fillna(False)
     if neg.any():
         from .common import bad_values_error
-        problem(bad_values_error(path, orig.get(popcol, popcol), strip(df[popcol]), neg, "a population of 0 or more"))
+        problem(bad_values_error(path, orig.get(popcol, popcol), strip(df[popcol]), neg, "a population of 0 or more",
+                                 personal=False))
     out["population"] = pop.round()
     bad = out["population"].isna() | (out["population"] < 0)
     acc.exclude("population", "not a valid population", int(bad.sum()))
