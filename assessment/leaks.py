@@ -8,7 +8,7 @@ check: whatever route an identifier took (a sentence, a note, a warning, a trace
 it is caught here.
 
 Which identifiers are looked for.  Every victim, offender and caller id of the run's
-dataset that contains a letter and is at least three characters long.  Purely numeric
+dataset, and every crime reference of a record-level extract, that contains a letter and is at least three characters long.  Purely numeric
 pseudonyms (``1``, ``2``, ``244893``) cannot be told apart from the counts and years a
 report is made of, so they are not searched for in text; they are kept out by
 construction instead (error lines and notes about personal files never quote a cell
@@ -75,9 +75,19 @@ def searchable(ids: Iterable) -> Identifiers:
 
 
 def of_dataset(dataset) -> Identifiers:
-    """The searchable identifiers of a loaded dataset (victim, offender and caller ids)."""
+    """The searchable identifiers of a loaded dataset: victim, offender and caller ids, and the
+    crime references of a record-level extract (``inputs.crimes``; police.uk's crime ids are
+    public and are not searched for)."""
     from .disclosure import identifiers
-    return searchable(identifiers(dataset))
+    ids = set(identifiers(dataset))
+    try:
+        extract = dataset.config.inputs.crimes is not None
+    except AttributeError:
+        extract = False
+    crimes = getattr(dataset, "crimes", None)
+    if extract and crimes is not None and "crime_id" in crimes.columns:
+        ids.update(crimes["crime_id"].dropna().astype(str).unique().tolist())
+    return searchable(ids)
 
 
 def found_in(text: str, ids: Identifiers) -> int:

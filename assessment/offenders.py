@@ -495,19 +495,24 @@ def _ordered(links: pd.DataFrame) -> pd.DataFrame:
 
 
 def normalise_sex(values: pd.Series) -> pd.Series:
-    """Male / Female / other values as given; unknown or blank -> NA.
+    """Male, Female or Other from the usual codes; anything else (unknown, blank, or a value
+    that is not a sex at all, such as an id typed into the wrong column) -> NA.
+
+    Only these three labels are ever published, so no free text from a personal file can
+    become a table row.
 
     >>> import pandas as pd
-    >>> normalise_sex(pd.Series(["M", "female", " F ", "U", None, "Other"])).tolist()
-    ['Male', 'Female', 'Female', <NA>, <NA>, 'Other']
+    >>> normalise_sex(pd.Series(["M", "female", " F ", "U", None, "Other", "non-binary", "OFF-1234567"])).tolist()
+    ['Male', 'Female', 'Female', <NA>, <NA>, 'Other', 'Other', <NA>]
     """
     s = values.astype("string").str.strip()
     low = s.str.lower()
-    out = s.copy()
-    out[low.isin(["m", "male", "man"])] = "Male"
-    out[low.isin(["f", "female", "woman"])] = "Female"
-    out[low.isin(["", "u", "unknown", "not known", "not stated", "n/k", "nk", "x"]) | s.isna()] = pd.NA
-    return out.astype("string")
+    out = pd.Series(pd.NA, index=s.index, dtype="string")
+    out[low.isin(["m", "male", "man", "boy"])] = "Male"
+    out[low.isin(["f", "female", "woman", "girl"])] = "Female"
+    out[low.isin(["o", "other", "non-binary", "nonbinary", "non binary", "intersex", "i", "indeterminate",
+                  "another", "self-described", "prefer to self-describe"])] = "Other"
+    return out
 
 
 def offender_attributes(links: pd.DataFrame) -> pd.DataFrame:
