@@ -285,6 +285,7 @@ def compare(frame: pd.DataFrame, population, area: str, by: str = "major_categor
             gr = pooled_rate(counts[cat], pop, group)
             p.update({"comparator_rate": gr, "comparator_rank": int(grk[area]),
                       "comparator_areas": int(g.notna().sum()),
+                      "comparator_tied": bool((g == rr[area]).sum() > 1),
                       "vs_comparators": (rr[area] / gr - 1) if gr and not math.isnan(gr) else np.nan})
         pos.append(p)
     table = pd.DataFrame(rows)
@@ -403,8 +404,9 @@ def csv_table(res: ComparisonResult) -> pd.DataFrame:
 
 
 def headlines(res: Optional[ComparisonResult]) -> dict:
-    """summary.json keys: comparison.areas, .area, .rank_total, .rate_total, .all_area_rate_total,
-    comparator figures, and comparison.by_category.<category>.{rank,rate,all_area_rate}."""
+    """summary.json keys: comparison.areas, .area, .rank_total, .tied_total, .rate_total,
+    .all_area_rate_total, comparator figures, and comparison.by_category: a list with one object
+    per category, {name, rank, tied, rate, all_area_rate} (names are values, never key paths)."""
     if res is None:
         return {"comparison.areas": None, "comparison.rank_total": None, "comparison.rate_total": None,
                 "comparison.all_area_rate_total": None}
@@ -415,17 +417,18 @@ def headlines(res: Optional[ComparisonResult]) -> dict:
         return None if v is None or pd.isna(v) else float(v)
 
     h = {"comparison.area": res.area, "comparison.areas": int(res.areas), "comparison.label": res.label,
-         "comparison.by": res.by, "comparison.rank_total": int(t["rank"]), "comparison.rate_total": num(t["rate"]),
+         "comparison.by": res.by, "comparison.rank_total": int(t["rank"]), "comparison.tied_total": bool(t["tied"]),
+         "comparison.rate_total": num(t["rate"]),
          "comparison.all_area_rate_total": num(t["all_area_rate"]), "comparison.comparators": list(res.comparators)}
     if "comparator_rate" in p:
         h.update({"comparison.comparator_rate_total": num(t["comparator_rate"]),
                   "comparison.comparator_rank_total": int(t["comparator_rank"]),
+                  "comparison.comparator_tied_total": bool(t["comparator_tied"]),
                   "comparison.comparator_areas": int(t["comparator_areas"])})
-    for cat, r in p.drop(index=ALL_CRIME).iterrows():
-        key = pretty_category(cat).replace(".", "")
-        h[f"comparison.by_category.{key}.rank"] = int(r["rank"])
-        h[f"comparison.by_category.{key}.rate"] = num(r["rate"])
-        h[f"comparison.by_category.{key}.all_area_rate"] = num(r["all_area_rate"])
+    h["comparison.by_category"] = [
+        {"name": pretty_category(cat), "rank": int(r["rank"]), "tied": bool(r["tied"]), "rate": num(r["rate"]),
+         "all_area_rate": num(r["all_area_rate"])}
+        for cat, r in p.drop(index=ALL_CRIME).iterrows()]
     return h
 
 

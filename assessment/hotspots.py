@@ -24,16 +24,17 @@ key                                             meaning
 ``hotspots.top10_lsoas``                        codes of the ``top_n`` (default 10) LSOAs with most crime
 ``hotspots.top10_share``                        their share of all crime
 ``hotspots.top_share.<p>``                      share of crime in the top p% of LSOAs, p = 1, 5, 10, 20
+                                                (``_`` for a decimal point: ``2_5`` = 2.5%)
 ``hotspots.gini`` / ``hotspots.generalised_gini``  Gini and Bernasco–Steenbeek generalised Gini
 ``hotspots.hot_spots_99`` / ``_95`` / ``_90``   LSOAs that are Gi* hot spots at that confidence or higher
 ``hotspots.cold_spots_95``                      LSOAs that are Gi* cold spots at 95% or higher
 ``hotspots.hot_spots_95_fdr``                   hot spots with a BH-adjusted p-value ≤ 0.05
 ``hotspots.classes_use_fdr``                    whether the classes use the adjusted p (``hotspots.fdr``)
 ``hotspots.islands``                            LSOAs with no neighbours (not tested)
-``hotspots.by_group.<group>.<key>``             top10_share, gini, generalised_gini, hot_spots_95
-                                                for each configured crime group
+``hotspots.by_group``                           a list, one object per configured crime group:
+                                                name, top10_share, gini, generalised_gini, hot_spots_95
 ``hotspots.emerging.years``                     years in the emerging-hotspot analysis
-``hotspots.emerging.<category>``                LSOAs in each emerging-hotspot category
+``hotspots.emerging.categories``                a list: {name: category, lsoas: LSOAs in it}
 ==============================================  ===============================================
 
 Example
@@ -994,22 +995,24 @@ def headlines(res: HotspotsResult, top_n: int = 10, shares: Iterable[float] = DE
         "hotspots.islands": list(res.islands) if geo else None,
     }
     for p in shares:
-        h[f"hotspots.top_share.{_pct_key(p)}"] = num(c[f"top_{_pct_key(p)}pct_share"])
+        h[f"hotspots.top_share.{_pct_key(p).replace('.', '_')}"] = num(c[f"top_{_pct_key(p)}pct_share"])
+    # names are values, never key paths (see assessment.summary): one object per group / category
+    groups = []
     for name, gt in res.group_tables.items():
         gc = res.concentration.loc[name]
-        h[f"hotspots.by_group.{name}.top10_share"] = num(gc[f"top{top_n}_share"])
-        h[f"hotspots.by_group.{name}.gini"] = num(gc["gini"])
-        h[f"hotspots.by_group.{name}.generalised_gini"] = num(gc["generalised_gini"])
         tested = geo and not (gt["gi_class"] == NO_VARIATION).all()
-        h[f"hotspots.by_group.{name}.hot_spots_95"] = count_classes(gt["gi_class"], 0.95) if tested else None
+        groups.append({"name": str(name), "top10_share": num(gc[f"top{top_n}_share"]), "gini": num(gc["gini"]),
+                       "generalised_gini": num(gc["generalised_gini"]),
+                       "hot_spots_95": count_classes(gt["gi_class"], 0.95) if tested else None})
+    if groups:
+        h["hotspots.by_group"] = groups
     em = res.emerging
     if em is not None:
         h["hotspots.emerging.years"] = len(em.periods)
         if em.table is not None:
             from .emerging import CATEGORIES
             counts = em.table["category"].value_counts()
-            for cat in CATEGORIES:
-                h[f"hotspots.emerging.{cat}"] = int(counts.get(cat, 0))
+            h["hotspots.emerging.categories"] = [{"name": cat, "lsoas": int(counts.get(cat, 0))} for cat in CATEGORIES]
     return h
 
 

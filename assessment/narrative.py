@@ -29,7 +29,7 @@ from typing import Optional
 
 import pandas as pd
 
-from .summary import get
+from .summary import get, item_path
 
 _METHODS = r"""
 ### Executive summary
@@ -59,6 +59,7 @@ class Finding:
     topic: str
     sentence: str
     keys: tuple
+    names: tuple = ()      # the crime types / groups the sentence names
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,44 +213,54 @@ def comparison_categories(summary: dict, share: float = 0.25) -> list[Finding]:
     'Its rates were among the highest quarter of the 32 London boroughs for vehicle offences (5th
     highest) and robbery (7th highest).'
     """
-    block, n = get(summary, "comparison.by_category"), value(summary, "comparison.areas")
-    if not isinstance(block, dict) or not n:
+    n = value(summary, "comparison.areas")
+    if not n:
         return []
     from .comparison import ordinal
     top = []
-    for cat, d in block.items():
-        r = value(d, "rank") if isinstance(d, dict) else None
+    for d in _named(summary, "comparison.by_category"):
+        r = value(d, "rank")
         if r is not None and r <= max(1, math.floor(n * share)):
-            top.append((r, cat))
+            top.append((r, d["name"], d.get("tied") is True))
     if not top:
         return []
     top.sort()
     label = text(summary, "comparison.label")
     of = f"the {int(n)} {label}" if label else f"the {int(n)} areas compared"
-    items = [f"{_lower(c)} ({'highest' if r == 1 else ordinal(r) + ' highest'})" for r, c in top]
-    keys = ["comparison.areas"] + [f"comparison.by_category.{c}.rank" for _, c in top] + \
+    items = [f"{_lower(c)} ({'highest' if r == 1 else ordinal(r) + ' highest'})" for r, c, _ in top]
+    keys = ["comparison.areas"] + [item_path("comparison.by_category", c, "rank") for _, c, _ in top] + \
         (["comparison.label"] if label else [])
     return [Finding("comparison", f"Its rates were among the highest quarter of {of} for {join_names(items)}.",
-                    tuple(keys))]
+                    tuple(keys), tuple(c for _, c, _ in top))]
+
+
+def _named(summary: dict, path: str) -> list[dict]:
+    """The objects of a list of named figures (``[{"name": ..., ...}, ...]``), or [] (each named once)."""
+    block = get(summary, path)
+    out, seen = [], set()
+    if isinstance(block, list):
+        for d in block:
+            if isinstance(d, dict) and isinstance(d.get("name"), str) and d["name"] and d["name"] not in seen:
+                seen.add(d["name"])
+                out.append(d)
+    return out
 
 
 def _changes(summary: dict, prefix: str, min_previous: int) -> pd.DataFrame:
-    block = get(summary, prefix)
     rows = []
-    if isinstance(block, dict):
-        for name, d in block.items():
-            if not isinstance(d, dict):
-                continue
-            cur, prev = value(d, "current"), value(d, "previous")
-            if cur is None or prev is None or prev < min_previous:
-                continue
-            ch = value(d, "change")
-            ch = cur - prev if ch is None else ch
-            p = value(d, "change_pct")
-            p = (ch / prev if prev else None) if p is None else p
-            rows.append({"name": name, "current": cur, "previous": prev, "change": ch, "change_pct": p,
-                         "has_change": value(d, "change") is not None, "has_pct": value(d, "change_pct") is not None})
-    return pd.DataFrame(rows, columns=["name", "current", "previous", "change", "change_pct", "has_change", "has_pct"])
+    for d in _named(summary, prefix):
+        cur, prev = value(d, "current"), value(d, "previous")
+        if cur is None or prev is None or prev < min_previous:
+            continue
+        ch = value(d, "change")
+        ch = cur - prev if ch is None else ch
+        p = value(d, "change_pct")
+        p = (ch / prev if prev else None) if p is None else p
+        rows.append({"name": d["name"], "current": cur, "previous": prev, "change": ch, "change_pct": p,
+                     "has_change": value(d, "change") is not None, "has_pct": value(d, "change_pct") is not None,
+                     "composite": d.get("composite") is True})
+    return pd.DataFrame(rows, columns=["name", "current", "previous", "change", "change_pct", "has_change", "has_pct",
+                                       "composite"])
 
 
 def _change_phrase(r) -> str:
@@ -261,12 +272,11 @@ def _change_phrase(r) -> str:
 
 
 def _keys_for(prefix: str, r) -> list:
-    k = f"{prefix}.{r['name']}"
-    keys = [f"{k}.current", f"{k}.previous"]
+    keys = [item_path(prefix, r["name"], "current"), item_path(prefix, r["name"], "previous")]
     if r["has_change"]:
-        keys.append(f"{k}.change")
+        keys.append(item_path(prefix, r["name"], "change"))
     if r["has_pct"]:
-        keys.append(f"{k}.change_pct")
+        keys.append(item_path(prefix, r["name"], "change_pct"))
     return keys
 
 
@@ -287,15 +297,17 @@ def largest_changes(summary: dict, prefix: str = "crime.by_group", what: str = "
         return []
     rises = t[t["change"] > 0].sort_values(["change", "name"], ascending=[False, True])
     falls = t[t["change"] < 0].sort_values(["change", "name"])
-    parts, keys = [], []
+    parts, keys, named = [], [], []
     if len(rises):
         r = rises.iloc[0]
         parts.append(f"{_lower(r['name'])} rose most, {_change_phrase(r)}")
         keys += _keys_for(prefix, r)
+        named.append(r["name"])
     if len(falls):
         r = falls.iloc[0]
         parts.append(f"{_lower(r['name'])} fell most, {_change_phrase(r)}")
         keys += _keys_for(prefix, r)
+        named.append(r["name"])
     if not parts:
         return [Finding(prefix.split(".")[-1], f"{what}, none changed from the previous 12 months.",
                         tuple(k for _, r in t.iterrows() for k in _keys_for(prefix, r)))]
@@ -306,12 +318,13 @@ def largest_changes(summary: dict, prefix: str = "crime.by_group", what: str = "
         parts.insert(1, f"the sharpest rise in proportion was in {_lower(r['name'])}, up {pct(r['change_pct'])} "
                         f"({count(r['change'])} offences)")
         keys += _keys_for(prefix, r)
+        named.append(r["name"])
     s = f"{what}, " + "; ".join(parts) + "."
     if len(rises) and not len(falls) and len(t) > 1:
         s = f"{what}, all {len(t)} rose; " + "; ".join(parts) + "."
     elif len(falls) and not len(rises) and len(t) > 1:
         s = f"{what}, all {len(t)} fell; " + "; ".join(parts) + "."
-    return [Finding("crime", s, tuple(keys))]
+    return [Finding("crime", s, tuple(keys), tuple(named))]
 
 
 def hotspots(summary: dict, lsoas: pd.DataFrame | None = None) -> list[Finding]:
@@ -345,10 +358,11 @@ def hotspots(summary: dict, lsoas: pd.DataFrame | None = None) -> list[Finding]:
             for cat, one, many in (("New hot spot", "LSOA is a new hot spot", "LSOAs are new hot spots"),
                                    ("Intensifying hot spot", "LSOA is an intensifying hot spot",
                                     "LSOAs are intensifying hot spots")):
-                k = value(summary, f"hotspots.emerging.{cat}")
+                path = item_path("hotspots.emerging.categories", cat, "lsoas")
+                k = value(summary, path)
                 if k:
                     bits.append(f"{count(k)} {_plural(k, one, many)}")
-                    keys.append(f"hotspots.emerging.{cat}")
+                    keys.append(path)
             if years and bits:
                 s += f"; over the last {int(years)} years, " + join_names(bits)
                 keys.append("hotspots.emerging.years")
@@ -504,7 +518,7 @@ def key_findings(summary: dict, lsoas: pd.DataFrame | None = None, min_previous:
         out += comparison_categories(summary)
     groups = largest_changes(summary, "crime.by_group", "Among the priority crimes", min_previous)
     out += groups
-    named = {k.split(".")[2] for f in groups for k in f.keys}   # crime.by_group.<name>.<field>
+    named = {n for f in groups for n in f.names}
     out += largest_changes(summary, "crime.by_type", "By crime type", min_previous, exclude=named)
     out += hotspots(summary, lsoas)
     out += offenders(summary)

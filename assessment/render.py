@@ -612,17 +612,20 @@ def write_summary(staging: Path, ds, quarter: Optional[int] = None) -> dict:
     """Merge the chapters' headline fragments into ``summary.json`` and delete the fragments.
 
     The run's own period and area are authoritative; keys are sorted and no timestamp
-    is written, so two runs on the same inputs give identical files.
+    is written, so two runs on the same inputs give identical files.  The file written is read
+    back and validated against the published schema (``assessment/schemas/summary.schema.json``):
+    a summary that does not validate fails the run with one line (:class:`~.summary.SummaryError`).
     """
-    from .summary import collect
+    from .summary import collect, validate_file
     s = collect(staging, records=ds.accounting.to_summary())
     s["period"] = {**(s.get("period") or {}), **ds.period.to_dict()}
     if quarter:
         q = ds.period.quarter(quarter)
         s["period"]["quarter"] = {"number": quarter, "start": str(q.start.date()), "end": str(q.end_date.date())}
     s["area"] = {**(s.get("area") or {}), "name": ds.config.area.name}
-    (staging / "summary.json").write_text(json.dumps(s, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                                          encoding="utf-8")
+    path = staging / "summary.json"
+    path.write_text(json.dumps(s, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    validate_file(path)
     shutil.rmtree(staging / "_summary", ignore_errors=True)
     from .disclosure import LEDGER_DIR
     shutil.rmtree(staging / LEDGER_DIR, ignore_errors=True)  # published by the appendix as tables/suppression.csv

@@ -395,11 +395,15 @@ def analyse(ds) -> VolumesResult:
         "crime.population": population, "crime.rate_per_1000": None if is_nan(rate) else rate,
         "crime.baseline_label": baseline.label if covers(span, baseline) else None if span else None,
     }
-    for name, row in types.iterrows():
-        headlines.update(_row_keys(f"crime.by_type.{name}", row))
+    # names are values, never key paths (see assessment.summary): one object per type / group
+    headlines["crime.by_type"] = [_row_item(name, row) for name, row in types.iterrows()]
     if groups is not None:
-        for name, row in groups.iterrows():
-            headlines.update(_row_keys(f"crime.by_group.{name}", row))
+        cfg_groups = ds.config.crime_groups
+        composites = composite_groups(cfg_groups)
+        headlines["crime.by_group"] = [
+            {**_row_item(name, row), "crime_types": [str(t) for t in cfg_groups.get(name, [])],
+             "composite": name in composites}
+            for name, row in groups.iterrows()]
     return VolumesResult(period=period, current=current, previous=previous, change=change, pct=pct,
                          population=population, rate=rate, types=types, groups=groups, monthly=monthly,
                          baseline=baseline, years_shown=years_shown, trend_title=trend_title,
@@ -409,12 +413,32 @@ def analyse(ds) -> VolumesResult:
                          headlines=headlines)
 
 
-def _row_keys(prefix: str, row: pd.Series) -> dict:
-    out = {}
+def _row_item(name, row: pd.Series) -> dict:
+    """One crime type's or group's figures for summary.json: ``{"name": ..., "current": ..., ...}``."""
+    out = {"name": str(name)}
     for k in ("current", "previous", "change", "change_pct", "baseline", "change_vs_baseline_pct"):
         if k in row.index:
             v = row[k]
-            out[f"{prefix}.{k}"] = None if is_nan(v) else (float(v) if "pct" in k else int(v))
+            out[k] = None if is_nan(v) else (float(v) if "pct" in k else int(v))
+    return out
+
+
+def composite_groups(groups: dict) -> set:
+    """The crime groups that are composites: a group whose crime types are exactly the union of
+    the types of two or more *other* groups (each a proper part of it), e.g. "Neighbourhood crime"
+    = Burglary + Robbery + Theft from the person + Vehicle crime.  A composite counts offences
+    the other groups count already, so it is not counted again in "all N priority crimes rose".
+
+    >>> composite_groups({"Burglary": ["Burglary"], "Robbery": ["Robbery"], "Theft": ["Theft"],
+    ...                   "Neighbourhood": ["Burglary", "Robbery"], "Acquisitive": ["Burglary", "Theft", "Fraud"]})
+    {'Neighbourhood'}
+    """
+    sets = {n: frozenset(map(str, t)) for n, t in groups.items()}
+    out = set()
+    for name, types in sets.items():
+        parts = [t for n, t in sets.items() if n != name and t and t < types]
+        if len(parts) >= 2 and frozenset().union(*parts) == types:
+            out.add(name)
     return out
 
 

@@ -89,7 +89,8 @@ def test_sentence_and_headlines(small):
                                  "(10.0 crimes per 1,000 residents, against 18.3 for all of them together).")
     h = cmp.headlines(res)
     assert (h["comparison.rank_total"], h["comparison.areas"], h["comparison.rate_total"]) == (3, 3, 10.0)
-    assert h["comparison.by_category.Theft.rank"] == 3   # B's theft rate 10.0 is the lowest of 15, 10, 20
+    theft = next(c for c in h["comparison.by_category"] if c["name"] == "Theft")
+    assert theft["rank"] == 3 and theft["tied"] is False   # B's theft rate 10.0 is the lowest of 15, 10, 20
 
 
 def test_period_filter():

@@ -82,8 +82,11 @@ def test_analyse_headlines_and_sentence(crimes):
     assert h["crime.total"] == 19 and h["crime.previous_total"] == 14 and h["crime.change"] == 5
     assert h["crime.change_pct"] == pytest.approx(5 / 14)
     assert h["crime.rate_per_1000"] == pytest.approx(9.5)
-    assert h["crime.by_group.Acquisitive.current"] == 14
-    assert h["crime.by_type.Burglary.change_vs_baseline_pct"] == pytest.approx(-0.4)
+    # names are values: one object per group / type (see assessment.summary)
+    acq = next(g for g in h["crime.by_group"] if g["name"] == "Acquisitive")
+    assert acq["current"] == 14 and acq["crime_types"] == ["Burglary", "Robbery"] and acq["composite"] is False
+    burglary = next(t for t in h["crime.by_type"] if t["name"] == "Burglary")
+    assert burglary["change_vs_baseline_pct"] == pytest.approx(-0.4)
     assert h["period.label"] == "2024/25" and h["period.end"] == "2025-03-31"
     assert r.sentence == ("Total recorded crime in Testham rose 35.7% in 2024/25 compared with the previous "
                           "12 months (5 more offences, 19 in all).")
