@@ -177,11 +177,13 @@ def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: in
 
 
 def _pct(v):
-    return "–" if v is None else f"{v:+.1%}"
+    from .rounding import signed_pct
+    return signed_pct(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else "–"
 
 
 def _share(v):
-    return "–" if v is None else f"{v:.1%}"
+    from .rounding import pct
+    return pct(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else "–"
 
 
 def write_index(out_root: Path, results: list[JobResult], cfg) -> Path:

@@ -368,17 +368,34 @@ def sentence(res: ComparisonResult, category: str = ALL_CRIME, area_label: str |
          + (f" in {res.period_label}" if res.period_label else "")
          + f" ({p['rate']:.1f} crimes per 1,000 residents, against {p['all_area_rate']:.1f} for all of them together")
     if "comparator_rate" in p and not pd.isna(p.get("comparator_rate")):
-        s += (f"; {_ord_in_group(p)} in its comparator group of {int(p['comparator_areas'])}, "
+        s += (f"; {_ord_in_group(p)} in its comparator group, "
               f"whose rate is {p['comparator_rate']:.1f}")
     return s + ")."
 
 
 def _rank_words(phrase: str) -> str:
-    return phrase if phrase.startswith(("the ", "joint")) else f"the {phrase}"
+    """'8th highest' -> 'the 8th highest', 'joint 3rd highest' -> 'the joint 3rd highest'.
+
+    >>> _rank_words("the highest"), _rank_words("joint 3rd highest"), _rank_words("2nd lowest")
+    ('the highest', 'the joint 3rd highest', 'the 2nd lowest')
+    """
+    return phrase if phrase.startswith("the ") else f"the {phrase}"
+
+
+def group_position(rank, n, tied: bool = False) -> str:
+    """The area's position in its comparator group, the one wording used in text and tables:
+    its rank in words from the nearer end, "of" the group's size.
+
+    >>> group_position(5, 8), group_position(1, 8), group_position(2, 8, tied=True)
+    ('4th lowest of 8', 'the highest of 8', 'joint 2nd highest of 8')
+    """
+    if rank is None or n is None or (isinstance(rank, float) and math.isnan(rank)):
+        return "not ranked"
+    return f"{rank_phrase(rank, n, tied)} of {int(n)}"
 
 
 def _ord_in_group(p) -> str:
-    return rank_phrase(p["comparator_rank"], p["comparator_areas"])
+    return group_position(p["comparator_rank"], p["comparator_areas"], bool(p.get("comparator_tied", False)))
 
 
 def position_display(res: ComparisonResult) -> pd.DataFrame:
@@ -392,7 +409,7 @@ def position_display(res: ComparisonResult) -> pd.DataFrame:
     out["vs all areas"] = p["vs_all"].to_numpy()
     if "comparator_rate" in p:
         out["Comparator group rate"] = p["comparator_rate"].to_numpy()
-        out["Rank in group"] = [f"{int(r)} of {int(n)}" for r, n in zip(p["comparator_rank"], p["comparator_areas"])]
+        out["Position in group"] = [_ord_in_group(r) for _, r in p.iterrows()]
     return out
 
 

@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError
+from .rounding import GINI, PCT, PCT_CHANGE, pct
 from .periods import Period
 
 METHODS = r"""
@@ -846,7 +847,7 @@ def lorenz_figure(counts_by_group: dict, shares: Iterable[float] = (0.10, 0.20))
             for p in shares:
                 sh = top_share(counts, p)
                 k = top_k(len(counts), p)
-                ax.annotate(f"top {p:.0%} of LSOAs:\n{sh:.0%} of crime", (k / len(counts), sh),
+                ax.annotate(f"top {p * 100:g}% of LSOAs:\n{pct(sh)} of crime", (k / len(counts), sh),
                             xytext=(12, -28), textcoords="offset points", fontsize=8.5,
                             arrowprops={"arrowstyle": "-", "color": "#3D3D3D", "lw": 0.6})
     ax.set_xlim(0, 1)
@@ -1018,7 +1019,7 @@ def headlines(res: HotspotsResult, top_n: int = 10, shares: Iterable[float] = DE
 
 # -- sentences -----------------------------------------------------------------------------
 def concentration_sentence(res: HotspotsResult, area: str) -> str:
-    """'The 10 LSOAs with most crime (7% of Testham's 150 LSOAs) had 21% of its crime ...'."""
+    """'The 10 LSOAs with most crime (6.7% of Testham's 150 LSOAs) had 21.3% of its crime ...'."""
     c = res.concentration.loc[ALL_CRIME]
     n, total = int(c["lsoas"]), int(c["crimes"])
     if total == 0:
@@ -1026,14 +1027,14 @@ def concentration_sentence(res: HotspotsResult, area: str) -> str:
     top_n = [k for k in c.index if k.startswith("top") and k.endswith("_share") and "pct" not in k][0]
     k = int(top_n[3:-6])
     k = min(k, n)
-    parts = [f"The {k} LSOAs with most crime ({k / n:.0%} of {area}'s {n:,} LSOAs) had "
-             f"{c[top_n]:.0%} of its {total:,} crimes in {res.period.label}"]
+    parts = [f"The {k} LSOAs with most crime ({pct(k / n)} of {area}'s {n:,} LSOAs) had "
+             f"{pct(c[top_n])} of its {total:,} crimes in {res.period.label}"]
     if "top_20pct_share" in c and not pd.isna(c["top_20pct_share"]):
-        parts.append(f"; a fifth of the LSOAs had {c['top_20pct_share']:.0%}")
+        parts.append(f"; a fifth of the LSOAs had {pct(c['top_20pct_share'])}")
     g, gg = c["gini"], c["generalised_gini"]
-    sent = "".join(parts) + f". The Gini coefficient is {g:.2f}"
+    sent = "".join(parts) + f". The Gini coefficient is {GINI.format(g)}"
     if total < n:
-        sent += (f" (generalised Gini {gg:.2f}: there are fewer crimes than LSOAs, so the ordinary Gini "
+        sent += (f" (generalised Gini {GINI.format(gg)}: there are fewer crimes than LSOAs, so the ordinary Gini "
                  "overstates concentration)")
     return sent + " (0 = crime spread evenly, 1 = all of it in one LSOA)."
 
@@ -1093,7 +1094,7 @@ def display_columns(table: pd.DataFrame) -> pd.DataFrame:
     return t[keep].rename(columns=names)
 
 
-DISPLAY_FORMATS = {"% change": "{:+.0%}", "Rate per 1,000 residents": "{:.1f}", "Gi* z-score": "{:.2f}",
+DISPLAY_FORMATS = {"% change": PCT_CHANGE, "Rate per 1,000 residents": "{:.1f}", "Gi* z-score": "{:.2f}",
                    "p (FDR-adjusted)": "{:.3f}"}
 
 
@@ -1141,7 +1142,7 @@ def lorenz_title(res: HotspotsResult) -> str:
     c = res.concentration.loc[ALL_CRIME]
     if "top_10pct_share" not in c or pd.isna(c["top_10pct_share"]):
         return "Concentration of crime across LSOAs"
-    return f"The 10% of LSOAs with most crime had {c['top_10pct_share']:.0%} of it in {res.period.label}"
+    return f"The 10% of LSOAs with most crime had {pct(c['top_10pct_share'])} of it in {res.period.label}"
 
 
 def peaks_not_clusters(res: HotspotsResult, n: int = 5) -> str:
@@ -1186,6 +1187,8 @@ def ward_display(wards: pd.DataFrame) -> pd.DataFrame:
     return t[[c for c in names if c in t]].rename(columns=names)
 
 
-WARD_FORMATS = {"Share of crime": "{:.1%}", "% change": "{:+.0%}", "Rate per 1,000 residents": "{:.1f}"}
-CONCENTRATION_FORMATS = {c: "{:.1%}" for c in ("top_1pct_share", "top_5pct_share", "top_10pct_share", "top_20pct_share",
-                                               "top10_share")} | {"gini": "{:.3f}", "generalised_gini": "{:.3f}"}
+WARD_FORMATS = {"Share of crime": PCT, "% change": PCT_CHANGE, "Rate per 1,000 residents": "{:.1f}"}
+CONCENTRATION_FORMATS = {c: PCT for c in ("top_1pct_share", "top_5pct_share", "top_10pct_share", "top_20pct_share",
+                                          "top10_share")} | {"gini": GINI, "generalised_gini": GINI}
+#: the crime-group summary table (:func:`group_summary`)
+GROUP_FORMATS = {"Share in the top 10 LSOAs": PCT, "Gini": GINI, "Generalised Gini": GINI}

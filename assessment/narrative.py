@@ -29,6 +29,7 @@ from typing import Optional
 
 import pandas as pd
 
+from .rounding import pct  # noqa: F401 - one rounding rule for percentages in text, charts and tables
 from .summary import get, item_path
 
 _METHODS = r"""
@@ -42,7 +43,11 @@ inputs (for example offenders without an offenders link) has no lines. The large
 are by number of offences, among crime groups and crime types with at least
 {min_previous} offences in the previous 12 months (a crime type already named as a priority crime
 group is not named again); the sharpest rise in proportion is named as well when it is a different
-crime, among those with at least {min_previous_pct} offences in the previous 12 months.
+crime, among those with at least {min_previous_pct} offences in the previous 12 months. When every
+priority crime rose (or fell), the count ("all 7 rose") leaves out composite groups — a group whose
+crime types are exactly those of two or more other groups together, such as neighbourhood crime —
+because their offences are counted in those groups already. Percentages are given to one decimal
+place throughout the report: in the text, in chart titles and labels, and in tables.
 """
 
 #: crime types / groups with fewer offences than this last year are not named as largest rise/fall
@@ -91,16 +96,6 @@ def names(summary: dict, key: str) -> Optional[list]:
     if isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v):
         return list(v)
     return None
-
-
-def pct(x: float, signed: bool = False) -> str:
-    """A fraction as a percentage with one decimal place: 0.0704 -> '7.0%'.
-
-    >>> pct(0.0704), pct(0.266), pct(-0.05, signed=True)
-    ('7.0%', '26.6%', '−5.0%')
-    """
-    s = f"{x * 100:+.1f}%" if signed else f"{x * 100:.1f}%"
-    return s.replace("-", "−")
 
 
 def count(n) -> str:
@@ -185,12 +180,15 @@ def crime_rate(summary: dict) -> list[Finding]:
         from .comparison import rank_phrase
         label = text(summary, "comparison.label")
         of = f"the {int(n)} {label}" if label else f"the {int(n)} areas compared"
-        phrase = rank_phrase(rank, n)
-        phrase = phrase if phrase.startswith(("the ", "joint")) else "the " + phrase
+        tied = get(summary, "comparison.tied_total") is True
+        from .comparison import _rank_words
+        phrase = _rank_words(rank_phrase(rank, n, tied))
         who = area or "The area"
         s = (f"{who} had {phrase} crime rate of {of}: {crate:.1f} crimes per 1,000 residents, "
              f"against {arate:.1f} across all of them.")
         keys = ["comparison.rank_total", "comparison.areas", "comparison.rate_total", "comparison.all_area_rate_total"]
+        if tied:
+            keys.append("comparison.tied_total")
         if area:
             keys.append("area.name")
         if label:
@@ -198,9 +196,13 @@ def crime_rate(summary: dict) -> list[Finding]:
         comp, crank = value(summary, "comparison.comparator_rate_total"), value(summary, "comparison.comparator_rank_total")
         cn = value(summary, "comparison.comparator_areas")
         if comp is not None and crank is not None and cn is not None:
-            s = s[:-1] + (f"; it ranked {rank_phrase(crank, cn).replace('the ', '')} of {int(cn)} in its comparator "
+            from .comparison import group_position
+            ctied = get(summary, "comparison.comparator_tied_total") is True
+            s = s[:-1] + (f"; it ranked {group_position(crank, cn, ctied).replace('the ', '')} in its comparator "
                           f"group (group rate {comp:.1f}).")
             keys += ["comparison.comparator_rate_total", "comparison.comparator_rank_total", "comparison.comparator_areas"]
+            if ctied:
+                keys.append("comparison.comparator_tied_total")
         out.append(Finding("comparison", s, tuple(keys)))
     elif rate is not None:
         out.append(Finding("crime", f"That is a rate of {rate:.1f} crimes per 1,000 residents.", ("crime.rate_per_1000",)))
@@ -216,7 +218,7 @@ def comparison_categories(summary: dict, share: float = 0.25) -> list[Finding]:
     n = value(summary, "comparison.areas")
     if not n:
         return []
-    from .comparison import ordinal
+    from .comparison import rank_phrase
     top = []
     for d in _named(summary, "comparison.by_category"):
         r = value(d, "rank")
@@ -227,7 +229,7 @@ def comparison_categories(summary: dict, share: float = 0.25) -> list[Finding]:
     top.sort()
     label = text(summary, "comparison.label")
     of = f"the {int(n)} {label}" if label else f"the {int(n)} areas compared"
-    items = [f"{_lower(c)} ({'highest' if r == 1 else ordinal(r) + ' highest'})" for r, c, _ in top]
+    items = [f"{_lower(c)} ({rank_phrase(r, n, t).replace('the ', '')})" for r, c, t in top]
     keys = ["comparison.areas"] + [item_path("comparison.by_category", c, "rank") for _, c, _ in top] + \
         (["comparison.label"] if label else [])
     return [Finding("comparison", f"Its rates were among the highest quarter of {of} for {join_names(items)}.",
@@ -290,6 +292,10 @@ def largest_changes(summary: dict, prefix: str = "crime.by_group", what: str = "
     by the crime-group sentence) are left out.  When the sharpest rise in proportion (among those
     with at least ``min_previous_pct`` offences last year) is not the largest rise in number, it is
     named too: 'the sharpest rise in proportion was in shoplifting, up 26.0% (390 offences)'.
+
+    When every group rose (or fell) the sentence says so — 'all 7 rose' — counting the groups
+    that are not composites (``"composite": true`` in summary.json: a group made of two or more
+    other groups, whose offences those groups count already).
     """
     t = _changes(summary, prefix, min_previous)
     t = t[~t["name"].isin(list(exclude))]
@@ -320,10 +326,11 @@ def largest_changes(summary: dict, prefix: str = "crime.by_group", what: str = "
         keys += _keys_for(prefix, r)
         named.append(r["name"])
     s = f"{what}, " + "; ".join(parts) + "."
-    if len(rises) and not len(falls) and len(t) > 1:
-        s = f"{what}, all {len(t)} rose; " + "; ".join(parts) + "."
-    elif len(falls) and not len(rises) and len(t) > 1:
-        s = f"{what}, all {len(t)} fell; " + "; ".join(parts) + "."
+    n = int((~t["composite"].astype(bool)).sum())     # composites are not counted again
+    if len(rises) and not len(falls) and n > 1:
+        s = f"{what}, all {n} rose; " + "; ".join(parts) + "."
+    elif len(falls) and not len(rises) and n > 1:
+        s = f"{what}, all {n} fell; " + "; ".join(parts) + "."
     return [Finding("crime", s, tuple(keys), tuple(named))]
 
 

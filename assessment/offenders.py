@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError, require_columns
+from .rounding import PCT, pct
 from .periods import Period
 
 METHODS = r"""
@@ -715,19 +716,21 @@ def suppress_counts(table: pd.DataFrame, counts: list[str], shares: dict | None 
 # ---------------------------------------------------------------------------------------------
 # sentences
 # ---------------------------------------------------------------------------------------------
-def _pct(x, digits=0) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x * 100:.{digits}f}%"
+def _pct(x) -> str:
+    """A share in a sentence, chart label or title: the report's one rule (1 decimal place, see
+    :mod:`assessment.rounding`), so the chapter and the executive summary state the same figure alike."""
+    return pct(x)
 
 
 def concentration_sentence(table: pd.DataFrame, label: str) -> str:
-    """'In 2024/25 the top 1% of offenders (3 people) were linked to 9% of offender-linked crimes
-    and 2% of all recorded crime; ...'.
+    """'In 2024/25 the top 1% of offenders (3 people) were linked to 9.0% of offender-linked crimes
+    and 2.0% of all recorded crime; ...'.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"group": ["Top 1%"], "offenders": [3], "share_linked": [0.09], "share_all": [0.02]},
     ...                  index=pd.Index([0.01], name="p"))
     >>> concentration_sentence(t, "2024/25")
-    'In 2024/25 the top 1% of offenders (3 offenders) were linked to 9% of offender-linked crimes and 2% of all recorded crime.'
+    'In 2024/25 the top 1% of offenders (3 offenders) were linked to 9.0% of offender-linked crimes and 2.0% of all recorded crime.'
     """
     parts = []
     for i, (p, r) in enumerate(table.iterrows()):
@@ -753,7 +756,7 @@ def common_offences_sentence(mix: pd.DataFrame, p: float = 0.10, n: int = 3) -> 
     >>> m = pd.DataFrame({"top_crimes": [40, 30, 10], "top_share": [0.5, 0.375, 0.125]},
     ...                  index=["Burglary", "Theft from motor vehicle", "Robbery"])
     >>> common_offences_sentence(m, n=2)
-    'Common offences committed by the most prolific offenders (the top 10%) include burglary (50% of their linked crimes) and theft from motor vehicle (38%).'
+    'Common offences committed by the most prolific offenders (the top 10%) include burglary (50.0% of their linked crimes) and theft from motor vehicle (37.5%).'
     """
     m = mix[pd.to_numeric(mix["top_share"], errors="coerce").notna()]
     m = m[m.index.astype(str) != NOT_RECORDED]
@@ -772,7 +775,7 @@ def _lower_first(s: str) -> str:
 
 
 def wards_sentence(wards: pd.DataFrame, n: int = 5) -> str:
-    """'North (40%), South (20%) ... house the highest numbers of offenders.'
+    """'North (40.0%), South (20.0%) ... house the highest numbers of offenders.'
 
     ``wards`` is the published :func:`offenders_by_ward` table; suppressed wards and the
     'outside' / 'not recorded' rows are skipped.
@@ -781,7 +784,7 @@ def wards_sentence(wards: pd.DataFrame, n: int = 5) -> str:
     >>> w = pd.DataFrame({"ward_name": ["North", "South", "Outside the area"], "offenders": [8, 6, 2],
     ...                   "share": [0.5, 0.375, 0.125]})
     >>> wards_sentence(w)
-    'North (50%) and South (38%) house the highest numbers of offenders.'
+    'North (50.0%) and South (37.5%) house the highest numbers of offenders.'
     """
     w = wards[~wards["ward_name"].isin([OUTSIDE, NOT_RECORDED, "Total"])]
     w = w[pd.to_numeric(w["offenders"], errors="coerce").fillna(0) > 0]
@@ -1226,7 +1229,7 @@ def _prolific_sentence(pub: dict, raw: dict, label: str, min_count: int) -> str:
     if pub["offenders"] is None:
         who = f"Fewer than {min_count} offenders"
     else:
-        who = f"{pub['offenders']:,} offenders ({_pct(pub['offenders_share'], 1)} of all offenders)"
+        who = f"{pub['offenders']:,} offenders ({_pct(pub['offenders_share'])} of all offenders)"
     s = f"{who} were linked to {t} or more crimes in {label} (the 'prolific' threshold)"
     if pub["share_linked"] is not None:
         s += (f"; between them they were linked to {_pct(pub['share_linked'])} of offender-linked crimes"
@@ -1322,7 +1325,7 @@ def published_tables(result: OffendersResult) -> dict:
     offender_wards, offender_age_sex.
     """
     out = {}
-    pct = "{:.1%}"
+    pct = PCT
     if result.concentration is not None:
         disp = concentration_display(result.concentration)
         out["offender_concentration"] = {

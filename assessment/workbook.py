@@ -94,7 +94,8 @@ class Run:
               formats: dict | None = None, max_rows: int | None = None) -> pd.DataFrame:
         """Show ``df`` as a captioned table and write it to ``tables/<name>.csv``.
 
-        ``formats`` maps column -> format string (e.g. ``"{:.1%}"``) for display only;
+        ``formats`` maps column -> format string (e.g. ``"{:.2f}"``) or function (e.g.
+        :data:`assessment.rounding.PCT`, the report's rule for percentages) for display only;
         the CSV keeps full precision.  ``max_rows`` limits what is shown, not what is saved.
         """
         from . import disclosure
@@ -181,6 +182,8 @@ def _apply_plot_style():
 def _fmt(v, fmt: str | None):
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return "–"
+    if callable(fmt):                     # e.g. rounding.PCT: the report's one rounding rule
+        return v if isinstance(v, str) else fmt(v)
     if fmt:
         try:
             return fmt.format(v)

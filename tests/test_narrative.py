@@ -218,3 +218,29 @@ def test_run_figures_carry_the_runs_period_and_say_when_no_chapter_ran(tmp_path)
     (tmp_path / "_summary" / "volumes.json").write_text('{"crime.total": 12}')
     f = run_figures(run)
     assert f["_chapters"] == 1 and f["crime"]["total"] == 12 and no_chapters_note(f, tmp_path) is None
+
+
+def test_composite_groups_are_not_counted_in_all_rose():
+    # Neighbourhood crime is the four groups below taken together: "all 4 rose", not "all 5"
+    flat = {"crime.by_group": [
+        item("Burglary", 1116, 1085), item("Robbery", 328, 324), item("Theft from the person", 359, 336),
+        item("Vehicle crime", 1270, 1245),
+        item("Neighbourhood crime", 3073, 2990, crime_types=["Burglary", "Robbery", "Theft from the person",
+                                                             "Vehicle crime"], composite=True)]}
+    f = nar.largest_changes(build_summary([flat]))[0]
+    assert f.sentence == ("Among the priority crimes, all 4 rose; neighbourhood crime rose most, up 83 offences (2.8%); "
+                          "the sharpest rise in proportion was in theft from the person, up 6.8% (23 offences).")
+    # a composite alone with one other group: no "all" statement is made for a single group
+    flat = {"crime.by_group": [item("Burglary", 100, 90), item("Both", 200, 190, composite=True)]}
+    assert nar.largest_changes(build_summary([flat]))[0].sentence.startswith("Among the priority crimes, both rose most")
+
+
+def test_comparator_position_reads_as_in_the_table():
+    s = full_summary()
+    s["comparison"].update({"comparator_rate_total": 103.6, "comparator_rank_total": 2, "comparator_areas": 8,
+                            "comparator_tied_total": True, "rank_total": 8, "tied_total": True})
+    got = nar.crime_rate(s)[0]
+    assert got.sentence == ("Testham had the joint 8th highest crime rate of the 32 London boroughs: 101.5 crimes per "
+                            "1,000 residents, against 97.8 across all of them; it ranked joint 2nd highest of 8 in its "
+                            "comparator group (group rate 103.6).")
+    assert "comparison.comparator_tied_total" in got.keys and "comparison.tied_total" in got.keys
