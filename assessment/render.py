@@ -668,13 +668,7 @@ def write_run_log(path: Path, *, cfg, ds, out: Path, args: dict, runs: list[Note
         lines.append(f"  {row.package:<16} {row.version}")
     lines += ["", "Input files (rows = data rows of a CSV; SHA-256 of the bytes)",
               "---------------------------------------------------------------"]
-    try:
-        t = provenance.inputs_table(cfg)
-        for row in t.itertuples(index=False):
-            rows = "" if row.rows is None or row.rows != row.rows else f"{int(row.rows):,}"
-            lines.append(f"  {row.input:<12} {row.file}  rows={rows}  bytes={int(row.bytes):,}  sha256={row.sha256}")
-    except Exception as e:  # noqa: BLE001 - the log must still be written
-        lines.append(f"  (could not list the input files: {type(e).__name__}: {e})")
+    lines += provenance.input_lines(cfg)
     lines += ["", "Record accounting (rows read = used + excluded)", "-----------------------------------------------"]
     for name, rec in ds.accounting.to_summary().items():
         excl = ", ".join(f"{r}: {n:,}" for r, n in rec["excluded"].items()) or "none"
