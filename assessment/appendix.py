@@ -100,10 +100,31 @@ def quality_title(ds) -> str:
 
 
 def quality_notes(ds) -> str:
-    notes = []
+    """The notes on the inputs, each once: the accounting's notes by input, then the loaders' other
+    notes.  (The loader copies every accounting note into ``ds.notes`` as ``"<input>: <note>"``, for
+    ``assessment validate``; listing both printed each of them twice.)
+
+    >>> from types import SimpleNamespace
+    >>> from assessment.accounting import Accounting
+    >>> acc = Accounting(); acc.note("population", "mid-2022 estimates")
+    >>> ds = SimpleNamespace(accounting=acc, notes=["population: mid-2022 estimates", "x.csv: read as Windows-1252",
+    ...                                             "x.csv: read as Windows-1252"])
+    >>> print(quality_notes(ds))
+    Notes on the inputs:
+    <BLANKLINE>
+    * **population**: mid-2022 estimates
+    * x.csv: read as Windows-1252
+    """
+    notes, seen = [], set()
     for name, texts in ds.accounting.notes.items():
-        notes += [f"* **{name}**: {t}" for t in texts]
-    notes += [f"* {t}" for t in ds.notes]
+        for t in texts:
+            if f"{name}: {t}" not in seen:
+                seen.add(f"{name}: {t}")
+                notes.append(f"* **{name}**: {t}")
+    for t in ds.notes:
+        if t not in seen:
+            seen.add(t)
+            notes.append(f"* {t}")
     if not notes:
         return "No further data-quality notes."
     return "Notes on the inputs:\n\n" + "\n".join(notes)
