@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError
-from .rounding import GINI, PCT, PCT_CHANGE, pct
+from .rounding import GINI, PCT, PCT_CHANGE, pct, zero_clip
 from .periods import Period
 
 METHODS = r"""
@@ -412,7 +412,7 @@ def gini(counts: pd.Series) -> float:
     if n == 0 or total <= 0:
         return float("nan")
     i = np.arange(1, n + 1)
-    return float(((2 * i - n - 1) * x).sum() / (n * total))
+    return zero_clip(float(((2 * i - n - 1) * x).sum() / (n * total)))
 
 
 def generalised_gini(counts: pd.Series) -> float:
@@ -420,7 +420,8 @@ def generalised_gini(counts: pd.Series) -> float:
 
     G′ = max(1, N/C)·(G − 1) + 1, with N places, C crimes and G the :func:`gini`.  When
     C ≥ N it equals G; when C < N the most even spread possible (C places with one crime each)
-    scores 0 instead of 1 − C/N.
+    scores 0 instead of 1 − C/N (exactly 0.0: floating-point noise around 0 is removed, so no
+    "−0" or −1e−16 is published).
 
     Reference: Bernasco, W. & Steenbeek, W. (2017) "More places than crimes: implications for
     evaluating the law of crime concentration at place", J. Quant. Criminol. 33, 451–467.
@@ -437,7 +438,9 @@ def generalised_gini(counts: pd.Series) -> float:
     g = gini(v)
     if math.isnan(g):
         return g
-    return float(max(1.0, n / c) * (g - 1.0) + 1.0)
+    # the most even spread gives 0 exactly in theory; in floating point 4/3·(0.25 − 1) + 1 can be
+    # −2.2e−16, which was published as "−0.00" / −1.1e−15: noise within 1e−12 of 0 is 0
+    return zero_clip(float(max(1.0, n / c) * (g - 1.0) + 1.0))
 
 
 def concentration(counts: pd.Series, shares: Iterable[float] = DEFAULT_SHARES, top_n: int = 10) -> dict:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError, require_columns
-from .rounding import PCT, pct
+from .rounding import PCT, pct, zero_clip
 from .periods import Period
 
 METHODS = r"""
@@ -411,7 +411,7 @@ def gini(values) -> float:
         return float("nan")
     n = x.size
     i = np.arange(1, n + 1)
-    return float(np.sum((2 * i - n - 1) * x) / (n * total))
+    return zero_clip(float(np.sum((2 * i - n - 1) * x) / (n * total)))
 
 
 def concentration_curve(links: pd.DataFrame, per_offender: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -131,6 +131,20 @@ def test_generalised_gini_hand_worked_bernasco_steenbeek():
     assert h.generalised_gini(many) == pytest.approx(h.gini(many))
 
 
+def test_generalised_gini_of_an_even_spread_is_zero_not_minus_zero():
+    # N = 7 places, C = 1 crime: G = 6/7, G' = 7 * (6/7 - 1) + 1, which floating point made -4.4e-16
+    # (the reviewer saw -1.1e-15 published); every even spread of fewer crimes than places is exactly 0.0
+    import json
+    from assessment.rounding import GINI
+    for n in range(2, 40):
+        for c in range(1, n):
+            g = h.generalised_gini(pd.Series([1] * c + [0] * (n - c)))
+            assert g == 0.0 and math.copysign(1.0, g) == 1.0, (n, c, g)
+    g = h.generalised_gini(pd.Series([1, 0, 0, 0, 0, 0, 0]))
+    assert json.dumps(g) == "0.0" and GINI.format(g) == "0.00"
+    assert h.gini(pd.Series([4, 4, 4])) == 0.0 and math.copysign(1.0, h.gini(pd.Series([4, 4, 4]))) == 1.0
+
+
 def test_lorenz_points():
     lz = h.lorenz(pd.Series({"A": 1, "B": 3, "C": 0, "D": 4}))
     # most crime first: D(4), B(3), A(1), C(0) of 8
