@@ -900,15 +900,22 @@ def ward_map(wards: pd.DataFrame, boundaries, lsoas: pd.DataFrame, min_count: in
     Ward polygons are the LSOA boundaries dissolved by ward (:func:`ward_polygons`), classed by
     Fisher–Jenks natural breaks with :func:`assessment.maps.choropleth` (a plain geopandas
     fallback when that module is absent); the ``label_top`` wards with most offenders are named.
-    Suppressed wards are dotted and not coloured, so the map discloses no more than the table.
-    Returns None when every ward is suppressed (nothing to map).
+    Suppressed wards are hatched and not coloured, so the map discloses no more than the table:
+    a ward below the threshold ("<5") is drawn as "Fewer than 5", a ward hidden only so that a
+    total cannot reveal another ("[c]", secondary suppression — its count may be large) has a
+    class of its own.  Returns None when every ward is suppressed (nothing to map).
     """
     from matplotlib.patches import Patch
+
+    from .disclosure import SECONDARY
     g = ward_polygons(boundaries, lsoas)
     w = wards[wards["ward_code"].notna()][["ward_code", "ward_name", "offenders"]].copy()
     w["ward_code"] = w["ward_code"].astype("string")
     g = g.merge(w, on="ward_code", how="left")
     hidden = g["offenders"].map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    secondary = (g["offenders"].astype(object) == SECONDARY).to_numpy(dtype=bool)
+    small_label = f"Fewer than {min_count} (not shown)"
+    secondary_label = f"Hidden so that totals cannot reveal a count below {min_count} ([c])"
     g["Offenders"] = pd.to_numeric(g["offenders"].where(~hidden), errors="coerce").astype(float)
     g = g.drop(columns=["offenders"])
     shown = g[~hidden & g["Offenders"].notna()]
@@ -922,13 +929,17 @@ def ward_map(wards: pd.DataFrame, boundaries, lsoas: pd.DataFrame, min_count: in
         k = int(min(5, shown["Offenders"].nunique()))
         return choropleth(g, "Offenders", scheme="NaturalBreaks", k=k, label_top=label_top,
                           label_column="ward_name", legend_title="Offenders living in the ward",
-                          attribution=attribution or "", missing_label=f"Fewer than {min_count} (not shown)")
+                          attribution=attribution or "", missing_label=small_label,
+                          missing_groups={secondary_label: secondary})
     fig, ax = _ward_map_fallback(shown, label_top, attribution)
     if hidden.any():
         leg = ax.get_legend()
-        g[hidden].plot(ax=ax, facecolor="white", hatch="..", edgecolor="#555555", linewidth=0.5)
-        ax.legend(handles=[Patch(facecolor="white", hatch="..", edgecolor="#555555",
-                                 label=f"Fewer than {min_count} (not shown)")], loc="upper right", fontsize=8)
+        handles = []
+        for mask, hatch, label in ((hidden & ~secondary, "..", small_label), (secondary, "xx", secondary_label)):
+            if mask.any():
+                g[mask].plot(ax=ax, facecolor="white", hatch=hatch, edgecolor="#555555", linewidth=0.5)
+                handles.append(Patch(facecolor="white", hatch=hatch, edgecolor="#555555", label=label))
+        ax.legend(handles=handles, loc="upper right", fontsize=8)
         if leg is not None:
             ax.add_artist(leg)
     return fig

@@ -460,3 +460,34 @@ def test_totals_below_the_threshold_are_hidden_and_the_gate_accepts_every_table(
     assert r.headlines["offenders.offenders"] is None
     for name, t in off.published_tables(r).items():
         check_publishable(t["csv"], ds, name=name, min_count=13)   # would raise on a small count
+
+
+def test_ward_map_does_not_draw_a_secondary_suppressed_ward_as_fewer_than_five(monkeypatch):
+    """A ward hidden as "[c]" (secondary suppression: 66 offenders, hidden so the total cannot reveal a
+    small ward) has a legend class of its own; only the "<5" ward is "Fewer than 5"."""
+    import geopandas as gpd
+    import matplotlib
+    from shapely.geometry import box
+    matplotlib.use("Agg")
+    codes = ["L1", "L2", "L3", "L4", "L5"]
+    boundaries = gpd.GeoDataFrame(geometry=[box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(5)], crs=27700,
+                                  index=pd.Index(codes, name="lsoa_code"))
+    lsoas = pd.DataFrame({"ward_code": ["W1", "W2", "W3", "W4", "W5"],
+                          "ward_name": ["North", "South", "East", "West", "Centre"]}, index=boundaries.index)
+    wards = pd.DataFrame({"ward_code": ["W1", "W2", "W3", "W4", "W5"],
+                          "ward_name": ["North", "South", "East", "West", "Centre"],
+                          "offenders": [120, "<5", "[c]", 80, 70]})
+    fig = off.ward_map(wards, boundaries, lsoas, min_count=5)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Fewer than 5 (not shown) (1)" in legend                     # South only
+    assert "Hidden so that totals cannot reveal a count below 5 ([c]) (1)" in legend   # East, on its own
+    classes = [t for t in legend if not t.startswith(("Fewer", "Hidden"))]
+    assert sum(int(t.rsplit("(", 1)[1].rstrip(")")) for t in classes) == 3   # North, West, Centre coloured
+    # the fallback drawing (without assessment.maps) keeps the two apart too
+    import sys
+    import matplotlib.pyplot as plt
+    monkeypatch.setitem(sys.modules, "assessment.maps", None)
+    fig = off.ward_map(wards, boundaries, lsoas, min_count=5)
+    hidden = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert hidden == ["Fewer than 5 (not shown)", "Hidden so that totals cannot reveal a count below 5 ([c])"]
+    plt.close("all")
