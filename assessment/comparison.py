@@ -38,6 +38,7 @@ import pandas as pd
 
 from .errors import AssessmentError, ConfigError, require_columns
 from .periods import Period
+from .rounding import PCT_CHANGE
 
 ALL_CRIME = "All crime"
 
@@ -396,6 +397,12 @@ def group_position(rank, n, tied: bool = False) -> str:
 
 def _ord_in_group(p) -> str:
     return group_position(p["comparator_rank"], p["comparator_areas"], bool(p.get("comparator_tied", False)))
+
+
+#: how :func:`position_display` is shown (the change against all areas by the report's one rule for
+#: percentages, see :mod:`assessment.rounding`)
+DISPLAY_FORMATS = {"Rate per 1,000": "{:.1f}", "All-area rate": "{:.1f}", "Comparator group rate": "{:.1f}",
+                   "vs all areas": PCT_CHANGE}
 
 
 def position_display(res: ComparisonResult) -> pd.DataFrame:
