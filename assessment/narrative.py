@@ -1,8 +1,8 @@
 """The executive summary: key findings written from the computed figures in ``summary.json``.
 
 Every sentence is built from values in the merged summary (the chapters' headline
-figures) and carries the dotted keys it was written from, so each can be traced back
-(:class:`Finding`).  A sentence is written only when all its figures are present: a
+figures) and carries the summary paths it was written from (see :mod:`assessment.summary`),
+so each can be traced back (:class:`Finding`).  A sentence is written only when all its figures are present: a
 figure that is null, absent, or suppressed (a "<5" string) leaves its sentence out, and a
 chapter that did not run leaves out its lines — the summary never fills a gap with a guess.
 
