@@ -101,26 +101,42 @@ def quality_title(ds) -> str:
 
 
 def _note_text(text) -> str:
-    """A data-quality note as a markdown bullet's text: one line, and ``<``, ``>`` and ``&``
-    escaped so that a value quoted from a public input cannot become HTML in the report.
+    """A data-quality note as a markdown bullet's text: one line.  (A value quoted from a public
+    input stays text: :meth:`assessment.workbook.Run.text` renders prose with raw HTML escaped.)
 
     >>> _note_text("boundaries.gpkg: 2 layers; used the first, '<b>x</b>'\\n(set boundaries.layer)")
-    "boundaries.gpkg: 2 layers; used the first, '&lt;b&gt;x&lt;/b&gt;' (set boundaries.layer)"
+    "boundaries.gpkg: 2 layers; used the first, '<b>x</b>' (set boundaries.layer)"
     """
-    import html
-    return html.escape(one_line(text), quote=False)
+    return one_line(text)
 
 
 def quality_notes(ds) -> str:
-    """The data-quality notes (markdown bullets) of the accounting and the loaders.
+    """The notes on the inputs, each once (one line each; a note about a file holding personal
+    data — victims, offenders, ASB, the crime extract — never quotes a cell value): the accounting's notes by input, then the loaders' other
+    notes.  (The loader copies every accounting note into ``ds.notes`` as ``"<input>: <note>"``, for
+    ``assessment validate``; listing both printed each of them twice.)
 
-    The notes name files, rows and columns; a note about a file holding personal data
-    (victims, offenders, ASB, the crime extract) never quotes a cell value.
+    >>> from types import SimpleNamespace
+    >>> from assessment.accounting import Accounting
+    >>> acc = Accounting(); acc.note("population", "mid-2022 estimates")
+    >>> ds = SimpleNamespace(accounting=acc, notes=["population: mid-2022 estimates", "x.csv: read as Windows-1252",
+    ...                                             "x.csv: read as Windows-1252"])
+    >>> print(quality_notes(ds))
+    Notes on the inputs:
+    <BLANKLINE>
+    * **population**: mid-2022 estimates
+    * x.csv: read as Windows-1252
     """
-    notes = []
+    notes, seen = [], set()
     for name, texts in ds.accounting.notes.items():
-        notes += [f"* **{name}**: {_note_text(t)}" for t in texts]
-    notes += [f"* {_note_text(t)}" for t in ds.notes]
+        for t in texts:
+            if f"{name}: {t}" not in seen:
+                seen.add(f"{name}: {t}")
+                notes.append(f"* **{name}**: {_note_text(t)}")
+    for t in ds.notes:
+        if t not in seen:
+            seen.add(t)
+            notes.append(f"* {_note_text(t)}")
     if not notes:
         return "No further data-quality notes."
     return "Notes on the inputs:\n\n" + "\n".join(notes)

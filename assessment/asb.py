@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError, require_columns
+from .rounding import PCT, pct
 from .periods import Period
 
 _METHODS = r"""
@@ -305,13 +306,13 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def display_formats() -> dict:
-    pct = "{:.1%}"
-    return {DISPLAY_NAMES[c]: pct for c in ("repeat_caller_call_share", "repeat_caller_share_all_calls",
+    return {DISPLAY_NAMES[c]: PCT for c in ("repeat_caller_call_share", "repeat_caller_share_all_calls",
                                             "repeat_caller_share")}
 
 
-def _pct(x, digits=1) -> str:
-    return "–" if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) else f"{x * 100:.{digits}f}%"
+def _pct(x) -> str:
+    """A share in a sentence or title: the report's one rule (see :mod:`assessment.rounding`)."""
+    return "–" if x is pd.NA else pct(x)
 
 
 def sentence(row: dict, repeat_calls: int = 10, window_weeks: int = 24) -> str:

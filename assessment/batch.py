@@ -202,11 +202,13 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress) -> 
 
 
 def _pct(v):
-    return "–" if v is None else f"{v:+.1%}"
+    from .rounding import signed_pct
+    return signed_pct(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else "–"
 
 
 def _share(v):
-    return "–" if v is None else f"{v:.1%}"
+    from .rounding import pct
+    return pct(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else "–"
 
 
 def _text(value) -> str:

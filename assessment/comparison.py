@@ -38,6 +38,7 @@ import pandas as pd
 
 from .errors import AssessmentError, ConfigError, require_columns
 from .periods import Period
+from .rounding import PCT_CHANGE
 
 ALL_CRIME = "All crime"
 
@@ -285,6 +286,7 @@ def compare(frame: pd.DataFrame, population, area: str, by: str = "major_categor
             gr = pooled_rate(counts[cat], pop, group)
             p.update({"comparator_rate": gr, "comparator_rank": int(grk[area]),
                       "comparator_areas": int(g.notna().sum()),
+                      "comparator_tied": bool((g == rr[area]).sum() > 1),
                       "vs_comparators": (rr[area] / gr - 1) if gr and not math.isnan(gr) else np.nan})
         pos.append(p)
     table = pd.DataFrame(rows)
@@ -367,17 +369,40 @@ def sentence(res: ComparisonResult, category: str = ALL_CRIME, area_label: str |
          + (f" in {res.period_label}" if res.period_label else "")
          + f" ({p['rate']:.1f} crimes per 1,000 residents, against {p['all_area_rate']:.1f} for all of them together")
     if "comparator_rate" in p and not pd.isna(p.get("comparator_rate")):
-        s += (f"; {_ord_in_group(p)} in its comparator group of {int(p['comparator_areas'])}, "
+        s += (f"; {_ord_in_group(p)} in its comparator group, "
               f"whose rate is {p['comparator_rate']:.1f}")
     return s + ")."
 
 
 def _rank_words(phrase: str) -> str:
-    return phrase if phrase.startswith(("the ", "joint")) else f"the {phrase}"
+    """'8th highest' -> 'the 8th highest', 'joint 3rd highest' -> 'the joint 3rd highest'.
+
+    >>> _rank_words("the highest"), _rank_words("joint 3rd highest"), _rank_words("2nd lowest")
+    ('the highest', 'the joint 3rd highest', 'the 2nd lowest')
+    """
+    return phrase if phrase.startswith("the ") else f"the {phrase}"
+
+
+def group_position(rank, n, tied: bool = False) -> str:
+    """The area's position in its comparator group, the one wording used in text and tables:
+    its rank in words from the nearer end, "of" the group's size.
+
+    >>> group_position(5, 8), group_position(1, 8), group_position(2, 8, tied=True)
+    ('4th lowest of 8', 'the highest of 8', 'joint 2nd highest of 8')
+    """
+    if rank is None or n is None or (isinstance(rank, float) and math.isnan(rank)):
+        return "not ranked"
+    return f"{rank_phrase(rank, n, tied)} of {int(n)}"
 
 
 def _ord_in_group(p) -> str:
-    return rank_phrase(p["comparator_rank"], p["comparator_areas"])
+    return group_position(p["comparator_rank"], p["comparator_areas"], bool(p.get("comparator_tied", False)))
+
+
+#: how :func:`position_display` is shown (the change against all areas by the report's one rule for
+#: percentages, see :mod:`assessment.rounding`)
+DISPLAY_FORMATS = {"Rate per 1,000": "{:.1f}", "All-area rate": "{:.1f}", "Comparator group rate": "{:.1f}",
+                   "vs all areas": PCT_CHANGE}
 
 
 def position_display(res: ComparisonResult) -> pd.DataFrame:
@@ -391,7 +416,7 @@ def position_display(res: ComparisonResult) -> pd.DataFrame:
     out["vs all areas"] = p["vs_all"].to_numpy()
     if "comparator_rate" in p:
         out["Comparator group rate"] = p["comparator_rate"].to_numpy()
-        out["Rank in group"] = [f"{int(r)} of {int(n)}" for r, n in zip(p["comparator_rank"], p["comparator_areas"])]
+        out["Position in group"] = [_ord_in_group(r) for _, r in p.iterrows()]
     return out
 
 
@@ -403,8 +428,9 @@ def csv_table(res: ComparisonResult) -> pd.DataFrame:
 
 
 def headlines(res: Optional[ComparisonResult]) -> dict:
-    """summary.json keys: comparison.areas, .area, .rank_total, .rate_total, .all_area_rate_total,
-    comparator figures, and comparison.by_category.<category>.{rank,rate,all_area_rate}."""
+    """summary.json keys: comparison.areas, .area, .rank_total, .tied_total, .rate_total,
+    .all_area_rate_total, comparator figures, and comparison.by_category: a list with one object
+    per category, {name, rank, tied, rate, all_area_rate} (names are values, never key paths)."""
     if res is None:
         return {"comparison.areas": None, "comparison.rank_total": None, "comparison.rate_total": None,
                 "comparison.all_area_rate_total": None}
@@ -415,17 +441,18 @@ def headlines(res: Optional[ComparisonResult]) -> dict:
         return None if v is None or pd.isna(v) else float(v)
 
     h = {"comparison.area": res.area, "comparison.areas": int(res.areas), "comparison.label": res.label,
-         "comparison.by": res.by, "comparison.rank_total": int(t["rank"]), "comparison.rate_total": num(t["rate"]),
+         "comparison.by": res.by, "comparison.rank_total": int(t["rank"]), "comparison.tied_total": bool(t["tied"]),
+         "comparison.rate_total": num(t["rate"]),
          "comparison.all_area_rate_total": num(t["all_area_rate"]), "comparison.comparators": list(res.comparators)}
     if "comparator_rate" in p:
         h.update({"comparison.comparator_rate_total": num(t["comparator_rate"]),
                   "comparison.comparator_rank_total": int(t["comparator_rank"]),
+                  "comparison.comparator_tied_total": bool(t["comparator_tied"]),
                   "comparison.comparator_areas": int(t["comparator_areas"])})
-    for cat, r in p.drop(index=ALL_CRIME).iterrows():
-        key = pretty_category(cat).replace(".", "")
-        h[f"comparison.by_category.{key}.rank"] = int(r["rank"])
-        h[f"comparison.by_category.{key}.rate"] = num(r["rate"])
-        h[f"comparison.by_category.{key}.all_area_rate"] = num(r["all_area_rate"])
+    h["comparison.by_category"] = [
+        {"name": pretty_category(cat), "rank": int(r["rank"]), "tied": bool(r["tied"]), "rate": num(r["rate"]),
+         "all_area_rate": num(r["all_area_rate"])}
+        for cat, r in p.drop(index=ALL_CRIME).iterrows()]
     return h
 
 

@@ -202,11 +202,19 @@ def check_publishable_values(values: dict, dataset, min_count: int | None = None
         if PERSON_HEADLINES.match(k) and is_small(v, m):
             raise DisclosureError(f"headline {k!r} would publish a count below {m} from personal records")
     ids = identifiers(dataset) if dataset is not None else frozenset()
+
+    def strings(v):                      # every string in a figure, at any depth (lists of named figures)
+        if isinstance(v, str):
+            yield v
+        elif isinstance(v, dict):
+            for x in v.values():
+                yield from strings(x)
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                yield from strings(x)
     for k, v in values.items():
-        vals = v if isinstance(v, (list, tuple)) else [v]
-        for x in vals:
-            if isinstance(x, str) and x in ids:
-                raise DisclosureError(f"headline {k!r} holds a personal identifier")
+        if any(x in ids for x in strings(v)):
+            raise DisclosureError(f"headline {k!r} holds a personal identifier")
 
 
 def suppress(df: pd.DataFrame, columns: list[str], min_count: int = 5,

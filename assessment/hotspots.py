@@ -24,16 +24,17 @@ key                                             meaning
 ``hotspots.top10_lsoas``                        codes of the ``top_n`` (default 10) LSOAs with most crime
 ``hotspots.top10_share``                        their share of all crime
 ``hotspots.top_share.<p>``                      share of crime in the top p% of LSOAs, p = 1, 5, 10, 20
+                                                (``_`` for a decimal point: ``2_5`` = 2.5%)
 ``hotspots.gini`` / ``hotspots.generalised_gini``  Gini and Bernasco–Steenbeek generalised Gini
 ``hotspots.hot_spots_99`` / ``_95`` / ``_90``   LSOAs that are Gi* hot spots at that confidence or higher
 ``hotspots.cold_spots_95``                      LSOAs that are Gi* cold spots at 95% or higher
 ``hotspots.hot_spots_95_fdr``                   hot spots with a BH-adjusted p-value ≤ 0.05
 ``hotspots.classes_use_fdr``                    whether the classes use the adjusted p (``hotspots.fdr``)
 ``hotspots.islands``                            LSOAs with no neighbours (not tested)
-``hotspots.by_group.<group>.<key>``             top10_share, gini, generalised_gini, hot_spots_95
-                                                for each configured crime group
+``hotspots.by_group``                           a list, one object per configured crime group:
+                                                name, top10_share, gini, generalised_gini, hot_spots_95
 ``hotspots.emerging.years``                     years in the emerging-hotspot analysis
-``hotspots.emerging.<category>``                LSOAs in each emerging-hotspot category
+``hotspots.emerging.categories``                a list: {name: category, lsoas: LSOAs in it}
 ==============================================  ===============================================
 
 Example
@@ -57,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError
+from .rounding import GINI, PCT, PCT_CHANGE, pct, zero_clip
 from .periods import Period
 
 METHODS = r"""
@@ -410,7 +412,7 @@ def gini(counts: pd.Series) -> float:
     if n == 0 or total <= 0:
         return float("nan")
     i = np.arange(1, n + 1)
-    return float(((2 * i - n - 1) * x).sum() / (n * total))
+    return zero_clip(float(((2 * i - n - 1) * x).sum() / (n * total)))
 
 
 def generalised_gini(counts: pd.Series) -> float:
@@ -418,7 +420,8 @@ def generalised_gini(counts: pd.Series) -> float:
 
     G′ = max(1, N/C)·(G − 1) + 1, with N places, C crimes and G the :func:`gini`.  When
     C ≥ N it equals G; when C < N the most even spread possible (C places with one crime each)
-    scores 0 instead of 1 − C/N.
+    scores 0 instead of 1 − C/N (exactly 0.0: floating-point noise around 0 is removed, so no
+    "−0" or −1e−16 is published).
 
     Reference: Bernasco, W. & Steenbeek, W. (2017) "More places than crimes: implications for
     evaluating the law of crime concentration at place", J. Quant. Criminol. 33, 451–467.
@@ -435,7 +438,9 @@ def generalised_gini(counts: pd.Series) -> float:
     g = gini(v)
     if math.isnan(g):
         return g
-    return float(max(1.0, n / c) * (g - 1.0) + 1.0)
+    # the most even spread gives 0 exactly in theory; in floating point 4/3·(0.25 − 1) + 1 can be
+    # −2.2e−16, which was published as "−0.00" / −1.1e−15: noise within 1e−12 of 0 is 0
+    return zero_clip(float(max(1.0, n / c) * (g - 1.0) + 1.0))
 
 
 def concentration(counts: pd.Series, shares: Iterable[float] = DEFAULT_SHARES, top_n: int = 10) -> dict:
@@ -845,7 +850,7 @@ def lorenz_figure(counts_by_group: dict, shares: Iterable[float] = (0.10, 0.20))
             for p in shares:
                 sh = top_share(counts, p)
                 k = top_k(len(counts), p)
-                ax.annotate(f"top {p:.0%} of LSOAs:\n{sh:.0%} of crime", (k / len(counts), sh),
+                ax.annotate(f"top {p * 100:g}% of LSOAs:\n{pct(sh)} of crime", (k / len(counts), sh),
                             xytext=(12, -28), textcoords="offset points", fontsize=8.5,
                             arrowprops={"arrowstyle": "-", "color": "#3D3D3D", "lw": 0.6})
     ax.set_xlim(0, 1)
@@ -994,28 +999,30 @@ def headlines(res: HotspotsResult, top_n: int = 10, shares: Iterable[float] = DE
         "hotspots.islands": list(res.islands) if geo else None,
     }
     for p in shares:
-        h[f"hotspots.top_share.{_pct_key(p)}"] = num(c[f"top_{_pct_key(p)}pct_share"])
+        h[f"hotspots.top_share.{_pct_key(p).replace('.', '_')}"] = num(c[f"top_{_pct_key(p)}pct_share"])
+    # names are values, never key paths (see assessment.summary): one object per group / category
+    groups = []
     for name, gt in res.group_tables.items():
         gc = res.concentration.loc[name]
-        h[f"hotspots.by_group.{name}.top10_share"] = num(gc[f"top{top_n}_share"])
-        h[f"hotspots.by_group.{name}.gini"] = num(gc["gini"])
-        h[f"hotspots.by_group.{name}.generalised_gini"] = num(gc["generalised_gini"])
         tested = geo and not (gt["gi_class"] == NO_VARIATION).all()
-        h[f"hotspots.by_group.{name}.hot_spots_95"] = count_classes(gt["gi_class"], 0.95) if tested else None
+        groups.append({"name": str(name), "top10_share": num(gc[f"top{top_n}_share"]), "gini": num(gc["gini"]),
+                       "generalised_gini": num(gc["generalised_gini"]),
+                       "hot_spots_95": count_classes(gt["gi_class"], 0.95) if tested else None})
+    if groups:
+        h["hotspots.by_group"] = groups
     em = res.emerging
     if em is not None:
         h["hotspots.emerging.years"] = len(em.periods)
         if em.table is not None:
             from .emerging import CATEGORIES
             counts = em.table["category"].value_counts()
-            for cat in CATEGORIES:
-                h[f"hotspots.emerging.{cat}"] = int(counts.get(cat, 0))
+            h["hotspots.emerging.categories"] = [{"name": cat, "lsoas": int(counts.get(cat, 0))} for cat in CATEGORIES]
     return h
 
 
 # -- sentences -----------------------------------------------------------------------------
 def concentration_sentence(res: HotspotsResult, area: str) -> str:
-    """'The 10 LSOAs with most crime (7% of Testham's 150 LSOAs) had 21% of its crime ...'."""
+    """'The 10 LSOAs with most crime (6.7% of Testham's 150 LSOAs) had 21.3% of its crime ...'."""
     c = res.concentration.loc[ALL_CRIME]
     n, total = int(c["lsoas"]), int(c["crimes"])
     if total == 0:
@@ -1023,14 +1030,14 @@ def concentration_sentence(res: HotspotsResult, area: str) -> str:
     top_n = [k for k in c.index if k.startswith("top") and k.endswith("_share") and "pct" not in k][0]
     k = int(top_n[3:-6])
     k = min(k, n)
-    parts = [f"The {k} LSOAs with most crime ({k / n:.0%} of {area}'s {n:,} LSOAs) had "
-             f"{c[top_n]:.0%} of its {total:,} crimes in {res.period.label}"]
+    parts = [f"The {k} LSOAs with most crime ({pct(k / n)} of {area}'s {n:,} LSOAs) had "
+             f"{pct(c[top_n])} of its {total:,} crimes in {res.period.label}"]
     if "top_20pct_share" in c and not pd.isna(c["top_20pct_share"]):
-        parts.append(f"; a fifth of the LSOAs had {c['top_20pct_share']:.0%}")
+        parts.append(f"; a fifth of the LSOAs had {pct(c['top_20pct_share'])}")
     g, gg = c["gini"], c["generalised_gini"]
-    sent = "".join(parts) + f". The Gini coefficient is {g:.2f}"
+    sent = "".join(parts) + f". The Gini coefficient is {GINI.format(g)}"
     if total < n:
-        sent += (f" (generalised Gini {gg:.2f}: there are fewer crimes than LSOAs, so the ordinary Gini "
+        sent += (f" (generalised Gini {GINI.format(gg)}: there are fewer crimes than LSOAs, so the ordinary Gini "
                  "overstates concentration)")
     return sent + " (0 = crime spread evenly, 1 = all of it in one LSOA)."
 
@@ -1090,7 +1097,7 @@ def display_columns(table: pd.DataFrame) -> pd.DataFrame:
     return t[keep].rename(columns=names)
 
 
-DISPLAY_FORMATS = {"% change": "{:+.0%}", "Rate per 1,000 residents": "{:.1f}", "Gi* z-score": "{:.2f}",
+DISPLAY_FORMATS = {"% change": PCT_CHANGE, "Rate per 1,000 residents": "{:.1f}", "Gi* z-score": "{:.2f}",
                    "p (FDR-adjusted)": "{:.3f}"}
 
 
@@ -1138,7 +1145,7 @@ def lorenz_title(res: HotspotsResult) -> str:
     c = res.concentration.loc[ALL_CRIME]
     if "top_10pct_share" not in c or pd.isna(c["top_10pct_share"]):
         return "Concentration of crime across LSOAs"
-    return f"The 10% of LSOAs with most crime had {c['top_10pct_share']:.0%} of it in {res.period.label}"
+    return f"The 10% of LSOAs with most crime had {pct(c['top_10pct_share'])} of it in {res.period.label}"
 
 
 def peaks_not_clusters(res: HotspotsResult, n: int = 5) -> str:
@@ -1183,6 +1190,8 @@ def ward_display(wards: pd.DataFrame) -> pd.DataFrame:
     return t[[c for c in names if c in t]].rename(columns=names)
 
 
-WARD_FORMATS = {"Share of crime": "{:.1%}", "% change": "{:+.0%}", "Rate per 1,000 residents": "{:.1f}"}
-CONCENTRATION_FORMATS = {c: "{:.1%}" for c in ("top_1pct_share", "top_5pct_share", "top_10pct_share", "top_20pct_share",
-                                               "top10_share")} | {"gini": "{:.3f}", "generalised_gini": "{:.3f}"}
+WARD_FORMATS = {"Share of crime": PCT, "% change": PCT_CHANGE, "Rate per 1,000 residents": "{:.1f}"}
+CONCENTRATION_FORMATS = {c: PCT for c in ("top_1pct_share", "top_5pct_share", "top_10pct_share", "top_20pct_share",
+                                          "top10_share")} | {"gini": GINI, "generalised_gini": GINI}
+#: the crime-group summary table (:func:`group_summary`)
+GROUP_FORMATS = {"Share in the top 10 LSOAs": PCT, "Gini": GINI, "Generalised Gini": GINI}

@@ -46,6 +46,8 @@ SCHEMES = {
 SEQUENTIAL_RANGE = (0.18, 0.95)   # where on the colour map the lightest / darkest class sits
 MISSING_COLOR = "#ffffff"
 MISSING_HATCH = "...."
+#: hatches of further classes of areas without a value (``missing_groups`` of :func:`choropleth`)
+GROUP_HATCHES = ["xxx", "\\\\\\", "+++"]
 EDGE = "#7f7f7f"
 
 
@@ -188,7 +190,7 @@ def choropleth(gdf, column: str, title: Optional[str] = None, scheme: str = "Nat
                label_top: int = 0, label_column: str = "lsoa_code", legend_title: str = "",
                categorical: bool = False, colors=None, ax=None, attribution: str = "", hatches: Optional[dict] = None,
                order: Optional[list] = None, fmt: Optional[str] = None, missing_label: str = "No data",
-               figsize=(7.2, 6.4)):
+               missing_groups: Optional[dict] = None, figsize=(7.2, 6.4)):
     """A choropleth map of ``column`` of ``gdf``; returns the matplotlib Figure.
 
     Parameters
@@ -226,6 +228,11 @@ def choropleth(gdf, column: str, title: Optional[str] = None, scheme: str = "Nat
         Number format of the legend ranges for non-integer data (default "{:,.1f}").
     missing_label : str
         Legend label for areas with no value (drawn white with dots).
+    missing_groups : dict, optional
+        ``{label: mask}``: areas with no value for a reason of their own, each drawn white with a
+        hatch of its own (:data:`GROUP_HATCHES`) under its own legend label instead of
+        ``missing_label`` (e.g. counts hidden by secondary suppression, which are not small).
+        ``mask`` is a boolean sequence aligned with the rows of ``gdf``.
 
     Returns
     -------
@@ -281,10 +288,21 @@ def choropleth(gdf, column: str, title: Optional[str] = None, scheme: str = "Nat
             handles.append(Patch(facecolor=col, edgecolor=EDGE, hatch=hatches.get(i), linewidth=0.5,
                                  hatchcolor=_ink(col), label=f"{lab} ({len(sub)})"))
         missing = pd.Series(idx == -1, index=gdf.index)
+    missing = np.asarray(missing, dtype=bool)
+    groups = []
+    for i, (label, mask) in enumerate((missing_groups or {}).items()):
+        m = missing & np.asarray(mask, dtype=bool)
+        missing = missing & ~m
+        groups.append((label, m, GROUP_HATCHES[i % len(GROUP_HATCHES)]))
     if missing.any():
-        _draw(ax, gdf[missing.to_numpy()], MISSING_COLOR, MISSING_HATCH)
+        _draw(ax, gdf[missing], MISSING_COLOR, MISSING_HATCH)
         handles.append(Patch(facecolor=MISSING_COLOR, edgecolor=EDGE, hatch=MISSING_HATCH, linewidth=0.5,
                              hatchcolor="#000000", label=f"{missing_label} ({int(missing.sum())})"))
+    for label, m, hatch in groups:
+        if m.any():
+            _draw(ax, gdf[m], MISSING_COLOR, hatch)
+            handles.append(Patch(facecolor=MISSING_COLOR, edgecolor=EDGE, hatch=hatch, linewidth=0.5,
+                                 hatchcolor="#000000", label=f"{label} ({int(m.sum())})"))
     if label_top and not categorical:
         _label_top(ax, gdf, column, label_top, label_column)
     ax.set_axis_off()

@@ -1,8 +1,8 @@
 """The executive summary: key findings written from the computed figures in ``summary.json``.
 
 Every sentence is built from values in the merged summary (the chapters' headline
-figures) and carries the dotted keys it was written from, so each can be traced back
-(:class:`Finding`).  A sentence is written only when all its figures are present: a
+figures) and carries the summary paths it was written from (see :mod:`assessment.summary`),
+so each can be traced back (:class:`Finding`).  A sentence is written only when all its figures are present: a
 figure that is null, absent, or suppressed (a "<5" string) leaves its sentence out, and a
 chapter that did not run leaves out its lines — the summary never fills a gap with a guess.
 
@@ -29,7 +29,8 @@ from typing import Optional
 
 import pandas as pd
 
-from .summary import get
+from .rounding import pct  # noqa: F401 - one rounding rule for percentages in text, charts and tables
+from .summary import get, item_path
 
 _METHODS = r"""
 ### Executive summary
@@ -42,7 +43,11 @@ inputs (for example offenders without an offenders link) has no lines. The large
 are by number of offences, among crime groups and crime types with at least
 {min_previous} offences in the previous 12 months (a crime type already named as a priority crime
 group is not named again); the sharpest rise in proportion is named as well when it is a different
-crime, among those with at least {min_previous_pct} offences in the previous 12 months.
+crime, among those with at least {min_previous_pct} offences in the previous 12 months. When every
+priority crime rose (or fell), the count ("all 7 rose") leaves out composite groups — a group whose
+crime types are exactly those of two or more other groups together, such as neighbourhood crime —
+because their offences are counted in those groups already. Percentages are given to one decimal
+place throughout the report: in the text, in chart titles and labels, and in tables.
 """
 
 #: crime types / groups with fewer offences than this last year are not named as largest rise/fall
@@ -59,6 +64,7 @@ class Finding:
     topic: str
     sentence: str
     keys: tuple
+    names: tuple = ()      # the crime types / groups the sentence names
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,16 +96,6 @@ def names(summary: dict, key: str) -> Optional[list]:
     if isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v):
         return list(v)
     return None
-
-
-def pct(x: float, signed: bool = False) -> str:
-    """A fraction as a percentage with one decimal place: 0.0704 -> '7.0%'.
-
-    >>> pct(0.0704), pct(0.266), pct(-0.05, signed=True)
-    ('7.0%', '26.6%', '−5.0%')
-    """
-    s = f"{x * 100:+.1f}%" if signed else f"{x * 100:.1f}%"
-    return s.replace("-", "−")
 
 
 def count(n) -> str:
@@ -184,12 +180,15 @@ def crime_rate(summary: dict) -> list[Finding]:
         from .comparison import rank_phrase
         label = text(summary, "comparison.label")
         of = f"the {int(n)} {label}" if label else f"the {int(n)} areas compared"
-        phrase = rank_phrase(rank, n)
-        phrase = phrase if phrase.startswith(("the ", "joint")) else "the " + phrase
+        tied = get(summary, "comparison.tied_total") is True
+        from .comparison import _rank_words
+        phrase = _rank_words(rank_phrase(rank, n, tied))
         who = area or "The area"
         s = (f"{who} had {phrase} crime rate of {of}: {crate:.1f} crimes per 1,000 residents, "
              f"against {arate:.1f} across all of them.")
         keys = ["comparison.rank_total", "comparison.areas", "comparison.rate_total", "comparison.all_area_rate_total"]
+        if tied:
+            keys.append("comparison.tied_total")
         if area:
             keys.append("area.name")
         if label:
@@ -197,9 +196,13 @@ def crime_rate(summary: dict) -> list[Finding]:
         comp, crank = value(summary, "comparison.comparator_rate_total"), value(summary, "comparison.comparator_rank_total")
         cn = value(summary, "comparison.comparator_areas")
         if comp is not None and crank is not None and cn is not None:
-            s = s[:-1] + (f"; it ranked {rank_phrase(crank, cn).replace('the ', '')} of {int(cn)} in its comparator "
+            from .comparison import group_position
+            ctied = get(summary, "comparison.comparator_tied_total") is True
+            s = s[:-1] + (f"; it ranked {group_position(crank, cn, ctied).replace('the ', '')} in its comparator "
                           f"group (group rate {comp:.1f}).")
             keys += ["comparison.comparator_rate_total", "comparison.comparator_rank_total", "comparison.comparator_areas"]
+            if ctied:
+                keys.append("comparison.comparator_tied_total")
         out.append(Finding("comparison", s, tuple(keys)))
     elif rate is not None:
         out.append(Finding("crime", f"That is a rate of {rate:.1f} crimes per 1,000 residents.", ("crime.rate_per_1000",)))
@@ -212,44 +215,54 @@ def comparison_categories(summary: dict, share: float = 0.25) -> list[Finding]:
     'Its rates were among the highest quarter of the 32 London boroughs for vehicle offences (5th
     highest) and robbery (7th highest).'
     """
-    block, n = get(summary, "comparison.by_category"), value(summary, "comparison.areas")
-    if not isinstance(block, dict) or not n:
+    n = value(summary, "comparison.areas")
+    if not n:
         return []
-    from .comparison import ordinal
+    from .comparison import rank_phrase
     top = []
-    for cat, d in block.items():
-        r = value(d, "rank") if isinstance(d, dict) else None
+    for d in _named(summary, "comparison.by_category"):
+        r = value(d, "rank")
         if r is not None and r <= max(1, math.floor(n * share)):
-            top.append((r, cat))
+            top.append((r, d["name"], d.get("tied") is True))
     if not top:
         return []
     top.sort()
     label = text(summary, "comparison.label")
     of = f"the {int(n)} {label}" if label else f"the {int(n)} areas compared"
-    items = [f"{_lower(c)} ({'highest' if r == 1 else ordinal(r) + ' highest'})" for r, c in top]
-    keys = ["comparison.areas"] + [f"comparison.by_category.{c}.rank" for _, c in top] + \
+    items = [f"{_lower(c)} ({rank_phrase(r, n, t).replace('the ', '')})" for r, c, t in top]
+    keys = ["comparison.areas"] + [item_path("comparison.by_category", c, "rank") for _, c, _ in top] + \
         (["comparison.label"] if label else [])
     return [Finding("comparison", f"Its rates were among the highest quarter of {of} for {join_names(items)}.",
-                    tuple(keys))]
+                    tuple(keys), tuple(c for _, c, _ in top))]
+
+
+def _named(summary: dict, path: str) -> list[dict]:
+    """The objects of a list of named figures (``[{"name": ..., ...}, ...]``), or [] (each named once)."""
+    block = get(summary, path)
+    out, seen = [], set()
+    if isinstance(block, list):
+        for d in block:
+            if isinstance(d, dict) and isinstance(d.get("name"), str) and d["name"] and d["name"] not in seen:
+                seen.add(d["name"])
+                out.append(d)
+    return out
 
 
 def _changes(summary: dict, prefix: str, min_previous: int) -> pd.DataFrame:
-    block = get(summary, prefix)
     rows = []
-    if isinstance(block, dict):
-        for name, d in block.items():
-            if not isinstance(d, dict):
-                continue
-            cur, prev = value(d, "current"), value(d, "previous")
-            if cur is None or prev is None or prev < min_previous:
-                continue
-            ch = value(d, "change")
-            ch = cur - prev if ch is None else ch
-            p = value(d, "change_pct")
-            p = (ch / prev if prev else None) if p is None else p
-            rows.append({"name": name, "current": cur, "previous": prev, "change": ch, "change_pct": p,
-                         "has_change": value(d, "change") is not None, "has_pct": value(d, "change_pct") is not None})
-    return pd.DataFrame(rows, columns=["name", "current", "previous", "change", "change_pct", "has_change", "has_pct"])
+    for d in _named(summary, prefix):
+        cur, prev = value(d, "current"), value(d, "previous")
+        if cur is None or prev is None or prev < min_previous:
+            continue
+        ch = value(d, "change")
+        ch = cur - prev if ch is None else ch
+        p = value(d, "change_pct")
+        p = (ch / prev if prev else None) if p is None else p
+        rows.append({"name": d["name"], "current": cur, "previous": prev, "change": ch, "change_pct": p,
+                     "has_change": value(d, "change") is not None, "has_pct": value(d, "change_pct") is not None,
+                     "composite": d.get("composite") is True})
+    return pd.DataFrame(rows, columns=["name", "current", "previous", "change", "change_pct", "has_change", "has_pct",
+                                       "composite"])
 
 
 def _change_phrase(r) -> str:
@@ -261,12 +274,11 @@ def _change_phrase(r) -> str:
 
 
 def _keys_for(prefix: str, r) -> list:
-    k = f"{prefix}.{r['name']}"
-    keys = [f"{k}.current", f"{k}.previous"]
+    keys = [item_path(prefix, r["name"], "current"), item_path(prefix, r["name"], "previous")]
     if r["has_change"]:
-        keys.append(f"{k}.change")
+        keys.append(item_path(prefix, r["name"], "change"))
     if r["has_pct"]:
-        keys.append(f"{k}.change_pct")
+        keys.append(item_path(prefix, r["name"], "change_pct"))
     return keys
 
 
@@ -280,6 +292,10 @@ def largest_changes(summary: dict, prefix: str = "crime.by_group", what: str = "
     by the crime-group sentence) are left out.  When the sharpest rise in proportion (among those
     with at least ``min_previous_pct`` offences last year) is not the largest rise in number, it is
     named too: 'the sharpest rise in proportion was in shoplifting, up 26.0% (390 offences)'.
+
+    When every group rose (or fell) the sentence says so — 'all 7 rose' — counting the groups
+    that are not composites (``"composite": true`` in summary.json: a group made of two or more
+    other groups, whose offences those groups count already).
     """
     t = _changes(summary, prefix, min_previous)
     t = t[~t["name"].isin(list(exclude))]
@@ -287,15 +303,17 @@ def largest_changes(summary: dict, prefix: str = "crime.by_group", what: str = "
         return []
     rises = t[t["change"] > 0].sort_values(["change", "name"], ascending=[False, True])
     falls = t[t["change"] < 0].sort_values(["change", "name"])
-    parts, keys = [], []
+    parts, keys, named = [], [], []
     if len(rises):
         r = rises.iloc[0]
         parts.append(f"{_lower(r['name'])} rose most, {_change_phrase(r)}")
         keys += _keys_for(prefix, r)
+        named.append(r["name"])
     if len(falls):
         r = falls.iloc[0]
         parts.append(f"{_lower(r['name'])} fell most, {_change_phrase(r)}")
         keys += _keys_for(prefix, r)
+        named.append(r["name"])
     if not parts:
         return [Finding(prefix.split(".")[-1], f"{what}, none changed from the previous 12 months.",
                         tuple(k for _, r in t.iterrows() for k in _keys_for(prefix, r)))]
@@ -306,12 +324,14 @@ def largest_changes(summary: dict, prefix: str = "crime.by_group", what: str = "
         parts.insert(1, f"the sharpest rise in proportion was in {_lower(r['name'])}, up {pct(r['change_pct'])} "
                         f"({count(r['change'])} offences)")
         keys += _keys_for(prefix, r)
+        named.append(r["name"])
     s = f"{what}, " + "; ".join(parts) + "."
-    if len(rises) and not len(falls) and len(t) > 1:
-        s = f"{what}, all {len(t)} rose; " + "; ".join(parts) + "."
-    elif len(falls) and not len(rises) and len(t) > 1:
-        s = f"{what}, all {len(t)} fell; " + "; ".join(parts) + "."
-    return [Finding("crime", s, tuple(keys))]
+    n = int((~t["composite"].astype(bool)).sum())     # composites are not counted again
+    if len(rises) and not len(falls) and n > 1:
+        s = f"{what}, all {n} rose; " + "; ".join(parts) + "."
+    elif len(falls) and not len(rises) and n > 1:
+        s = f"{what}, all {n} fell; " + "; ".join(parts) + "."
+    return [Finding("crime", s, tuple(keys), tuple(named))]
 
 
 def hotspots(summary: dict, lsoas: pd.DataFrame | None = None) -> list[Finding]:
@@ -345,10 +365,11 @@ def hotspots(summary: dict, lsoas: pd.DataFrame | None = None) -> list[Finding]:
             for cat, one, many in (("New hot spot", "LSOA is a new hot spot", "LSOAs are new hot spots"),
                                    ("Intensifying hot spot", "LSOA is an intensifying hot spot",
                                     "LSOAs are intensifying hot spots")):
-                k = value(summary, f"hotspots.emerging.{cat}")
+                path = item_path("hotspots.emerging.categories", cat, "lsoas")
+                k = value(summary, path)
                 if k:
                     bits.append(f"{count(k)} {_plural(k, one, many)}")
-                    keys.append(f"hotspots.emerging.{cat}")
+                    keys.append(path)
             if years and bits:
                 s += f"; over the last {int(years)} years, " + join_names(bits)
                 keys.append("hotspots.emerging.years")
@@ -504,7 +525,7 @@ def key_findings(summary: dict, lsoas: pd.DataFrame | None = None, min_previous:
         out += comparison_categories(summary)
     groups = largest_changes(summary, "crime.by_group", "Among the priority crimes", min_previous)
     out += groups
-    named = {k.split(".")[2] for f in groups for k in f.keys}   # crime.by_group.<name>.<field>
+    named = {n for f in groups for n in f.names}
     out += largest_changes(summary, "crime.by_type", "By crime type", min_previous, exclude=named)
     out += hotspots(summary, lsoas)
     out += offenders(summary)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError, require_columns
+from .rounding import PCT, pct, zero_clip
 from .periods import Period
 
 METHODS = r"""
@@ -410,7 +411,7 @@ def gini(values) -> float:
         return float("nan")
     n = x.size
     i = np.arange(1, n + 1)
-    return float(np.sum((2 * i - n - 1) * x) / (n * total))
+    return zero_clip(float(np.sum((2 * i - n - 1) * x) / (n * total)))
 
 
 def concentration_curve(links: pd.DataFrame, per_offender: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -720,19 +721,21 @@ def suppress_counts(table: pd.DataFrame, counts: list[str], shares: dict | None 
 # ---------------------------------------------------------------------------------------------
 # sentences
 # ---------------------------------------------------------------------------------------------
-def _pct(x, digits=0) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x * 100:.{digits}f}%"
+def _pct(x) -> str:
+    """A share in a sentence, chart label or title: the report's one rule (1 decimal place, see
+    :mod:`assessment.rounding`), so the chapter and the executive summary state the same figure alike."""
+    return pct(x)
 
 
 def concentration_sentence(table: pd.DataFrame, label: str) -> str:
-    """'In 2024/25 the top 1% of offenders (3 people) were linked to 9% of offender-linked crimes
-    and 2% of all recorded crime; ...'.
+    """'In 2024/25 the top 1% of offenders (3 people) were linked to 9.0% of offender-linked crimes
+    and 2.0% of all recorded crime; ...'.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"group": ["Top 1%"], "offenders": [3], "share_linked": [0.09], "share_all": [0.02]},
     ...                  index=pd.Index([0.01], name="p"))
     >>> concentration_sentence(t, "2024/25")
-    'In 2024/25 the top 1% of offenders (3 offenders) were linked to 9% of offender-linked crimes and 2% of all recorded crime.'
+    'In 2024/25 the top 1% of offenders (3 offenders) were linked to 9.0% of offender-linked crimes and 2.0% of all recorded crime.'
     """
     parts = []
     for i, (p, r) in enumerate(table.iterrows()):
@@ -758,7 +761,7 @@ def common_offences_sentence(mix: pd.DataFrame, p: float = 0.10, n: int = 3) -> 
     >>> m = pd.DataFrame({"top_crimes": [40, 30, 10], "top_share": [0.5, 0.375, 0.125]},
     ...                  index=["Burglary", "Theft from motor vehicle", "Robbery"])
     >>> common_offences_sentence(m, n=2)
-    'Common offences committed by the most prolific offenders (the top 10%) include burglary (50% of their linked crimes) and theft from motor vehicle (38%).'
+    'Common offences committed by the most prolific offenders (the top 10%) include burglary (50.0% of their linked crimes) and theft from motor vehicle (37.5%).'
     """
     m = mix[pd.to_numeric(mix["top_share"], errors="coerce").notna()]
     m = m[m.index.astype(str) != NOT_RECORDED]
@@ -777,7 +780,7 @@ def _lower_first(s: str) -> str:
 
 
 def wards_sentence(wards: pd.DataFrame, n: int = 5) -> str:
-    """'North (40%), South (20%) ... house the highest numbers of offenders.'
+    """'North (40.0%), South (20.0%) ... house the highest numbers of offenders.'
 
     ``wards`` is the published :func:`offenders_by_ward` table; suppressed wards and the
     'outside' / 'not recorded' rows are skipped.
@@ -786,7 +789,7 @@ def wards_sentence(wards: pd.DataFrame, n: int = 5) -> str:
     >>> w = pd.DataFrame({"ward_name": ["North", "South", "Outside the area"], "offenders": [8, 6, 2],
     ...                   "share": [0.5, 0.375, 0.125]})
     >>> wards_sentence(w)
-    'North (50%) and South (38%) house the highest numbers of offenders.'
+    'North (50.0%) and South (37.5%) house the highest numbers of offenders.'
     """
     w = wards[~wards["ward_name"].isin([OUTSIDE, NOT_RECORDED, "Total"])]
     w = w[pd.to_numeric(w["offenders"], errors="coerce").fillna(0) > 0]
@@ -902,15 +905,22 @@ def ward_map(wards: pd.DataFrame, boundaries, lsoas: pd.DataFrame, min_count: in
     Ward polygons are the LSOA boundaries dissolved by ward (:func:`ward_polygons`), classed by
     Fisher–Jenks natural breaks with :func:`assessment.maps.choropleth` (a plain geopandas
     fallback when that module is absent); the ``label_top`` wards with most offenders are named.
-    Suppressed wards are dotted and not coloured, so the map discloses no more than the table.
-    Returns None when every ward is suppressed (nothing to map).
+    Suppressed wards are hatched and not coloured, so the map discloses no more than the table:
+    a ward below the threshold ("<5") is drawn as "Fewer than 5", a ward hidden only so that a
+    total cannot reveal another ("[c]", secondary suppression — its count may be large) has a
+    class of its own.  Returns None when every ward is suppressed (nothing to map).
     """
     from matplotlib.patches import Patch
+
+    from .disclosure import SECONDARY
     g = ward_polygons(boundaries, lsoas)
     w = wards[wards["ward_code"].notna()][["ward_code", "ward_name", "offenders"]].copy()
     w["ward_code"] = w["ward_code"].astype("string")
     g = g.merge(w, on="ward_code", how="left")
     hidden = g["offenders"].map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    secondary = (g["offenders"].astype(object) == SECONDARY).to_numpy(dtype=bool)
+    small_label = f"Fewer than {min_count} (not shown)"
+    secondary_label = f"Hidden so that totals cannot reveal a count below {min_count} ([c])"
     g["Offenders"] = pd.to_numeric(g["offenders"].where(~hidden), errors="coerce").astype(float)
     g = g.drop(columns=["offenders"])
     shown = g[~hidden & g["Offenders"].notna()]
@@ -924,13 +934,17 @@ def ward_map(wards: pd.DataFrame, boundaries, lsoas: pd.DataFrame, min_count: in
         k = int(min(5, shown["Offenders"].nunique()))
         return choropleth(g, "Offenders", scheme="NaturalBreaks", k=k, label_top=label_top,
                           label_column="ward_name", legend_title="Offenders living in the ward",
-                          attribution=attribution or "", missing_label=f"Fewer than {min_count} (not shown)")
+                          attribution=attribution or "", missing_label=small_label,
+                          missing_groups={secondary_label: secondary})
     fig, ax = _ward_map_fallback(shown, label_top, attribution)
     if hidden.any():
         leg = ax.get_legend()
-        g[hidden].plot(ax=ax, facecolor="white", hatch="..", edgecolor="#555555", linewidth=0.5)
-        ax.legend(handles=[Patch(facecolor="white", hatch="..", edgecolor="#555555",
-                                 label=f"Fewer than {min_count} (not shown)")], loc="upper right", fontsize=8)
+        handles = []
+        for mask, hatch, label in ((hidden & ~secondary, "..", small_label), (secondary, "xx", secondary_label)):
+            if mask.any():
+                g[mask].plot(ax=ax, facecolor="white", hatch=hatch, edgecolor="#555555", linewidth=0.5)
+                handles.append(Patch(facecolor="white", hatch=hatch, edgecolor="#555555", label=label))
+        ax.legend(handles=handles, loc="upper right", fontsize=8)
         if leg is not None:
             ax.add_artist(leg)
     return fig
@@ -1231,7 +1245,7 @@ def _prolific_sentence(pub: dict, raw: dict, label: str, min_count: int) -> str:
     if pub["offenders"] is None:
         who = f"Fewer than {min_count} offenders"
     else:
-        who = f"{pub['offenders']:,} offenders ({_pct(pub['offenders_share'], 1)} of all offenders)"
+        who = f"{pub['offenders']:,} offenders ({_pct(pub['offenders_share'])} of all offenders)"
     s = f"{who} were linked to {t} or more crimes in {label} (the 'prolific' threshold)"
     if pub["share_linked"] is not None:
         s += (f"; between them they were linked to {_pct(pub['share_linked'])} of offender-linked crimes"
@@ -1327,7 +1341,7 @@ def published_tables(result: OffendersResult) -> dict:
     offender_wards, offender_age_sex.
     """
     out = {}
-    pct = "{:.1%}"
+    pct = PCT
     if result.concentration is not None:
         disp = concentration_display(result.concentration)
         out["offender_concentration"] = {

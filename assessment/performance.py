@@ -26,8 +26,10 @@ Measures
     Share of crime linked to the top ``p`` of offenders (§5.3), ``denominator: all``
     (all recorded crime, default) or ``linked``.  Needs the offenders link.
 ``summary``
-    Any figure in ``summary.json``, by its dotted ``key`` (e.g. ``hotspots.top10_share``);
-    ``previous_key`` optionally names last year's value for the direction of travel.
+    Any figure in ``summary.json``, by its path ``key`` (e.g. ``hotspots.top10_share``, or
+    ``crime.by_group[name="Burglary"].current`` for a named figure: see
+    :mod:`assessment.summary`); ``previous_key`` optionally names last year's value for the
+    direction of travel.
 
 Rules (stated in the report's methods appendix, :data:`METHODS`)
 ------------------------------------------------------------------
@@ -335,6 +337,15 @@ def parse_targets(raw, file="targets.yml", groups: dict | None = None) -> list[I
             if not isinstance(key, str) or not key.strip():
                 raise InputError(file, _where(i, name, "key"), "a dotted summary.json key such as hotspots.top10_share",
                                  found=repr(key))
+            from .summary import parse_path
+            for what, k in (("key", key), ("previous_key", item.get("previous_key"))):
+                try:
+                    if isinstance(k, str):
+                        parse_path(k.strip())
+                except ValueError:
+                    raise InputError(file, _where(i, name, what),
+                                     'a summary.json path such as hotspots.top10_share or '
+                                     'crime.by_group[name="Burglary"].current', found=repr(k)) from None
             if byear is not None:
                 raise InputError(file, _where(i, name, "baseline_year"),
                                  "a baseline value (a summary figure has no baseline year)")
@@ -685,7 +696,7 @@ def measured(ind: Indicator, ds, period: Period, summary: dict | None = None,
     groups = ds.config.crime_groups
     min_count = ds.config.disclosure.min_count
     if ind.measure == "summary":
-        from .summary import get
+        from .summary import get, missing_reason
         key = ind.previous_key if previous else ind.key
         if key is None:
             return None, "no previous_key for last year's value"
@@ -696,7 +707,7 @@ def measured(ind: Indicator, ds, period: Period, summary: dict | None = None,
             return None, f"{key} is suppressed ({v})"
         if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
             return float(v), ""
-        return None, f"{key} is null or not in summary.json"
+        return None, missing_reason(summary, key)
     crimes = ds.crimes
     if not _covers(crimes, period):
         return None, f"the data do not cover {period.label if period.months == 12 else 'the period'}"

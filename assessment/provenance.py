@@ -77,6 +77,35 @@ def inputs_table(config) -> pd.DataFrame:
     return t
 
 
+def format_rows(n) -> str:
+    """A row count for the log: '87,841', or '' for a file without rows (NA, None or NaN).
+
+    >>> format_rows(87841), format_rows(pd.NA), format_rows(None), format_rows(float("nan"))
+    ('87,841', '', '', '')
+    """
+    return "" if n is None or pd.isna(n) else f"{int(n):,}"
+
+
+def input_lines(config) -> list[str]:
+    """``run.log``'s input-file lines: input, file, rows (blank for a file that is not a CSV — a
+    boundary GeoPackage or GeoJSON, a targets YAML), bytes and SHA-256, one line per file.
+
+    A file that cannot be read gets a line saying why; the others are still listed.
+    """
+    lines = []
+    try:
+        t = inputs_table(config)
+    except Exception as e:  # noqa: BLE001 - the log must still be written
+        return [f"  (could not list the input files: {type(e).__name__}: {e})"]
+    for row in t.itertuples(index=False):
+        try:
+            lines.append(f"  {row.input:<12} {row.file}  rows={format_rows(row.rows)}  bytes={int(row.bytes):,}  "
+                         f"sha256={row.sha256}")
+        except Exception as e:  # noqa: BLE001
+            lines.append(f"  {row.input:<12} {row.file}  (could not be described: {type(e).__name__}: {e})")
+    return lines
+
+
 def versions() -> pd.DataFrame:
     """Python and package versions used for the run."""
     rows = [{"package": "python", "version": platform.python_version()}]

@@ -628,17 +628,20 @@ def write_summary(staging: Path, ds, quarter: Optional[int] = None) -> dict:
     """Merge the chapters' headline fragments into ``summary.json`` and delete the fragments.
 
     The run's own period and area are authoritative; keys are sorted and no timestamp
-    is written, so two runs on the same inputs give identical files.
+    is written, so two runs on the same inputs give identical files.  The file written is read
+    back and validated against the published schema (``assessment/schemas/summary.schema.json``):
+    a summary that does not validate fails the run with one line (:class:`~.summary.SummaryError`).
     """
-    from .summary import collect
+    from .summary import collect, validate_file
     s = collect(staging, records=ds.accounting.to_summary())
     s["period"] = {**(s.get("period") or {}), **ds.period.to_dict()}
     if quarter:
         q = ds.period.quarter(quarter)
         s["period"]["quarter"] = {"number": quarter, "start": str(q.start.date()), "end": str(q.end_date.date())}
     s["area"] = {**(s.get("area") or {}), "name": ds.config.area.name}
-    (staging / "summary.json").write_text(json.dumps(s, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                                          encoding="utf-8")
+    path = staging / "summary.json"
+    path.write_text(json.dumps(s, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    validate_file(path)
     shutil.rmtree(staging / "_summary", ignore_errors=True)
     from .disclosure import LEDGER_DIR
     shutil.rmtree(staging / LEDGER_DIR, ignore_errors=True)  # published by the appendix as tables/suppression.csv
@@ -681,13 +684,7 @@ def write_run_log(path: Path, *, cfg, ds, out: Path, args: dict, runs: list[Note
         lines.append(f"  {row.package:<16} {row.version}")
     lines += ["", "Input files (rows = data rows of a CSV; SHA-256 of the bytes)",
               "---------------------------------------------------------------"]
-    try:
-        t = provenance.inputs_table(cfg)
-        for row in t.itertuples(index=False):
-            rows = "" if row.rows is None or row.rows != row.rows else f"{int(row.rows):,}"
-            lines.append(f"  {row.input:<12} {row.file}  rows={rows}  bytes={int(row.bytes):,}  sha256={row.sha256}")
-    except Exception as e:  # noqa: BLE001 - the log must still be written
-        lines.append(f"  (could not list the input files: {type(e).__name__}: {e})")
+    lines += provenance.input_lines(cfg)
     lines += ["", "Record accounting (rows read = used + excluded)", "-----------------------------------------------"]
     for name, rec in ds.accounting.to_summary().items():
         excl = ", ".join(f"{r}: {n:,}" for r, n in rec["excluded"].items()) or "none"

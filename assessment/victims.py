@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError, require_columns
+from .rounding import PCT, pct
 from .periods import Period
 
 _METHODS = r"""
@@ -689,8 +690,10 @@ def top_locations(points: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # sentences and figures
 # ---------------------------------------------------------------------------------------------
-def _pct(x, digits=1) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA else f"{x * 100:.{digits}f}%"
+def _pct(x) -> str:
+    """A share in a sentence, chart label or title: the report's one rule (1 decimal place, see
+    :mod:`assessment.rounding`)."""
+    return "–" if x is pd.NA else pct(x)
 
 
 def _n(v) -> str:
@@ -745,7 +748,7 @@ def distribution_figure(dist: pd.DataFrame, subsets=(ALL_CRIME, DOMESTIC_ABUSE))
         ax.bar(xs, share.fillna(0) * 100, width=w, color=PALETTE[i], hatch=None if i == 0 else "//",
                edgecolor="white", label=s)
         for xx, v in zip(xs, share):
-            ax.annotate("<" if pd.isna(v) else _pct(v, 0), (xx, 0 if pd.isna(v) else v * 100), xytext=(0, 2),
+            ax.annotate("<" if pd.isna(v) else _pct(v), (xx, 0 if pd.isna(v) else v * 100), xytext=(0, 2),
                         textcoords="offset points", ha="center", fontsize=8)
     ax.set_xticks(x, bands)
     ax.set_xlabel("Crimes against the victim in the 12 months")
@@ -772,12 +775,12 @@ def time_to_repeat_figure(curves: dict, lookback_days: int = 365, marks=(7, 30, 
         colour = PALETTE[i]
         ms = [m for m in marks if m <= lookback_days]
         vals = [float(curve.iloc[m]) * 100 for m in ms]
-        label = name + ": " + ", ".join(f"{v:.0f}%" for v in vals) + " within " + " / ".join(str(m) for m in ms) + " days"
+        label = name + ": " + ", ".join(pct(v / 100) for v in vals) + " within " + " / ".join(str(m) for m in ms) + " days"
         ax.step(curve.index, curve.to_numpy() * 100, where="post", color=colour, ls=styles[i], lw=2, label=label)
         ax.plot(ms, vals, markers[i], color=colour, ms=5, ls="none")
         if i == 0:  # direct labels for the first line; the legend gives the second's values
             for j, (m, v) in enumerate(zip(ms, vals)):
-                ax.annotate(f"{v:.0f}% within {m} days", (m, v), xytext=(14, -16 - 12 * j),
+                ax.annotate(f"{pct(v / 100)} within {m} days", (m, v), xytext=(14, -16 - 12 * j),
                             textcoords="offset points", fontsize=8, color=colour,
                             arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.6})
     ax.set_xlim(0, lookback_days)
@@ -790,11 +793,11 @@ def time_to_repeat_figure(curves: dict, lookback_days: int = 365, marks=(7, 30, 
 
 
 def time_to_repeat_title(gaps, lookback_days: int = 365) -> str:
-    """'Repeats are front-loaded: 42% of repeats within a year came within 30 days of the previous crime'.
+    """'Repeats are front-loaded: 42.0% of repeats within a year came within 30 days of the previous crime'.
 
     >>> import pandas as pd
     >>> time_to_repeat_title(pd.Series([1, 5, 20, 300]))
-    'Repeats are front-loaded: 75% of repeats within 365 days came within 30 days of the previous crime'
+    'Repeats are front-loaded: 75.0% of repeats within 365 days came within 30 days of the previous crime'
     """
     g = pd.to_numeric(pd.Series(gaps), errors="coerce")
     g = g[g <= lookback_days]
@@ -803,7 +806,7 @@ def time_to_repeat_title(gaps, lookback_days: int = 365) -> str:
     share30 = float((g <= 30).mean())
     fl = front_loaded(g, lookback_days)
     lead = "Repeats are front-loaded" if fl else "Repeats are not front-loaded"
-    return f"{lead}: {share30 * 100:.0f}% of repeats within {lookback_days} days came within 30 days of the previous crime"
+    return f"{lead}: {pct(share30)} of repeats within {lookback_days} days came within 30 days of the previous crime"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1033,7 +1036,7 @@ def display_table(table: pd.DataFrame, windows=(7, 30, 90, 365)) -> pd.DataFrame
 
 def display_formats(windows=(7, 30, 90, 365)) -> dict:
     """Display formats for :func:`display_table` (shares as percentages)."""
-    pct = "{:.1%}"
+    pct = PCT
     return {"Repeat-victim rate": pct, "Share of pairs: repeat victims": pct, "Look-back repeat rate": pct,
             **{f"Repeats within {w} days": pct for w in windows}}
 
@@ -1067,7 +1070,7 @@ def distribution_title(dist: pd.DataFrame) -> str:
     ...                   "crimes_per_victim": ["1", "2", "3", "4", "5+"] * 2,
     ...                   "share": [0.91, 0.05, 0.02, 0.01, 0.01, 0.70, 0.13, 0.07, 0.06, 0.04]})
     >>> distribution_title(d)
-    'Most victims were victims once; 30% of domestic abuse victims had two or more crimes, against 9% of all victims'
+    'Most victims were victims once; 30.0% of domestic abuse victims had two or more crimes, against 9.0% of all victims'
     """
     def two_plus(name):
         d = dist[dist["subset"] == name]
@@ -1077,9 +1080,9 @@ def distribution_title(dist: pd.DataFrame) -> str:
     if a is None:
         return "Victims by the number of crimes against them in the 12 months"
     if da is None:
-        return f"Most victims were victims once; {_pct(a, 0)} had two or more crimes in the 12 months"
-    return (f"Most victims were victims once; {_pct(da, 0)} of domestic abuse victims had two or more crimes, "
-            f"against {_pct(a, 0)} of all victims")
+        return f"Most victims were victims once; {_pct(a)} had two or more crimes in the 12 months"
+    return (f"Most victims were victims once; {_pct(da)} of domestic abuse victims had two or more crimes, "
+            f"against {_pct(a)} of all victims")
 
 
 def lookback_sentence(table: pd.DataFrame, lookback_days: int = 365) -> str:

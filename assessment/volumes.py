@@ -23,7 +23,12 @@ import math
 import numpy as np
 import pandas as pd
 
+from .rounding import PCT_CHANGE, signed_count, signed_pct
+from .rounding import pct as fmt_pct
 from .periods import Period
+
+#: how chapter 1's tables show their columns (percentages by the report's one rule, see assessment.rounding)
+DISPLAY_FORMATS = {"% change": PCT_CHANGE, "% change vs baseline": PCT_CHANGE, "Rate per 1,000 residents": "{:.2f}"}
 
 METHODS = r"""
 ### Volumes, change and rates (chapter 1)
@@ -38,7 +43,11 @@ METHODS = r"""
   (`baseline_year` in the config, by default four years before the assessment year), only when the
   data cover the whole baseline year.
 * **Crime groups** (the partnership's priority crimes) are the sums of the crime types listed for
-  each group in the config; a crime type may belong to more than one group.
+  each group in the config; a crime type may belong to more than one group. A group whose crime
+  types are exactly those of two or more other groups together (for example neighbourhood crime =
+  burglary + robbery + theft from the person + vehicle crime) is a *composite*: its offences are
+  counted in those groups already, so it is not counted again when the summary says how many
+  priority crimes rose or fell.
 * **Rate per 1,000 residents** = count ÷ resident population × 1,000, using the ONS mid-year
   estimate for the latest year at or before the assessment year. Residential rates overstate risk
   in town centres, where many people visit but few live.
@@ -251,12 +260,12 @@ def headline_sentence(area: str, current: int, previous, label: str) -> str:
     if previous is None or pd.isna(previous) or previous == 0:
         return f"{current:,} crimes were recorded in {area} in {label}."
     change = current - previous
-    pct = abs(change) / previous * 100
+    pct = fmt_pct(abs(change) / previous)
     if change > 0:
-        return (f"Total recorded crime in {area} rose {pct:.1f}% in {label} compared with the previous "
+        return (f"Total recorded crime in {area} rose {pct} in {label} compared with the previous "
                 f"12 months ({change:,} more offences, {current:,} in all).")
     if change < 0:
-        return (f"Total recorded crime in {area} fell {pct:.1f}% in {label} compared with the previous "
+        return (f"Total recorded crime in {area} fell {pct} in {label} compared with the previous "
                 f"12 months ({-change:,} fewer offences, {current:,} in all).")
     return f"Total recorded crime in {area} was unchanged in {label} at {current:,} offences."
 
@@ -304,7 +313,7 @@ def change_figure(table: pd.DataFrame, label_col: str | None = None, n: int = 12
         b.set_hatch(h)
         b.set_edgecolor("white")
     for y, (v, p) in enumerate(zip(t["change"], t["change_pct"])):
-        txt = f"{int(v):+,}" + (f" ({p:+.0%})" if pd.notna(p) else "")
+        txt = signed_count(v) + (f" ({signed_pct(p)})" if pd.notna(p) else "")
         ax.annotate(txt, (v, y), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
                     ha="left" if v >= 0 else "right", va="center", fontsize=8.5)
     ax.axvline(0, color="#3D3D3D", lw=0.8)
@@ -382,9 +391,9 @@ def analyse(ds) -> VolumesResult:
     if previous is None:
         trend_title = f"{current:,} crimes were recorded in {period.label}"
     elif change > 0:
-        trend_title = f"Recorded crime rose {pct:.0%} in {period.label} ({change:+,})"
+        trend_title = f"Recorded crime rose {fmt_pct(pct)} in {period.label} ({change:+,})"
     elif change < 0:
-        trend_title = f"Recorded crime fell {abs(pct):.0%} in {period.label} ({change:+,})"
+        trend_title = f"Recorded crime fell {fmt_pct(abs(pct))} in {period.label} ({change:+,})"
     else:
         trend_title = f"Recorded crime was unchanged in {period.label}"
     headlines = {
@@ -395,11 +404,15 @@ def analyse(ds) -> VolumesResult:
         "crime.population": population, "crime.rate_per_1000": None if is_nan(rate) else rate,
         "crime.baseline_label": baseline.label if covers(span, baseline) else None if span else None,
     }
-    for name, row in types.iterrows():
-        headlines.update(_row_keys(f"crime.by_type.{name}", row))
+    # names are values, never key paths (see assessment.summary): one object per type / group
+    headlines["crime.by_type"] = [_row_item(name, row) for name, row in types.iterrows()]
     if groups is not None:
-        for name, row in groups.iterrows():
-            headlines.update(_row_keys(f"crime.by_group.{name}", row))
+        cfg_groups = ds.config.crime_groups
+        composites = composite_groups(cfg_groups)
+        headlines["crime.by_group"] = [
+            {**_row_item(name, row), "crime_types": [str(t) for t in cfg_groups.get(name, [])],
+             "composite": name in composites}
+            for name, row in groups.iterrows()]
     return VolumesResult(period=period, current=current, previous=previous, change=change, pct=pct,
                          population=population, rate=rate, types=types, groups=groups, monthly=monthly,
                          baseline=baseline, years_shown=years_shown, trend_title=trend_title,
@@ -409,12 +422,32 @@ def analyse(ds) -> VolumesResult:
                          headlines=headlines)
 
 
-def _row_keys(prefix: str, row: pd.Series) -> dict:
-    out = {}
+def _row_item(name, row: pd.Series) -> dict:
+    """One crime type's or group's figures for summary.json: ``{"name": ..., "current": ..., ...}``."""
+    out = {"name": str(name)}
     for k in ("current", "previous", "change", "change_pct", "baseline", "change_vs_baseline_pct"):
         if k in row.index:
             v = row[k]
-            out[f"{prefix}.{k}"] = None if is_nan(v) else (float(v) if "pct" in k else int(v))
+            out[k] = None if is_nan(v) else (float(v) if "pct" in k else int(v))
+    return out
+
+
+def composite_groups(groups: dict) -> set:
+    """The crime groups that are composites: a group whose crime types are exactly the union of
+    the types of two or more *other* groups (each a proper part of it), e.g. "Neighbourhood crime"
+    = Burglary + Robbery + Theft from the person + Vehicle crime.  A composite counts offences
+    the other groups count already, so it is not counted again in "all N priority crimes rose".
+
+    >>> composite_groups({"Burglary": ["Burglary"], "Robbery": ["Robbery"], "Theft": ["Theft"],
+    ...                   "Neighbourhood": ["Burglary", "Robbery"], "Acquisitive": ["Burglary", "Theft", "Fraud"]})
+    {'Neighbourhood'}
+    """
+    sets = {n: frozenset(map(str, t)) for n, t in groups.items()}
+    out = set()
+    for name, types in sets.items():
+        parts = [t for n, t in sets.items() if n != name and t and t < types]
+        if len(parts) >= 2 and frozenset().union(*parts) == types:
+            out.add(name)
     return out
 
 

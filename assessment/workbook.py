@@ -96,7 +96,8 @@ class Run:
               formats: dict | None = None, max_rows: int | None = None) -> pd.DataFrame:
         """Show ``df`` as a captioned table and write it to ``tables/<name>.csv``.
 
-        ``formats`` maps column -> format string (e.g. ``"{:.1%}"``) for display only;
+        ``formats`` maps column -> format string (e.g. ``"{:.2f}"``) or function (e.g.
+        :data:`assessment.rounding.PCT`, the report's rule for percentages) for display only;
         the CSV keeps full precision.  ``max_rows`` limits what is shown, not what is saved.
         """
         from . import disclosure
@@ -134,8 +135,12 @@ class Run:
         _display(f'<div class="sa-text">{markdown_html(markdown_text)}</div>')
 
     def headline(self, values: dict) -> None:
-        """Record headline figures (dotted keys, e.g. ``crime.total``) for summary.json."""
+        """Record headline figures for summary.json: keys are dotted paths of identifiers (e.g.
+        ``crime.total``); figures per named thing are a list of ``{"name": ...}`` objects under one
+        key (e.g. ``crime.by_type``) — a name is never part of a key (see :mod:`assessment.summary`)."""
         from .disclosure import check_publishable_values
+        from .summary import check_keys
+        check_keys(values)
         check_publishable_values(values, self.dataset)
         self.headlines.update(_jsonable(values))
         d = self.out_dir / "_summary"
@@ -179,6 +184,8 @@ def _apply_plot_style():
 def _fmt(v, fmt: str | None):
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return "–"
+    if callable(fmt):                     # e.g. rounding.PCT: the report's one rounding rule
+        return v if isinstance(v, str) else fmt(v)
     if fmt:
         try:
             return fmt.format(v)
@@ -230,18 +237,18 @@ def figure_html(png: bytes, title: str, source: str, alt: str, note: str | None 
             f'{note_html}<p class="source">{html.escape(source)}</p></figure>')
 
 
+def _jsonable_value(v):
+    if hasattr(v, "item") and not isinstance(v, (dict, list, tuple, str)):
+        v = v.item()
+    if v is pd.NA or (isinstance(v, float) and pd.isna(v)):
+        return None
+    if isinstance(v, dict):
+        return _jsonable(v)
+    if isinstance(v, (list, tuple)):
+        return [_jsonable_value(x) for x in v]
+    return v
+
+
 def _jsonable(values: dict) -> dict:
-    out = {}
-    for k, v in values.items():
-        if hasattr(v, "item"):
-            v = v.item()
-        if isinstance(v, float) and pd.isna(v):
-            v = None
-        if v is pd.NA:
-            v = None
-        if isinstance(v, dict):
-            v = _jsonable(v)
-        if isinstance(v, (list, tuple)):
-            v = [x.item() if hasattr(x, "item") else x for x in v]
-        out[k] = v
-    return out
+    """Plain JSON values: numpy scalars as Python numbers, NaN and NA as None, at any depth."""
+    return {k: _jsonable_value(v) for k, v in values.items()}

@@ -92,7 +92,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 def rows_in(path: Path, kind: str) -> int:
     """Rows of ``path`` counted without the loaders: CSV records under the header, police.uk street
-    files of a folder or zip, GeoJSON features, or (MPS counts) the sum of the month cells."""
+    files of a folder or zip, GeoJSON features; MPS counts too are rows (one per area and category)."""
     if kind == "boundaries":
         return len(json.loads(path.read_text())["features"])
     if path.is_dir():
@@ -103,10 +103,6 @@ def rows_in(path: Path, kind: str) -> int:
             files = [z.read(n) for n in z.namelist() if STREET.match(Path(n).name)]
     else:
         files = [path.read_bytes()]
-    if kind == "mps":
-        rows = _csv_rows(files[0])
-        months = [i for i, h in enumerate(rows[0]) if re.fullmatch(r"\d{6}", h.strip())]
-        return sum(int(r[i].replace(",", "") or 0) for r in rows[1:] for i in months)
     return sum(len(_csv_rows(f)) - 1 for f in files)
 
 

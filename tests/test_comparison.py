@@ -89,7 +89,8 @@ def test_sentence_and_headlines(small):
                                  "(10.0 crimes per 1,000 residents, against 18.3 for all of them together).")
     h = cmp.headlines(res)
     assert (h["comparison.rank_total"], h["comparison.areas"], h["comparison.rate_total"]) == (3, 3, 10.0)
-    assert h["comparison.by_category.Theft.rank"] == 3   # B's theft rate 10.0 is the lowest of 15, 10, 20
+    theft = next(c for c in h["comparison.by_category"] if c["name"] == "Theft")
+    assert theft["rank"] == 3 and theft["tied"] is False   # B's theft rate 10.0 is the lowest of 15, 10, 20
 
 
 def test_period_filter():
@@ -209,3 +210,24 @@ def test_unavailable_reasons():
     assert res.position.loc["All crime", "rank"] == 2     # Rotherham 3/250,000 = 0.012
     ds.period = financial_year(2025)
     assert "do not cover the whole of 2025/26" in cmp.unavailable_reason(ds)
+
+
+def test_comparator_position_is_worded_the_same_in_text_table_and_summary():
+    # 8 areas, all in the comparator group; A's rate 50 is the 5th highest of 8 = the 4th lowest
+    rates = {"A": 50, "B": 80, "C": 70, "D": 60, "E": 55, "F": 40, "G": 30, "H": 20}
+    f = pd.DataFrame({"area": list(rates), "major_category": ["THEFT"] * 8, "count": list(rates.values())})
+    res = cmp.compare(f, pd.Series({a: 1000 for a in rates}), "A", comparators=[a for a in rates if a != "A"])
+    res.label = "test areas"
+    assert cmp.position_display(res).loc["All crime", "Position in group"] == "4th lowest of 8"
+    assert "; 4th lowest of 8 in its comparator group, whose rate is 50.6" in cmp.sentence(res)
+    from assessment import narrative as nar
+    from assessment.summary import build_summary
+    s = build_summary([{**cmp.headlines(res), "area.name": "A"}])
+    assert "it ranked 4th lowest of 8 in its comparator group" in nar.crime_rate(s)[0].sentence
+    # a tie is "joint" everywhere, and the sentence reads "the joint ..."
+    f.loc[f["area"] == "E", "count"] = 50
+    res = cmp.compare(f, pd.Series({a: 1000 for a in rates}), "A", comparators=[a for a in rates if a != "A"])
+    assert cmp.position_display(res).loc["All crime", "Position in group"] == "joint 4th highest of 8"
+    assert cmp.sentence(res).startswith("A had the joint 4th highest rate of recorded crime")
+    s = build_summary([{**cmp.headlines(res), "area.name": "A"}])
+    assert "it ranked joint 4th highest of 8 in its comparator group" in nar.crime_rate(s)[0].sentence

@@ -131,6 +131,20 @@ def test_generalised_gini_hand_worked_bernasco_steenbeek():
     assert h.generalised_gini(many) == pytest.approx(h.gini(many))
 
 
+def test_generalised_gini_of_an_even_spread_is_zero_not_minus_zero():
+    # N = 7 places, C = 1 crime: G = 6/7, G' = 7 * (6/7 - 1) + 1, which floating point made -4.4e-16
+    # (the reviewer saw -1.1e-15 published); every even spread of fewer crimes than places is exactly 0.0
+    import json
+    from assessment.rounding import GINI
+    for n in range(2, 40):
+        for c in range(1, n):
+            g = h.generalised_gini(pd.Series([1] * c + [0] * (n - c)))
+            assert g == 0.0 and math.copysign(1.0, g) == 1.0, (n, c, g)
+    g = h.generalised_gini(pd.Series([1, 0, 0, 0, 0, 0, 0]))
+    assert json.dumps(g) == "0.0" and GINI.format(g) == "0.00"
+    assert h.gini(pd.Series([4, 4, 4])) == 0.0 and math.copysign(1.0, h.gini(pd.Series([4, 4, 4]))) == 1.0
+
+
 def test_lorenz_points():
     lz = h.lorenz(pd.Series({"A": 1, "B": 3, "C": 0, "D": 4}))
     # most crime first: D(4), B(3), A(1), C(0) of 8
@@ -494,3 +508,21 @@ def test_no_lsoa_change_against_a_year_with_no_data(tmp_path):
     res = h.analyse(ds, emerging=False)
     assert res.table["count"].sum() == 10
     assert not res.has_previous and res.table["change"].isna().all()
+
+
+def test_concentration_title_sentence_and_summary_round_alike():
+    """The share the chart title, the chapter's sentence and the executive summary state is one figure,
+    to one decimal place everywhere (the sentence and title said '16%' where the summary said 16.5%)."""
+    from types import SimpleNamespace
+    from assessment import narrative
+    from assessment.summary import build_summary
+    counts = pd.Series([20, 15, 12] + [1] * 97, index=[f"L{i:03d}" for i in range(100)])   # 144 crimes
+    conc = pd.DataFrame({h.ALL_CRIME: h.concentration(counts, top_n=10)}).T
+    res = SimpleNamespace(concentration=conc, period=financial_year(2024))
+    # top 10% = 10 LSOAs: 20 + 15 + 12 + 7 = 54 of 144 = 37.5%; the top 10 LSOAs are the same 10
+    assert h.lorenz_title(res) == "The 10% of LSOAs with most crime had 37.5% of it in 2024/25"
+    assert h.concentration_sentence(res, "Testham").startswith(
+        "The 10 LSOAs with most crime (10.0% of Testham's 100 LSOAs) had 37.5% of its 144 crimes in 2024/25")
+    s = build_summary([{"hotspots.top10_lsoas": list(counts.index[:10]), "hotspots.lsoas": 100,
+                        "hotspots.top10_share": float(conc.loc[h.ALL_CRIME, "top10_share"])}])
+    assert "had 37.5% of all recorded crime" in narrative.hotspots(s)[0].sentence

@@ -141,12 +141,14 @@ def test_boundaries_invalid_and_empty_geometries(tmp_path):
     g.to_file(tmp_path / "b.gpkg")
     c = Config.model_validate({"area": {"name": "X"}, "inputs": {"boundaries": str(tmp_path / "b.gpkg")},
                                "boundaries": {"code_column": "CODE"}})
-    acc = Accounting()
-    b = load_boundaries(c, acc, [])
+    acc, notes = Accounting(), []
+    b = load_boundaries(c, acc, notes)
     assert b.gdf.index.tolist() == ["E01000001", "E01000002"]
     assert b.gdf.geometry.is_valid.all()
     assert acc.exclusions["boundaries"] == {"empty geometry": 1}
-    assert acc.notes["boundaries"] == ["1 invalid geometry repaired (shapely make_valid)"]
+    # one note, naming the file (it was also added to the dataset notes in other words: printed twice)
+    assert acc.notes["boundaries"] == ["b.gpkg: 1 invalid geometry repaired (shapely make_valid)"]
+    assert not any("invalid geometry" in n for n in notes)
     c2 = Config.model_validate({"area": {"name": "X"}, "inputs": {"boundaries": str(tmp_path / "b.gpkg")}})
     with pytest.raises(InputError) as e:
         load_boundaries(c2, Accounting(), [])

@@ -5,11 +5,12 @@ Cells (months 2020-03, 2024-04, 2024-05, 2025-04):
   row 2 Testham 001B robbery       0 1 0 2
   row 3 Otherham 001A burglary     5 6 7 8   (outside the area)
   row 4 = row 1 again              1 1 1 1   (duplicate row)
-Accounting counts crimes (the sum of the cells): read 43.
-  before the data window (2020-03, window starts 2020-04): 1+0+5+1 = 7
-  after the assessment period (2025-04): 4+2+8+1 = 15
-  outside the area: row 3 in window 6+7 = 13;  duplicate row: row 4 in window 1+1 = 2
-  used: row 1 2+3 + row 2 1 = 6;  7+15+13+2+6 = 43.
+Accounting counts the file's rows, as for every input (it counted crimes, the sum of the cells,
+so a 3,200-row file was "53,771 rows read"): read 4 data rows.
+  outside the area: row 3;  duplicate row: row 4;  used: rows 1 and 2;  1 + 1 + 2 = 4.
+Crimes in month columns outside the data window (2020-04 to 2025-03) are not rows; a note states them:
+  before (2020-03): 1+0+5+1 = 7;  after (2025-04): 4+2+8+1 = 15.
+Crimes used: row 1 2+3 + row 2 1 = 6.
 """
 from pathlib import Path
 
@@ -31,9 +32,11 @@ def cfg(area=None, **inputs):
 def test_mps_lsoa_accounting_and_melt():
     ds = load_dataset(cfg(crime_counts="mps_lsoa.csv", boundaries="lsoa_bng.geojson"), 2024)
     s = ds.accounting.to_summary()["crimes"]
-    assert s == {"read": 43, "used": 6, "excluded": {
-        "after the assessment period": 15, "before the data window": 7,
-        "duplicate row (same area and category)": 2, "outside the area": 13}}
+    assert s == {"read": 4, "used": 2, "excluded": {"duplicate row (same area and category)": 1, "outside the area": 1}}
+    assert s["read"] == len((F / "mps_lsoa.csv").read_text().splitlines()) - 1      # the file's data rows
+    assert ("crimes: mps_lsoa.csv: crimes in month columns outside Apr 2020 – Mar 2025 are not used: 7 in the 1 "
+            "month column(s) before the data window and 15 in the 1 month column(s) after the assessment period"
+            in ds.notes)
     c = ds.crimes
     assert int(c["count"].sum()) == 6
     assert c["crime_id"].isna().all() and c["date"].isna().all()
@@ -64,9 +67,9 @@ def test_mps_selection_by_borough_code_without_boundaries():
 
 def test_mps_ward_level():
     ds = load_dataset(cfg({"name": "Testham", "lsoa_name_prefix": "Testham"}, crime_counts="mps_ward.csv"), 2024)
-    # Testham wards: 2+3 + 1+0 = 6 crimes; Otherham's 14 outside the area
+    # 3 rows: Testham's 2 wards (2+3 + 1+0 = 6 crimes) used; Otherham's row outside the area
     s = ds.accounting.to_summary()["crimes"]
-    assert s == {"read": 20, "used": 6, "excluded": {"outside the area": 14}}
+    assert s == {"read": 3, "used": 2, "excluded": {"outside the area": 1}}
     assert int(ds.crimes["count"].sum()) == 6 and ds.crimes["lsoa_code"].isna().all()
     assert any("ward-level counts have no LSOA" in n for n in ds.notes)
 

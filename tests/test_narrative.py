@@ -9,21 +9,28 @@ from assessment import narrative as nar
 from assessment.summary import build_summary, get
 
 
+def item(name, current, previous, change=None, change_pct=None, **more) -> dict:
+    """One named figure of crime.by_type / crime.by_group (names are values, never keys)."""
+    d = {"name": name, "current": current, "previous": previous, **more}
+    if change is not None:
+        d["change"] = change
+    if change_pct is not None:
+        d["change_pct"] = change_pct
+    return d
+
+
 def full_summary() -> dict:
     flat = {
         "period.label": "2024/25", "period.start": "2024-04-01", "period.end": "2025-03-31", "area.name": "Testham",
         "crime.total": 32038, "crime.previous_total": 29942, "crime.change": 2096, "crime.change_pct": 0.07,
         "crime.rate_per_1000": 41.4,
-        "crime.by_group.Violence with injury.current": 2840, "crime.by_group.Violence with injury.previous": 2528,
-        "crime.by_group.Violence with injury.change": 312, "crime.by_group.Violence with injury.change_pct": 312 / 2528,
-        "crime.by_group.Residential burglary.current": 1290, "crime.by_group.Residential burglary.previous": 1430,
-        "crime.by_group.Residential burglary.change": -140, "crime.by_group.Residential burglary.change_pct": -140 / 1430,
-        "crime.by_group.Personal robbery.current": 15, "crime.by_group.Personal robbery.previous": 12,  # too few
-        "crime.by_group.Personal robbery.change": 3, "crime.by_group.Personal robbery.change_pct": 0.25,
-        "crime.by_type.Shoplifting.current": 1500, "crime.by_type.Shoplifting.previous": 1270,
-        "crime.by_type.Shoplifting.change": 230, "crime.by_type.Shoplifting.change_pct": 230 / 1270,
-        "crime.by_type.Vehicle crime.current": 1380, "crime.by_type.Vehicle crime.previous": 1500,
-        "crime.by_type.Vehicle crime.change": -120, "crime.by_type.Vehicle crime.change_pct": -0.08,
+        "crime.by_group": [
+            item("Violence with injury", 2840, 2528, 312, 312 / 2528),
+            item("Residential burglary", 1290, 1430, -140, -140 / 1430),
+            item("Personal robbery", 15, 12, 3, 0.25)],                    # too few
+        "crime.by_type": [
+            item("Shoplifting", 1500, 1270, 230, 230 / 1270),
+            item("Vehicle crime", 1380, 1500, -120, -0.08)],
         "hotspots.lsoas": 150, "hotspots.top10_lsoas": [f"E0100000{i}" for i in range(10)],
         "hotspots.top10_share": 0.213, "hotspots.hot_spots_95": 12,
         "offenders.top_share.1.all": 0.04, "offenders.top_share.10.all": 0.20,
@@ -113,9 +120,7 @@ def test_fell_and_unchanged_wording():
 
 
 def test_all_groups_rose():
-    flat = {}
-    for name, prev, cur in (("Robbery", 100, 130), ("Burglary", 200, 210)):
-        flat.update({f"crime.by_group.{name}.current": cur, f"crime.by_group.{name}.previous": prev})
+    flat = {"crime.by_group": [item(name, cur, prev) for name, prev, cur in (("Robbery", 100, 130), ("Burglary", 200, 210))]}
     f = nar.largest_changes(build_summary([flat]))[0]
     assert f.sentence == "Among the priority crimes, all 2 rose; robbery rose most, up 30 offences (30.0%)."
 
@@ -145,12 +150,12 @@ def test_nothing_computed():
 
 
 def test_sharpest_proportional_rise_and_no_repeat_of_group_names():
-    flat = {"crime.by_group.Violence.current": 1442, "crime.by_group.Violence.previous": 1000,
-            "crime.by_type.Violence.current": 1442, "crime.by_type.Violence.previous": 1000,     # same as the group
-            "crime.by_type.Shoplifting.current": 1560, "crime.by_type.Shoplifting.previous": 1200,  # +360, +30.0%
-            "crime.by_type.Bicycle theft.current": 40, "crime.by_type.Bicycle theft.previous": 25,  # +60%, but < 100
-            "crime.by_type.Drugs.current": 700, "crime.by_type.Drugs.previous": 500,               # +200, +40.0%
-            "crime.by_type.Robbery.current": 90, "crime.by_type.Robbery.previous": 150}            # -60, -40.0%
+    flat = {"crime.by_group": [item("Violence", 1442, 1000)],
+            "crime.by_type": [item("Violence", 1442, 1000),        # same as the group
+                              item("Shoplifting", 1560, 1200),     # +360, +30.0%
+                              item("Bicycle theft", 40, 25),       # +60%, but < 100
+                              item("Drugs", 700, 500),             # +200, +40.0%
+                              item("Robbery", 90, 150)]}           # -60, -40.0%
     got = [f.sentence for f in nar.key_findings(build_summary([flat]))]
     assert got == [
         "Among the priority crimes, violence rose most, up 442 offences (44.2%).",
@@ -162,8 +167,9 @@ def test_sharpest_proportional_rise_and_no_repeat_of_group_names():
 
 
 def test_emerging_and_asb_wording():
-    flat = {"hotspots.hot_spots_95": 1, "hotspots.emerging.years": 5, "hotspots.emerging.New hot spot": 2,
-            "hotspots.emerging.Intensifying hot spot": 0,
+    flat = {"hotspots.hot_spots_95": 1, "hotspots.emerging.years": 5,
+            "hotspots.emerging.categories": [{"name": "New hot spot", "lsoas": 2},
+                                             {"name": "Intensifying hot spot", "lsoas": 0}],
             "victims.repeat_callers": 41, "victims.repeat_caller_call_share": 0.234}
     got = [f.sentence for f in nar.key_findings(build_summary([flat]), asb_rule=(10, 24))]
     assert got == [
@@ -177,9 +183,9 @@ def test_emerging_and_asb_wording():
 def test_comparison_categories():
     flat = {"comparison.rank_total": 11, "comparison.areas": 32, "comparison.rate_total": 101.5,
             "comparison.all_area_rate_total": 97.8, "comparison.label": "London boroughs", "area.name": "Haringey",
-            "comparison.by_category.Vehicle offences.rank": 5, "comparison.by_category.Robbery.rank": 7,
-            "comparison.by_category.Drug offences.rank": 8,       # 8 = 32 x 0.25: still in the top quarter
-            "comparison.by_category.Theft.rank": 11}               # not
+            "comparison.by_category": [{"name": "Vehicle offences", "rank": 5}, {"name": "Robbery", "rank": 7},
+                                       {"name": "Drug offences", "rank": 8},    # 8 = 32 x 0.25: still in the top quarter
+                                       {"name": "Theft", "rank": 11}]}          # not
     got = [f.sentence for f in nar.key_findings(build_summary([flat]))]
     assert got == [
         "Haringey had the 11th highest crime rate of the 32 London boroughs: 101.5 crimes per 1,000 residents, "
@@ -212,3 +218,29 @@ def test_run_figures_carry_the_runs_period_and_say_when_no_chapter_ran(tmp_path)
     (tmp_path / "_summary" / "volumes.json").write_text('{"crime.total": 12}')
     f = run_figures(run)
     assert f["_chapters"] == 1 and f["crime"]["total"] == 12 and no_chapters_note(f, tmp_path) is None
+
+
+def test_composite_groups_are_not_counted_in_all_rose():
+    # Neighbourhood crime is the four groups below taken together: "all 4 rose", not "all 5"
+    flat = {"crime.by_group": [
+        item("Burglary", 1116, 1085), item("Robbery", 328, 324), item("Theft from the person", 359, 336),
+        item("Vehicle crime", 1270, 1245),
+        item("Neighbourhood crime", 3073, 2990, crime_types=["Burglary", "Robbery", "Theft from the person",
+                                                             "Vehicle crime"], composite=True)]}
+    f = nar.largest_changes(build_summary([flat]))[0]
+    assert f.sentence == ("Among the priority crimes, all 4 rose; neighbourhood crime rose most, up 83 offences (2.8%); "
+                          "the sharpest rise in proportion was in theft from the person, up 6.8% (23 offences).")
+    # a composite alone with one other group: no "all" statement is made for a single group
+    flat = {"crime.by_group": [item("Burglary", 100, 90), item("Both", 200, 190, composite=True)]}
+    assert nar.largest_changes(build_summary([flat]))[0].sentence.startswith("Among the priority crimes, both rose most")
+
+
+def test_comparator_position_reads_as_in_the_table():
+    s = full_summary()
+    s["comparison"].update({"comparator_rate_total": 103.6, "comparator_rank_total": 2, "comparator_areas": 8,
+                            "comparator_tied_total": True, "rank_total": 8, "tied_total": True})
+    got = nar.crime_rate(s)[0]
+    assert got.sentence == ("Testham had the joint 8th highest crime rate of the 32 London boroughs: 101.5 crimes per "
+                            "1,000 residents, against 97.8 across all of them; it ranked joint 2nd highest of 8 in its "
+                            "comparator group (group rate 103.6).")
+    assert "comparison.comparator_tied_total" in got.keys and "comparison.tied_total" in got.keys

@@ -244,12 +244,16 @@ def test_analyse_headlines_and_sentences_unsuppressed():
     assert h["offenders.top_wards"] == ["North", "South", "East"] and h["offenders.outside_area"] == 2
     assert h["offenders.peak_age_band"] == "16–24"
     assert h["offenders.top_mix_types"] == ["Burglary", "Shoplifting", "Theft from motor vehicle"]
+    # shares to one decimal place, as the executive summary states them (6/26 = 23.1%, 9/26 = 34.6%, 9/40 = 22.5%)
     assert r.concentration_sentence.startswith(
-        "In 2024/25 the top 1% of offenders (1 offender) were linked to 23% of offender-linked crimes and 15% of all recorded crime;")
-    assert "the top 10% of offenders (2 offenders) were linked to 35% of offender-linked crimes and 22% of all" in r.concentration_sentence
-    assert r.wards_sentence == "North (42%), South (25%) and East (8%) house the highest numbers of offenders."
+        "In 2024/25 the top 1% of offenders (1 offender) were linked to 23.1% of offender-linked crimes and 15.0% of all "
+        "recorded crime;")
+    assert ("the top 10% of offenders (2 offenders) were linked to 34.6% of offender-linked crimes and 22.5% of all"
+            in r.concentration_sentence)
+    # wards 5/12, 3/12, 1/12; mix 5/9, 2/9, 2/9
+    assert r.wards_sentence == "North (41.7%), South (25.0%) and East (8.3%) house the highest numbers of offenders."
     assert r.mix_sentence == ("Common offences committed by the most prolific offenders (the top 10%) include burglary "
-                              "(56% of their linked crimes), shoplifting (22%) and theft from motor vehicle (22%).")
+                              "(55.6% of their linked crimes), shoplifting (22.2%) and theft from motor vehicle (22.2%).")
     assert "10%" in r.ties_note and "1%" not in r.ties_note
     assert r.link_note.startswith("28 offender–crime links are to crimes in 2024/25; not used in this chapter: "
                                   "1 link(s) to crimes in other years of the data; 1 link(s) to crimes not in the "
@@ -263,7 +267,7 @@ def test_analyse_suppresses_small_counts_with_threshold_5():
     # North 5 stays; South 3, East 1, outside 2, not recorded 1 are all below 5
     assert w["offenders"].tolist() == [5, "<5", "<5", "<5", "<5", 12]
     assert w["share"].isna().tolist() == [False, True, True, True, True, False]
-    assert r.wards_sentence == "North (42%) houses the highest numbers of offenders."
+    assert r.wards_sentence == "North (41.7%) houses the highest numbers of offenders."
     assert r.headlines["offenders.outside_area"] is None
     # mix: top [5,2,2,0,0] -> the two 2s; rest [1,3,0,7,6] -> 1 and 3
     assert r.mix["top_crimes"].tolist() == [5, "<5", "<5", 0, 0]
@@ -456,3 +460,34 @@ def test_totals_below_the_threshold_are_hidden_and_the_gate_accepts_every_table(
     assert r.headlines["offenders.offenders"] is None
     for name, t in off.published_tables(r).items():
         check_publishable(t["csv"], ds, name=name, min_count=13)   # would raise on a small count
+
+
+def test_ward_map_does_not_draw_a_secondary_suppressed_ward_as_fewer_than_five(monkeypatch):
+    """A ward hidden as "[c]" (secondary suppression: 66 offenders, hidden so the total cannot reveal a
+    small ward) has a legend class of its own; only the "<5" ward is "Fewer than 5"."""
+    import geopandas as gpd
+    import matplotlib
+    from shapely.geometry import box
+    matplotlib.use("Agg")
+    codes = ["L1", "L2", "L3", "L4", "L5"]
+    boundaries = gpd.GeoDataFrame(geometry=[box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(5)], crs=27700,
+                                  index=pd.Index(codes, name="lsoa_code"))
+    lsoas = pd.DataFrame({"ward_code": ["W1", "W2", "W3", "W4", "W5"],
+                          "ward_name": ["North", "South", "East", "West", "Centre"]}, index=boundaries.index)
+    wards = pd.DataFrame({"ward_code": ["W1", "W2", "W3", "W4", "W5"],
+                          "ward_name": ["North", "South", "East", "West", "Centre"],
+                          "offenders": [120, "<5", "[c]", 80, 70]})
+    fig = off.ward_map(wards, boundaries, lsoas, min_count=5)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Fewer than 5 (not shown) (1)" in legend                     # South only
+    assert "Hidden so that totals cannot reveal a count below 5 ([c]) (1)" in legend   # East, on its own
+    classes = [t for t in legend if not t.startswith(("Fewer", "Hidden"))]
+    assert sum(int(t.rsplit("(", 1)[1].rstrip(")")) for t in classes) == 3   # North, West, Centre coloured
+    # the fallback drawing (without assessment.maps) keeps the two apart too
+    import sys
+    import matplotlib.pyplot as plt
+    monkeypatch.setitem(sys.modules, "assessment.maps", None)
+    fig = off.ward_map(wards, boundaries, lsoas, min_count=5)
+    hidden = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert hidden == ["Fewer than 5 (not shown)", "Hidden so that totals cannot reveal a count below 5 ([c])"]
+    plt.close("all")

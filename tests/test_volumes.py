@@ -82,12 +82,16 @@ def test_analyse_headlines_and_sentence(crimes):
     assert h["crime.total"] == 19 and h["crime.previous_total"] == 14 and h["crime.change"] == 5
     assert h["crime.change_pct"] == pytest.approx(5 / 14)
     assert h["crime.rate_per_1000"] == pytest.approx(9.5)
-    assert h["crime.by_group.Acquisitive.current"] == 14
-    assert h["crime.by_type.Burglary.change_vs_baseline_pct"] == pytest.approx(-0.4)
+    # names are values: one object per group / type (see assessment.summary)
+    acq = next(g for g in h["crime.by_group"] if g["name"] == "Acquisitive")
+    assert acq["current"] == 14 and acq["crime_types"] == ["Burglary", "Robbery"] and acq["composite"] is False
+    burglary = next(t for t in h["crime.by_type"] if t["name"] == "Burglary")
+    assert burglary["change_vs_baseline_pct"] == pytest.approx(-0.4)
     assert h["period.label"] == "2024/25" and h["period.end"] == "2025-03-31"
     assert r.sentence == ("Total recorded crime in Testham rose 35.7% in 2024/25 compared with the previous "
                           "12 months (5 more offences, 19 in all).")
-    assert r.trend_title == "Recorded crime rose 36% in 2024/25 (+5)"
+    # the chart title states the change as the sentence does, to one decimal place (was "rose 36%")
+    assert r.trend_title == "Recorded crime rose 35.7% in 2024/25 (+5)"
     assert r.types_title == "Shoplifting rose most among crime types (+5 crimes)"
     # trend: five years back from 2024/25 starts April 2020 (data start), 60 months
     assert len(r.monthly) == 60 and r.monthly.sum() == 20 + 14 + 19
@@ -96,3 +100,35 @@ def test_analyse_headlines_and_sentence(crimes):
 def test_sentences_for_falls_and_no_previous():
     assert volumes.headline_sentence("X", 90, 100, "2024/25").startswith("Total recorded crime in X fell 10.0%")
     assert volumes.headline_sentence("X", 90, None, "2024/25") == "90 crimes were recorded in X in 2024/25."
+
+
+def test_chart_title_labels_and_summary_round_the_change_alike():
+    # 15,985 -> 16,580: +595 = +3.722...%: "3.7%" in the chart title, the bar labels, the sentence and the
+    # executive summary (the chart title said "rose 4%")
+    c = pd.DataFrame({"month": pd.to_datetime(["2023-04-01", "2025-03-01"]), "crime_type": ["Theft"] * 2,
+                      "count": [15985, 16580]})
+    cfg = Config.model_validate({"area": {"name": "Testham"}})
+    r = volumes.analyse(Dataset(config=cfg, period=financial_year(2024), crimes=c, accounting=Accounting()))
+    assert r.trend_title == "Recorded crime rose 3.7% in 2024/25 (+595)"
+    assert "rose 3.7% in 2024/25" in r.sentence
+    from assessment import narrative
+    from assessment.summary import build_summary
+    assert "rose 3.7% in 2024/25" in narrative.total_crime(build_summary([r.headlines]))[0].sentence
+    import matplotlib
+    matplotlib.use("Agg")
+    fig = volumes.change_figure(r.types)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["+595 (+3.7%)"]
+    # a fall: the same rule, with a minus sign, and the table cell formatter agrees
+    t = pd.DataFrame({"change": [-15], "change_pct": [-0.0089]}, index=["Public order"])
+    assert [x.get_text() for x in volumes.change_figure(t).axes[0].texts] == ["−15 (−0.9%)"]
+    assert volumes.DISPLAY_FORMATS["% change"](-0.0089) == "−0.9%"
+
+
+def test_composite_groups():
+    groups = {"Burglary": ["Burglary"], "Robbery": ["Robbery"], "Theft from the person": ["Theft from the person"],
+              "Vehicle crime": ["Vehicle crime"], "Shoplifting": ["Shoplifting"],
+              "Neighbourhood crime": ["Burglary", "Robbery", "Theft from the person", "Vehicle crime"],
+              "Acquisitive": ["Burglary", "Robbery", "Fraud"],     # Fraud is in no other group: not a union
+              "Copy of burglary": ["Burglary"]}                    # the same types as one group: not a union
+    assert volumes.composite_groups(groups) == {"Neighbourhood crime"}
+    assert volumes.composite_groups({"A": ["x"], "B": ["x", "y"]}) == set()   # one part only

@@ -395,17 +395,23 @@ def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
     if not period.contains(months).any():
         raise AssessmentError(f"no crimes in {period.label} in {raw.file.name}: {span}")
     values = raw.values
-    acc.read("crimes", int(values.to_numpy().sum()))
-    acc.exclude("crimes", "before the data window", int(values[before].to_numpy().sum()))
-    acc.exclude("crimes", "after the assessment period", int(values[after].to_numpy().sum()))
+    # the accounting counts the file's rows (one per area and category), as for every input; the
+    # months are columns, so months outside the data window are not rows excluded but cells unused
+    acc.read("crimes", len(raw.rows))
+    n_before, n_after = int(values[before].to_numpy().sum()), int(values[after].to_numpy().sum())
+    if n_before or n_after:
+        parts = ([f"{n_before:,} in the {len(before)} month column(s) before the data window"] if n_before else []) + \
+                ([f"{n_after:,} in the {len(after)} month column(s) after the assessment period"] if n_after else [])
+        acc.note("crimes", f"{raw.file.name}: crimes in month columns outside {month_label(ctx.window_start)} – "
+                           f"{month_label(ctx.window_end)} are not used: {' and '.join(parts)}")
     rows = raw.rows.copy()
-    rows["_w"] = values[inwin].sum(axis=1).astype("int64")
+    rows["_w"] = np.int64(1)        # one file row
     area = cfg.area
     all_areas = _all_areas_mps(raw, inwin)
 
     def drop(frame, mask, reason):
         mask = np.asarray(mask, dtype=bool)
-        acc.exclude("crimes", reason, int(frame["_w"].to_numpy()[mask].sum()))
+        acc.exclude("crimes", reason, int(mask.sum()))
         return frame[~mask]
 
     borough = rows["borough"]
@@ -428,7 +434,7 @@ def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
         rows["_key"] = rows["lsoa_code"].fillna("") + "|" + rows["major_category"].fillna("") + "|" + rows["crime_type"].fillna("")
         rows = select_rows(rows, "crimes", ctx, id_col="_key", dup_reason="duplicate row (same area and category)",
                            window=False, need_code=True)
-    acc.use("crimes", int(rows["_w"].sum()))
+    acc.use("crimes", len(rows))
     cells = values.loc[rows.index, list(inwin)]
     cells.columns = [raw.months[c] for c in inwin]
     keep_cols = ["lsoa_code", "lsoa_name", "major_category", "crime_type"]

@@ -353,8 +353,7 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
         fixed = shapely.make_valid(out.geometry[invalid].to_numpy(), method="structure", keep_collapsed=False)
         out.loc[invalid, "geometry"] = fixed
         msg = f"{int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'} repaired (shapely make_valid)"
-        acc.note("boundaries", msg)
-        notes.append(f"{path.name}: {msg}")
+        acc.note("boundaries", f"{path.name}: {msg}")   # copied into the dataset's notes by load_dataset
     if len(out) == 0:
         raise InputError(path, "", "LSOA polygons", found="no feature with both an LSOA code and a geometry")
     malformed = ~valid_lsoa(out["lsoa_code"])

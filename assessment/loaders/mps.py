@@ -7,10 +7,12 @@ minor_category, 202402, ...``) or ward level (``majortext, minortext, wardname,
 wardcode, lookup_boroughname, 201004, ...``; older files ``WardCode, WardName,
 Borough, Major Category, Minor Category``).
 
-Record accounting for this input counts **crimes** — the sum of the cells — so
-``read`` is the number of crimes in the file and ``used`` the number that
-feed the assessment; a row outside the area excludes the crimes in its cells.
-Zero cells are valid (no crimes) and produce no crime rows.
+Record accounting for this input counts the file's **rows** (one per area and
+category), as for every other input: ``read`` is the number of data rows in the
+file, a row outside the area or repeating another is excluded with its reason, and
+the rest are ``used``.  Month columns outside the data window are not rows: the
+crimes in them are stated in a note.  Zero cells are valid (no crimes) and produce
+no crime rows.
 
 Example
 -------

@@ -19,8 +19,8 @@ Order (the first reason that applies is the one counted):
    not in the boundary file are listed in a note;
 9. ``duplicate crime id`` (or ``duplicate incident id``) — the first row is kept.
 
-Rows carry a weight ``_w`` (1 per record; the crimes in the row for published counts), so the
-accounting adds up crimes for every input format.
+Rows carry a weight ``_w`` (1 per row, for every input format, published counts included), so the
+accounting counts the rows of the input files.
 """
 from __future__ import annotations
 
