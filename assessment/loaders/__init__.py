@@ -35,8 +35,8 @@ from ..errors import AssessmentError, ConfigError
 from ..periods import Period, trend_window
 from .common import (area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, month_label, problem,
                      starts_with_area)
-from .geography import (BoundaryFile, Harmoniser, boundary_attribution, load_boundaries, load_lsoa_lookup,
-                        load_wards)
+from .geography import (BoundaryFile, Harmoniser, boundary_attribution, check_overlaps, load_boundaries,
+                        load_lsoa_lookup, load_wards)
 from .pipeline import NO_POLYGON, NOT_IN_BOUNDARIES, Context, select_rows
 from .plausibility import check_asb_callers, check_rates, fill_blank_types, note_blank_types
 
@@ -145,6 +145,7 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
     if wards is not None:
         wards = harm.translate_table(wards)
     universe, gdf = _area_universe(cfg, bfile, wards, acc)
+    check_overlaps(gdf, bfile.file if bfile is not None else None)   # the area's polygons
     no_polygon = _empty_polygons(cfg, bfile, wards)
     names = None
     if gdf is not None and gdf["lsoa_name"].notna().any():
