@@ -459,9 +459,10 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
     lad_col = find_column(probe, "lad_code", pattern=r"lad\d\dcd")
 
     n = len(gdf)
-    acc.read("boundaries", n)
     if n == 0:
+        acc.read("boundaries", n)
         raise InputError(path, "", "LSOA polygons", found="no features")
+    # a file that is not LSOA polygons in Great Britain stops before its features are accounted
     check_polygons(gdf, path, gdf[cols[code_col]])
     if gdf.crs is None:
         minx, miny, maxx, maxy = gdf.total_bounds
@@ -469,6 +470,7 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
         gdf = gdf.set_crs(guess)
         notes.append(f"{path.name}: no coordinate reference system; assumed EPSG:{guess} from the coordinates")
     check_crs(gdf, path)
+    acc.read("boundaries", n)
     if gdf.crs.to_epsg() != 27700:
         gdf = gdf.to_crs(27700)
 

@@ -61,7 +61,7 @@ _PLACEHOLDER_RE = re.compile(
     r"(?:offender|victim|caller|suspect|person|male|female|member of (?:the )?public)?)$")
 
 #: note fragments :func:`validate_lines` lists (the notes this module writes)
-NOTE_MARKERS = ("with a blank crime type counted as", "linked to more than", "with a placeholder caller id",
+NOTE_MARKERS = ("with a blank crime type counted as", "linked to more than", "with a placeholder ",
                 "with fewer than 100 residents", "crimes per 1,000 residents in")
 
 
