@@ -57,7 +57,7 @@ def validate(cfg: Config, year=None, to=None) -> list[str]:
 
     Parameters are those of :func:`assessment.loaders.load_dataset`.
     """
-    from .loaders import geography, links, load_dataset, population
+    from .loaders import geography, links, load_dataset, plausibility, population
     from .loaders.common import collect_problems
     from .accounting import Accounting
 
@@ -126,4 +126,6 @@ def validate(cfg: Config, year=None, to=None) -> list[str]:
         for note in ds.notes:
             if any(k in note for k in PROBLEM_NOTES):
                 add(note)
+        for line in plausibility.validate_lines(ds):   # placeholder ids, implausible values (notes)
+            add(line)
     return lines

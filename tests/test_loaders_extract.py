@@ -138,6 +138,7 @@ def test_boundaries_invalid_and_empty_geometries(tmp_path):
     bow = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10), (0, 0)])  # self-intersecting
     g = gpd.GeoDataFrame({"code": ["E01000001", "E01000002", "E01000003"]},
                          geometry=[shapely.box(0, 0, 1, 1), bow, shapely.Polygon()], crs=27700)
+    g["geometry"] = g.geometry.translate(530000, 180000)   # in Great Britain (the origin is in the sea)
     g.to_file(tmp_path / "b.gpkg")
     c = Config.model_validate({"area": {"name": "X"}, "inputs": {"boundaries": str(tmp_path / "b.gpkg")},
                                "boundaries": {"code_column": "CODE"}})

@@ -35,9 +35,10 @@ from ..errors import AssessmentError, ConfigError
 from ..periods import Period, trend_window
 from .common import (area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, month_label, problem,
                      starts_with_area)
-from .geography import (BoundaryFile, Harmoniser, boundary_attribution, load_boundaries, load_lsoa_lookup,
-                        load_wards)
+from .geography import (BoundaryFile, Harmoniser, boundary_attribution, check_overlaps, load_boundaries,
+                        load_lsoa_lookup, load_wards)
 from .pipeline import NO_POLYGON, NOT_IN_BOUNDARIES, Context, select_rows
+from .plausibility import check_asb_callers, check_rates, fill_blank_types, note_blank_types
 
 __all__ = ["load_dataset", "data_window", "crime_input", "SOURCES"]
 
@@ -144,6 +145,7 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
     if wards is not None:
         wards = harm.translate_table(wards)
     universe, gdf = _area_universe(cfg, bfile, wards, acc)
+    check_overlaps(gdf, bfile.file if bfile is not None else None)   # the area's polygons
     no_polygon = _empty_polygons(cfg, bfile, wards)
     names = None
     if gdf is not None and gdf["lsoa_name"].notna().any():
@@ -174,6 +176,10 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
         # only the files the window needs are read; the rows of the others are accounted below
         frame, skipped = raw.frame_within(window.start, period.end)
         _check_file_months(raw, frame, acc)
+    if kind == "crime_counts":
+        raw.rows = fill_blank_types(raw.rows)      # a blank type is "Not recorded", kept (noted)
+    else:
+        frame = fill_blank_types(frame)
     ctx = Context(cfg=cfg, acc=acc, notes=notes, window_start=window.start, window_end=period.end, harm=harm,
                   boundaries=gdf, universe=universe, names=names, area_names=area_names, no_polygon=no_polygon)
     span = f"the data cover {month_label(first)} – {month_label(last)}"
@@ -212,6 +218,7 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
                            outside_reason="outside the area" if kind == "police_uk" or universe is None or
                            cfg.area.lsoa_name_prefix or cfg.area.lad_code else NOT_IN_BOUNDARIES)
         acc.use("crimes", len(kept))
+        note_blank_types(acc, kept)
         if kind == "police_uk":
             asb_mask = kept["_asb"].to_numpy()
             if asb_mask.any():
@@ -277,6 +284,7 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
     if lookup is not None:
         pass  # a reference table: all rows used (see load_lsoa_lookup)
 
+    check_rates(crimes, lsoas, period, acc)     # populations and rates no real LSOA has (noted)
     all_pop = None
     if all_areas is not None and pop_table is not None:
         all_pop = _all_areas_population(pop_table, all_areas, names, crimes)
@@ -435,6 +443,7 @@ def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
         rows = select_rows(rows, "crimes", ctx, id_col="_key", dup_reason="duplicate row (same area and category)",
                            window=False, need_code=True)
     acc.use("crimes", len(rows))
+    note_blank_types(acc, rows)
     cells = values.loc[rows.index, list(inwin)]
     cells.columns = [raw.months[c] for c in inwin]
     keep_cols = ["lsoa_code", "lsoa_name", "major_category", "crime_type"]
@@ -580,6 +589,7 @@ def _load_asb(path, ctx: Context, notes):
     kept = select_rows(frame, "asb", ctx, id_col="incident_id", dup_reason="duplicate incident id",
                        outside_reason="outside the area")
     ctx.acc.use("asb", len(kept))
+    check_asb_callers(kept, path, ctx.acc)
     return links.asb_frame(kept)
 
 

@@ -59,6 +59,15 @@ GB_NORTHING = (0.0, 1_300_000.0)
 #: the longest column name shown in a "found columns ..." message
 QUOTE_NAME = 40
 
+#: the years a date or month may fall in (pandas' datetime64[ns] ends in 2262; anything outside
+#: these years is a typing or export error in crime data)
+DATE_YEARS = (1900, 2100)
+
+#: the largest whole number read as a count of crimes in one cell or the residents of one LSOA:
+#: an LSOA has about 1,000-3,000 residents, and the busiest London LSOA records about 1,100 crimes
+#: of one type in a month
+MAX_COUNT = 100_000
+
 _collecting: contextvars.ContextVar = contextvars.ContextVar("assessment_problems", default=None)
 
 
@@ -289,20 +298,47 @@ def strip(s: pd.Series) -> pd.Series:
 _MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
+def _first_row(bad) -> int:
+    """Position of the first True of a mask (for ordering several problems of one column)."""
+    idx = np.flatnonzero(np.asarray(bad, dtype=bool))
+    return int(idx[0]) if len(idx) else -1
+
+
+def _report(found: list) -> None:
+    """Hand the problems of one column to :func:`problem`, the one of the first bad row first
+    (outside :func:`collect_problems` that one is raised)."""
+    for _, err in sorted((f for f in found if f[0] >= 0), key=lambda f: f[0]):
+        problem(err)
+
+
+def _years_out_of_range(year: pd.Series) -> pd.Series:
+    lo, hi = DATE_YEARS
+    return (year.notna() & ((year < lo) | (year > hi))).fillna(False).astype(bool)
+
+
 def parse_month(s: pd.Series, file, column: str, personal: bool = True) -> pd.Series:
     """``YYYY-MM`` (police.uk's Month) -> first day of the month.  Bad values: InputError
-    (quoting the first one unless ``personal``).
+    (quoting the first one unless ``personal``); so is a month before 1900 or after 2100.
 
     Inside :func:`collect_problems` bad values become NaT (counted as "bad date").
 
     >>> parse_month(pd.Series(["2024-04"]), "x.csv", "Month").dt.strftime("%Y-%m-%d").tolist()
     ['2024-04-01']
+    >>> try:
+    ...     parse_month(pd.Series(["2024-04", "2304-04"]), "x.csv", "Month", personal=False)
+    ... except InputError as e:
+    ...     print(e)
+    x.csv: column 'Month': expected a month between 1900 and 2100, found '2304-04' in row 3
     """
     s = strip(s)
     ok = s.str.match(_MONTH_RE).fillna(False).astype(bool)
     bad = ~ok & s.notna()
-    if bad.any():
-        problem(bad_values_error(file, column, s, bad, "a month as YYYY-MM", personal=personal))
+    far = ok & _years_out_of_range(pd.to_numeric(s.str[:4].where(ok), errors="coerce"))
+    ok &= ~far
+    _report([(_first_row(bad), bad_values_error(file, column, s, bad, "a month as YYYY-MM", personal=personal)
+              if bad.any() else None),
+             (_first_row(far), bad_values_error(file, column, s, far, "a month between 1900 and 2100",
+                                                personal=personal) if far.any() else None)])
     out = pd.to_datetime(s.where(ok) + "-01", format="%Y-%m-%d", errors="coerce")
     return out.astype("datetime64[ns]")
 
@@ -313,34 +349,56 @@ _SERIAL = r"^\d{5}(\.\d+)?$"
 
 
 def parse_date(s: pd.Series, file, column: str, personal: bool = True) -> pd.Series:
-    """A date (or date-time) column -> datetime64.  Accepted: ``YYYY-MM-DD`` (ISO, with an
-    optional time) and ``DD/MM/YYYY`` (UK, with an optional ``HH:MM[:SS]``).
+    """A date (or date-time) column -> datetime64, in UK local time.  Accepted: ``YYYY-MM-DD``
+    (ISO, with an optional time and UTC offset) and ``DD/MM/YYYY`` (UK, with an optional
+    ``HH:MM[:SS]``).
+
+    A time without an offset is UK local time (Europe/London) and is kept as written, whatever
+    other rows carry; a value with an explicit offset (``+01:00``, ``Z``) is converted to UK local
+    time — only that value.
 
     Anything else — an impossible date (``31/04/2024``), a month number 13, an
-    Excel serial number (``45383``), a US ``MM/DD/YYYY`` that cannot be a UK date —
-    raises :class:`InputError` naming the first bad row and how many there are
-    (inside :func:`collect_problems`: NaT, counted as "bad date").  Blank cells
+    Excel serial number (``45383``), a US ``MM/DD/YYYY`` that cannot be a UK date, a date
+    before 1900 or after 2100 — raises :class:`InputError` naming the first bad row and how
+    many there are (inside :func:`collect_problems`: NaT, counted as "bad date").  Blank cells
     are NaT (the loaders exclude them as "no date").  The first bad value is quoted only
     when not ``personal``; the hints (Excel serial number, US-style date) say what the
     value looks like without showing it.
 
     >>> parse_date(pd.Series(["2024-04-30", "01/05/2024 13:00"]), "x", "d").astype(str).tolist()
     ['2024-04-30 00:00:00', '2024-05-01 13:00:00']
+    >>> parse_date(pd.Series(["2024-06-30 23:30", "2024-06-30T22:30:00Z"]), "x", "d").astype(str).tolist()
+    ['2024-06-30 23:30:00', '2024-06-30 23:30:00']
     >>> try:
     ...     parse_date(pd.Series(["45383"]), "crimes.csv", "offence_date")
     ... except InputError as e:
     ...     print(e)
     crimes.csv: column 'offence_date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found something else in row 2 — an Excel serial number: format the column as a date before saving
+    >>> try:
+    ...     parse_date(pd.Series(["2024-04-01", "01/01/2300"]), "crimes.csv", "offence_date")
+    ... except InputError as e:
+    ...     print(e)
+    crimes.csv: column 'offence_date': expected a date between 1900 and 2100, found something else in row 3
     """
     s = strip(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     iso = s.str.match(_ISO_DATE).fillna(False).astype(bool)
-    if iso.any():
-        d = pd.to_datetime(s[iso], format="ISO8601", errors="coerce", utc=s[iso].str.contains(r"Z$|[+-]\d\d:?\d\d$").any())
-        if getattr(d.dt, "tz", None) is not None:
-            d = d.dt.tz_convert("Europe/London").dt.tz_localize(None)
-        out[iso] = d.astype("datetime64[ns]")
     uk = s.str.match(_UK_DATE).fillna(False).astype(bool)
+    # the year first: a date outside DATE_YEARS never reaches pandas (datetime64[ns] ends in 2262)
+    year = pd.to_numeric(s.str[:4].where(iso), errors="coerce").fillna(
+        pd.to_numeric(s.str.extract(r"^\d{1,2}/\d{1,2}/(\d{4})", expand=False).where(uk), errors="coerce"))
+    far = (iso | uk) & _years_out_of_range(year)
+    iso &= ~far
+    uk &= ~far
+    if iso.any():
+        sub = s[iso]
+        aware = sub.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$").fillna(False).astype(bool)
+        naive = sub[~aware]
+        if len(naive):
+            out[naive.index] = pd.to_datetime(naive, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+        if aware.any():
+            d = pd.to_datetime(sub[aware], format="ISO8601", errors="coerce", utc=True)
+            out[d.index] = d.dt.tz_convert("Europe/London").dt.tz_localize(None).astype("datetime64[ns]")
     if uk.any():
         sub = s[uk]
         d = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
@@ -350,7 +408,8 @@ def parse_date(s: pd.Series, file, column: str, personal: bool = True) -> pd.Ser
                 break
             d[todo] = pd.to_datetime(sub[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
         out[uk] = d
-    bad = out.isna() & s.notna()
+    bad = out.isna() & s.notna() & ~far
+    found = []
     if bad.any():
         first = s[bad].iloc[0]
         hint = ""
@@ -358,8 +417,12 @@ def parse_date(s: pd.Series, file, column: str, personal: bool = True) -> pd.Ser
             hint = "an Excel serial number: format the column as a date before saving"
         elif (m := re.match(r"^(\d{1,2})/(\d{1,2})/\d{4}", first)) and int(m.group(1)) <= 12 < int(m.group(2)) <= 31:
             hint = "a US-style month-first date: write it DD/MM/YYYY or YYYY-MM-DD"
-        problem(bad_values_error(file, column, s, bad, "a date (YYYY-MM-DD or DD/MM/YYYY)", hint=hint,
-                                 personal=personal))
+        found.append((_first_row(bad), bad_values_error(file, column, s, bad, "a date (YYYY-MM-DD or DD/MM/YYYY)",
+                                                        hint=hint, personal=personal)))
+    if far.any():
+        found.append((_first_row(far), bad_values_error(file, column, s, far, "a date between 1900 and 2100",
+                                                        personal=personal)))
+    _report(found)
     return out
 
 
@@ -388,8 +451,10 @@ def parse_number(s: pd.Series, file, column: str, expected: str = "a number",
                  integer: bool = False, blank_ok: bool = True, personal: bool = True) -> pd.Series:
     """Numbers, with thousands separators (``"1,563"``) and spaces allowed -> float64.
 
-    Non-numeric values raise :class:`InputError` (first bad row and how many; the value
-    quoted unless ``personal``); inside :func:`collect_problems` they become NaN.
+    Non-numeric values — and ``inf``, ``nan`` written as text — raise :class:`InputError`
+    (first bad row and how many; the value quoted unless ``personal``); inside
+    :func:`collect_problems` they become NaN.  Counts and populations are read by the
+    stricter :func:`parse_count`.
 
     >>> parse_number(pd.Series(["1,563", " 12 ", None]), "p.csv", "population").tolist()
     [1563.0, 12.0, nan]
@@ -397,7 +462,7 @@ def parse_number(s: pd.Series, file, column: str, expected: str = "a number",
     raw = strip(s)
     cleaned = raw.str.replace(r"[,\s£]", "", regex=True)
     num = pd.to_numeric(cleaned, errors="coerce").astype("float64")
-    bad = num.isna() & raw.notna()
+    bad = (num.isna() | ~np.isfinite(num)) & raw.notna()
     if integer:
         bad |= num.notna() & (num != np.round(num))
     if not blank_ok:
@@ -406,6 +471,107 @@ def parse_number(s: pd.Series, file, column: str, expected: str = "a number",
         problem(bad_values_error(file, column, raw.fillna("(blank)"), bad, expected, personal=personal))
         num = num.where(~bad)
     return num
+
+
+#: a whole number as a count or population may be written: plain, with comma (or space) thousands
+#: separators, optionally with a zero decimal part (``1678``, ``1,678``, ``1 678``, ``1678.0``)
+_WHOLE = r"^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+)(?:\.0+)?$"
+#: ``1.678``, ``12.345.678``: a dot as thousands separator, or a decimal point? (ambiguous)
+_DOT_GROUPS = r"^[+-]?\d{1,3}(?:\.\d{3})+$"
+_SCIENTIFIC = r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$"
+_DECIMAL = r"^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)?\.\d+$"
+_NOT_FINITE = r"^[+-]?(?:inf|infinity|nan)$"
+_SEPARATORS = r"^[+-]?[\d][\d,. ]*$"
+
+#: (pattern, hint) for values that are not a whole number, in the order they are tried
+_COUNT_HINTS = (
+    (_DOT_GROUPS, "a dot as thousands separator or a decimal point? write whole numbers without a dot "
+                  "(1678 or 1,678)"),
+    (_SCIENTIFIC, "a number in scientific notation: format the column as a whole number before saving"),
+    (_NOT_FINITE, "not a finite number"),
+    (_DECIMAL, "not a whole number"),
+    (_SEPARATORS, "separators in the wrong place: write whole numbers as 1678 or 1,678"),
+)
+
+
+def parse_count(s: pd.Series, file, column: str, expected: str, *, negative: str | None = None,
+                too_large: str | None = None, maximum: int = MAX_COUNT, bounded=None,
+                blank_ok: bool = True, personal: bool = True) -> pd.Series:
+    """Whole numbers of 0 or more (counts, populations) read strictly -> float64 (NaN for blanks).
+
+    Accepted: ``1678``, ``1,678`` (comma thousands separators), ``1 678`` and ``1678.0``.
+    Everything else stops with one line naming the file, column and first row (the value quoted
+    unless ``personal``), with a hint: ``1.678`` (a dot as thousands separator, or a decimal
+    point? — ambiguous), ``1,678.5`` (not a whole number), ``1e19`` (scientific notation),
+    ``inf`` / ``nan`` (not finite), ``16,78`` (separators in the wrong place).  A negative
+    value stops with ``negative`` as what was expected, and a value above ``maximum`` (only
+    where ``bounded`` is True, when given) with ``too_large``.  Inside
+    :func:`collect_problems` every problem is recorded and the bad values become NaN.
+
+    >>> parse_count(pd.Series(["1,678", "12", " 1 500 ", "900.0", None]), "p.csv", "population", "a count").tolist()
+    [1678.0, 12.0, 1500.0, 900.0, nan]
+    >>> try:
+    ...     parse_count(pd.Series(["1500", "1.678"]), "p.csv", "population", "a population", personal=False)
+    ... except InputError as e:
+    ...     print(e)
+    p.csv: column 'population': expected a population, found '1.678' in row 3 — a dot as thousands separator or a decimal point? write whole numbers without a dot (1678 or 1,678)
+    >>> try:
+    ...     parse_count(pd.Series(["1e19"]), "mps.csv", "202404", "a count of crimes", personal=False)
+    ... except InputError as e:
+    ...     print(e)
+    mps.csv: column '202404': expected a count of crimes, found '1e19' in row 2 — a number in scientific notation: format the column as a whole number before saving
+    """
+    raw = strip(s)
+    num = pd.Series(np.nan, index=raw.index, dtype="float64")
+    present = raw.notna()
+    plain = raw.str.fullmatch(r"\d{1,9}").fillna(False).astype(bool)   # nearly every cell: no regex below
+    if plain.any():
+        num[plain] = pd.to_numeric(raw[plain]).astype("float64")
+    rest = present & ~plain
+    bad = pd.Series(False, index=raw.index)
+    found = []
+    if rest.any():
+        sub = raw[rest].str.replace("\u00a0", " ", regex=False).str.replace("\u202f", " ", regex=False)
+        ok = sub.str.fullmatch(_WHOLE).fillna(False).astype(bool)
+        if ok.any():
+            cleaned = sub[ok].str.replace(r"[, ]", "", regex=True)
+            num[cleaned.index] = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+        left = pd.Series(False, index=raw.index)
+        left[sub[~ok].index] = True
+        bad |= left
+        shown = raw.fillna("(blank)")
+        for pattern, hint in _COUNT_HINTS:
+            if not left.any():
+                break
+            m = pd.Series(False, index=raw.index)
+            m[left] = raw[left].str.fullmatch(pattern, case=False).fillna(False).astype(bool).to_numpy()
+            if m.any():
+                found.append((_first_row(m), bad_values_error(file, column, shown, m, expected, hint=hint,
+                                                              personal=personal)))
+                left &= ~m
+        if left.any():
+            found.append((_first_row(left), bad_values_error(file, column, shown, left, expected,
+                                                             personal=personal)))
+    if not blank_ok and (~present).any():
+        blank = ~present
+        bad |= blank
+        found.append((_first_row(blank), bad_values_error(file, column, raw.fillna("(blank)"), blank, expected,
+                                                          personal=False)))   # shows '(blank)', no value
+    neg = (num < 0).fillna(False).astype(bool)
+    if neg.any():
+        bad |= neg
+        found.append((_first_row(neg), bad_values_error(file, column, raw, neg, negative or expected,
+                                                        personal=personal)))
+    big = (num > maximum).fillna(False).astype(bool)
+    if bounded is not None:
+        big &= pd.Series(np.asarray(bounded, dtype=bool), index=raw.index)
+    if big.any():
+        bad |= big
+        found.append((_first_row(big), bad_values_error(file, column, raw, big,
+                                                        too_large or f"{expected} of at most {maximum:,}",
+                                                        personal=personal)))
+    _report(found)
+    return num.where(~bad)
 
 
 def parse_age(s: pd.Series, file, column: str, notes: list | None = None, personal: bool = True) -> pd.Series:

@@ -31,7 +31,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, quote
+from ..errors import InputError, one_line, quote
 from .common import (find_column, norm_name, problem, read_csv, require, strip, valid_lsoa)
 
 ONS_ATTRIBUTION = ("Contains National Statistics data © Crown copyright and database right; "
@@ -243,6 +243,142 @@ def _reader_error(e: Exception, path) -> str:
     return text.split(";")[0].strip().rstrip(".")[:120]
 
 
+# -- boundary sanity: polygons, a CRS that fits Great Britain, no overlaps ---------------------------
+#: two LSOA polygons overlapping by more than this share of the smaller one's area stop the run
+#: (generalised boundaries have slivers far smaller than this)
+OVERLAP_SHARE = 0.01
+
+_SET_CRS = "set the right CRS with ogr2ogr -a_srs EPSG:{e} or GeoPandas set_crs({e}, allow_override=True)"
+
+
+def check_polygons(gdf, path, codes) -> None:
+    """Stop unless every (non-empty) feature is a Polygon or MultiPolygon: points (LSOA
+    centroids) or lines give no areas to place crimes in or to find neighbours with.
+
+    >>> import geopandas as gpd, shapely
+    >>> g = gpd.GeoDataFrame({"c": ["E01000001", "E01000002"]},
+    ...                      geometry=[shapely.box(0, 0, 1, 1), shapely.Point(5, 5)], crs=27700)
+    >>> try:
+    ...     check_polygons(g, "b.gpkg", g["c"])
+    ... except InputError as e:
+    ...     print(e)
+    b.gpkg: geometry: expected LSOA polygons (Polygon or MultiPolygon features), found 1 Point feature(s), first 'E01000002' (feature 2): a file of LSOA centroids or lines? Use the LSOA boundary polygons
+    """
+    g = gdf.geometry
+    present = ~(g.isna() | g.is_empty).to_numpy()
+    kinds = g.geom_type.to_numpy(dtype=object)
+    bad = present & ~np.isin(kinds, ["Polygon", "MultiPolygon"])
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        types = ", ".join(sorted(set(kinds[bad])))
+        raise InputError(path, "geometry", "LSOA polygons (Polygon or MultiPolygon features)",
+                         found=f"{int(bad.sum())} {types} feature(s), first {quote(codes.iloc[first])} "
+                               f"(feature {first + 1}): a file of LSOA centroids or lines? Use the LSOA boundary polygons")
+
+
+def _extent(b) -> str:
+    return f"x {b[0]:,.6g} to {b[2]:,.6g}, y {b[1]:,.6g} to {b[3]:,.6g}"
+
+
+def check_crs(gdf, path) -> None:
+    """Stop unless the coordinates fit Great Britain in the file's coordinate reference system.
+
+    Coordinates in degrees labelled with a projected CRS (e.g. longitude/latitude in a file that
+    says EPSG:27700) or in metres labelled EPSG:4326 would be reprojected into nonsense: crimes
+    fall outside every polygon, neighbours are wrong and maps get a scale bar of centimetres.
+    The line says which CRS the coordinates look like and how to set it.
+
+    >>> import geopandas as gpd, shapely
+    >>> g = gpd.GeoDataFrame(geometry=[shapely.box(-0.1, 51.5, -0.09, 51.51)], crs=27700)
+    >>> try:
+    ...     check_crs(g, "b.gpkg")
+    ... except InputError as e:
+    ...     print(e)
+    b.gpkg: coordinate reference system EPSG:27700: expected coordinates in Great Britain in metres (easting 0 to 700,000, northing 0 to 1,300,000), found x -0.1 to -0.09, y 51.5 to 51.51, which look like longitude/latitude in degrees: set the right CRS with ogr2ogr -a_srs EPSG:4326 or GeoPandas set_crs(4326, allow_override=True)
+    """
+    from .common import GB_EASTING, GB_LAT, GB_LON, GB_NORTHING
+    g = gdf.geometry
+    g = g[~(g.isna() | g.is_empty).to_numpy()]
+    if g.empty:
+        return
+    b = g.total_bounds
+    crs = gdf.crs
+    name = f"EPSG:{crs.to_epsg()}" if crs.to_epsg() else one_line(crs.name, 60)
+    where = f"coordinate reference system {name}"
+    degrees = -180 <= b[0] and b[2] <= 180 and -90 <= b[1] and b[3] <= 90
+    if crs.is_geographic:
+        if GB_LON[0] <= b[0] and b[2] <= GB_LON[1] and GB_LAT[0] <= b[1] and b[3] <= GB_LAT[1]:
+            return
+        hint = (f"which look like metres (British National Grid): {_SET_CRS.format(e=27700)}" if not degrees
+                else "outside Great Britain (longitude and latitude swapped?): set the right CRS with "
+                     "ogr2ogr -a_srs or GeoPandas set_crs")
+        raise InputError(path, where, "longitude and latitude in degrees in Great Britain",
+                         found=f"{_extent(b)}, {hint}")
+    expected = (f"coordinates in Great Britain in metres (easting {GB_EASTING[0]:,.0f} to {GB_EASTING[1]:,.0f}, "
+                f"northing {GB_NORTHING[0]:,.0f} to {GB_NORTHING[1]:,.0f})")
+    if degrees:   # in a projected CRS: within 180 m of its origin (for EPSG:27700, the sea off Scilly)
+        raise InputError(path, where, expected, found=f"{_extent(b)}, which look like longitude/latitude in "
+                         f"degrees: {_SET_CRS.format(e=4326)}")
+    try:
+        from pyproj import Transformer
+        bng = (b if crs.to_epsg() == 27700
+               else Transformer.from_crs(crs, 27700, always_xy=True).transform_bounds(*b))
+    except Exception:  # noqa: BLE001 - a CRS pyproj cannot transform: the extent check fails below
+        bng = (np.nan,) * 4
+    inside = (np.all(np.isfinite(bng)) and GB_EASTING[0] <= bng[0] and bng[2] <= GB_EASTING[1]
+              and GB_NORTHING[0] <= bng[1] and bng[3] <= GB_NORTHING[1])
+    if not inside:
+        raise InputError(path, where, expected.replace("in metres", "once reprojected to EPSG:27700"),
+                         found=f"{_extent(b)}, outside Great Britain in {name}: set the right CRS with "
+                               "ogr2ogr -a_srs or GeoPandas set_crs")
+
+
+def check_overlaps(gdf, path) -> None:
+    """Stop (:func:`~.common.problem`) when two LSOA polygons overlap by more than
+    :data:`OVERLAP_SHARE` of the smaller one's area: a point would be placed in one of them
+    arbitrarily (one polygon taking its neighbour's crimes) and neighbours would not be those
+    the methods describe.  Shared edges and slivers of generalised boundaries are fine.
+
+    ``gdf`` is indexed by LSOA code, in EPSG:27700 (the area's polygons: see ``load_dataset``).
+
+    >>> import geopandas as gpd, shapely
+    >>> g = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10),
+    ...                                shapely.box(15, 0, 25, 10)],
+    ...                      index=pd.Index(["E01000001", "E01000002", "E01000003"], name="lsoa_code"), crs=27700)
+    >>> try:
+    ...     check_overlaps(g, "b.gpkg")
+    ... except InputError as e:
+    ...     print(e)
+    b.gpkg: expected LSOA polygons that do not overlap, found E01000002 and E01000003 overlapping by 50% of the smaller one's area: a file mixing 2011 and 2021 LSOAs, or another geography's polygons? Use one vintage's LSOA boundaries, one polygon per LSOA
+    """
+    import shapely
+    if gdf is None or len(gdf) < 2:
+        return
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    try:
+        a, b = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+        keep = a < b
+        a, b = a[keep], b[keep]
+        inner = shapely.relate_pattern(geoms[a], geoms[b], "2********")   # interiors meet: not just an edge
+        a, b = a[inner], b[inner]
+        if not len(a):
+            return
+        share = shapely.area(shapely.intersection(geoms[a], geoms[b])) / np.minimum(
+            shapely.area(geoms[a]), shapely.area(geoms[b]))
+    except shapely.errors.GEOSException:   # geometry GEOS cannot intersect: nothing to conclude
+        return
+    big = np.flatnonzero(share > OVERLAP_SHARE)
+    if not len(big):
+        return
+    worst = big[np.argmax(share[big])]
+    codes = np.asarray(gdf.index)
+    more = f" (and {len(big) - 1} more pair{'s' if len(big) > 2 else ''})" if len(big) > 1 else ""
+    problem(InputError(path, "", "LSOA polygons that do not overlap",
+                       found=f"{codes[a[worst]]} and {codes[b[worst]]} overlapping by {share[worst]:.0%} of the "
+                             f"smaller one's area{more}: a file mixing 2011 and 2021 LSOAs, or another geography's "
+                             "polygons? Use one vintage's LSOA boundaries, one polygon per LSOA"))
+
+
 @dataclass
 class BoundaryFile:
     """The loaded boundary file: ``gdf`` indexed by lsoa_code (lsoa_name, geometry), EPSG:27700."""
@@ -262,7 +398,10 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
     The code column is ``boundaries.code_column`` or LSOA21CD / LSOA11CD / lsoa_code;
     the name column ``boundaries.name_column`` or LSOA21NM / LSOA11NM / lsoa_name.
     Invalid geometries are repaired (``shapely.make_valid``) and counted in the
-    notes; empty geometries, blank and duplicate codes are counted exclusions.
+    notes; empty geometries, blank and duplicate codes are counted exclusions.  Points or
+    lines instead of polygons (:func:`check_polygons`) and coordinates that do not fit Great
+    Britain in the file's CRS (:func:`check_crs`) stop with one line; overlapping polygons
+    are checked on the area's polygons (:func:`check_overlaps`, from ``load_dataset``).
 
     Example
     -------
@@ -271,7 +410,7 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
     >>> import geopandas as gpd, shapely, tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> gpd.GeoDataFrame({"LSOA21CD": ["E01000001"], "LSOA21NM": ["Testham 001A"]},
-    ...                  geometry=[shapely.box(0, 0, 1, 1)], crs=27700).to_file(d / "b.gpkg")
+    ...                  geometry=[shapely.box(530000, 180000, 531000, 181000)], crs=27700).to_file(d / "b.gpkg")
     >>> cfg = Config.model_validate({"area": {"name": "Testham"}, "inputs": {"boundaries": str(d / "b.gpkg")}})
     >>> b = load_boundaries(cfg, Accounting(), [])
     >>> b.vintage, b.gdf.index.tolist(), b.gdf.crs.to_epsg()
@@ -320,14 +459,18 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
     lad_col = find_column(probe, "lad_code", pattern=r"lad\d\dcd")
 
     n = len(gdf)
-    acc.read("boundaries", n)
     if n == 0:
+        acc.read("boundaries", n)
         raise InputError(path, "", "LSOA polygons", found="no features")
+    # a file that is not LSOA polygons in Great Britain stops before its features are accounted
+    check_polygons(gdf, path, gdf[cols[code_col]])
     if gdf.crs is None:
         minx, miny, maxx, maxy = gdf.total_bounds
         guess = 4326 if (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90) else 27700
         gdf = gdf.set_crs(guess)
         notes.append(f"{path.name}: no coordinate reference system; assumed EPSG:{guess} from the coordinates")
+    check_crs(gdf, path)
+    acc.read("boundaries", n)
     if gdf.crs.to_epsg() != 27700:
         gdf = gdf.to_crs(27700)
 

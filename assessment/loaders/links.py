@@ -5,7 +5,11 @@ assessment's crimes table; otherwise it is excluded as "crime not in the
 crimes table" (the crime id appears nowhere in the crime input) or "crime
 outside the area or data window" (the crime was read but excluded).  The same
 (crime, person) pair twice is a "duplicate link"; a blank person id is "no
-victim id" / "no offender id".
+victim id" / "no offender id"; a placeholder id (``0``, ``UNKNOWN``, ``N/A``, ...; see
+:func:`~.plausibility.placeholder_ids`) is "placeholder victim id (not a person)" /
+"placeholder offender id (not a person)".  One id linked to an implausible share of the
+crimes is noted (:func:`~.plausibility.dominant_ids`).  An ASB incident whose caller id is a
+placeholder is kept, without a caller.
 
 Example
 -------
@@ -28,6 +32,7 @@ import pandas as pd
 from ..dataset import ASB_COLUMNS, OFFENDER_COLUMNS, VICTIM_COLUMNS, conform
 from .common import bad_row, find_column, isin, parse_age, parse_date, read_csv, require, strip, valid_lsoa
 from .extract import add_coordinates, has_location_columns
+from .plausibility import dominant_ids, placeholder_ids
 
 _PERSON = {"victims": ("victim_id", ("victim_id", "victim", "person_id", "victim_ref")),
            "offenders": ("offender_id", ("offender_id", "offender", "person_id", "suspect_id", "nominal_id"))}
@@ -74,10 +79,21 @@ def load_links(path: Path, kind: str, acc, notes: list, all_ids: set, used_ids: 
 
     out = drop(out, out["crime_id"].isna(), "no crime id")
     out = drop(out, out[person].isna(), f"no {person.replace('_', ' ')}")
+    # an id such as 0, UNKNOWN or N/A is not a person: left out of the analysis, counted
+    ph = placeholder_ids(out[person])
+    if ph.any():
+        notes.append(f"{path.name}: {int(ph.sum()):,} link(s) with a placeholder {person.replace('_', ' ')} (a "
+                     f"stand-in for 'unknown', not a person) left out of the {kind[:-1]} analysis, first in row "
+                     f"{int(out.index[ph][0]) + 2}")
+    out = drop(out, ph, f"placeholder {person.replace('_', ' ')} (not a person)")
     out = drop(out, ~isin(out["crime_id"], all_ids), "crime not in the crimes table")
     out = drop(out, ~isin(out["crime_id"], used_ids), "crime outside the area or data window")
     out = drop(out, out.duplicated(["crime_id", person]), "duplicate link")
     acc.use(kind, len(out))
+    note = dominant_ids(out[person], out["crime_id"], path, kind[:-1],
+                        extra=" (or an organisation, such as a shop)" if kind == "victims" else "")
+    if note:
+        notes.append(note)
     return conform(out, VICTIM_COLUMNS if kind == "victims" else OFFENDER_COLUMNS)
 
 
@@ -110,6 +126,9 @@ def read_asb(path: Path, notes: list) -> pd.DataFrame:
         "lsoa_code": strip(df[lsoa]).str.upper() if lsoa else pd.Series(pd.NA, index=df.index, dtype="str"),
         "lsoa_name": pd.Series(pd.NA, index=df.index, dtype="str"),
     })
+    # a caller id such as 0 or UNKNOWN is not a person: the incident is kept, without a caller
+    out["_caller_placeholder"] = placeholder_ids(out["caller_id"])
+    out.loc[out["_caller_placeholder"], "caller_id"] = pd.NA
     out["_date_problem"] = pd.Series(pd.NA, index=out.index, dtype="str")
     out.loc[raw_dt.isna(), "_date_problem"] = "no date"
     out.loc[raw_dt.notna() & dt.isna(), "_date_problem"] = "bad date"

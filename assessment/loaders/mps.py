@@ -30,11 +30,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from .common import bad_values_error, find_column, problem, read_csv, strip
+from ..errors import InputError, quote
+from .common import DATE_YEARS, MAX_COUNT, find_column, parse_count, read_csv, strip
 
 _MONTH_COL = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
 
@@ -59,9 +58,17 @@ class MpsRaw:
 
 
 def read_mps(path: Path, notes: list) -> MpsRaw:
-    """Read an MPS wide count table; cells must be whole numbers of 0 or more (blank = 0, noted)."""
+    """Read an MPS wide count table; cells must be whole numbers of 0 or more (blank = 0, noted), read
+    strictly (:func:`~.common.parse_count`: ``1,563`` is fine; ``1e19``, ``inf``, ``1.563`` or a cell
+    above :data:`~.common.MAX_COUNT` stop the run), and month columns must be of 1900-2100."""
     df = read_csv(path, notes=notes)
     orig = df.attrs["original"]
+    lo, hi = DATE_YEARS
+    far = [c for c in df.columns if (m := _MONTH_COL.match(c)) and not lo <= int(m.group(1)) <= hi]
+    if far:
+        raise InputError(path, f"column {quote(orig.get(far[0], far[0]))}",
+                         f"month columns named YYYYMM between {lo}01 and {hi}12",
+                         found=f"a column for the year {far[0][:4]}")
     months = {c: pd.Timestamp(year=int(m.group(1)), month=int(m.group(2)), day=1)
               for c in df.columns if (m := _MONTH_COL.match(c))}
     shown = "columns " + ", ".join(orig.get(c, c) for c in df.columns[:12]) + (" ..." if len(df.columns) > 12 else "")
@@ -93,15 +100,13 @@ def read_mps(path: Path, notes: list) -> MpsRaw:
     })
     cols = list(months)
     raw = df[cols]
-    num = raw.apply(lambda s: pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce"))
+    # whole numbers of 0 or more, read strictly (``1e19``, ``inf``, ``1.5``, ``1.563`` stop the run)
+    num = pd.DataFrame({c: parse_count(raw[c], path, orig.get(c, c), "a count of crimes (a whole number, 0 or more)",
+                                       too_large=f"a count of crimes of at most {MAX_COUNT:,} in one cell",
+                                       personal=False) for c in cols}, index=raw.index)
     bad = num.isna() & raw.notna()
-    bad |= (num < 0) | (num.notna() & (num != np.floor(num)))
-    if bad.to_numpy().any():
-        col = bad.any().idxmax()
-        problem(bad_values_error(path, orig.get(col, col), raw[col].fillna(""), bad[col],
-                                 "a count of crimes (a whole number, 0 or more)", personal=False))
     blank = raw.isna() & ~bad
     if blank.to_numpy().any():
         notes.append(f"{path.name}: {int(blank.to_numpy().sum())} blank count cell(s) read as 0")
-    values = num.where(~bad, 0).fillna(0).astype("int64")
+    values = num.fillna(0).astype("int64")
     return MpsRaw(rows=rows, values=values, months=months, level=level, file=path)

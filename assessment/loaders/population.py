@@ -11,9 +11,12 @@ Three layouts are read:
   files named ``*-mid2019-pop.csv``) — the year is taken from the file name.
 
 If no year is at or before the assessment year, the earliest year is used and
-a note says so.  Numbers may carry thousands separators (``"1,563"``).  A
-non-numeric or negative population stops the run with one line; a zero
-population is a counted exclusion ("zero population": no rate can be computed).
+a note says so.  A population is a whole number, read strictly by
+:func:`~.common.parse_count`: comma thousands separators are fine (``"1,563"``), but
+``1.563`` (a dot as thousands separator, or a decimal point?), ``1,563.5``, ``inf`` or
+``1e19`` stop the run with one line, as do a negative population and one above
+:data:`~.common.MAX_COUNT` for an LSOA; a zero population is a counted exclusion
+("zero population": no rate can be computed).
 
 Example
 -------
@@ -32,10 +35,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .common import find_column, parse_number, problem, read_csv, strip, valid_lsoa
+from .common import MAX_COUNT, find_column, parse_count, parse_number, read_csv, strip, valid_lsoa
 from .geography import vintage_of_column
 
 _CODE = ("lsoa_code", "lsoa21cd", "lsoa11cd", "lsoa_2021_code", "lsoa_2011_code", "lsoa")
@@ -99,18 +103,20 @@ def load_population(path: Path, assessment_year: int, acc, notes: list) -> Popul
             year = int(m.group(1))
     out = pd.DataFrame({"lsoa_code": strip(df[code]),
                         "lsoa_name": strip(df[name]) if name else pd.Series(pd.NA, index=df.index, dtype="str")})
+    other = np.zeros(len(df), dtype=bool)
     if years is not None and year is not None:
         other = (years != year).fillna(True).to_numpy()
-        acc.exclude("population", "another year's estimate", int(other.sum()))
-        out, df = out[~other], df[~other]
-    pop = parse_number(df[popcol], path, orig.get(popcol, popcol), "a population (a whole number of residents)",
-                       blank_ok=False, personal=False)
-    neg = (pop < 0).fillna(False)
-    if neg.any():
-        from .common import bad_values_error
-        problem(bad_values_error(path, orig.get(popcol, popcol), strip(df[popcol]), neg, "a population of 0 or more",
-                                 personal=False))
-    out["population"] = pop.round()
+    # a whole number of residents, read strictly (``1.678`` stops the run: 1,678 or 1.678?); the
+    # rows of other years are not checked, and all rows are passed so that a message names the
+    # file's row; the upper bound applies to LSOA rows (another geography's total is excluded as
+    # a malformed code)
+    pop = parse_count(df[popcol].where(~other, "0"), path, orig.get(popcol, popcol),
+                      "a population (a whole number of residents)", negative="a population of 0 or more",
+                      too_large=f"a population of at most {MAX_COUNT:,} (an LSOA has about 1,500 residents)",
+                      bounded=valid_lsoa(out["lsoa_code"]).to_numpy(), blank_ok=False, personal=False)
+    out["population"] = pop
+    acc.exclude("population", "another year's estimate", int(other.sum()))
+    out = out[~other]
     bad = out["population"].isna() | (out["population"] < 0)
     acc.exclude("population", "not a valid population", int(bad.sum()))
     out = out[~bad]
