@@ -841,7 +841,8 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         naming the period, the summary and ``summary.json`` (``period.months_with_data``,
         ``period.complete``) then say "N of 12 months".  Without it such a period — or, with
         no ``year``/``to``, no whole year in the data — stops with one line naming the missing
-        months and the latest complete 12 months (``--to YYYY-MM``).
+        months and the latest complete 12 months (``--to YYYY-MM``).  With ``quarter`` (in-year
+        progress) only the months to the end of that quarter must be in the data.
     out_dir : path, optional
         Default ``<config folder>/reports/<slug>/``.  Replaced only when the run succeeds,
         and only if it is missing, empty or this tool's report (its marker file; see the
@@ -914,7 +915,8 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
             targets = _read_targets(cfg)   # a bad targets file stops the run now, not in chapter 5
             from .loaders import load_dataset
             log("loading the inputs ...")
-            dataset = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial)
+            # in-year progress (--quarter) needs the months to the end of the quarter: checked below
+            dataset = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial or quarter is not None)
             if targets:
                 from .performance import check_crime_types
                 check_crime_types(targets, dataset.crimes, cfg.inputs.targets)
@@ -924,9 +926,12 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
             period.quarter(quarter)  # checks 1..4 with a one-line error
         if period.complete is False:
             from .periods import month_ranges
-            if not allow_partial:   # a dataset given by the caller
-                raise ConfigError(f"{period.base_label} is not complete in the data: no data for "
-                                  f"{month_ranges(period.missing)}; add --allow-partial to report it from "
+            needed = set(period.month_starts()[:3 * quarter] if quarter else period.month_starts())
+            gaps = [m for m in period.missing if m in needed]
+            if gaps and not allow_partial:
+                to_q = f" to the end of quarter {quarter}" if quarter else ""
+                raise ConfigError(f"{period.base_label} is not complete in the data{to_q}: no data for "
+                                  f"{month_ranges(gaps)}; add --allow-partial to report it from "
                                   f"{period.months_with_data} of its {period.months} months")
             warnings.append(f"{period.base_label} has data for {period.months_with_data} of its {period.months} "
                             f"months (none for {month_ranges(period.missing)}): every figure for the "

@@ -107,6 +107,22 @@ def test_a_dataset_given_to_run_assessment_is_checked_too(tmp_path):
         run_assessment(cfg, out_dir=tmp_path / "out", dataset=ds, log=lambda *a: None)
 
 
+def test_in_year_progress_needs_only_the_months_to_the_end_of_the_quarter(tmp_path):
+    from assessment.config import load_config
+    from assessment.render import run_assessment
+    cfg = load_config(area(tmp_path))
+    ds = SimpleNamespace(period=financial_year(2024).with_coverage(pd.date_range("2024-04-01", "2024-09-01", freq="MS")),
+                         config=cfg)
+    (tmp_path / "no-notebooks").mkdir()
+    kw = dict(out_dir=tmp_path / "out", dataset=ds, log=lambda *a: None, notebooks_dir=tmp_path / "no-notebooks")
+    # quarter 2 (April to September) is all there: the run goes on (to find no chapter notebooks here)
+    with pytest.raises(ConfigError, match="no chapter notebooks"):
+        run_assessment(cfg, quarter=2, **kw)
+    with pytest.raises(ConfigError, match=r"^2024/25 is not complete in the data to the end of quarter 3: no data for "
+                                          r"Oct – Dec 2024; add --allow-partial to report it from 6 of its 12 months$"):
+        run_assessment(cfg, quarter=3, **kw)
+
+
 def test_the_cover_the_summary_and_summary_json_say_how_many_months(tmp_path):
     from assessment import narrative
     from assessment.render import report_html, write_summary
