@@ -68,6 +68,7 @@ class Job:
     year: int
     out_dir: str
     area: str | None = None
+    allow_partial: bool = False   # --allow-partial: run a year the data do not fully cover
 
     @property
     def log_path(self) -> Path:
@@ -117,7 +118,8 @@ def run_job(job: Job) -> JobResult:
         if job.area:
             cfg.area.name = job.area
             cfg.area.lsoa_name_prefix = job.area
-        out = run_assessment(cfg, year=job.year, out_dir=Path(job.out_dir), log=note)
+        out = run_assessment(cfg, year=job.year, out_dir=Path(job.out_dir), log=note,
+                             allow_partial=job.allow_partial)
         summary = json.loads((Path(out) / "summary.json").read_text())
         note("ok")
         fh.close()
@@ -136,8 +138,11 @@ def run_job(job: Job) -> JobResult:
 
 def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: int = 1,
               out_root: Path | None = None, executor: Executor | None = None,
-              progress=print) -> list[JobResult]:
+              progress=print, allow_partial: bool = False) -> list[JobResult]:
     """Run every (area, year); write ``<out_root>/index.html``; return the results.
+
+    A year the data do not fully cover is a failed run unless ``allow_partial`` (then its
+    report says "N of 12 months"; see :func:`assessment.render.run_assessment`).
 
     ``executor``: any ``concurrent.futures``-style executor (default: a process pool
     of ``jobs`` workers).  Results are returned in (area, year) order.
@@ -165,16 +170,17 @@ def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: in
             write_marker(out_root, "batch")
         except OSError as e:
             raise ConfigError(f"{out_root}: cannot write the batch output folder: {e.strerror or e}") from e
-        return _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress)
+        return _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress, allow_partial)
 
 
-def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress) -> list[JobResult]:
+def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
+                      allow_partial: bool = False) -> list[JobResult]:
     todo = []
     for area in (areas or [None]):
         base = out_root / slugify(area) if area else out_root
         for y in years:
             label = f"{y}-{(y + 1) % 100:02d}" if cfg.period == "financial" else str(y)
-            todo.append(Job(str(cfg.path), y, str(base / label), area))
+            todo.append(Job(str(cfg.path), y, str(base / label), area, allow_partial))
     own = executor is None
     ex = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)) or 1)
     progress(f"{len(todo)} run(s) of {cfg.area.name if not areas else f'{len(areas)} area(s)'}, "

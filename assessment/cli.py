@@ -1,7 +1,9 @@
 """The ``assessment`` command: run, validate, demo.
 
 Every error the user can cause is printed as one line (``error: ...``) with exit
-status 2 — including an ``--out`` that is a file, is read-only, is not this tool's
+status 2 — including a bad ``--year`` (2024, 2024/25, 2024-25 and 2024/2025 are read) or
+``--to``, both at once, a period the data do not fully cover without ``--allow-partial``,
+and an ``--out`` that is a file, is read-only, is not this tool's
 report folder, or is being written by another run; an unexpected internal error is
 one line too, with exit status 1 (set ``ASSESSMENT_DEBUG=1`` to see the traceback).
 A run stopped by SIGTERM, SIGHUP or Ctrl-C cleans up (no dataset copy is left in the
@@ -11,8 +13,9 @@ Example
 -------
 ::
 
-    assessment run --year 2024                 # 2024/25 with ./assessment.yml
+    assessment run --year 2024                 # 2024/25 with ./assessment.yml (or --year 2024/25)
     assessment run --to 2021-09 --config examples/south-yorkshire-rolling.yml
+    assessment run --year 2020/21 --allow-partial --config ...   # a year the data hold only part of
     assessment validate --config my-borough.yml
     assessment batch --years 2022-2024 --jobs 2
     assessment demo                            # (re)generate the synthetic demo borough
@@ -24,7 +27,23 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import AssessmentError, one_line
+from .errors import AssessmentError, ConfigError, one_line
+
+
+PARTIAL_HELP = ("run a period the data do not fully cover; the report then says 'N of 12 months' "
+                "on the cover, in every title naming the period and in summary.json")
+
+
+def _check_period_args(a) -> None:
+    """A bad --year or --to, or both, is one line before the config or the data are read."""
+    from .periods import parse_year, rolling
+    if a.year is not None and a.to is not None:
+        raise ConfigError("--year and --to: give one or the other (--year 2024 for 2024/25, "
+                          "--to 2025-03 for the 12 months to March 2025)")
+    if a.year is not None:
+        parse_year(a.year)
+    if a.to is not None:
+        rolling(a.to)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,16 +51,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("run", help="run the whole assessment: HTML, PDF, tables, summary.json")
-    r.add_argument("--year", type=int, help="assessment year (2024 = 2024/25); default: latest complete year in the data")
+    r.add_argument("--year", help="assessment year: 2024 or 2024/25 (= 2024/25); default: the latest year "
+                                  "with all its months in the data")
     r.add_argument("--to", help="rolling 12 months ending this month (YYYY-MM) instead of a year")
     r.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="in-year progress: quarter of the year (1-4)")
     r.add_argument("--config", type=Path, help="config file (default: assessment.yml here or in a parent folder)")
     r.add_argument("--out", type=Path, help="output folder (default: reports/<period>/ beside the config)")
+    r.add_argument("--allow-partial", action="store_true", help=PARTIAL_HELP)
 
     v = sub.add_parser("validate", help="check the inputs without running; lists every problem found")
     v.add_argument("--config", type=Path)
-    v.add_argument("--year", type=int)
-    v.add_argument("--to")
+    v.add_argument("--year", help="assessment year: 2024 or 2024/25")
+    v.add_argument("--to", help="rolling 12 months ending this month (YYYY-MM)")
+    v.add_argument("--allow-partial", action="store_true", help=PARTIAL_HELP)
 
     b = sub.add_parser("batch", help="run several years (and areas) in parallel, with an index.html")
     b.add_argument("--years", required=True, help="e.g. 2020-2024 or 2021,2023")
@@ -49,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=1, help="parallel runs (processes)")
     b.add_argument("--config", type=Path)
     b.add_argument("--out", type=Path, help="output folder (default: reports/batch/ beside the config)")
+    b.add_argument("--allow-partial", action="store_true", help=PARTIAL_HELP)
 
     d = sub.add_parser("demo", help="(re)generate the synthetic demo borough in data/demo and maps/demo")
     d.add_argument("--root", type=Path, default=None, help="project folder to write into (default: the folder of assessment.yml)")
@@ -58,16 +81,23 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_run(a) -> int:
     from .render import run_assessment
-    out = run_assessment(a.config, year=a.year, to=a.to, out_dir=a.out, quarter=a.quarter)
+    _check_period_args(a)
+    out = run_assessment(a.config, year=a.year, to=a.to, out_dir=a.out, quarter=a.quarter,
+                         allow_partial=a.allow_partial)
     print(f"wrote {out}")
     return 0
 
 
 def _cmd_validate(a) -> int:
-    from .config import load_config
+    from .config import ConfigProblems, load_config
     from .validate import validate
-    cfg = load_config(a.config, check_files=False)
-    problems = validate(cfg, year=a.year, to=a.to)
+    _check_period_args(a)
+    try:
+        cfg = load_config(a.config, check_files=False)
+    except ConfigProblems as e:   # every unknown or mistyped key, one line each
+        problems = [one_line(p) for p in e.problems]
+    else:
+        problems = validate(cfg, year=a.year, to=a.to, allow_partial=a.allow_partial)
     for line in problems:
         print(line)
     if problems:
@@ -82,7 +112,7 @@ def _cmd_batch(a) -> int:
     years = parse_years(a.years)
     areas = [x.strip() for x in a.areas.split(",") if x.strip()] if a.areas else None
     results = run_batch(a.config, years, areas=areas, jobs=a.jobs, out_root=a.out,
-                        progress=lambda line: print(line, flush=True))
+                        progress=lambda line: print(line, flush=True), allow_partial=a.allow_partial)
     return min(sum(not r.ok for r in results), 125)   # exit status: the number of failed runs
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Optional
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
@@ -173,32 +172,72 @@ def find_config(start: Path | None = None) -> Path:
     raise ConfigError(f"no {CONFIG_NAME} found in {here} or any parent folder; pass --config")
 
 
+class ConfigProblems(ConfigError):
+    """Every problem found in a config file (``problems``, one line each).  As a message it is the
+    first problem, and how many more there are (``assessment validate`` lists them all)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        more = len(self.problems) - 1
+        super().__init__(self.problems[0] + (f" (and {more} more problem{'s' if more > 1 else ''} in the "
+                                             "config: assessment validate lists them all)" if more else ""))
+
+
+#: inputs that may be a folder (a folder of police.uk files; a boundary folder such as a shapefile's)
+FOLDER_INPUTS = ("police_uk", "boundaries")
+
+
+def _model_at(loc) -> Optional[type]:
+    """The config model (section) holding the key at ``loc`` (a pydantic error location)."""
+    model = Config
+    for part in loc[:-1]:
+        f = model.model_fields.get(part) if isinstance(part, str) else None
+        ann = getattr(f, "annotation", None)
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return None
+        model = ann
+    return model
+
+
+def _problem_lines(path, e: ValidationError) -> list[str]:
+    """One line per pydantic error; an unknown key with its nearest known key (difflib)."""
+    import difflib
+    lines = []
+    for err in e.errors():
+        loc = ".".join(str(x) for x in err["loc"])
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            model = _model_at(err["loc"])
+            known = [k for k in (model.model_fields if model else ()) if k != "path"]
+            near = difflib.get_close_matches(str(err["loc"][-1]), known, n=1, cutoff=0.6)
+            prefix = ".".join(str(x) for x in err["loc"][:-1])
+            msg = (f"unknown key (did you mean '{prefix + '.' if prefix else ''}{near[0]}'?)" if near
+                   else "unknown key (see the README for the keys)")
+        line = f"{path}: key '{loc}': {msg}"
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
 def load_config(path: str | Path | None = None, check_files: bool = True) -> Config:
     """Read and validate a config file; resolve input paths against its folder.
 
-    Raises :class:`ConfigError` with one line for a missing file, bad YAML, an
-    unknown or mistyped key, or (``check_files``) an input that does not exist.
+    Raises :class:`ConfigError` with one line for a missing file, a folder, text that is not
+    UTF-8, bad YAML (aliases are bounded: see :mod:`assessment.yamlfile`), or (``check_files``)
+    an input that does not exist or is a folder where a file is expected; and
+    :class:`ConfigProblems` for unknown or mistyped keys — every one of them, an unknown key
+    with the nearest known key (``did you mean ...?``).
     """
+    from .yamlfile import read_yaml
     path = Path(path) if path else find_config()
-    if not path.exists():
-        raise ConfigError(f"{path}: config file not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "?"
-        raise ConfigError(f"{path}: {where}: not valid YAML ({getattr(e, 'problem', e)})") from None
+    raw = read_yaml(path, "config file", name=str(path))
+    raw = {} if raw is None else raw
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of keys (area:, inputs:, ...)")
     try:
         cfg = Config.model_validate(raw)
     except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (see the README for the keys)"
-        raise ConfigError(f"{path}: key '{loc}': {msg}") from None
+        raise ConfigProblems(_problem_lines(path, e)) from None
     cfg.path = path.resolve()
     for name in Inputs.model_fields:
         p = getattr(cfg.inputs, name)
@@ -207,6 +246,13 @@ def load_config(path: str | Path | None = None, check_files: bool = True) -> Con
             setattr(cfg.inputs, name, p)
             if check_files and not p.exists() and not cfg.demo:
                 raise ConfigError(f"{path}: inputs.{name}: file not found: {p}")
+            if check_files and name not in FOLDER_INPUTS and p.is_dir():
+                raise ConfigError(folder_problem(path, name, p))
     if check_files and not any(getattr(cfg.inputs, k) for k in ("police_uk", "crime_counts", "crimes")) and not cfg.demo:
         raise ConfigError(f"{path}: inputs: expected one of police_uk, crime_counts or crimes")
     return cfg
+
+
+def folder_problem(path, name: str, p: Path) -> str:
+    """The line for ``inputs.<name>`` naming a folder where a file is expected."""
+    return f"{path}: inputs.{name}: expected a file, found a folder: {p}; name the file inside it"

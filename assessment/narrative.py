@@ -583,8 +583,12 @@ def no_chapters_note(figures: dict, out_dir) -> str | None:
 
 def intro(summary: dict, synthetic: bool = False) -> str:
     """The opening line: what the assessment covers."""
+    import re
     area, label = text(summary, "area.name"), text(summary, "period.label")
     start, end = text(summary, "period.start"), text(summary, "period.end")
+    partial = get(summary, "period.complete") is False and value(summary, "period.months_with_data") is not None
+    if partial and label:
+        label = re.sub(r" \(\d+ of \d+ months\)$", "", label)   # said in full below
     s = "This strategic assessment"
     if area:
         s += f" covers {area}"
@@ -595,7 +599,19 @@ def intro(summary: dict, synthetic: bool = False) -> str:
                 s += f" ({pd.Timestamp(start):%-d %B %Y} to {pd.Timestamp(end):%-d %B %Y})"
             except ValueError:
                 pass
-    s += ". The key findings below are computed from the data by the workbook; the chapters that follow give the detail."
+    s += "."
+    if partial:
+        n, of = value(summary, "period.months_with_data"), value(summary, "period.months") or 12
+        missing = get(summary, "period.missing_months") or []
+        try:
+            from .periods import month_ranges
+            none_for = f" (none for {month_ranges(pd.to_datetime([m + '-01' for m in missing]))})" if missing else ""
+        except (TypeError, ValueError):
+            none_for = ""
+        what = label or "the period"
+        s += (f" **Only {count(n)} of the {count(of)} months of {what} are in the data{none_for}: every figure "
+              f"for {what} counts those {count(n)} months only, so it is not comparable with a whole year.**")
+    s += " The key findings below are computed from the data by the workbook; the chapters that follow give the detail."
     if synthetic:
         s += " **The data are synthetic (the demo borough): no figure describes a real place.**"
     return s

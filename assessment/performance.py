@@ -81,7 +81,6 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .errors import AssessmentError, InputError, quote
 from .periods import Period
@@ -399,15 +398,13 @@ def read_targets(path, groups: dict | None = None) -> list[Indicator]:
     >>> [i.name for i in read_targets(p)]
     ['All crime']
     """
+    from .errors import _short
+    from .yamlfile import read_yaml
     path = Path(path)
     if not path.exists():
         raise InputError(path, "", "a targets file (YAML)", found="no such file")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise InputError(path, f"line {mark.line + 1}" if mark else "", "valid YAML",
-                         found=str(getattr(e, "problem", e))) from None
+    # a folder, text that is not UTF-8, invalid YAML or an alias bomb: one line (assessment.yamlfile)
+    raw = read_yaml(path, "targets file (YAML)", name=_short(path))
     return parse_targets(raw, path, groups)
 
 

@@ -15,14 +15,24 @@ Examples
 '12 months to Sep 2021'
 >>> calendar_year(2023).slug
 '2023'
+
+A period the data do not fully cover says so in its label, wherever the label is shown
+(the cover, every title and sentence naming the period, ``summary.json``):
+
+>>> p = financial_year(2020).with_coverage(pd.date_range("2020-10-01", "2021-09-01", freq="MS"))
+>>> p.label, p.complete, p.months_with_data, p.base_label
+('2020/21 (6 of 12 months)', False, 6, '2020/21')
+>>> parse_year("2024/25"), parse_year("2024-2025"), parse_year(2024)
+(2024, 2024, 2024)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Optional
 
 import pandas as pd
 
-from .errors import ConfigError
+from .errors import ConfigError, one_line
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,10 @@ class Period:
     start: pd.Timestamp
     kind: str = "financial"
     months: int = 12
+    #: months of the period the data hold (None: not known - a period made in code, not by the loaders)
+    months_with_data: Optional[int] = field(default=None, compare=False)
+    #: first days of the months of the period the data do not hold
+    missing: tuple = field(default=(), compare=False)
 
     @property
     def end(self) -> pd.Timestamp:
@@ -58,8 +72,21 @@ class Period:
         return self.start.year if self.kind != "rolling" else self.end.year
 
     @property
+    def complete(self) -> Optional[bool]:
+        """True when the data hold every month of the period, False when not, None when not known."""
+        return None if self.months_with_data is None else self.months_with_data >= self.months
+
+    @property
     def label(self) -> str:
-        """Human label: ``2024/25``, ``2024`` or ``12 months to Sep 2021``."""
+        """Human label: ``2024/25``, ``2024`` or ``12 months to Sep 2021`` — with ``(6 of 12 months)``
+        after it when the data hold only some of the period's months (see :meth:`with_coverage`)."""
+        if self.months_with_data is not None and 0 < self.months_with_data < self.months:
+            return f"{self.base_label} ({self.months_with_data} of {self.months} months)"
+        return self.base_label
+
+    @property
+    def base_label(self) -> str:
+        """The label without the part-period note: ``2024/25``, ``2024`` or ``12 months to Sep 2021``."""
         if self.kind == "financial":
             return f"{self.start.year}/{(self.start.year + 1) % 100:02d}"
         if self.kind == "calendar":
@@ -98,9 +125,21 @@ class Period:
             raise ConfigError(f"--quarter: expected 1, 2, 3 or 4, found {q}")
         return Period(self.start + pd.DateOffset(months=3 * (q - 1)), self.kind, 3)
 
+    def with_coverage(self, data_months: Iterable) -> "Period":
+        """This period, knowing which of its months the data hold (``data_months``: month starts)."""
+        have = {pd.Timestamp(m).to_period("M").to_timestamp() for m in data_months}
+        missing = tuple(m for m in self.month_starts() if m not in have)
+        return replace(self, months_with_data=self.months - len(missing), missing=missing)
+
     def to_dict(self) -> dict:
-        return {"label": self.label, "start": str(self.start.date()), "end": str(self.end_date.date()),
-                "kind": self.kind}
+        """The ``period`` keys of ``summary.json``; with the coverage when the loaders set it:
+        ``months`` (12), ``months_with_data``, ``complete`` and ``missing_months`` (``YYYY-MM``)."""
+        d = {"label": self.label, "start": str(self.start.date()), "end": str(self.end_date.date()),
+             "kind": self.kind}
+        if self.months_with_data is not None:
+            d.update(months=self.months, months_with_data=self.months_with_data, complete=bool(self.complete),
+                     missing_months=[m.strftime("%Y-%m") for m in self.missing])
+        return d
 
 
 def financial_year(year: int) -> Period:
@@ -120,21 +159,69 @@ def rolling(to: str) -> Period:
         if not re.fullmatch(r"\d{4}-\d{2}", str(to).strip()):
             raise ValueError(to)
         end = pd.Period(str(to).strip(), freq="M").to_timestamp()
-    except (ValueError, TypeError):
-        raise ConfigError(f"--to: expected a month as YYYY-MM, found {to!r}") from None
+        if not YEARS[0] <= end.year <= YEARS[1]:
+            raise ValueError(to)
+    except (ValueError, TypeError, OverflowError):
+        raise ConfigError(f"--to: expected a month as YYYY-MM (e.g. 2025-03 for the 12 months to March 2025), "
+                          f"found {one_line(to, 40)!r}") from None
     return Period(end - pd.DateOffset(months=11), "rolling")
 
 
-def make_period(kind: str, year: int | None = None, to: str | None = None) -> Period:
-    """Build the assessment period from the config's ``period`` and ``--year``/``--to``."""
+#: the years an assessment period can be in
+YEARS = (1900, 2100)
+
+
+def parse_year(value, kind: str | None = None) -> int:
+    """``--year`` as analysts write it: ``2024``, ``2024/25``, ``2024-25`` or ``2024/2025`` -> 2024.
+
+    The second part must be the year after the first; a financial-year form is refused when
+    ``kind`` is ``"calendar"``.  Anything else is one line (:class:`ConfigError`).
+
+    >>> parse_year("2024/25"), parse_year(" 2024 "), parse_year("1999/00")
+    (2024, 2024, 1999)
+    >>> parse_year("2024/26")
+    Traceback (most recent call last):
+    ...
+    assessment.errors.ConfigError: --year: in 2024/26 the second year must be the year after the first (2024/25)
+    """
+    import re
+    if isinstance(value, bool):
+        raise ConfigError(f"--year: expected a year such as 2024 or 2024/25, found {value!r}")
+    if isinstance(value, int):
+        y, text, second = value, str(value), None
+    else:
+        text = one_line(value, 40).strip()
+        m = re.fullmatch(r"(\d{1,6})(?:\s*[/-]\s*(\d{2}|\d{4}))?", text)
+        if not m:
+            raise ConfigError(f"--year: expected a year such as 2024 or 2024/25, found {text!r}")
+        y, second = int(m.group(1)), m.group(2)
+    if not YEARS[0] <= y <= YEARS[1]:
+        raise ConfigError(f"--year: expected a year between {YEARS[0]} and {YEARS[1]} (e.g. 2024 or 2024/25), "
+                          f"found {text!r}")
+    if second is not None:
+        want = f"{(y + 1) % 100:02d}" if len(second) == 2 else str(y + 1)
+        if second != want:
+            raise ConfigError(f"--year: in {text} the second year must be the year after the first "
+                              f"({y}/{(y + 1) % 100:02d})")
+        if kind == "calendar":
+            raise ConfigError(f"--year: {text} is a financial year, but the config has period: calendar; "
+                              f"give --year {y} (or set period: financial)")
+    return y
+
+
+def make_period(kind: str, year: int | str | None = None, to: str | None = None) -> Period:
+    """Build the assessment period from the config's ``period`` and ``--year``/``--to``
+    (``year`` as :func:`parse_year` reads it; not both)."""
+    if to is not None and year is not None:
+        raise ConfigError("--year and --to: give one or the other (--year 2024 for 2024/25, "
+                          "--to 2025-03 for the 12 months to March 2025)")
     if to is not None:
         return rolling(to)
     if year is None:
         raise ConfigError("no assessment year: give --year or --to")
-    if kind == "financial":
-        return financial_year(int(year))
-    if kind == "calendar":
-        return calendar_year(int(year))
+    if kind in ("financial", "calendar"):
+        y = parse_year(year, kind)
+        return financial_year(y) if kind == "financial" else calendar_year(y)
     raise ConfigError(f"period: expected 'financial' or 'calendar', found {kind!r}")
 
 
@@ -158,3 +245,90 @@ def trend_window(period: Period, years: int) -> Period:
     """The ``years`` consecutive periods ending with ``period``, as one long Period."""
     start = period.start - pd.DateOffset(years=years - 1)
     return Period(start, period.kind, period.months + 12 * (years - 1))
+
+
+# -- which months the data hold --------------------------------------------------------------
+def _month(m) -> pd.Timestamp:
+    return pd.Timestamp(m).to_period("M").to_timestamp()
+
+
+def latest_full(kind: str, data_months: Iterable) -> Optional[Period]:
+    """The latest financial/calendar year (``kind``) or, for ``"rolling"``, 12 consecutive months,
+    with every month in ``data_months``; None when there is none.
+
+    >>> m = pd.date_range("2020-10-01", "2021-09-01", freq="MS")
+    >>> latest_full("financial", m) is None, latest_full("rolling", m).label
+    (True, '12 months to Sep 2021')
+    >>> latest_full("financial", pd.date_range("2022-03-01", "2025-02-01", freq="MS")).label
+    '2023/24'
+    """
+    have = {_month(m) for m in data_months}
+    if not have:
+        return None
+    last, first = max(have), min(have)
+    if kind == "rolling":
+        end = last
+        while end - pd.DateOffset(months=11) >= first:
+            p = rolling(end.strftime("%Y-%m"))
+            if all(m in have for m in p.month_starts()):
+                return p
+            end = end - pd.DateOffset(months=1)
+        return None
+    make = financial_year if kind == "financial" else calendar_year
+    for y in range(last.year, first.year - 2, -1):
+        p = make(y)
+        if p.end <= last and p.start >= first and all(m in have for m in p.month_starts()):
+            return p
+    return None
+
+
+def month_ranges(months: Iterable) -> str:
+    """Months as runs: ``Apr – Sep 2020``, ``Nov 2020 – Feb 2021``, ``Sep 2024``, joined by commas.
+
+    >>> month_ranges(pd.to_datetime(["2020-04-01", "2020-05-01", "2020-06-01", "2020-12-01", "2021-01-01", "2021-06-01"]))
+    'Apr – Jun 2020, Dec 2020 – Jan 2021, Jun 2021'
+    """
+    ms = sorted({_month(m) for m in months})
+    runs: list[list] = []
+    for m in ms:
+        if runs and runs[-1][1] + pd.DateOffset(months=1) == m:
+            runs[-1][1] = m
+        else:
+            runs.append([m, m])
+    out = []
+    for a, b in runs:
+        if a == b:
+            out.append(a.strftime("%b %Y"))
+        elif a.year == b.year:
+            out.append(f"{a:%b} – {b:%b %Y}")
+        else:
+            out.append(f"{a:%b %Y} – {b:%b %Y}")
+    return ", ".join(out)
+
+
+def partial_message(period: Period, data_months: Iterable, default: bool = False) -> str:
+    """The one line that stops a run whose period the data do not fully cover: the missing months,
+    the latest complete rolling 12 months (``--to YYYY-MM``), and ``--allow-partial``.
+
+    ``default``: the period was chosen because no whole year is in the data (no --year or --to).
+
+    >>> m = pd.date_range("2020-10-01", "2021-09-01", freq="MS")
+    >>> p = financial_year(2020).with_coverage(m)
+    >>> print(partial_message(p, m))
+    2020/21 is not complete in the data: no data for Apr – Sep 2020 (the data cover Oct 2020 – Sep 2021); give --to 2021-09 for the latest complete 12 months, or add --allow-partial to report 2020/21 from 6 of its 12 months
+    """
+    have = sorted({_month(m) for m in data_months})
+    cover = f"{have[0]:%b %Y} – {have[-1]:%b %Y}" if have else "no months"
+    full = latest_full("rolling", have)
+    if default:
+        what = {"financial": "financial year", "calendar": "calendar year"}.get(period.kind, "12 months")
+        head = f"no complete {what} in the data (they cover {cover})"
+    else:
+        head = (f"{period.base_label} is not complete in the data: no data for {month_ranges(period.missing)} "
+                f"(the data cover {cover})")
+    options = []
+    if full is not None:
+        options.append(f"give --to {full.end:%Y-%m} for the latest complete 12 months")
+    options.append(f"add --allow-partial to report {period.base_label} from {period.months_with_data} of its "
+                   f"{period.months} months")
+    return f"{head}; " + ", or ".join(options)

@@ -566,7 +566,8 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
 
     ``chapters`` is a list of ``(name, executed notebook)`` in report order.  The page
     carries a title block (area, "Strategic assessment <label>", the period's dates, a
-    SYNTHETIC DATA banner when ``synthetic``), a contents list of the chapters' H1/H2
+    SYNTHETIC DATA banner when ``synthetic``, a PART-PERIOD banner when the data do not hold
+    every month of ``period``), a contents list of the chapters' H1/H2
     headings, and inline screen and print CSS (no scripts, fonts or stylesheets are
     fetched from anywhere).
     """
@@ -587,9 +588,16 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
     if quarter:
         q = period.quarter(quarter)
         quarter_text = f"In-year progress: quarter {quarter}, {_day(q.start)} to {_day(q.end_date)}"
+    partial_text = None
+    if getattr(period, "complete", None) is False:
+        from .periods import month_ranges
+        partial_text = (f"The data hold {period.months_with_data} of the {period.months} months of "
+                        f"{period.base_label}: there are none for {month_ranges(period.missing)}. Every figure "
+                        f"for {period.base_label} counts those {period.months_with_data} months only, so it is "
+                        "not comparable with a whole year.")
     from .safe_html import csp
     return env.get_template("report.html").render(
-        csp=csp(), area=area, label=period.label, synthetic=synthetic,
+        csp=csp(), area=area, label=period.label, synthetic=synthetic, partial_text=partial_text,
         period_text=f"{_day(period.start)} to {_day(period.end_date)}",
         quarter_text=quarter_text, source=source, contents=_contents(headings), chapters=parts,
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
@@ -803,10 +811,18 @@ def _keep_failed(staging: Path, out: Path) -> Optional[Path]:
 
 
 # -- the run --------------------------------------------------------------------------------
+def _read_targets(cfg):
+    """The targets file's indicators, read and checked before the inputs load (None without one)."""
+    if cfg.inputs.targets is None or not Path(cfg.inputs.targets).exists():
+        return None   # chapter 5 says there is no targets file (a missing one is a config error already)
+    from .performance import read_targets
+    return read_targets(cfg.inputs.targets, cfg.crime_groups)
+
+
 def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = None,
                    out_dir=None, quarter: Optional[int] = None, notebooks: Optional[Iterable] = None,
                    log: Callable = print, notebooks_dir=None, dataset=None,
-                   fresh_kernels: bool = False) -> Path:
+                   fresh_kernels: bool = False, allow_partial: bool = False) -> Path:
     """Run the whole assessment and write the output contract of §8; return the output folder.
 
     Parameters
@@ -815,8 +831,15 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         The config file (``None``: ``assessment.yml`` here or in a parent folder), or a
         loaded :class:`~assessment.config.Config` (which must come from a file).
     year, to, quarter
-        The period (see :mod:`assessment.periods`); ``year=None`` and ``to=None`` mean
-        the latest complete year in the data.
+        The period (see :mod:`assessment.periods`; ``year`` as 2024 or "2024/25"); ``year=None``
+        and ``to=None`` mean the latest year with all its months in the data.
+    allow_partial : bool
+        Run a period the data do not fully cover (``--allow-partial``): the cover, the titles
+        naming the period, the summary and ``summary.json`` (``period.months_with_data``,
+        ``period.complete``) then say "N of 12 months".  Without it such a period — or, with
+        no ``year``/``to``, no whole year in the data — stops with one line naming the missing
+        months and the latest complete 12 months (``--to YYYY-MM``).  With ``quarter`` (in-year
+        progress) only the months to the end of that quarter must be in the data.
     out_dir : path, optional
         Default ``<config folder>/reports/<slug>/``.  Replaced only when the run succeeds,
         and only if it is missing, empty or this tool's report (its marker file; see the
@@ -870,28 +893,46 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         cfg = config if isinstance(config, Config) else load_config(config)
         if cfg.path is None:
             raise ConfigError("the config was built in code; run_assessment needs one read from a file (load_config)")
+        # a bad --year or --to (or both) is one line before anything else
+        requested = make_period(cfg.period, year=year, to=to) if year is not None or to is not None else None
+        if requested is not None and to is None:
+            year = requested.year
         # the output folder: checked and locked before the long work whenever it is known already
         out = None
         if out_dir:
             out = Path(out_dir).resolve()
-        elif dataset is None and (year is not None or to is not None):
-            try:
-                out = (cfg.root / "reports" / make_period(cfg.period, year=year, to=to).slug).resolve()
-            except AssessmentError:
-                out = None  # the loaders report a bad period in their own words
+        elif dataset is None and requested is not None:
+            out = (cfg.root / "reports" / requested.slug).resolve()
         if out is not None:
             _claim_output(out, stack, log)
         if dataset is None:
             if cfg.demo:
                 from .demo import ensure_demo
                 ensure_demo(cfg)
+            targets = _read_targets(cfg)   # a bad targets file stops the run now, not in chapter 5
             from .loaders import load_dataset
             log("loading the inputs ...")
-            dataset = load_dataset(cfg, year=year, to=to)
+            # in-year progress (--quarter) needs the months to the end of the quarter: checked below
+            dataset = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial or quarter is not None)
+            if targets:
+                from .performance import check_crime_types
+                check_crime_types(targets, dataset.crimes, cfg.inputs.targets)
         ds = dataset
         period = ds.period
         if quarter is not None:
             period.quarter(quarter)  # checks 1..4 with a one-line error
+        if period.complete is False:
+            from .periods import month_ranges
+            needed = set(period.month_starts()[:3 * quarter] if quarter else period.month_starts())
+            gaps = [m for m in period.missing if m in needed]
+            if gaps and not allow_partial:
+                to_q = f" to the end of quarter {quarter}" if quarter else ""
+                raise ConfigError(f"{period.base_label} is not complete in the data{to_q}: no data for "
+                                  f"{month_ranges(gaps)}; add --allow-partial to report it from "
+                                  f"{period.months_with_data} of its {period.months} months")
+            warnings.append(f"{period.base_label} has data for {period.months_with_data} of its {period.months} "
+                            f"months (none for {month_ranges(period.missing)}): every figure for the "
+                            "period covers those months only, as the report says")
         t = step("config and inputs", t)
 
         nb_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir(cfg)
@@ -955,7 +996,7 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         timings.append(("total before the move", time.perf_counter() - t_start))
         args = {"config": str(cfg.path), "year": year, "to": to, "quarter": quarter,
                 "out_dir": str(out), "notebooks": [p.name for p in chapters],
-                "fresh_kernels": fresh_kernels}
+                "fresh_kernels": fresh_kernels, "allow_partial": allow_partial}
         write_run_log(staging / "run.log", cfg=cfg, ds=ds, out=out, args=args, runs=runs,
                       timings=timings, started=started, warnings=warnings,
                       kernel_messages=kernel_messages)

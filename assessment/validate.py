@@ -4,16 +4,21 @@ Each problem is one line (file, row or column, what was expected).  An empty
 list means the inputs are clean.  Three passes, so one broken file does not
 hide the problems of another:
 
-1. every input file named in the config exists;
+1. every input file named in the config exists (and is a file where a file is expected);
 2. every input other than the crime input is read on its own (bad rows do not
    stop the reading: each bad column is reported with its first bad row and
-   how many more there are);
+   how many more there are) — the targets file too, with every check the run
+   makes of it (keys, measures, directions, crime groups, targets);
 3. the whole dataset is loaded, and the counted exclusions that point to a
    fault in the data (malformed LSOA codes, duplicate ids, links to crimes
    that do not exist, empty geometries, police.uk months missing from the
    assessment year, ...) are reported with their counts.  Ordinary exclusions
    (outside the area, outside the data window, police.uk rows with no
-   location) are not problems.
+   location) are not problems.  A period the data do not fully cover is a
+   problem unless ``allow_partial`` (``--allow-partial``), as it stops a run.
+
+The config itself is read by :func:`assessment.config.load_config`, whose
+:class:`~assessment.config.ConfigProblems` lists every unknown or mistyped key.
 
 Example
 -------
@@ -24,6 +29,7 @@ Example
 ...     "C1,2024-04-02,Burglary,E01000001\\nC1,2024-04-02,Burglary,E01000001\\nC2,2024-05-01,Robbery,E0100\\n")
 >>> _ = (d / "a.yml").write_text("area: {name: Testham}\\ninputs: {crimes: crimes.csv}\\n")
 >>> for line in validate(load_config(d / "a.yml"), 2024): print(line)
+2024/25 is not complete in the data: no data for Jun 2024 – Mar 2025 (the data cover Apr 2024 – May 2024); add --allow-partial to report 2024/25 from 2 of its 12 months
 crimes: 1 row(s) excluded: duplicate crime id
 crimes: 1 row(s) excluded: malformed LSOA code
 """
@@ -45,6 +51,9 @@ PROBLEM_REASONS = {
     "LSOA with an empty geometry in the boundary file",
 }
 
+#: note fragments of months missing from the period: not problems with ``allow_partial``
+PARTIAL_NOTES = ("no police.uk file for", "no police.uk rows for")
+
 #: note fragments that are problems too
 PROBLEM_NOTES = ("no police.uk file for", "no police.uk rows for", "named for",
                  "duplicate month file", "invalid geometr", "not UTF-8", "other vintage",
@@ -52,14 +61,17 @@ PROBLEM_NOTES = ("no police.uk file for", "no police.uk rows for", "named for",
                  "not in the boundary file (", "no crimes at all in")
 
 
-def validate(cfg: Config, year=None, to=None) -> list[str]:
+def validate(cfg: Config, year=None, to=None, allow_partial: bool = False) -> list[str]:
     """Every problem with the inputs of ``cfg``, one line each; ``[]`` when clean.
 
-    Parameters are those of :func:`assessment.loaders.load_dataset`.
+    Parameters are those of :func:`assessment.loaders.load_dataset` (``allow_partial``:
+    a period the data do not fully cover is not a problem).
     """
+    from .config import FOLDER_INPUTS, folder_problem
     from .loaders import geography, links, load_dataset, plausibility, population
     from .loaders.common import collect_problems
     from .accounting import Accounting
+    from .periods import make_period
 
     lines: list[str] = []
 
@@ -68,12 +80,24 @@ def validate(cfg: Config, year=None, to=None) -> list[str]:
         if line not in lines:
             lines.append(line)
 
+    period_ok = True
+    if year is not None or to is not None:
+        try:
+            requested = make_period(cfg.period, year=year, to=to)
+            year = None if to is not None else requested.year
+        except AssessmentError as e:
+            add(str(e))
+            period_ok = False
+
     # 1. files exist
     missing = set()
     for name in Inputs.model_fields:
         p = getattr(cfg.inputs, name)
         if p is not None and not Path(p).exists():
             add(f"inputs.{name}: file not found: {p}")
+            missing.add(name)
+        elif p is not None and name not in FOLDER_INPUTS and Path(p).is_dir():
+            add(folder_problem(cfg.path or "config", name, Path(p)))
             missing.add(name)
     if missing:
         cfg = cfg.model_copy(deep=True)
@@ -83,7 +107,7 @@ def validate(cfg: Config, year=None, to=None) -> list[str]:
 
     # 2. the other inputs on their own
     acc, notes = Accounting(), []
-    year_for_pop = year if year is not None else (int(to[:4]) if to else 9999)
+    year_for_pop = 9999 if not period_ok else year if year is not None else (int(to[:4]) if to else 9999)
     readers = []
     inp = cfg.inputs
     if inp.lsoa_lookup:
@@ -100,6 +124,10 @@ def validate(cfg: Config, year=None, to=None) -> list[str]:
         readers.append(lambda: links.load_links(inp.offenders, "offenders", acc, notes, set(), set()))
     if inp.asb:
         readers.append(lambda: links.read_asb(inp.asb, notes))
+    targets: list = []
+    if inp.targets:
+        from .performance import read_targets
+        readers.append(lambda: targets.extend(read_targets(inp.targets, cfg.crime_groups)))
     for read in readers:
         with collect_problems() as found:
             try:
@@ -110,9 +138,11 @@ def validate(cfg: Config, year=None, to=None) -> list[str]:
             add(str(e))
 
     # 3. the whole dataset
+    if not period_ok:
+        return lines
     with collect_problems() as found:
         try:
-            ds = load_dataset(cfg, year=year, to=to)
+            ds = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial)
         except AssessmentError as e:
             ds = None
             add(str(e))
@@ -124,8 +154,14 @@ def validate(cfg: Config, year=None, to=None) -> list[str]:
                 if reason in PROBLEM_REASONS and n:
                     add(f"{name}: {n} row(s) excluded: {reason}")
         for note in ds.notes:
-            if any(k in note for k in PROBLEM_NOTES):
+            if any(k in note for k in PROBLEM_NOTES) and not (allow_partial and any(k in note for k in PARTIAL_NOTES)):
                 add(note)
         for line in plausibility.validate_lines(ds):   # placeholder ids, implausible values (notes)
             add(line)
+        if targets:
+            from .performance import check_crime_types
+            try:
+                check_crime_types(targets, ds.crimes, inp.targets)
+            except AssessmentError as e:
+                add(str(e))
     return lines

@@ -45,14 +45,33 @@ def _display(obj_html: str) -> None:
         pass
 
 
-def resolve_period(cfg: Config, year=None, to=None, last_month=None) -> Period:
-    """The assessment period from ``year``/``to``, or the latest complete year in the data."""
-    from .periods import latest_complete
+def resolve_period(cfg: Config, year=None, to=None, last_month=None, data_months=None) -> Period:
+    """The assessment period from ``year``/``to``, or the latest complete year in the data.
+
+    With ``data_months`` (the months the crime data hold) the default is the latest year with
+    every one of its months in them — or, when there is none, the latest year that has ended
+    by ``last_month`` and has some data (else the year ``last_month`` is in) — and the period
+    returned knows its coverage (:meth:`~assessment.periods.Period.with_coverage`): its label
+    says "(6 of 12 months)" when the data do not hold all of it.
+    """
+    from .periods import latest_complete, latest_full
     if year is None and to is None:
+        full = latest_full(cfg.period, data_months) if data_months is not None else None
+        if full is not None:
+            return full.with_coverage(data_months)
         if last_month is None:
             raise ValueError("no year given and no data to pick the latest complete year from")
-        return latest_complete(cfg.period, last_month)
-    return make_period(cfg.period, year=year, to=to)
+        p = latest_complete(cfg.period, last_month)
+        if data_months is None:
+            return p
+        p = p.with_coverage(data_months)
+        if not p.months_with_data:   # the latest year that has ended holds nothing: the year of the last month
+            last = pd.Timestamp(last_month)
+            y = last.year - (1 if cfg.period == "financial" and last.month < 4 else 0)
+            p = make_period(cfg.period, year=y).with_coverage(data_months)
+        return p
+    p = make_period(cfg.period, year=year, to=to)
+    return p.with_coverage(data_months) if data_months is not None else p
 
 
 def load_run_dataset(cfg: Config, year=None, to=None) -> Dataset:

@@ -68,12 +68,17 @@ def build(name: str, tmp: Path) -> tuple[Path, dict]:
     cfg = _deep_merge({"area": profile["area"], "inputs": {k: str(p) for k, p in paths.items()}},
                       case.get("config", {}))
     p = tmp / "assessment.yml"
-    p.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    p.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding=case.get("config_encoding", "utf-8"))
     return p, paths
 
 
 def year_args(case) -> list[str]:
-    return ["--year", str(case.get("year", 2024))]
+    """The command line's period arguments: the case's ``args``, else ``--year`` (none for
+    ``year: null``: the default period), with ``--allow-partial`` for ``allow_partial: true``."""
+    if "args" in case:
+        return [str(a) for a in case["args"]]
+    year = case.get("year", 2024)
+    return ([] if year is None else ["--year", str(year)]) + (["--allow-partial"] if case.get("allow_partial") else [])
 
 
 def short(text: str) -> str:
@@ -202,7 +207,7 @@ def test_counted_case_loads_and_counts_the_problem(name, tmp_path):
     case = CASES[name]
     cfg_path, paths = build(name, tmp_path)
     cfg = load_config(cfg_path)
-    ds = load_dataset(cfg, year=case.get("year", 2024))
+    ds = load_dataset(cfg, year=case.get("year", 2024), allow_partial=case.get("allow_partial", False))
     ds.accounting.check()
     summary = ds.accounting.to_summary()
     table = data_quality(ds)
@@ -260,10 +265,18 @@ def test_a_whole_run_with_counted_problems_publishes_them(tmp_path):
     cfg, paths = build("police-uk-month-duplicated", tmp_path)
     (paths["police_uk"] / "2024-09-testshire-street.csv").unlink()
     out = tmp_path / "out"
+    # a year with a month missing runs only when allowed to, saying so (issue 12)
     proc = run_cli("run", "--config", str(cfg), "--year", "2024", "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        "error: 2024/25 is not complete in the data: no data for Sep 2024 (the data cover Apr 2024 – Mar 2025); "
+        "add --allow-partial to report 2024/25 from 11 of its 12 months"] and not out.exists()
+    proc = run_cli("run", "--config", str(cfg), "--year", "2024", "--out", str(out), "--allow-partial", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stdout + proc.stderr
     summary = json.loads((out / "summary.json").read_text())
+    assert summary["period"]["label"] == "2024/25 (11 of 12 months)"
+    assert (summary["period"]["months_with_data"], summary["period"]["complete"],
+            summary["period"]["missing_months"]) == (11, False, ["2024-09"])
     assert summary["crime"]["total"] == 22          # 11 months of 2 crimes
     assert summary["records"]["crimes"] == {"read": 26, "used": 24, "excluded": {"duplicate month file": 2}}
     with open(out / "tables" / "data_quality.csv", newline="", encoding="utf-8-sig") as f:
@@ -273,3 +286,8 @@ def test_a_whole_run_with_counted_problems_publishes_them(tmp_path):
     html = next(out.glob("*.html")).read_text(encoding="utf-8")
     assert "duplicate month file" in html
     assert "no police.uk file for Sep 2024: 2024/25 covers 11 of 12 months" in html
+    # the cover, the chapter titles naming the period and the summary's opening say so
+    assert 'Strategic assessment <span class="label">2024/25 (11 of 12 months)</span>' in html
+    assert "PART PERIOD.</strong> The data hold 11 of the 12 months of 2024/25: there are none for Sep 2024." in html
+    assert "22 crimes were recorded in 2024/25 (11 of 12 months)" in html
+    assert "Only 11 of the 12 months of 2024/25 are in the data (none for Sep 2024)" in html

@@ -44,7 +44,8 @@ def test_police_uk_folder_accounting_by_boundary_codes():
     assert len(ds.asb) == 1 and ds.asb["caller_id"].isna().all() and ds.asb["lsoa_code"].iloc[0] == "E01000001"
     assert ds.record_level is True
     assert ds.source == "Source: police.uk, Open Government Licence v3.0"
-    assert ds.period.label == "2024/25"
+    # the fixture has files for Apr and May 2024 only: the label says so (issue 12)
+    assert ds.period.base_label == "2024/25" and ds.period.label == "2024/25 (2 of 12 months)"
 
 
 def test_police_uk_missing_and_duplicated_months_are_noted():
@@ -95,10 +96,16 @@ def test_police_uk_zip_archive_equals_folder(tmp_path):
     assert s["read"] == 13 and s["used"] == 5 and s["excluded"]["outside the area"] == 2
 
 
-def test_latest_complete_year_is_the_default():
-    # the data end in Apr 2025 -> the latest complete financial year is 2024/25
+def test_latest_year_that_has_ended_is_the_partial_default():
+    # the data end in Apr 2025 but hold no whole financial year (files for Mar 2020, Apr and May
+    # 2024, Apr 2025): allowed a part year, the default is the latest year that has ended,
+    # 2024/25, and its label says it has 2 of its 12 months (issue 12)
     ds = load_dataset(cfg(police_uk="police_uk", boundaries="lsoa_bng.geojson"))
-    assert ds.period.label == "2024/25"
+    assert ds.period.label == "2024/25 (2 of 12 months)"
+    with pytest.raises(ConfigError) as e:     # not allowed: one line, with what to do
+        load_dataset(cfg(police_uk="police_uk", boundaries="lsoa_bng.geojson"), allow_partial=False)
+    assert str(e.value) == ("no complete financial year in the data (they cover Mar 2020 – Apr 2025); "
+                            "add --allow-partial to report 2024/25 from 2 of its 12 months")
 
 
 def test_no_crimes_in_the_period_is_one_clear_line():

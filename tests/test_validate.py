@@ -15,7 +15,9 @@ def write_config(tmp_path, inputs: dict) -> Path:
 
 
 def test_clean_inputs_give_no_problems(tmp_path):
-    (tmp_path / "crimes.csv").write_text("crime_id,offence_date,crime_type,lsoa_code\nC1,2024-04-01,Burglary,E01000001\n")
+    # (a crime in the first and the last month: the data cover the whole of 2024/25)
+    (tmp_path / "crimes.csv").write_text("crime_id,offence_date,crime_type,lsoa_code\nC1,2024-04-01,Burglary,E01000001\n"
+                                         "C9,2025-03-31,Burglary,E01000001\n")
     (tmp_path / "victims.csv").write_text("crime_id,victim_id\nC1,V1\n")
     cfg = load_config(write_config(tmp_path, {"crimes": "crimes.csv", "victims": "victims.csv",
                                               "boundaries": str(F / "lsoa_bng.geojson")}))
@@ -28,7 +30,8 @@ def test_all_problems_at_once(tmp_path):
     (tmp_path / "crimes.csv").write_text(
         "crime_id,offence_date,crime_type,lsoa_code\n"
         "C1,2024-04-01,Burglary,E01000001\nC2,31/04/2024,Burglary,E01000001\n"
-        "C1,2024-04-02,Burglary,E01000001\nC3,2024-05-01,Robbery,E010\n")
+        "C1,2024-04-02,Burglary,E01000001\nC3,2024-05-01,Robbery,E010\n"
+        "C9,2025-03-31,Burglary,E01000001\n")   # (the data cover the whole of 2024/25)
     (tmp_path / "victims.csv").write_text("crime_id,victim_id\nC1,V1\nC404,V2\n")
     (tmp_path / "offenders.csv").write_text("crime_id,person\nC1,O1\n")
     (tmp_path / "population.csv").write_text("lsoa_code,population\nE01000001,many\n")

@@ -40,7 +40,7 @@ from .geography import (BoundaryFile, Harmoniser, boundary_attribution, check_ov
 from .pipeline import NO_POLYGON, NOT_IN_BOUNDARIES, Context, select_rows
 from .plausibility import check_asb_callers, check_rates, fill_blank_types, note_blank_types
 
-__all__ = ["load_dataset", "data_window", "crime_input", "SOURCES"]
+__all__ = ["load_dataset", "data_window", "data_months", "crime_input", "SOURCES"]
 
 SOURCES = {
     "police_uk": "Source: police.uk, Open Government Licence v3.0",
@@ -89,6 +89,27 @@ def data_window(cfg: Config, period: Period) -> Period:
     return Period(start, period.kind, months)
 
 
+def data_months(kind: str, raw) -> pd.DatetimeIndex:
+    """The months the crime input holds data for (first days), which decide whether a period is
+    complete: police.uk — the months of the rows of each street file (a month with no file, or
+    whose file holds another month's rows, is missing); MPS counts — the month columns with any
+    crime; a record-level extract — every month from its first offence to its last."""
+    if kind == "police_uk":
+        ms = set()
+        for f in raw.files:
+            s = f.summary
+            if not f.duplicate and s["first"]:
+                ms.update({s["first"], s["last"]})
+        return pd.DatetimeIndex(sorted(pd.Timestamp(m) for m in ms))
+    if kind == "crime_counts":
+        totals = raw.values.sum(axis=0)
+        return pd.DatetimeIndex(sorted(m for c, m in raw.months.items() if totals.get(c, 0) > 0))
+    m = raw["month"].dropna()
+    if m.empty:
+        return pd.DatetimeIndex([])
+    return pd.date_range(m.min(), m.max(), freq="MS")
+
+
 def _guard(fn, default=None):
     """Run a loader; inside ``collect_problems`` record its error and carry on without it."""
     if not collecting():
@@ -100,16 +121,24 @@ def _guard(fn, default=None):
         return default
 
 
-def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
+def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) -> Dataset:
     """Load, validate and harmonise every input of ``cfg`` for the assessment period.
 
     Parameters
     ----------
     cfg : Config
-    year : int, optional
-        Assessment year (2024 = 2024/25); default the latest complete year in the crime data.
+    year : int or str, optional
+        Assessment year (2024 or "2024/25" = 2024/25); default the latest year with every one of
+        its months in the crime data (see :func:`data_months`).
     to : str, optional
         ``"YYYY-MM"``: the rolling 12 months ending that month instead of a year.
+    allow_partial : bool
+        False (what ``assessment run`` and ``validate`` use unless given ``--allow-partial``):
+        a period with months missing from the data stops with one line naming them and the
+        latest complete 12 months (``--to YYYY-MM``) — as does no ``year``/``to`` when no whole
+        year is in the data.  True: the period is used, its label saying how many months it
+        has (``2020/21 (6 of 12 months)``; see :meth:`~assessment.periods.Period.with_coverage`);
+        with no whole year in the data the default is then the latest year that has ended.
 
     Returns
     -------
@@ -170,7 +199,11 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
         last, first = frame["month"].max(), frame["month"].min()
     if pd.isna(last):
         raise AssessmentError(f"{Path(path).name}: no crime with a valid month or date")
-    period = resolve_period(cfg, year, to, last_month=last)
+    months = data_months(kind, raw if kind != "crimes" else frame)
+    period = resolve_period(cfg, year, to, last_month=last, data_months=months)
+    if period.months_with_data and not period.complete and not allow_partial:
+        from ..periods import partial_message
+        problem(ConfigError(partial_message(period, months, default=year is None and to is None)))
     window = data_window(cfg, period)
     if kind == "police_uk":
         # only the files the window needs are read; the rows of the others are accounted below
@@ -192,7 +225,7 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
     else:
         in_period = period.contains(frame["month"]).fillna(False)
         if not in_period.any():
-            raise AssessmentError(f"no crimes in {period.label} in {Path(path).name}: {span}")
+            raise AssessmentError(f"no crimes in {period.base_label} in {Path(path).name}: {span}")
         acc.read("crimes", len(frame))
         if skipped:
             _account_skipped_files(skipped, acc, window.start, asb_input=inp.asb is not None)
@@ -234,8 +267,8 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
         used_ids = pd.Index(crimes["crime_id"].dropna().unique())
         record_level = True
         if crimes.empty or not period.contains(crimes["month"]).any():
-            raise AssessmentError(f"no crimes in {period.label} in the area in {Path(path).name} "
-                                  f"({int(in_period.sum())} rows in {period.label}, none selected: check area: in the config)")
+            raise AssessmentError(f"no crimes in {period.base_label} in the area in {Path(path).name} "
+                                  f"({int(in_period.sum())} rows in {period.base_label}, none selected: check area: in the config)")
     _note_harmonisation(ctx, acc, notes, target)
     _note_empty_years(crimes, period, window, acc)
 
@@ -401,7 +434,7 @@ def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
     after = months[months > ctx.window_end].index
     inwin = months[(months >= ctx.window_start) & (months <= ctx.window_end)].index
     if not period.contains(months).any():
-        raise AssessmentError(f"no crimes in {period.label} in {raw.file.name}: {span}")
+        raise AssessmentError(f"no crimes in {period.base_label} in {raw.file.name}: {span}")
     values = raw.values
     # the accounting counts the file's rows (one per area and category), as for every input; the
     # months are columns, so months outside the data window are not rows excluded but cells unused
@@ -454,7 +487,7 @@ def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
     long = long.sort_values(["month", "lsoa_code", "major_category", "crime_type"], kind="stable")
     crimes = _crimes_frame(long)
     if not period.contains(crimes["month"]).any():
-        raise AssessmentError(f"no crimes in {period.label} in the area in {raw.file.name} "
+        raise AssessmentError(f"no crimes in {period.base_label} in the area in {raw.file.name} "
                               "(check area: in the config)")
     return crimes, all_areas, False
 
@@ -622,7 +655,7 @@ def _note_missing_months(raw, kept, period, acc, notes, frame=None):
         # the distinct months only: iterating millions of Timestamps took seconds at London scale
         have = set(pd.DatetimeIndex(frame.loc[frame["_file"].isin(labels), "month"].dropna().unique()))
         rowless = [m for m in period.month_starts() if m not in have and m not in miss]
-    covered = f"{period.label} covers {period.months - len(miss) - len(rowless)} of {period.months} months"
+    covered = f"{period.base_label} covers {period.months - len(miss) - len(rowless)} of {period.months} months"
     if miss:
         acc.note("crimes", f"no police.uk file for {', '.join(month_label(m) for m in miss)}: {covered}")
     if rowless:

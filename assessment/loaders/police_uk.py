@@ -209,6 +209,7 @@ def list_street_files(path: Path) -> list[StreetFile]:
         except (zipfile.BadZipFile, OSError) as e:
             raise InputError(path, "", "a zip archive of police.uk street files",
                              found=f"a damaged zip ({e})") from None
+        _check_zip_members(path, infos)
         for info in infos:
             n = info.filename
             m = STREET_RE.match(Path(n).name)
@@ -249,6 +250,30 @@ def list_street_files(path: Path) -> list[StreetFile]:
         f.duplicate = key in seen
         seen.add(key)
     return files
+
+
+#: zip compression methods Python reads: stored, deflate, bzip2, lzma
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+_ZIP_METHOD_NAMES = {9: "Deflate64 (method 9)", 6: "Implode (method 6)", 93: "Zstandard (method 93)",
+                     95: "XZ (method 95)", 98: "PPMd (method 98)", 99: "AES encryption (method 99)"}
+
+
+def _check_zip_members(path: Path, infos) -> None:
+    """One line, before any file is read, for a zip this tool cannot open: a password-protected
+    (encrypted) member, or one compressed with a method Python does not read (Windows Explorer
+    writes Deflate64 for large files)."""
+    for info in infos:
+        name = Path(info.filename).name
+        if info.flag_bits & 0x1 or info.compress_type == 99:
+            raise InputError(path, "", "a zip archive without a password",
+                             found=f"{name} encrypted; unzip it with its password and set inputs.police_uk "
+                                   "to the unzipped folder")
+        if info.compress_type not in ZIP_METHODS:
+            method = _ZIP_METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+            raise InputError(path, "", "a zip archive compressed with Deflate (the usual method)",
+                             found=f"{name} compressed with {method}, which cannot be read here; unzip it "
+                                   "(e.g. with 7-Zip or Windows Explorer) and set inputs.police_uk to the "
+                                   "unzipped folder")
 
 
 def parse_street_file(src, label: str, notes: list) -> pd.DataFrame:
