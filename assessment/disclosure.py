@@ -5,7 +5,12 @@ which calls this module's gates:
 
 * **No identifier.** :func:`check_publishable` refuses a table holding a victim,
   offender or caller identifier column or value; :func:`check_publishable_values`
-  does the same for headline figures.
+  does the same for headline figures.  Values are looked for by type: identifiers are
+  text (string pseudonyms such as ``VIC-244893`` and numeric ones such as ``17`` alike) and
+  are looked for in every text value of a table and its index; numbers — counts and shares —
+  are not identifiers, nor are suppression marks or the band labels the code makes
+  (:data:`CODE_LABEL_COLUMNS`), so sequential numeric pseudonyms (1, 2, 3, …) do not collide
+  with a count of 3 or the band "3".
 * **No small count.** :data:`PERSON_TABLES` lists every published table built from
   victim, offender or caller records and its count columns; :data:`PERSON_HEADLINES`
   the headline keys that are such counts.  :func:`check_publishable` refuses a listed
@@ -146,14 +151,46 @@ def check_publishable(df: pd.DataFrame, dataset, where: str = "table", name: str
     if not ids:
         return
     for c in df.columns:
-        s = df[c]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            # set lookups of the column's distinct values: Series.isin(a large set) rebuilds
-            # the set for every call (seconds per chapter with tens of thousands of ids)
-            if not ids.isdisjoint(s.dropna().astype(str).unique()):
-                raise DisclosureError(f"{where}: column {c!r} holds personal identifiers")
-    if df.index.dtype == object and not ids.isdisjoint(pd.Index(df.index.astype(str)).unique()):
-        raise DisclosureError(f"{where}: the index holds personal identifiers")
+        if _holds_identifier(df[c], ids, code_labels=str(c) in CODE_LABEL_COLUMNS):
+            raise DisclosureError(f"{where}: column {c!r} holds personal identifiers")
+    levels = df.index.levels if isinstance(df.index, pd.MultiIndex) else [df.index]
+    for level in levels:
+        if _holds_identifier(pd.Series(level, dtype=object), ids):
+            raise DisclosureError(f"{where}: the index holds personal identifiers")
+
+
+#: columns whose values are labels the code makes (the bands 1, 2, 3, 4, 5+ of the crimes-per-victim
+#: distribution), not text from the data: a number-like label there is not looked up among numeric
+#: pseudonyms (band "3" is not victim 3); any other text in them still is
+CODE_LABEL_COLUMNS = frozenset({"crimes_per_victim"})
+_CODE_LABEL = re.compile(r"^\d+\+?$")
+
+
+def _holds_identifier(s: pd.Series, ids: frozenset, code_labels: bool = False) -> bool:
+    """True if a column (or an index, as a Series) holds an identifier, looked for by the type of
+    each value: **text** values are looked up among the identifiers; numbers (counts, shares) are
+    not — a count of 3 is not victim 3 — and neither are the suppression marks ("<5", "[c]") of a
+    count column, nor, in a :data:`CODE_LABEL_COLUMNS` column, number-like band labels ("3",
+    "5+").  Text that is any identifier, string pseudonyms such as "VIC-244893" and numeric ones
+    such as "17" alike, is refused.
+
+    >>> ids = frozenset({"VIC-1", "3"})
+    >>> _holds_identifier(pd.Series([12, "<5", "[c]", 3], dtype=object), ids)   # a count column
+    False
+    >>> _holds_identifier(pd.Series(["1", "3", "5+"]), ids, code_labels=True)   # band labels
+    False
+    >>> _holds_identifier(pd.Series(["Ward A", "3"]), ids), _holds_identifier(pd.Series(["VIC-1"]), ids, True)
+    (True, True)
+    """
+    if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
+        return False  # a numeric, boolean or datetime column: counts, shares, dates — not text
+    # set lookups of the column's distinct values: Series.isin(a large set) rebuilds the set for
+    # every call (seconds per chapter with tens of thousands of ids)
+    vals = pd.unique(s.dropna().to_numpy(dtype=object))
+    text = {v for v in vals if isinstance(v, str) and not is_hidden(v)}
+    if code_labels:
+        text = {v for v in text if not _CODE_LABEL.fullmatch(v)}
+    return not ids.isdisjoint(text)
 
 
 def _min_count(dataset, min_count=None) -> int:
