@@ -53,7 +53,10 @@ _METHODS = r"""
   (calls with none cannot be attributed to anyone). The share of all ASB calls, with or without
   a caller reference, is shown too. A blank caller reference counts as none.
 * **Disclosure control.** Callers are people: a number of repeat callers below
-  `disclosure.min_count` is shown as "<{min_count}" and the shares depending on it are left blank. No
+  `disclosure.min_count` is shown as "<{min_count}", their calls as "[c]", and the shares depending on
+  them are left blank. The table and the headline figures are audited together (see Disclosure
+  control below: a repeat caller made {calls} or more calls, every other caller at least one), and
+  where the hidden numbers could still be worked out the number of callers is hidden too. No
   caller reference appears in any output.
 """
 

@@ -25,10 +25,14 @@ which calls this module's gates:
   next-smallest cell is hidden too (secondary suppression), shown as ``"[c]"``
   ("confidential", the Government Statistical Service symbol) — not as ``"<5"``, which
   would be untrue of it.  Zeros are not disclosive and are kept.
+* **Hiding survives arithmetic.** Each chapter audits what it publishes from personal records
+  before publishing it (:mod:`assessment.disclosure_audit`): every hidden cell is attacked with
+  integer linear programmes over all the figures published with it, and more is hidden until
+  none can be worked out.
 * **What was hidden is listed.** :func:`suppressed_cells` counts the hidden cells of a
-  published table; :class:`~assessment.workbook.Run` records them in a ledger
-  (:func:`record`) that the data-quality appendix publishes as ``tables/suppression.csv``
-  (:func:`ledger_table`).
+  published table; :class:`~assessment.workbook.Run` records them, with the table's audit
+  outcome, in a ledger (:func:`record`) that the data-quality appendix publishes as
+  ``tables/suppression.csv`` (:func:`ledger_table`).
 
 Example
 -------
@@ -290,25 +294,45 @@ def suppress_value(value, min_count: int = 5):
 LEDGER_DIR = "_disclosure"
 
 
-def record(out_dir: Path, chapter: str, table: str, title: str, cells: dict) -> None:
-    """Add a published table's hidden cells to the run's ledger (``<out_dir>/_disclosure/``)."""
+def record(out_dir: Path, chapter: str, table: str, title: str, cells: dict, audit: dict | None = None) -> None:
+    """Add a published table's hidden cells to the run's ledger (``<out_dir>/_disclosure/``),
+    with the outcome of its disclosure audit (:mod:`assessment.disclosure_audit`: cells audited,
+    cells that would have been determinable, cells hidden further, cells still determinable)
+    when the chapter ran one."""
     d = Path(out_dir) / LEDGER_DIR
     d.mkdir(parents=True, exist_ok=True)
     f = d / f"{chapter}.json"
     entries = json.loads(f.read_text()) if f.exists() else {}
-    entries[table] = {"chapter": chapter, "table": table, "title": title, **cells}
+    entries[table] = {"chapter": chapter, "table": table, "title": title, **cells, "audit": audit}
     f.write_text(json.dumps(entries, indent=2, sort_keys=True))
 
 
-def ledger_table(out_dir: Path, min_count: int = 5) -> pd.DataFrame:
-    """Every published table built from personal records, with the cells hidden in it.
+#: the ledger's columns for the disclosure audit (see :mod:`assessment.disclosure_audit`)
+AUDIT_COLUMNS = {"audited": "Hidden cells audited", "determined_before": "Determinable before the audit",
+                 "extra": "Hidden further by the audit", "determined_after": "Determinable now"}
 
-    Columns: Chapter, Table, Title, Hidden (below threshold), Hidden (secondary).
+
+def ledger_table(out_dir: Path, min_count: int = 5) -> pd.DataFrame:
+    """Every published table built from personal records, with the cells hidden in it and the
+    outcome of its disclosure audit.
+
+    Columns: Chapter, Table, Title, Cells shown as <N, Cells shown as [c], then the audit's: Hidden
+    cells audited, Determinable before the audit (hidden cells a reader could have worked out from
+    the figures published with them, under the suppression rules alone), Hidden further by the
+    audit (figures hidden or withdrawn to protect them), Determinable now (0: otherwise the run
+    stops), and Audit ("passed", or "not audited" for a table published without one).
     """
     rows = []
     for f in sorted((Path(out_dir) / LEDGER_DIR).glob("*.json")):
         for e in json.loads(f.read_text()).values():
+            a = e.get("audit")
             rows.append({"Chapter": e["chapter"], "Table": f"{e['table']}.csv", "Title": e["title"],
-                         f"Cells shown as <{min_count}": e["primary"], "Cells shown as [c]": e["secondary"]})
-    return pd.DataFrame(rows, columns=["Chapter", "Table", "Title", f"Cells shown as <{min_count}",
-                                       "Cells shown as [c]"])
+                         f"Cells shown as <{min_count}": e["primary"], "Cells shown as [c]": e["secondary"],
+                         **{name: (a[k] if a else pd.NA) for k, name in AUDIT_COLUMNS.items()},
+                         "Audit": ("passed" if a["determined_after"] == 0 else "failed") if a else "not audited"})
+    cols = ["Chapter", "Table", "Title", f"Cells shown as <{min_count}", "Cells shown as [c]",
+            *AUDIT_COLUMNS.values(), "Audit"]
+    out = pd.DataFrame(rows, columns=cols)
+    for c in AUDIT_COLUMNS.values():
+        out[c] = out[c].astype("Int64")
+    return out

@@ -83,7 +83,12 @@ METHODS = r"""
 * **Disclosure control.** Counts of offenders, and of crimes counted from offender records, below
   `disclosure.min_count` are shown as "<5" in the ward, crime-mix and age/sex tables and the map,
   with secondary suppression where a total would reveal a suppressed cell; a share whose count is
-  suppressed is left blank. No offender reference appears in any output.
+  suppressed is left blank. The chapter's tables, the prolific-offender figures and the headline
+  figures are then audited together (see Disclosure control below) — totals, shares, the order
+  rows are listed in, and the crimes of the top 1%, 5%, 10%, 20% and of the prolific offenders,
+  which never fall as the group grows — and where a hidden count could still be worked out more
+  is hidden (the next-smallest count of the column, or the prolific offenders' shares of crime).
+  No offender reference appears in any output.
 """
 
 NOT_RECORDED = "Not recorded"
@@ -1406,7 +1411,7 @@ def publish_table(run, result: OffendersResult, name: str) -> None:
     t = published_tables(result).get(name)
     if t is None:
         return
-    run.table(t["csv"], name, title=t["title"], show=False)
+    run.table(t["csv"], name, title=t["title"], show=False, audit=result.audit.get(name))
     run.table(t["display"], None, title=t["title"], formats=t["formats"], note=t["note"])
 
 

@@ -89,10 +89,17 @@ _METHODS = r"""
   points.
 * **Disclosure control.** Counts of victims and of pairs below `disclosure.min_count` are shown
   as "<{min_count}", with secondary suppression in the distribution table (whose totals are
-  published); a rate or share is left blank when its numerator or denominator is suppressed — in
-  particular a subset's repeat-victim rate is blank when it has fewer than {min_count} repeat
-  victims. Repeat-location counts come from public police.uk records, not from victim records,
-  and are not suppressed. No victim reference appears in any output.
+  published); the pairs of a hidden band are hidden with it and shown as "[c]" whatever their
+  size (band k holds k pairs per victim, so they would reveal its victims); a rate or share is
+  left blank when its numerator or denominator is suppressed — in particular a subset's
+  repeat-victim rate is blank when it has fewer than {min_count} repeat victims. The two tables
+  and the chapter's headline figures are then audited together (see Disclosure control below):
+  where a hidden count could still be worked out — from a subset's victims, repeat victims,
+  pairs and share of pairs, from the groups a crime group is made of, or from the bands' zeros
+  — more is hidden: further bands of the distribution, a small group's whole distribution (shown
+  blank), or a group's victim–crime pairs or look-back repeats with the rates resting on them.
+  Repeat-location counts come from public police.uk records, not from victim records, and are
+  not suppressed. No victim reference appears in any output.
 """
 
 ALL_CRIME = "All crime"
@@ -736,7 +743,8 @@ def distribution_figure(dist: pd.DataFrame, subsets=(ALL_CRIME, DOMESTIC_ABUSE))
     (solid and hatched, labelled with their percentages; suppressed bands are left out)."""
     import matplotlib.pyplot as plt
     from .plots import PALETTE
-    subs = [s for s in subsets if s in set(dist["subset"])]
+    withdrawn = {s for s, d in dist.groupby("subset") if d["victims"].isna().all()}  # by the disclosure audit
+    subs = [s for s in subsets if s in set(dist["subset"]) and s not in withdrawn]
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     bands = list(dict.fromkeys(dist["crimes_per_victim"]))
     x = np.arange(len(bands))
