@@ -22,7 +22,9 @@ everything published, span at least ``protection`` (default 1): ``high − low �
 two values remain possible and the cell is not determined.  This is sdcTable's criterion (a cell
 is protected when its upper and lower bounds differ) applied to integer bounds, which are never
 wider than the linear-programming ones, so it is the stricter test.  It applies alike to a
-primary cell ("<5": 1 … min_count − 1 before any arithmetic) and to a secondary one ("[c]").
+primary cell ("<5": 1 … min_count − 1 before any arithmetic) and to a secondary one ("[c]"); a
+cell is never asked to span more than its mark allows (with ``min_count`` 2, "<2" already says 1,
+and there is nothing left for arithmetic to reveal).
 Where a cell would be determined, :func:`protect` hides more cells (smallest first: more bands of
 the same subset, the next-smallest ward, age band or crime type of the same column, then the
 totals that pin it, with the shares and rates resting on them left blank) and audits again,
