@@ -4,8 +4,9 @@ Hiding a small count is not enough when the figures around it let a reader work 
 demo, before this audit, every hidden cell of the crimes-per-victim distribution could be
 recovered exactly: a subset's victims and pairs are published in ``repeat_victims.csv``, the
 distribution's band *k* holds *k* pairs per victim, and its ``share`` column gives the total.  A
-group with 10 victims and 13 victim–crime pairs, whose only non-zero bands are "1 crime" and
-"2 crimes", had exactly 3 victims of two crimes, however the two cells were marked.
+group with 10 victims and 13 victim–crime pairs (issue 11's example), whose only non-zero bands
+are "1 crime" and "2 crimes", had exactly 3 victims of two crimes, however the two cells were
+marked.
 
 This module treats every figure published from victim, offender or caller records — the tables,
 their share and rate columns, the headline figures in ``summary.json`` and the numbers in the
@@ -33,7 +34,7 @@ until every hidden cell is protected; if nothing more can be hidden the run stop
 
 Example
 -------
-The demo's "Hate crime" case, by hand: 10 victims and 13 pairs published, bands "1" hidden as
+Issue 11's "Hate crime" case, by hand: 10 victims and 13 pairs published, bands "1" hidden as
 "[c]" and "2" as "<5", every other band 0.
 
 >>> s = System(min_count=5)
@@ -243,7 +244,7 @@ def audit(system: System, protection: int = PROTECTION, cells=None, relaxation: 
 
     Notes
     -----
-    The attacker's problem (Hundepool et al. 2012, §4.2; the τ-ARGUS audit; sdcTable's
+    The attacker's problem (Hundepool et al. 2012, ch. 4; the τ-ARGUS audit; sdcTable's
     ``attack()``): with y the vector of hidden cells and unpublished quantities, published
     values substituted,
 
@@ -549,19 +550,53 @@ def _choose(family: Family, s: System, cell: str, protection: int, width0: float
 def protect(family: Family, protection: int = PROTECTION, max_rounds: int = 500) -> dict:
     """Audit a family of tables and hide more cells until every hidden cell is protected.
 
+    Parameters
+    ----------
+    family : Family
+        The tables (and prolific figures) of one chapter as published so far; changed in place:
+        its tables hold the final publication afterwards, ``family.log`` lists what was hidden
+        and why, ``family.first`` is the first audit.
+    protection : int, default 1
+        The protection rule (see :func:`audit`).
+    max_rounds : int, default 500
+        A guard: every round hides at least one published figure.
+
+    Returns
+    -------
+    dict
+        ``{table: TableAudit}``: per table, hidden cells, cells the first audit found
+        determinable, figures hidden by the audit (and, after :func:`verify`, cells still
+        determinable: 0).
+
+    Raises
+    ------
+    AuditError
+        When a determinable cell has no candidate left to hide.
+
+    Notes
+    -----
     The first audit attacks every hidden cell.  Then, while a cell is determinable, the
     candidate counts that constrain it (:meth:`Family.candidates`, within
-    :meth:`System.neighbours`) are tried in order — by tier (the cell's own column or band group
-    first, then related groups, then totals), then distance, then value — and the first whose
-    hiding protects the cell (with every cell it hides itself protected) is hidden; when no single
-    count does, the first candidate is hidden and the search goes on.  Candidates within a group
-    are only ever its smallest shown count, so the published rule "a [c] count is no larger than
-    a count of its group still shown" stays true, and hiding a count only ever removes what a
-    reader knows: a cell once protected stays protected.  :func:`verify` then attacks every hidden
-    cell of the final publication, headlines included.
+    :meth:`System.neighbours`) are tried, cheapest tier first (the cell's own column or band
+    group, then related groups, then withdrawing a small group's distribution, then totals): the
+    first that protects the cell on its own — or with a partner, when the candidate is itself
+    given away by a published sum — is hidden, with the shares and rates resting on it.  Within a
+    group only its smallest shown count is a candidate, so the published rule "a [c] count is no
+    larger than a count of its group still shown" stays true; hiding a figure then only ever
+    removes what a reader knows, and a cell once protected stays protected.  :func:`verify`
+    attacks every hidden cell of the final publication, headlines included.
 
-    Returns ``{table: TableAudit}``; raises :class:`AuditError` when a determinable cell has no
-    candidate left.
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period": ["2024/25"], "calls": [60], "calls_with_caller": [40], "callers": [31],
+    ...     "repeat_callers": ["<5"], "repeat_caller_calls": ["[c]"], "repeat_caller_call_share": [None],
+    ...     "repeat_caller_share_all_calls": [None], "repeat_caller_share": [None]})
+    >>> fam = ASBFamily(t, min_count=5, repeat_calls=10)     # 40 calls, 31 callers: one repeat caller
+    >>> protect(fam)["repeat_asb_callers"].as_dict()      # repeat callers and their calls; callers too
+    {'audited': 3, 'determined_before': 2, 'extra': 1, 'determined_after': 0}
+    >>> r = verify(fam).set_index("cell")
+    >>> fam.table.loc[0, "callers"], r.loc["2024/25|R", ["low", "high"]].tolist()
+    ('[c]', [1.0, 3.0])
     """
     s = family.system()
     family.log = []
@@ -1291,9 +1326,13 @@ class OffendersFamily(Family):
 
     def candidates(self, cell: str) -> dict:
         """Tier 0: the smallest count still shown of the cell's column or block; 1: that of another
-        column or block; 2: the prolific offenders' crimes (their shares)."""
+        column or block; 2: the prolific offenders' crimes (their shares).  The crimes of the top
+        p% groups are never hidden further: their shares are the chapter's headline figures, which
+        the performance chapter and the executive summary publish too."""
         out = {}
         for name, items in self._groups().items():
+            if name == "conc":
+                continue
             shown = [(float(v), k) for k, v in items if _is_number(v) and v > 0]
             if not shown:
                 continue

@@ -704,7 +704,15 @@ def _pct(x, digits=1) -> str:
 
 
 def _n(v) -> str:
-    return v if isinstance(v, str) else f"{int(v):,}"
+    """A published count in words: "1,234"; "fewer than 5" for "<5"; "an unpublished number of"
+    for a count hidden so that it cannot reveal another ("[c]").
+
+    >>> _n(1234), _n("<5"), _n("[c]")
+    ('1,234', 'fewer than 5', 'an unpublished number of')
+    """
+    if isinstance(v, str):
+        return f"fewer than {v[1:]}" if v.startswith("<") else "an unpublished number of"
+    return f"{int(v):,}"
 
 
 def headline_sentence(table: pd.DataFrame, label: str, area: str, lookback_days: int = 365) -> str:
