@@ -313,7 +313,8 @@ def audit(system: System, protection: int = PROTECTION, cells=None, relaxation: 
         pos, kw = built[root]
         c = system.cells[key]
         res = {("lp", 1): np.nan, ("lp", -1): np.nan}
-        kinds = (("lp", None), ("int", np.ones(len(pos), dtype=int))) if relaxation else (("int", np.ones(len(pos), dtype=int)),)
+        whole = ("int", np.ones(len(pos), dtype=int))
+        kinds = (("lp", None), whole) if relaxation else (whole,)
         for name, integ in kinds:
             for sense in (1, -1):
                 obj = np.zeros(len(pos))
@@ -991,7 +992,8 @@ class VictimsFamily(Family):
             _blank(self.table, name, ["repeat_pair_share", "lookback_rate"])
             return [key]
         if q == "L":
-            _mark(self.table, name, "lookback_repeat_pairs", hidden_mark(self.table.at[name, "lookback_repeat_pairs"], m))
+            col = "lookback_repeat_pairs"
+            _mark(self.table, name, col, hidden_mark(self.table.at[name, col], m))
             _blank(self.table, name, ["lookback_rate", *[f"within_{w}" for w in self.windows]])
             return [key]
         if q == "V":
