@@ -34,7 +34,25 @@ left blank. Zeros are not disclosive and are shown. One gate decides what is pub
 written to `tables/` and every headline figure passes through it, and a table built from personal
 records that still held a count below the threshold would stop the run rather than be published.
 Counts of crimes and of places (LSOAs, wards, map points) are not personal data and are not
-suppressed. Appendix B lists what was hidden.
+suppressed.
+
+Hiding a count is not enough if the figures around it let a reader work it out, so every run
+audits what it publishes from personal records, as statistical offices' tools (τ-ARGUS, sdcTable)
+do (Hundepool et al., *Statistical Disclosure Control*, 2012). Every figure of a chapter — its
+tables, their share and rate columns, its headline figures and the numbers in its sentences — is
+treated as one system of linear relations, together with how the figures were made: totals;
+victim–crime pairs = k × victims in the band of k crimes; share × total = count; a crime group's
+victims and pairs against those of the groups it contains; the order rows are listed in; the
+suppression rules themselves ("<{min_count}" is 1 to {below}; a "[c]" chosen as the next-smallest
+count was not itself below {min_count}). For each hidden cell the smallest and largest values it can take are found by
+integer linear programming (scipy's linprog). **Protection rule:** a hidden cell must be able to
+take at least two whole values given everything published — it may not be pinned to one. Where a
+cell would be pinned, more is hidden — further bands or counts of the same table (smallest
+first), a small group's whole crimes-per-victim distribution, a total of victim–crime pairs or
+look-back repeats with the rates resting on it — and the audit runs again, until no hidden cell
+can be worked out; otherwise the run stops. Appendix B lists what was hidden, and for each table
+how many hidden cells were audited, how many could have been worked out under the suppression
+rules alone and how many figures the audit hid as well.
 """
 
 
@@ -63,7 +81,8 @@ def methods_markdown(ds) -> str:
         text = _configured_methods(name, mod, ds.config)
         if text:
             parts.append(textwrap.dedent(text).strip())
-    parts.append(textwrap.dedent(DISCLOSURE_METHODS.format(min_count=ds.config.disclosure.min_count)).strip())
+    m = ds.config.disclosure.min_count
+    parts.append(textwrap.dedent(DISCLOSURE_METHODS.format(min_count=m, below=max(1, m - 1))).strip())
     parts.append(periods_methods(ds))
     return "\n\n".join(parts)
 
@@ -150,7 +169,8 @@ def suppression_table(run) -> pd.DataFrame:
 
 
 def suppression_text(table: pd.DataFrame, min_count: int = 5) -> str:
-    """What disclosure control hid across the whole report, in words.
+    """What disclosure control hid across the whole report, in words, with the disclosure audit's
+    outcome when the table carries it (:func:`assessment.disclosure.ledger_table`).
 
     >>> t = pd.DataFrame({"Table": ["offender_wards.csv", "repeat_victims.csv"],
     ...                   "Cells shown as <5": [3, 0], "Cells shown as [c]": [1, 0]})
@@ -159,6 +179,12 @@ def suppression_text(table: pd.DataFrame, min_count: int = 5) -> str:
     total would let a reader work out a hidden count, the next-smallest count is hidden too and
     shown as "[c]". 4 cells were hidden, in 1 of the 2 tables built from personal records
     (offender_wards.csv). Rates and shares resting on a hidden count are left blank.
+    >>> t["Hidden cells audited"], t["Determinable before the audit"] = [4, 0], [2, 0]
+    >>> t["Hidden further by the audit"], t["Determinable now"] = [1, 0], [0, 0]
+    >>> print(suppression_text(t).split("blank. ")[1])  # doctest: +NORMALIZE_WHITESPACE
+    The disclosure audit attacked every hidden cell with everything published alongside it. Under
+    the suppression rules alone, 2 hidden cells could have been worked out, so 1 further figure was
+    hidden or withdrawn; none of the 4 cells hidden now can be worked out.
     """
     head = (f'Counts from victim, offender and caller records below {min_count} are shown as "<{min_count}"; '
             "where a published total would let a reader work out a hidden count, the next-smallest count is "
@@ -168,11 +194,39 @@ def suppression_text(table: pd.DataFrame, min_count: int = 5) -> str:
     cells = table.filter(like="Cells shown").sum(axis=1)
     hidden = table.loc[cells > 0, "Table"].tolist()
     if not hidden:
-        return head + (f" No count needed hiding: every count in the {len(table)} tables built from personal "
+        text = head + (f" No count needed hiding: every count in the {len(table)} tables built from personal "
                        f"records is {min_count} or more, or zero.")
-    return head + (f" {int(cells.sum()):,} cells were hidden, in {len(hidden)} of the {len(table)} tables built "
-                   f"from personal records ({', '.join(hidden)}). Rates and shares resting on a hidden count are "
-                   "left blank.")
+    else:
+        text = head + (f" {int(cells.sum()):,} cells were hidden, in {len(hidden)} of the {len(table)} tables built "
+                       f"from personal records ({', '.join(hidden)}). Rates and shares resting on a hidden count are "
+                       "left blank.")
+    return text + _audit_text(table)
+
+
+def _audit_text(table: pd.DataFrame) -> str:
+    from .disclosure import AUDIT_COLUMNS
+    cols = list(AUDIT_COLUMNS.values())
+    if not set(cols) <= set(table.columns):
+        return ""
+    a = table[cols].apply(pd.to_numeric, errors="coerce")
+    missing = table.loc[a[cols[0]].isna(), "Table"].tolist()
+    audited, before, extra, now = (int(a[c].fillna(0).sum()) for c in cols)
+    if audited == 0 and before == 0 and extra == 0:
+        text = (" The disclosure audit found no hidden cell to attack: nothing published from personal records is "
+                "hidden.")
+    else:
+        text = " The disclosure audit attacked every hidden cell with everything published alongside it. "
+        if before:
+            text += (f"Under the suppression rules alone, {before:,} hidden cell{'s' if before != 1 else ''} could "
+                     f"have been worked out, so {extra:,} further figure{'s were' if extra != 1 else ' was'} hidden "
+                     "or withdrawn; ")
+        else:
+            text += "None could have been worked out; "
+        text += (f"none of the {audited:,} cells hidden now can be worked out." if now == 0 else
+                 f"{now:,} of the {audited:,} cells hidden now still can.")
+    if missing:
+        text += f" Not audited: {', '.join(missing)}."
+    return text
 
 
 def inputs(ds) -> pd.DataFrame:

@@ -54,7 +54,10 @@ _METHODS = r"""
   (calls with none cannot be attributed to anyone). The share of all ASB calls, with or without
   a caller reference, is shown too. A blank caller reference counts as none.
 * **Disclosure control.** Callers are people: a number of repeat callers below
-  `disclosure.min_count` is shown as "<{min_count}" and the shares depending on it are left blank. No
+  `disclosure.min_count` is shown as "<{min_count}", their calls as "[c]", and the shares depending on
+  them are left blank. The table and the headline figures are audited together (see Disclosure
+  control below: a repeat caller made {calls} or more calls, every other caller at least one), and
+  where the hidden numbers could still be worked out the number of callers is hidden too. No
   caller reference appears in any output.
 """
 
@@ -326,10 +329,13 @@ def sentence(row: dict, repeat_calls: int = 10, window_weeks: int = 24) -> str:
     if isinstance(rc, str):
         return (f"In {row['period']}, fewer than {rc.lstrip('<')} ASB callers made {repeat_calls} or more calls within a "
                 f"{window_weeks}-week period (the exact number is not published).")
-    callers = row["callers"] if isinstance(row["callers"], str) else f"{int(row['callers']):,}"
-    return (f"In {row['period']}, {int(rc):,} of {callers} ASB callers were repeat callers ({repeat_calls} or more "
-            f"calls within a {window_weeks}-week period); they made {int(row['repeat_caller_calls']):,} of the "
-            f"{int(row['calls_with_caller']):,} ASB calls with a caller reference ({_pct(row['repeat_caller_call_share'])}).")
+    callers = "" if isinstance(row["callers"], str) else f" of {int(row['callers']):,}"
+    s = (f"In {row['period']}, {int(rc):,}{callers} ASB callers were repeat callers ({repeat_calls} or more "
+         f"calls within a {window_weeks}-week period); they made {int(row['repeat_caller_calls']):,}")
+    if isinstance(row["calls_with_caller"], str):  # hidden by the disclosure audit
+        return s + " ASB calls."
+    return s + (f" of the {int(row['calls_with_caller']):,} ASB calls with a caller reference "
+                f"({_pct(row['repeat_caller_call_share'])}).")
 
 
 @dataclass
@@ -343,6 +349,7 @@ class ASBResult:
     suppressed: list = field(default_factory=list)
     headlines: dict = field(default_factory=dict)
     methods: str = ""
+    audit: dict = field(default_factory=dict)    # table -> disclosure-audit outcome (see disclosure_audit)
 
 
 def empty_headlines() -> dict:
@@ -386,6 +393,15 @@ def analyse(ds) -> ASBResult:
     if covers(asb, prev):
         summaries.insert(0, caller_summary(asb, prev, cfg.repeat_calls, cfg.window_weeks))
     table, notes = publishable(summaries, min_count)
+    # disclosure audit: no hidden count may be worked out from everything published together
+    from .disclosure_audit import ASBFamily, protect, verify
+    fam = ASBFamily(table, min_count, cfg.repeat_calls, cfg.window_weeks)
+    res.audit = {k: v.as_dict() for k, v in protect(fam).items()}
+    if fam.log:
+        notes.append("hidden as well, because with the other published figures they would have let a reader work "
+                     "out a hidden count (disclosure audit), with the shares resting on them: "
+                     + "; ".join(fam.hidden_labels()))
+    table = fam.table
     res.available = True
     res.table = table
     res.suppressed = notes
@@ -401,6 +417,10 @@ def analyse(ds) -> ASBResult:
     h["victims.repeat_callers"] = None if isinstance(row["repeat_callers"], str) else int(row["repeat_callers"])
     v = row["repeat_caller_call_share"]
     h["victims.repeat_caller_call_share"] = None if v is None or v is pd.NA else float(v)
+    # the headlines repeat the audited table's figures: audit them with everything else
+    fam.headlines = h
+    verify(fam)
+    res.audit = {k: v.as_dict() for k, v in fam.outcome.items()}
     return res
 
 

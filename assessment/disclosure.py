@@ -5,7 +5,12 @@ which calls this module's gates:
 
 * **No identifier.** :func:`check_publishable` refuses a table holding a victim,
   offender or caller identifier column or value; :func:`check_publishable_values`
-  does the same for headline figures.
+  does the same for headline figures.  Values are looked for by type: identifiers are
+  text (string pseudonyms such as ``VIC-244893`` and numeric ones such as ``17`` alike) and
+  are looked for in every text value of a table and its index; numbers — counts and shares —
+  are not identifiers, nor are suppression marks or the band labels the code makes
+  (:data:`CODE_LABEL_COLUMNS`), so sequential numeric pseudonyms (1, 2, 3, …) do not collide
+  with a count of 3 or the band "3".
 * **No small count.** :data:`PERSON_TABLES` lists every published table built from
   victim, offender or caller records and its count columns; :data:`PERSON_HEADLINES`
   the headline keys that are such counts.  :func:`check_publishable` refuses a listed
@@ -20,10 +25,14 @@ which calls this module's gates:
   next-smallest cell is hidden too (secondary suppression), shown as ``"[c]"``
   ("confidential", the Government Statistical Service symbol) — not as ``"<5"``, which
   would be untrue of it.  Zeros are not disclosive and are kept.
+* **Hiding survives arithmetic.** Each chapter audits what it publishes from personal records
+  before publishing it (:mod:`assessment.disclosure_audit`): every hidden cell is attacked with
+  integer linear programmes over all the figures published with it, and more is hidden until
+  none can be worked out.
 * **What was hidden is listed.** :func:`suppressed_cells` counts the hidden cells of a
-  published table; :class:`~assessment.workbook.Run` records them in a ledger
-  (:func:`record`) that the data-quality appendix publishes as ``tables/suppression.csv``
-  (:func:`ledger_table`).
+  published table; :class:`~assessment.workbook.Run` records them, with the table's audit
+  outcome, in a ledger (:func:`record`) that the data-quality appendix publishes as
+  ``tables/suppression.csv`` (:func:`ledger_table`).
 
 Example
 -------
@@ -146,14 +155,46 @@ def check_publishable(df: pd.DataFrame, dataset, where: str = "table", name: str
     if not ids:
         return
     for c in df.columns:
-        s = df[c]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            # set lookups of the column's distinct values: Series.isin(a large set) rebuilds
-            # the set for every call (seconds per chapter with tens of thousands of ids)
-            if not ids.isdisjoint(s.dropna().astype(str).unique()):
-                raise DisclosureError(f"{where}: column {c!r} holds personal identifiers")
-    if df.index.dtype == object and not ids.isdisjoint(pd.Index(df.index.astype(str)).unique()):
-        raise DisclosureError(f"{where}: the index holds personal identifiers")
+        if _holds_identifier(df[c], ids, code_labels=str(c) in CODE_LABEL_COLUMNS):
+            raise DisclosureError(f"{where}: column {c!r} holds personal identifiers")
+    levels = df.index.levels if isinstance(df.index, pd.MultiIndex) else [df.index]
+    for level in levels:
+        if _holds_identifier(pd.Series(level, dtype=object), ids):
+            raise DisclosureError(f"{where}: the index holds personal identifiers")
+
+
+#: columns whose values are labels the code makes (the bands 1, 2, 3, 4, 5+ of the crimes-per-victim
+#: distribution), not text from the data: a number-like label there is not looked up among numeric
+#: pseudonyms (band "3" is not victim 3); any other text in them still is
+CODE_LABEL_COLUMNS = frozenset({"crimes_per_victim"})
+_CODE_LABEL = re.compile(r"^\d+\+?$")
+
+
+def _holds_identifier(s: pd.Series, ids: frozenset, code_labels: bool = False) -> bool:
+    """True if a column (or an index, as a Series) holds an identifier, looked for by the type of
+    each value: **text** values are looked up among the identifiers; numbers (counts, shares) are
+    not — a count of 3 is not victim 3 — and neither are the suppression marks ("<5", "[c]") of a
+    count column, nor, in a :data:`CODE_LABEL_COLUMNS` column, number-like band labels ("3",
+    "5+").  Text that is any identifier, string pseudonyms such as "VIC-244893" and numeric ones
+    such as "17" alike, is refused.
+
+    >>> ids = frozenset({"VIC-1", "3"})
+    >>> _holds_identifier(pd.Series([12, "<5", "[c]", 3], dtype=object), ids)   # a count column
+    False
+    >>> _holds_identifier(pd.Series(["1", "3", "5+"]), ids, code_labels=True)   # band labels
+    False
+    >>> _holds_identifier(pd.Series(["Ward A", "3"]), ids), _holds_identifier(pd.Series(["VIC-1"]), ids, True)
+    (True, True)
+    """
+    if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
+        return False  # a numeric, boolean or datetime column: counts, shares, dates — not text
+    # set lookups of the column's distinct values: Series.isin(a large set) rebuilds the set for
+    # every call (seconds per chapter with tens of thousands of ids)
+    vals = pd.unique(s.dropna().to_numpy(dtype=object))
+    text = {v for v in vals if isinstance(v, str) and not is_hidden(v)}
+    if code_labels:
+        text = {v for v in text if not _CODE_LABEL.fullmatch(v)}
+    return not ids.isdisjoint(text)
 
 
 def _min_count(dataset, min_count=None) -> int:
@@ -261,25 +302,45 @@ def suppress_value(value, min_count: int = 5):
 LEDGER_DIR = "_disclosure"
 
 
-def record(out_dir: Path, chapter: str, table: str, title: str, cells: dict) -> None:
-    """Add a published table's hidden cells to the run's ledger (``<out_dir>/_disclosure/``)."""
+def record(out_dir: Path, chapter: str, table: str, title: str, cells: dict, audit: dict | None = None) -> None:
+    """Add a published table's hidden cells to the run's ledger (``<out_dir>/_disclosure/``),
+    with the outcome of its disclosure audit (:mod:`assessment.disclosure_audit`: cells audited,
+    cells that would have been determinable, cells hidden further, cells still determinable)
+    when the chapter ran one."""
     d = Path(out_dir) / LEDGER_DIR
     d.mkdir(parents=True, exist_ok=True)
     f = d / f"{chapter}.json"
     entries = json.loads(f.read_text()) if f.exists() else {}
-    entries[table] = {"chapter": chapter, "table": table, "title": title, **cells}
+    entries[table] = {"chapter": chapter, "table": table, "title": title, **cells, "audit": audit}
     f.write_text(json.dumps(entries, indent=2, sort_keys=True))
 
 
-def ledger_table(out_dir: Path, min_count: int = 5) -> pd.DataFrame:
-    """Every published table built from personal records, with the cells hidden in it.
+#: the ledger's columns for the disclosure audit (see :mod:`assessment.disclosure_audit`)
+AUDIT_COLUMNS = {"audited": "Hidden cells audited", "determined_before": "Determinable before the audit",
+                 "extra": "Hidden further by the audit", "determined_after": "Determinable now"}
 
-    Columns: Chapter, Table, Title, Hidden (below threshold), Hidden (secondary).
+
+def ledger_table(out_dir: Path, min_count: int = 5) -> pd.DataFrame:
+    """Every published table built from personal records, with the cells hidden in it and the
+    outcome of its disclosure audit.
+
+    Columns: Chapter, Table, Title, Cells shown as <N, Cells shown as [c], then the audit's: Hidden
+    cells audited, Determinable before the audit (hidden cells a reader could have worked out from
+    the figures published with them, under the suppression rules alone), Hidden further by the
+    audit (figures hidden or withdrawn to protect them), Determinable now (0: otherwise the run
+    stops), and Audit ("passed", or "not audited" for a table published without one).
     """
     rows = []
     for f in sorted((Path(out_dir) / LEDGER_DIR).glob("*.json")):
         for e in json.loads(f.read_text()).values():
+            a = e.get("audit")
             rows.append({"Chapter": e["chapter"], "Table": f"{e['table']}.csv", "Title": e["title"],
-                         f"Cells shown as <{min_count}": e["primary"], "Cells shown as [c]": e["secondary"]})
-    return pd.DataFrame(rows, columns=["Chapter", "Table", "Title", f"Cells shown as <{min_count}",
-                                       "Cells shown as [c]"])
+                         f"Cells shown as <{min_count}": e["primary"], "Cells shown as [c]": e["secondary"],
+                         **{name: (a[k] if a else pd.NA) for k, name in AUDIT_COLUMNS.items()},
+                         "Audit": ("passed" if a["determined_after"] == 0 else "failed") if a else "not audited"})
+    cols = ["Chapter", "Table", "Title", f"Cells shown as <{min_count}", "Cells shown as [c]",
+            *AUDIT_COLUMNS.values(), "Audit"]
+    out = pd.DataFrame(rows, columns=cols)
+    for c in AUDIT_COLUMNS.values():
+        out[c] = out[c].astype("Int64")
+    return out

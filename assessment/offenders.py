@@ -84,7 +84,12 @@ METHODS = r"""
 * **Disclosure control.** Counts of offenders, and of crimes counted from offender records, below
   `disclosure.min_count` are shown as "<5" in the ward, crime-mix and age/sex tables and the map,
   with secondary suppression where a total would reveal a suppressed cell; a share whose count is
-  suppressed is left blank. No offender reference appears in any output.
+  suppressed is left blank. The chapter's tables, the prolific-offender figures and the headline
+  figures are then audited together (see Disclosure control below) — totals, shares, the order
+  rows are listed in, and the crimes of the top 1%, 5%, 10%, 20% and of the prolific offenders,
+  which never fall as the group grows — and where a hidden count could still be worked out more
+  is hidden (the next-smallest count of the column, or the prolific offenders' shares of crime).
+  No offender reference appears in any output.
 """
 
 NOT_RECORDED = "Not recorded"
@@ -1017,6 +1022,7 @@ class OffendersResult:
     age_sex_sentence: str = ""
     link_quality: dict | None = None
     link_note: str = ""
+    audit: dict = field(default_factory=dict)    # table -> disclosure-audit outcome (see disclosure_audit)
 
     def note(self, section: str) -> str:
         """The one-line note for a section that is left out ('' when it is shown)."""
@@ -1098,14 +1104,6 @@ def analyse(ds) -> OffendersResult:
                                    min_count=min_count, total=False)
     if k:
         res.suppressed.append(f"offender concentration: {k} group crime count(s) below {min_count} and their shares")
-    res.concentration = published
-    for p, r in published.iterrows():
-        key = share_key(p)
-        headlines[f"offenders.top_count.{key}"] = int(r["offenders"])
-        headlines[f"offenders.top_share.{key}.linked"] = None if pd.isna(r["share_linked"]) else float(r["share_linked"])
-        headlines[f"offenders.top_share.{key}.all"] = None if pd.isna(r["share_all"]) else float(r["share_all"])
-    res.concentration_sentence = concentration_sentence(published, period.label)
-    res.concentration_title = _concentration_title(published)
     tied = [(_pct_label(p)) for p in shares if ties_at_boundary(per, p) > 0]
     if tied:
         res.ties_note = (f"At the {', '.join(tied)} boundar{'ies' if len(tied) > 1 else 'y'} some offenders just outside "
@@ -1116,7 +1114,6 @@ def analyse(ds) -> OffendersResult:
     res.curve = concentration_curve(links, per)
     res.gini = gini(per["crimes"])
     headlines["offenders.gini"] = None if math.isnan(res.gini) else res.gini
-    res.lorenz_title = _lorenz_title(published, res.gini)
 
     # prolific ------------------------------------------------------------------------------
     pr = prolific(links, all_crimes, cfg.prolific_threshold, per_offender=per)
@@ -1129,14 +1126,9 @@ def analyse(ds) -> OffendersResult:
         pub["share_linked"] = pub["share_all"] = None
     if pub["offenders"] is None and pr["offenders"] > 0:
         res.suppressed.append(f"number of prolific offenders (below {min_count})")
-    res.prolific = pub
-    headlines["offenders.prolific"] = pub["offenders"]
-    headlines["offenders.prolific_threshold"] = pr["threshold"]
-    headlines["offenders.prolific_share.linked"] = pub["share_linked"]
-    headlines["offenders.prolific_share.all"] = pub["share_all"]
-    res.prolific_sentence = _prolific_sentence(pub, pr, period.label, min_count)
 
     # crime mix -----------------------------------------------------------------------------
+    mix_pub = None
     if _has(links, "crime_type"):
         mix = crime_mix(links, cfg.mix_share, per_offender=per)
         mix_pub, k = suppress_counts(mix, ["top_crimes", "rest_crimes"],
@@ -1145,17 +1137,12 @@ def analyse(ds) -> OffendersResult:
         if k:
             res.suppressed.append(f"offender crime mix: {k} crime-type count(s) (below {min_count}, or hidden so a "
                                   "total cannot reveal one)")
-        res.mix = mix_pub
-        res.mix_sentence = common_offences_sentence(mix_pub, cfg.mix_share)
-        res.mix_title = _mix_title(mix_pub, cfg.mix_share)
-        top_types = [str(t) for t in pd.to_numeric(mix_pub["top_share"], errors="coerce").dropna()
-                     .sort_values(ascending=False, kind="mergesort").index[:3]]
-        headlines["offenders.top_mix_types"] = top_types or None
     else:
         res.notes["mix"] = "The crime data hold no crime types, so the crime-type mix is not shown."
 
     # who they are --------------------------------------------------------------------------
     attrs = offender_attributes(links)
+    wards_pub = None
     if not _has(links, "home_lsoa"):
         res.notes["wards"] = "The offenders link has no home LSOA, so where offenders live is not shown."
     elif ds.lsoas is None or not (_has(ds.lsoas, "ward_code") or _has(ds.lsoas, "ward_name")):
@@ -1169,20 +1156,14 @@ def analyse(ds) -> OffendersResult:
                                   "reveal one)")
         total_row = pd.DataFrame({"ward_code": pd.array([pd.NA], dtype="string"), "ward_name": ["Total"],
                                   "offenders": [_published_total(n, min_count)], "share": [1.0]})
-        res.wards = pd.concat([wpub, total_row], ignore_index=True)
-        res.wards_sentence = wards_sentence(wpub, cfg.top_wards)
-        res.wards_title = _wards_title(wpub)
-        top = wpub[~wpub["ward_name"].isin([OUTSIDE, NOT_RECORDED])]
-        top = top[pd.to_numeric(top["share"], errors="coerce").notna() & (pd.to_numeric(top["offenders"], errors="coerce") > 0)]
-        headlines["offenders.top_wards"] = [str(x) for x in top["ward_name"].head(cfg.top_wards)] or None
-        out_row = wpub[wpub["ward_name"] == OUTSIDE]["offenders"].iloc[0]
-        headlines["offenders.outside_area"] = out_row if not isinstance(out_row, str) else None
+        wards_pub = pd.concat([wpub, total_row], ignore_index=True)
 
     if not _has(links, "age"):
         res.notes["age"] = "The offenders link has no ages, so the age breakdown is not shown."
     if not _has(links, "sex"):
         res.notes["sex"] = "The offenders link has no sex recorded, so the breakdown by sex is not shown."
     bd = age_sex_breakdown(attrs, cfg.age_bands)
+    age_sex_pub = None
     if len(bd):
         parts, total_k = [], 0
         for name, block in bd.groupby("breakdown", sort=False):
@@ -1195,11 +1176,75 @@ def analyse(ds) -> OffendersResult:
         if total_k:
             res.suppressed.append(f"offenders by age band and sex: {total_k} count(s) (below {min_count}, or hidden so "
                                   "a total cannot reveal one)")
-        res.age_sex = pd.concat(parts, ignore_index=True)
+        age_sex_pub = pd.concat(parts, ignore_index=True)
+
+    # disclosure audit: no hidden count may be worked out from everything published together ----
+    from .disclosure_audit import OffendersFamily, protect
+    fam = OffendersFamily(published, pub, mix_pub, wards_pub, age_sex_pub,
+                          n=headlines["offenders.offenders"], min_count=min_count, mix_share=cfg.mix_share,
+                          mix_group=group_size(n, cfg.mix_share),
+                          small={"prolific": _small_count(pr["offenders"], min_count),
+                                 "prolific_crimes": _small_count(pr["crimes"], min_count)})
+    res.audit = {k: v.as_dict() for k, v in protect(fam).items()}
+    if fam.log:
+        res.suppressed.append("hidden as well, because with the other published figures they would have let a "
+                              "reader work out a hidden count (disclosure audit): " + "; ".join(fam.hidden_labels()))
+    published, pub, mix_pub, wards_pub, age_sex_pub = fam.concentration, fam.prolific, fam.mix, fam.wards, fam.age_sex
+
+    # what is published, written from the audited tables ---------------------------------------
+    res.concentration = published
+    for p, r in published.iterrows():
+        key = share_key(p)
+        headlines[f"offenders.top_count.{key}"] = int(r["offenders"])
+        headlines[f"offenders.top_share.{key}.linked"] = None if pd.isna(r["share_linked"]) else float(r["share_linked"])
+        headlines[f"offenders.top_share.{key}.all"] = None if pd.isna(r["share_all"]) else float(r["share_all"])
+    res.concentration_sentence = concentration_sentence(published, period.label)
+    res.concentration_title = _concentration_title(published)
+    res.lorenz_title = _lorenz_title(published, res.gini)
+
+    res.prolific = pub
+    headlines["offenders.prolific"] = pub["offenders"]
+    headlines["offenders.prolific_threshold"] = pr["threshold"]
+    headlines["offenders.prolific_share.linked"] = pub["share_linked"]
+    headlines["offenders.prolific_share.all"] = pub["share_all"]
+    res.prolific_sentence = _prolific_sentence(pub, pr, period.label, min_count)
+
+    if mix_pub is not None:
+        res.mix = mix_pub
+        res.mix_sentence = common_offences_sentence(mix_pub, cfg.mix_share)
+        res.mix_title = _mix_title(mix_pub, cfg.mix_share)
+        top_types = [str(t) for t in pd.to_numeric(mix_pub["top_share"], errors="coerce").dropna()
+                     .sort_values(ascending=False, kind="mergesort").index[:3]]
+        headlines["offenders.top_mix_types"] = top_types or None
+
+    if wards_pub is not None:
+        res.wards = wards_pub
+        wpub = wards_pub[~((wards_pub["ward_name"] == "Total") & wards_pub["ward_code"].isna())]
+        res.wards_sentence = wards_sentence(wpub, cfg.top_wards)
+        res.wards_title = _wards_title(wpub)
+        top = wpub[~wpub["ward_name"].isin([OUTSIDE, NOT_RECORDED])]
+        top = top[pd.to_numeric(top["share"], errors="coerce").notna() & (pd.to_numeric(top["offenders"], errors="coerce") > 0)]
+        headlines["offenders.top_wards"] = [str(x) for x in top["ward_name"].head(cfg.top_wards)] or None
+        out_row = wpub[wpub["ward_name"] == OUTSIDE]["offenders"].iloc[0]
+        headlines["offenders.outside_area"] = out_row if not isinstance(out_row, str) else None
+
+    if age_sex_pub is not None:
+        res.age_sex = age_sex_pub
         peak = peak_age_band(res.age_sex)
         headlines["offenders.peak_age_band"] = peak
         res.age_sex_sentence, res.age_sex_title = _age_sex_text(res.age_sex, peak)
+
+    # the headlines are the audited tables' figures: audit them with everything else
+    fam.headlines = headlines
+    from .disclosure_audit import verify
+    verify(fam)
+    res.audit = {k: v.as_dict() for k, v in fam.outcome.items()}
     return res
+
+
+def _small_count(v, min_count: int) -> bool:
+    from .disclosure import is_small
+    return is_small(v, min_count)
 
 
 def _link_note(q: dict, label: str) -> str:
@@ -1385,7 +1430,7 @@ def publish_table(run, result: OffendersResult, name: str) -> None:
     t = published_tables(result).get(name)
     if t is None:
         return
-    run.table(t["csv"], name, title=t["title"], show=False)
+    run.table(t["csv"], name, title=t["title"], show=False, audit=result.audit.get(name))
     run.table(t["display"], None, title=t["title"], formats=t["formats"], note=t["note"])
 
 

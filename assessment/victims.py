@@ -90,10 +90,17 @@ _METHODS = r"""
   points.
 * **Disclosure control.** Counts of victims and of pairs below `disclosure.min_count` are shown
   as "<{min_count}", with secondary suppression in the distribution table (whose totals are
-  published); a rate or share is left blank when its numerator or denominator is suppressed — in
-  particular a subset's repeat-victim rate is blank when it has fewer than {min_count} repeat
-  victims. Repeat-location counts come from public police.uk records, not from victim records,
-  and are not suppressed. No victim reference appears in any output.
+  published); the pairs of a hidden band are hidden with it and shown as "[c]" whatever their
+  size (band k holds k pairs per victim, so they would reveal its victims); a rate or share is
+  left blank when its numerator or denominator is suppressed — in particular a subset's
+  repeat-victim rate is blank when it has fewer than {min_count} repeat victims. The two tables
+  and the chapter's headline figures are then audited together (see Disclosure control below):
+  where a hidden count could still be worked out — from a subset's victims, repeat victims,
+  pairs and share of pairs, from the groups a crime group is made of, or from the bands' zeros
+  — more is hidden: further bands of the distribution, a small group's whole distribution (shown
+  blank), or a group's victim–crime pairs or look-back repeats with the rates resting on them.
+  Repeat-location counts come from public police.uk records, not from victim records, and are
+  not suppressed. No victim reference appears in any output.
 """
 
 ALL_CRIME = "All crime"
@@ -563,16 +570,19 @@ def publishable_distribution(dist: pd.DataFrame, min_count: int = 5) -> tuple[pd
     >>> out["pairs"].tolist()         # and so do their pairs (band 3 has 3 x 6 = 18 pairs, band 4 12)
     [80, 24, '[c]', '[c]', 0]
     """
-    from .disclosure import hidden_mark, is_hidden, suppress
+    from .disclosure import SECONDARY, hidden_mark, is_hidden, suppress
     parts, n = [], 0
     for _, d in dist.groupby("subset", sort=False):
         out, k1 = suppress(d, ["victims"], min_count=min_count, total=True)
         hidden = out["victims"].astype(object).map(is_hidden).to_numpy(dtype=bool)
         out["share"] = out["share"].astype("Float64").mask(hidden)
-        # pairs in a band reveal its victims (band k: pairs = k x victims), so hide them together
+        # pairs in a band reveal its victims (band k: pairs = k x victims), so hide them together; a
+        # band's pairs are "[c]" whatever their size (band 1 aside, whose pairs are its victims): "<5"
+        # on 3 pairs in band 3 would say the band holds exactly 1 victim
         if hidden.any():
             p = out["pairs"].astype(object)
-            p[hidden] = [hidden_mark(v, min_count) for v in p[hidden]]
+            first = (np.arange(len(out)) == 0)
+            p[hidden] = [hidden_mark(v, min_count) if f else SECONDARY for v, f in zip(p[hidden], first[hidden])]
             out["pairs"] = p
         out, k2 = suppress(out, ["pairs"], min_count=min_count, total=True)
         parts.append(out)
@@ -697,7 +707,15 @@ def _pct(x) -> str:
 
 
 def _n(v) -> str:
-    return v if isinstance(v, str) else f"{int(v):,}"
+    """A published count in words: "1,234"; "fewer than 5" for "<5"; "an unpublished number of"
+    for a count hidden so that it cannot reveal another ("[c]").
+
+    >>> _n(1234), _n("<5"), _n("[c]")
+    ('1,234', 'fewer than 5', 'an unpublished number of')
+    """
+    if isinstance(v, str):
+        return f"fewer than {v[1:]}" if v.startswith("<") else "an unpublished number of"
+    return f"{int(v):,}"
 
 
 def headline_sentence(table: pd.DataFrame, label: str, area: str, lookback_days: int = 365) -> str:
@@ -736,7 +754,8 @@ def distribution_figure(dist: pd.DataFrame, subsets=(ALL_CRIME, DOMESTIC_ABUSE))
     (solid and hatched, labelled with their percentages; suppressed bands are left out)."""
     import matplotlib.pyplot as plt
     from .plots import PALETTE
-    subs = [s for s in subsets if s in set(dist["subset"])]
+    withdrawn = {s for s, d in dist.groupby("subset") if d["victims"].isna().all()}  # by the disclosure audit
+    subs = [s for s in subsets if s in set(dist["subset"]) and s not in withdrawn]
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     bands = list(dict.fromkeys(dist["crimes_per_victim"]))
     x = np.arange(len(bands))
@@ -831,6 +850,7 @@ class VictimsResult:
     suppressed: list = field(default_factory=list)
     sentence: str = ""
     methods: str = ""
+    audit: dict = field(default_factory=dict)    # table -> disclosure-audit outcome (see disclosure_audit)
 
 
 HEADLINE_KEYS = ["victims.victims", "victims.repeat_victims", "victims.repeat_rate", "victims.repeat_pair_share",
@@ -852,6 +872,31 @@ def empty_headlines(windows=(7, 30, 90, 365)) -> dict:
     return h
 
 
+def victims_family(table: pd.DataFrame, dist: pd.DataFrame, raw: pd.DataFrame, ds, windows, lookback: int,
+                   min_count: int):
+    """The chapter's published tables as the disclosure audit sees them
+    (:class:`assessment.disclosure_audit.VictimsFamily`): which subset holds which crime types,
+    the crime types and crimes recorded in the period, the undated pairs (published in the
+    chapter's note) and which time-to-repeat numerators are below the threshold."""
+    from .disclosure import is_small
+    from .disclosure_audit import VictimsFamily
+    cfg = ds.config
+    subsets = {}
+    for name in table.index:
+        if name == ALL_CRIME:
+            subsets[name] = None
+        elif name == DOMESTIC_ABUSE:
+            subsets[name] = "flag"
+        else:
+            subsets[name] = frozenset(str(t) for t in (cfg.crime_groups or {}).get(name, ()))
+    cur = ds.crimes[ds.period.contains(ds.crimes["month"])] if ds.crimes is not None else None
+    universe = set(cur["crime_type"].dropna().astype(str)) if cur is not None and "crime_type" in cur else set()
+    crimes = int(cur["count"].sum()) if cur is not None and "count" in cur else (len(cur) if cur is not None else 0)
+    small = {(n, int(w)) for n in raw.index for w in windows if is_small(raw.loc[n, f"n_within_{w}"], min_count)}
+    return VictimsFamily(table, dist, min_count, windows, lookback, subsets, universe, crimes,
+                         int(raw.loc[ALL_CRIME, "undated_pairs"]), small)
+
+
 def _count_or_none(v):
     return None if v is None or isinstance(v, str) else int(v)
 
@@ -868,6 +913,7 @@ def analyse(ds) -> VictimsResult:
     >>> result.headlines["victims.repeat_rate"]  # doctest: +SKIP
     0.171
     """
+    from .disclosure_audit import protect, verify
     cfg = ds.config
     vc = cfg.victims
     min_count = cfg.disclosure.min_count
@@ -894,14 +940,21 @@ def analyse(ds) -> VictimsResult:
         else:
             res.available = True
             table, notes = publishable_table(raw, windows, min_count)
-            res.table = table
             res.suppressed.extend(notes)
             pub_dist, k = publishable_distribution(dist, min_count)
-            res.distribution = pub_dist
             if k:
                 res.suppressed.append(f"crimes-per-victim distribution: {k} count(s) hidden — shown as "
                                       f'"<{min_count}" when below {min_count}, or "[c]" when hidden so that a '
                                       "published total cannot reveal another")
+            # disclosure audit: no hidden count may be worked out from everything published together
+            fam = victims_family(table, pub_dist, raw, ds, windows, lookback, min_count)
+            res.audit = {k: v.as_dict() for k, v in protect(fam).items()}
+            if fam.log:
+                res.suppressed.append("hidden as well, because with the other published figures they would have let "
+                                      "a reader work out a hidden count (disclosure audit), with the shares and rates "
+                                      "resting on them: " + "; ".join(fam.hidden_labels()))
+            table, pub_dist = fam.table, fam.dist
+            res.table, res.distribution = table, pub_dist
             if DOMESTIC_ABUSE not in raw.index:
                 res.notes["domestic_abuse"] = ("No crime in the data is flagged as domestic abuse, so the domestic "
                                                "abuse measures are left out; their headline figures are null.")
@@ -932,6 +985,10 @@ def analyse(ds) -> VictimsResult:
                 h["victims.da_repeat_rate"] = _f_na(d["repeat_rate"])
                 h["victims.da_repeat_rate_lookback"] = _f_na(d["lookback_rate"])
             res.sentence = headline_sentence(table, period.label, ds.area, lookback)
+            # the headlines repeat the audited table's figures: audit them with everything else
+            fam.headlines = h
+            verify(fam)
+            res.audit = {k: v.as_dict() for k, v in fam.outcome.items()}
     # repeat locations: the proxy when there are no victims
     if not res.available and crimes is not None and {"longitude", "latitude"} <= set(crimes.columns) \
             and bool(crimes["longitude"].notna().any()):

@@ -112,12 +112,14 @@ class Run:
     # -- publishing -----------------------------------------------------------------
     def table(self, df: pd.DataFrame, name: str | None, title: str, source: str | None = None,
               note: str | None = None, index: bool = False, show: bool = True,
-              formats: dict | None = None, max_rows: int | None = None) -> pd.DataFrame:
+              formats: dict | None = None, max_rows: int | None = None, audit: dict | None = None) -> pd.DataFrame:
         """Show ``df`` as a captioned table and write it to ``tables/<name>.csv``.
 
         ``formats`` maps column -> format string (e.g. ``"{:.2f}"``) or function (e.g.
         :data:`assessment.rounding.PCT`, the report's rule for percentages) for display only;
         the CSV keeps full precision.  ``max_rows`` limits what is shown, not what is saved.
+        ``audit`` is the table's disclosure-audit outcome (the chapter result's ``audit[name]``,
+        see :mod:`assessment.disclosure_audit`), recorded in the suppression ledger.
         """
         from . import disclosure
         # the disclosure gate: identifiers always; small counts from personal records for
@@ -125,7 +127,8 @@ class Run:
         disclosure.check_publishable(df, self.dataset, where=f"table {name or title!r}", name=name)
         if name:
             if name in disclosure.PERSON_TABLES:
-                disclosure.record(self.out_dir, self.chapter, name, title, disclosure.suppressed_cells(df, name))
+                disclosure.record(self.out_dir, self.chapter, name, title, disclosure.suppressed_cells(df, name),
+                                  audit=audit)
             self.tables_dir.mkdir(parents=True, exist_ok=True)
             from .safe_html import spreadsheet_safe
             spreadsheet_safe(df).to_csv(self.tables_dir / f"{name}.csv", index=index, encoding="utf-8")

@@ -272,15 +272,20 @@ def test_analyse_suppresses_small_counts_with_threshold_5():
     # mix: top [5,2,2,0,0] -> the two 2s; rest [1,3,0,7,6] -> 1 and 3
     assert r.mix["top_crimes"].tolist() == [5, "<5", "<5", 0, 0]
     assert r.mix["rest_crimes"].tolist() == ["<5", "<5", 0, 7, 6]
-    # prolific: 1 offender -> suppressed; its 6 crimes are not
-    assert r.headlines["offenders.prolific"] is None and r.headlines["offenders.prolific_share.all"] == pytest.approx(0.15)
+    # prolific: 1 offender -> suppressed.  Its 6 crimes' shares are hidden too (disclosure audit): the
+    # top 1 offender is linked to 6 crimes and the top 2 to 9 (offender_concentration), so a share of
+    # 6/40 for the prolific group would mean exactly 1 prolific offender
+    assert r.headlines["offenders.prolific"] is None and r.headlines["offenders.prolific_share.all"] is None
+    assert r.prolific_sentence.startswith("Fewer than 5 offenders were linked to 5 or more crimes")
+    assert r.audit["offender_concentration"]["determined_before"] == 1
     # age: all bands below 5 except 16-24 (4 is below 5 too) -> everything but zeros and totals
     ages = r.age_sex[r.age_sex["breakdown"] == "Age band"]["offenders"].tolist()
     assert ages == ["<5", "<5", "<5", "<5", "<5", 0, "<5", "<5", 12]
     sexes = r.age_sex[r.age_sex["breakdown"] == "Sex"]["offenders"].tolist()
     assert sexes == ["<5", 5, "<5", 12]   # Female 4 primary; Male 5 stays (two cells already hidden)
     assert r.headlines["offenders.peak_age_band"] is None   # every band hidden: no peak is published
-    assert len(r.suppressed) == 4 and "offenders by ward: 4" in r.suppressed[2]
+    assert len(r.suppressed) == 5 and "offenders by ward: 4" in r.suppressed[2]
+    assert r.suppressed[4].endswith("(disclosure audit): the prolific offenders' shares of crime")
     # headline totals above the threshold are published
     assert r.headlines["offenders.offenders"] == 12 and r.headlines["offenders.top_share.20.all"] == pytest.approx(0.325)
 
