@@ -97,8 +97,15 @@ def placeholder_ids(ids: pd.Series) -> np.ndarray:
     ``#N/A``, ``(blank)``, ... in any case, with surrounding spaces, brackets or quotes.
     Blank ids are not placeholders (they are counted as "no ... id").
 
+    Numeric pseudonyms: where most of at least 20 distinct ids are whole numbers (sequential pseudonyms 1, 2, 3, ...),
+    ``0``, ``999`` and the like are people like any other and only the placeholder *words* are
+    flagged.
+
     >>> placeholder_ids(pd.Series(["O-0001", "(blank)", "Unknown Offender", "000", "?", "12999", "X7"])).tolist()
     [False, True, True, True, True, False, False]
+    >>> ids = pd.Series([str(i) for i in range(1, 1001)] + ["0", "UNKNOWN"])
+    >>> placeholder_ids(ids)[[998, 1000, 1001]].tolist()
+    [False, False, True]
     """
     s = ids.astype("string")
     uniq = pd.Series(s.dropna().unique(), dtype="string")
@@ -107,6 +114,9 @@ def placeholder_ids(ids: pd.Series) -> np.ndarray:
     t = uniq.str.strip().str.casefold()
     t = t.str.strip("()[]{}<>\"' ").str.replace(r"\s+", " ", regex=True)
     hit = t.isin(_PLACEHOLDER_WORDS) | t.str.fullmatch(_PLACEHOLDER_RE).fillna(False) | (t == "")
+    numeric = t.str.fullmatch(r"-?\d+").fillna(False)
+    if len(t) >= 20 and numeric.mean() > 0.5:  # numeric pseudonyms: numbers are people, only the words are placeholders
+        hit = hit & ~numeric
     bad = set(uniq[hit.fillna(False).to_numpy(dtype=bool)])
     from .common import isin
     return isin(s, bad) if bad else np.zeros(len(s), dtype=bool)
