@@ -37,6 +37,7 @@ from .common import (area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, mo
                      starts_with_area)
 from .geography import (BoundaryFile, Harmoniser, boundary_attribution, load_boundaries, load_lsoa_lookup,
                         load_wards)
+from .groups import check_crime_names
 from .pipeline import NO_POLYGON, NOT_IN_BOUNDARIES, Context, select_rows
 
 __all__ = ["load_dataset", "data_window", "crime_input", "SOURCES"]
@@ -174,6 +175,7 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
         # only the files the window needs are read; the rows of the others are accounted below
         frame, skipped = raw.frame_within(window.start, period.end)
         _check_file_months(raw, frame, acc)
+    check_crime_names(cfg, _crime_types(kind, raw if kind == "crime_counts" else frame))
     ctx = Context(cfg=cfg, acc=acc, notes=notes, window_start=window.start, window_end=period.end, harm=harm,
                   boundaries=gdf, universe=universe, names=names, area_names=area_names, no_polygon=no_polygon)
     span = f"the data cover {month_label(first)} – {month_label(last)}"
@@ -297,6 +299,18 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _crime_types(kind: str, data) -> list:
+    """The crime types of every crime row read (any area or month; police.uk ASB rows aside),
+    which the config's crime groups are checked against (:mod:`.groups`)."""
+    if kind == "crime_counts":
+        col = data.rows["crime_type"]
+    else:
+        col = data["crime_type"]
+        if "_asb" in data:
+            col = col[~data["_asb"].to_numpy(dtype=bool)]
+    return [t for t in pd.unique(col.dropna()) if str(t).strip()]
+
+
 def _account_skipped_files(files, acc, window_start, asb_input: bool) -> None:
     """Account the rows of police.uk files left unread because every row lies outside the data
     window, with the reason :func:`~.pipeline.select_rows` would have given each row: ASB rows
