@@ -650,17 +650,32 @@ def _note_empty_years(crimes, period, window, acc) -> None:
 
 
 def _note_harmonisation(ctx: Context, acc, notes, target):
+    """The data-quality notes on how LSOA codes of the other vintage were placed, one per way."""
     s = ctx.split_stats
+    src = {2021: "2011", 2011: "2021"}.get(target)
+    codes = f"{src} LSOA codes" if src else "LSOA codes of a vintage not in the boundary file"
+    into = f"a {target} LSOA" if target else "an LSOA of the boundary file"
     for inp in ("crimes", "asb"):
-        exact = s.get(f"{inp}:exact", 0)
-        pip = s.get(f"{inp}:split_pip", 0)
-        first = s.get(f"{inp}:split_first", 0)
-        if exact:
-            acc.note(inp, f"{exact} record(s) with LSOA codes of the other vintage converted to {target} codes "
-                     "exactly with the ONS lookup (unchanged or merged LSOAs)")
-        if pip:
-            acc.note(inp, f"{pip} record(s) on LSOAs split between 2011 and 2021 assigned to a {target} LSOA "
+        n = {k: s.get(f"{inp}:{k}", 0) for k in
+             ("pip", "split_pip", "pip_off", "pip_outside", "exact", "split_nearest", "split_first")}
+        if n["pip"]:
+            acc.note(inp, f"{n['pip']} record(s) with {codes} placed in {into} by point in polygon (the polygon "
+                     "containing the record's point)")
+        if n["split_pip"]:
+            acc.note(inp, f"{n['split_pip']} record(s) on LSOAs split between 2011 and 2021 assigned to {into} "
                      "by point in polygon")
-        if first:
-            acc.note(inp, f"{first} record(s) on LSOAs split between 2011 and 2021 without coordinates "
+        if n["pip_off"]:
+            acc.note(inp, f"{n['pip_off']} of the records placed by point in polygon fell in an LSOA the ONS lookup "
+                     "does not list as a successor of their code (a point near an LSOA border)")
+        if n["pip_outside"] and ctx.harm.active:   # (without the lookup they are excluded, with a note)
+            acc.note(inp, f"{n['pip_outside']} record(s) with {codes} have a point outside the area's LSOA "
+                     "polygons: converted with the ONS lookup instead")
+        if n["exact"]:
+            acc.note(inp, f"{n['exact']} record(s) with {codes} converted to {target} codes exactly with the ONS "
+                     "lookup (unchanged or merged LSOAs)")
+        if n["split_nearest"]:
+            acc.note(inp, f"{n['split_nearest']} record(s) on LSOAs split between 2011 and 2021, with a point outside "
+                     "the area's polygons, assigned to the successor LSOA nearest the point")
+        if n["split_first"]:
+            acc.note(inp, f"{n['split_first']} record(s) on LSOAs split between 2011 and 2021 without coordinates "
                      "assigned to the first successor LSOA")
