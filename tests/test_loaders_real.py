@@ -115,16 +115,34 @@ def test_south_yorkshire_rolling_by_force():
     files = sorted(glob.glob(str(REAL / "police_uk" / "south_yorkshire_full_gz" / "*.csv.gz")))
     raw = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
     assert ds.accounting.to_summary()["crimes"]["read"] == len(raw) == 169_496
-    sy = raw[(raw["Falls within"] == "South Yorkshire Police") & raw["LSOA code"].notna()]
+    sy = raw[raw["Falls within"] == "South Yorkshire Police"]
     asb = sy["Crime type"].eq("Anti-social behaviour") & sy["Crime ID"].isna()
+    # the force's crimes are every distinct crime id, with a location or not (issue 12: the 'No
+    # Location' crimes used to be left out of the total, 133,264 instead of 138,775)
     crimes = sy[~asb].drop_duplicates("Crime ID")
     cur = ds.crimes_in(ds.period)
-    assert len(cur) == len(crimes)
-    assert len(ds.asb) == int(asb.sum())
+    assert len(cur) == len(crimes) == sy["Crime ID"].nunique() == 138_775
+    pd.testing.assert_series_equal(cur.groupby("crime_type").size().sort_index(),
+                                   crimes.groupby("Crime type").size().sort_index(),
+                                   check_names=False, check_index_type=False)
+    nolocation = crimes["LSOA code"].isna()
+    assert int(cur["lsoa_code"].isna().sum()) == int(nolocation.sum()) == 5_511
+    assert (crimes.loc[nolocation, "Location"] == "No Location").all()
+    # ASB rows with a location are the ASB incidents; the 3 with none cannot be placed
+    assert len(ds.asb) == int((asb & sy["LSOA code"].notna()).sum())
+    s = ds.accounting.to_summary()["crimes"]
+    assert s["excluded"] == {"no location": int((asb & sy["LSOA code"].isna()).sum())}
+    assert "crimes: 5,511 crime(s) with no location (police.uk 'No Location') are the force's: counted in the totals " \
+           "and by crime type, left out of the analyses by LSOA (they cannot be mapped)" in ds.notes
     pd.testing.assert_series_equal(cur.groupby("lsoa_code").size().sort_index(),
                                    crimes.groupby("LSOA code").size().sort_index(),
                                    check_names=False, check_index_type=False)
     reconciles(ds)
+    # chapter 1's total and chapter 2's LSOA counts
+    from assessment import hotspots, volumes
+    v = volumes.analyse(ds)
+    assert (v.current, v.headlines["crime.no_location"]) == (138_775, 5_511)
+    assert int(hotspots.lsoa_counts(ds.crimes, ds.lsoas, ds.period).sum()) == 138_775 - 5_511
     assert ds.boundaries is None and ds.population is None
     # the four districts are the comparison areas
     assert {"Barnsley", "Doncaster", "Rotherham", "Sheffield"} <= set(ds.all_areas["area"])

@@ -37,6 +37,7 @@ from .common import (area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, mo
                      starts_with_area)
 from .geography import (BoundaryFile, Harmoniser, boundary_attribution, load_boundaries, load_lsoa_lookup,
                         load_wards)
+from ..scope import detect as detect_scope
 from .groups import check_crime_names
 from .pipeline import NO_POLYGON, NOT_IN_BOUNDARIES, Context, select_rows
 
@@ -175,9 +176,12 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
         # only the files the window needs are read; the rows of the others are accounted below
         frame, skipped = raw.frame_within(window.start, period.end)
         _check_file_months(raw, frame, acc)
-    check_crime_names(cfg, _crime_types(kind, raw if kind == "crime_counts" else frame))
+    types = _crime_types(kind, raw if kind == "crime_counts" else frame)
+    check_crime_names(cfg, types)
+    scope = detect_scope(cfg, kind, types, level=getattr(raw, "level", None) if kind == "crime_counts" else None)
     ctx = Context(cfg=cfg, acc=acc, notes=notes, window_start=window.start, window_end=period.end, harm=harm,
-                  boundaries=gdf, universe=universe, names=names, area_names=area_names, no_polygon=no_polygon)
+                  boundaries=gdf, universe=universe, names=names, area_names=area_names, no_polygon=no_polygon,
+                  keep_unlocated=kind == "police_uk" and by_force(cfg))
     span = f"the data cover {month_label(first)} – {month_label(last)}"
 
     asb_from_crimes = None
@@ -226,6 +230,7 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
             kept = kept[~asb_mask]
             _note_missing_months(raw, kept, period, acc, notes, frame)
         crimes = _crimes_frame(kept)
+        _note_unlocated(crimes, acc)
         used_ids = pd.Index(crimes["crime_id"].dropna().unique())
         record_level = True
         if crimes.empty or not period.contains(crimes["month"]).any():
@@ -295,10 +300,24 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
     return Dataset(config=cfg, period=period, crimes=crimes, accounting=acc, victims=victims,
                    offenders=offenders, asb=asb, population=pop_series, lsoas=lsoas,
                    boundaries=gdf, all_areas=all_areas, all_areas_population=all_pop, source=source,
-                   boundary_attribution=attribution, record_level=record_level, notes=notes)
+                   boundary_attribution=attribution, record_level=record_level, notes=notes, scope=scope)
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def by_force(cfg: Config) -> bool:
+    """True when the area is a police force's whole area (``area.force``, nothing narrowing it):
+    its crimes with no location are its own, counted in totals but not mapped."""
+    a = cfg.area
+    return bool(a.force) and not a.lsoa_name_prefix and not a.lad_code
+
+
+def _note_unlocated(crimes: pd.DataFrame, acc) -> None:
+    n = int(crimes.loc[crimes["lsoa_code"].isna(), "count"].sum())
+    if n:
+        acc.note("crimes", f"{n:,} crime(s) with no location (police.uk 'No Location') are the force's: counted in "
+                 "the totals and by crime type, left out of the analyses by LSOA (they cannot be mapped)")
+
+
 def _crime_types(kind: str, data) -> list:
     """The crime types of every crime row read (any area or month; police.uk ASB rows aside),
     which the config's crime groups are checked against (:mod:`.groups`)."""

@@ -7,7 +7,8 @@ Order (the first reason that applies is the one counted):
 3. ``before the data window`` / ``after the assessment period``;
 4. ``outside the area`` — police.uk "Falls within" is not ``area.force``;
 5. ``no location`` / ``malformed LSOA code`` / ``coordinates outside Great Britain`` /
-   ``latitude and longitude swapped`` — no usable LSOA code and no usable point;
+   ``latitude and longitude swapped`` — no usable LSOA code and no usable point (an area selected
+   by force keeps its crimes with no location, ``Context.keep_unlocated``: they have no LSOA);
 6. ``outside the area`` — LSOA name not ``<area.lsoa_name_prefix> ...`` (when there is no
    boundary file or ward lookup to select by code);
 7. LSOA codes harmonised to the boundary vintage: a code of the other vintage on a row with a
@@ -57,6 +58,9 @@ class Context:
     names: Optional[pd.Series] = None    # code -> LSOA name (target vintage)
     area_names: set = field(default_factory=set)
     no_polygon: frozenset = frozenset()  # the area's LSOA codes whose boundary feature has an empty geometry
+    #: keep crimes with no location (no LSOA code, no point) instead of excluding them: an area
+    #: selected by police force (``area.force``) owns them (police.uk "No Location" rows)
+    keep_unlocated: bool = False
     #: how codes of the other vintage were placed (see _place_other_vintage and Harmoniser.harmonise)
     split_stats: dict = field(default_factory=dict)
 
@@ -107,9 +111,17 @@ def select_rows(df: pd.DataFrame, input: str, ctx: Context, *, id_col: str | Non
             if m.any():
                 acc.exclude(input, reason, int(df["_w"].to_numpy()[m].sum()))
         rest = none & ~bad_xy
-        acc.exclude(input, "no location", int(df["_w"].to_numpy()[rest & blank].sum()))
+        # an area selected by force owns its crimes with no location: kept (with no LSOA) for the
+        # totals, left out only of the analyses by LSOA
+        keep = rest & blank & ctx.keep_unlocated
+        if keep.any() and "_asb" in df:
+            keep &= ~df["_asb"].to_numpy(dtype=bool)
+        acc.exclude(input, "no location", int(df["_w"].to_numpy()[rest & blank & ~keep].sum()))
         acc.exclude(input, "malformed LSOA code", int(df["_w"].to_numpy()[rest & ~blank].sum()))
-        df, ok_code, place = df[~none], ok_code[~none], place[~none]
+        gone = none & ~keep
+        if keep.any():
+            df = df.assign(_noloc=keep)
+        df, ok_code, place = df[~gone], ok_code[~gone], place[~gone]
 
     prefix = getattr(cfg.area, "lsoa_name_prefix", None)
     if prefix and ctx.universe is None and "lsoa_name" in df:
@@ -145,6 +157,8 @@ def select_rows(df: pd.DataFrame, input: str, ctx: Context, *, id_col: str | Non
     # -- area by code ---------------------------------------------------------------------
     if ctx.universe is not None:
         out = ~isin(df["lsoa_code"], ctx.universe)
+        if "_noloc" in df:
+            out &= ~df["_noloc"].to_numpy(dtype=bool)
         if out.any() and not ctx.harm.active and ctx.area_names and "lsoa_name" in df:
             other = out & area_of_lsoa_name(df["lsoa_name"]).isin(ctx.area_names).fillna(False).to_numpy()
             if other.any():
