@@ -48,10 +48,13 @@ def _raw(cfg) -> tuple[pd.DataFrame, str]:
                              "lsoa_name": df["LSOA name"], "force": df["Falls within"], "count": 1}), "police_uk"
     if inp.crime_counts is not None:
         df = pd.read_csv(inp.crime_counts)
+        types = df[["minor_category"]].drop_duplicates().assign(lsoa_name="", month="", count=0)
+        if cfg.area.lsoa_name_prefix:          # the area's rows only (every type is kept above)
+            df = df[df["lsoa_name"].str.startswith(cfg.area.lsoa_name_prefix + " ")]
         months = [c for c in df.columns if c.isdigit()]
         long = df.melt(id_vars=["lsoa_name", "minor_category"], value_vars=months, var_name="month", value_name="count")
         long["month"] = long["month"].str[:4] + "-" + long["month"].str[4:]
-        return long.rename(columns={"minor_category": "crime_type"}), "mps"
+        return pd.concat([long, types]).rename(columns={"minor_category": "crime_type"}), "mps"
     df = pd.read_csv(inp.crimes, dtype=str)
     return pd.DataFrame({"month": df["offence_date"].str[:7], "crime_type": df["crime_type"],
                          "crime_id": df["crime_id"], "count": 1}), "extract"
