@@ -177,7 +177,9 @@ def load_dataset(cfg: Config, year=None, to=None) -> Dataset:
         frame, skipped = raw.frame_within(window.start, period.end)
         _check_file_months(raw, frame, acc)
     types = _crime_types(kind, raw if kind == "crime_counts" else frame)
-    check_crime_names(cfg, types)
+    # the record-level extract holds personal data: a type held by fewer rows than the disclosure
+    # threshold (an identifier typed into crime_type?) is never quoted as a suggestion
+    check_crime_names(cfg, types, suggest=_crime_types(kind, frame, cfg.disclosure.min_count) if kind == "crimes" else None)
     scope = detect_scope(cfg, kind, types, level=getattr(raw, "level", None) if kind == "crime_counts" else None)
     ctx = Context(cfg=cfg, acc=acc, notes=notes, window_start=window.start, window_end=period.end, harm=harm,
                   boundaries=gdf, universe=universe, names=names, area_names=area_names, no_polygon=no_polygon,
@@ -318,15 +320,19 @@ def _note_unlocated(crimes: pd.DataFrame, acc) -> None:
                  "the totals and by crime type, left out of the analyses by LSOA (they cannot be mapped)")
 
 
-def _crime_types(kind: str, data) -> list:
+def _crime_types(kind: str, data, min_rows: int = 1) -> list:
     """The crime types of every crime row read (any area or month; police.uk ASB rows aside),
-    which the config's crime groups are checked against (:mod:`.groups`)."""
+    which the config's crime groups are checked against (:mod:`.groups`); with ``min_rows``,
+    only those held by at least that many rows."""
     if kind == "crime_counts":
         col = data.rows["crime_type"]
     else:
         col = data["crime_type"]
         if "_asb" in data:
             col = col[~data["_asb"].to_numpy(dtype=bool)]
+    if min_rows > 1:
+        n = col.dropna().value_counts()
+        return [t for t in n[n >= min_rows].index if str(t).strip()]
     return [t for t in pd.unique(col.dropna()) if str(t).strip()]
 
 

@@ -60,11 +60,17 @@ def closest(name: str, types: Iterable[str], n: int = 3) -> list[str]:
     return [folded[k] for r, k in scored[:n] if r >= best - _NEAR]
 
 
-def _suggest(names: list[str], types) -> str:
-    """"closest: 'A'" for one name; "closest: 'A' for 'x'; 'B' or 'C' for 'y'" for several."""
+def _suggest(names: list[str], types, shown=None) -> str:
+    """"closest: 'A'" for one name; "closest: 'A' for 'x'; 'B' or 'C' for 'y'" for several.
+
+    The closest names are found among all ``types``; only those in ``shown`` (default all) are
+    quoted — the others are types of a file holding personal data held by too few rows.
+    """
     def alts(name):
         c = closest(name, types)
-        return " or ".join(quote(x) for x in c) if c else "none"
+        if shown is not None:
+            c = [x for x in c if x in shown]
+        return " or ".join(quote(x) for x in c) if c else "none that may be quoted"
     if len(names) == 1:
         return f"closest: {alts(names[0])}"
     return "closest: " + "; ".join(f"{alts(n)} for {quote(n)}" for n in names)
@@ -75,8 +81,9 @@ def _names(names: list[str]) -> str:
     return q[0] if len(q) == 1 else ", ".join(q[:-1]) + " and " + q[-1]
 
 
-def group_problems(groups: dict, types) -> list[str]:
+def group_problems(groups: dict, types, suggest=None) -> list[str]:
     """One line per crime group naming a crime type not in ``types``; [] when all are found.
+    The closest names are found among ``types``; only those in ``suggest`` (default all) are quoted.
 
     >>> group_problems({"Vehicle": ["THEFT FROM A MOTOR VEHICLE", "ARSON"]}, ["THEFT FROM A VEHICLE", "ARSON"])
     ["crime_groups: 'Vehicle' names 'THEFT FROM A MOTOR VEHICLE', which is not a crime type in the data; closest: 'THEFT FROM A VEHICLE'"]
@@ -89,13 +96,18 @@ def group_problems(groups: dict, types) -> list[str]:
             continue
         which = ("which is not a crime type in the data" if len(missing) == 1
                  else "which are not crime types in the data")
-        out.append(f"crime_groups: {quote(group)} names {_names(missing)}, {which}; {_suggest(missing, known)}")
+        out.append(f"crime_groups: {quote(group)} names {_names(missing)}, {which}; "
+                   f"{_suggest(missing, known, None if suggest is None else set(suggest))}")
     return out
 
 
-def check_crime_names(cfg, types) -> None:
+def check_crime_names(cfg, types, suggest=None) -> None:
     """Stop (or, inside :func:`~.common.collect_problems`, record) a crime group or a targets
     indicator that names a crime type not in ``types`` — the crime types of the data loaded.
+
+    ``suggest`` limits the closest names quoted to these types (default: all of ``types``): for a
+    file holding personal data, only the types held by at least ``disclosure.min_count`` rows (a
+    value in one row may be an identifier typed into the wrong column).
 
     The config's groups give a :class:`~assessment.errors.ConfigError` each; the targets file
     (``inputs.targets``) is read, and each indicator's ``crime_type`` not in the data gives an
@@ -103,8 +115,9 @@ def check_crime_names(cfg, types) -> None:
     read is left for the performance chapter to report.
     """
     types = {str(t) for t in types if t is not None and t == t}
+    shown = None if suggest is None else {str(t) for t in suggest if t is not None and t == t}
     where = f"{cfg.path.name}: " if getattr(cfg, "path", None) else ""
-    for line in group_problems(cfg.crime_groups, types):
+    for line in group_problems(cfg.crime_groups, types, shown):
         problem(ConfigError(where + line))
     path = cfg.inputs.targets
     if path is None or not types:
@@ -117,5 +130,5 @@ def check_crime_names(cfg, types) -> None:
     for i, ind in enumerate(indicators):
         if ind.crime_type is not None and ind.crime_type not in types:
             problem(InputError(path, f"indicator {i + 1} ({quote(ind.name)}), key 'crime_type'",
-                               f"a crime type in the data ({_suggest([ind.crime_type], types)})",
+                               f"a crime type in the data ({_suggest([ind.crime_type], types, shown)})",
                                found=quote(ind.crime_type)))
