@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, quote
-from .common import (find_column, norm_name, problem, read_csv, require, strip, valid_lsoa)
+from .common import (find_column, isin, norm_name, problem, read_csv, require, strip, valid_lsoa)
 
 ONS_ATTRIBUTION = ("Contains National Statistics data © Crown copyright and database right; "
                    "contains OS data © Crown copyright and database right")
@@ -155,8 +155,8 @@ class Harmoniser:
         """
         if not self._map:
             return np.zeros(len(codes), dtype=bool)
-        keys = self._map if into is None else {c for c, s in self._map.items() if not set(s).isdisjoint(into)}
-        return pd.Series(codes, dtype="object").isin(list(keys)).to_numpy()
+        keys = set(self._map) if into is None else {c for c, s in self._map.items() if not set(s).isdisjoint(into)}
+        return isin(pd.Series(codes), keys)
 
     def harmonise(self, codes: pd.Series, x=None, y=None) -> tuple[pd.Series, dict]:
         """Harmonised codes (same index) and counts: ``exact``, ``split_nearest``, ``split_first``.

@@ -207,10 +207,12 @@ def _other_vintage(df: pd.DataFrame, ctx: Context) -> np.ndarray:
     code = df["lsoa_code"]
     if ctx.harm.active:
         return ctx.harm.converts(code, set(ctx.universe) if ctx.universe is not None else None)
+    res = np.zeros(len(df), dtype=bool)
     if ctx.universe is not None and ctx.area_names and "lsoa_name" in df:
-        return (~isin(code, ctx.universe)
-                & area_of_lsoa_name(df["lsoa_name"]).isin(ctx.area_names).fillna(False).to_numpy())
-    return np.zeros(len(df), dtype=bool)
+        out = ~isin(code, ctx.universe)
+        if out.any():
+            res[out] = area_of_lsoa_name(df["lsoa_name"][out]).isin(ctx.area_names).fillna(False).to_numpy()
+    return res
 
 
 def _place_other_vintage(df: pd.DataFrame, ok_code: np.ndarray, input: str, ctx: Context) -> np.ndarray:
