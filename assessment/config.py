@@ -140,6 +140,7 @@ class Config(_Strict):
     trend_years: int = Field(5, ge=1)
     synthetic: bool = Field(False, description="True for the demo data: every page says the data are synthetic.")
     source: Optional[str] = Field(None, description="Source line under tables and charts; default from the inputs.")
+    scope: Optional[str] = Field(None, description="What the crime input counts, for the headlines (e.g. 'recorded burglary'); default from the inputs: 'recorded crime', 'recorded <type>' when the data hold one crime type, 'recorded crime geocoded to an LSOA' for MPS LSOA-level counts.")
     disclosure: Disclosure = Disclosure()
     hotspots: Hotspots = Hotspots()
     offenders: Offenders = Offenders()

@@ -14,7 +14,8 @@ and LSOA codes are harmonised to the boundary file's vintage.
     date               datetime64[ns]   offence date; NaT when only the month is known
     crime_type         string           police.uk crime type, extract type, or MPS minor category
     major_category     string           MPS major category / <NA>
-    lsoa_code          string           harmonised LSOA code
+    lsoa_code          string           harmonised LSOA code; <NA> for a crime with no location of
+                                        an area selected by force (in totals, not in LSOA analyses)
     lsoa_name          string           LSOA name / <NA>
     count              int64            1 per record; the cell value for published counts
     domestic_abuse     boolean          flag from the extract; False when not supplied
@@ -49,6 +50,7 @@ import pandas as pd
 from .accounting import Accounting
 from .config import Config
 from .periods import Period
+from .scope import Scope
 
 CRIME_COLUMNS = {
     "crime_id": "string",
@@ -113,6 +115,8 @@ class Dataset:
     boundary_attribution: str = ""
     record_level: bool = True
     notes: list = field(default_factory=list)
+    #: what the crime figures count, in words (:mod:`assessment.scope`)
+    scope: Scope = field(default_factory=Scope)
 
     @property
     def area(self) -> str:

@@ -203,7 +203,8 @@ def lsoa_counts(crimes: pd.DataFrame, lsoas, period: Optional[Period] = None,
         given; ``crime_type`` when ``crime_types`` is given).
     lsoas : DataFrame indexed by lsoa_code, or list of codes
         The area's LSOAs (``Dataset.lsoas``).  A crime row whose LSOA is not among them is an
-        error (the loaders exclude or harmonise such rows before a chapter sees them).
+        error (the loaders exclude or harmonise such rows before a chapter sees them); a row
+        with no LSOA (a crime with no location, kept for an area selected by force) is not counted.
     period : Period, optional
         Only rows whose month falls in it; all rows when omitted.
     crime_types : list of str, optional
@@ -235,7 +236,9 @@ def lsoa_counts(crimes: pd.DataFrame, lsoas, period: Optional[Period] = None,
     if crime_types is not None:
         sub = sub[sub["crime_type"].isin(list(crime_types))]
     codes = sub["lsoa_code"].astype("string")
-    unknown = ~codes.isin(universe) | codes.isna()
+    located = codes.notna()          # crimes with no location (an area selected by force) are not mapped
+    sub, codes = sub[located], codes[located]
+    unknown = ~codes.isin(universe)
     if unknown.any():
         examples = ", ".join(sorted(codes[unknown].fillna("<missing>").unique().tolist())[:3])
         raise AssessmentError(f"crimes: {int(unknown.sum())} rows have an LSOA code that is not one of the "
@@ -958,6 +961,11 @@ def analyse(ds, emerging: bool = True) -> HotspotsResult:
         if t["count"].sum() == 0:
             res.notes.append(f"The crime group '{name}' has no crimes in {period.label}: check that its crime types "
                              "in the config match the crime types in the data.")
+    cur = ds.crimes[period.contains(ds.crimes["month"])]
+    unmapped = int(cur.loc[cur["lsoa_code"].isna(), "count"].sum())
+    if unmapped:
+        res.notes.append(f"{unmapped:,} crimes in {period.label} have no location (police.uk 'No Location'): they are "
+                         "in chapter 1's totals but not in this chapter's counts by LSOA, shares or hot spots.")
     if population is None:
         res.notes.append("No population figures were supplied, so rates per 1,000 residents are not shown.")
     elif no_pop:

@@ -30,6 +30,7 @@ from typing import Optional
 import pandas as pd
 
 from .rounding import pct  # noqa: F401 - one rounding rule for percentages in text, charts and tables
+from .scope import Scope
 from .summary import get, item_path
 
 _METHODS = r"""
@@ -132,6 +133,18 @@ def _plural(n, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
+def _all_of(summary: dict, keys: list) -> str:
+    """'all recorded crime' — or what was counted ('all recorded burglary'), 'with a location' when
+    crimes with no location are in the totals but not in a share of places; adds the keys used."""
+    scope = Scope.from_summary(summary)
+    unlocated = value(summary, "crime.no_location")
+    if not scope.is_all_crime:
+        keys.append("crime.scope.what")
+    if unlocated:
+        keys.append("crime.no_location")
+    return scope.all_of(unlocated)
+
+
 # ---------------------------------------------------------------------------------------------
 # findings, one function per topic
 # ---------------------------------------------------------------------------------------------
@@ -141,11 +154,12 @@ def total_crime(summary: dict) -> list[Finding]:
     total, prev = value(summary, "crime.total"), value(summary, "crime.previous_total")
     label = text(summary, "period.label")
     when = f" in {label}" if label else ""
-    keys = ["crime.total"]
+    scope = Scope.from_summary(summary)       # what was counted: "Total recorded crime", "Recorded burglary"
+    keys = ["crime.total"] + ([] if scope.is_all_crime else ["crime.scope.what"])
     if total is None:
         return []
     if prev is None or prev == 0:
-        return [Finding("crime", f"{count(total)} crimes were recorded{when}.", tuple(keys + (["period.label"] if label else [])))]
+        return [Finding("crime", f"{scope.count_phrase(total)}{when}.", tuple(keys + (["period.label"] if label else [])))]
     change = value(summary, "crime.change")
     keys += ["crime.previous_total"]
     if change is None:
@@ -160,10 +174,10 @@ def total_crime(summary: dict) -> list[Finding]:
     if label:
         keys.append("period.label")
     if change == 0:
-        s = f"Total recorded crime was unchanged{when} compared with the previous 12 months, at {count(total)} offences."
+        s = f"{scope.total} was unchanged{when} compared with the previous 12 months, at {count(total)} offences."
     else:
         verb, more = ("rose", "more") if change > 0 else ("fell", "fewer")
-        s = (f"Total recorded crime {verb} {pct(abs(share))}{when} compared with the previous 12 months "
+        s = (f"{scope.total} {verb} {pct(abs(share))}{when} compared with the previous 12 months "
              f"({count(abs(change))} {more} offences, {count(total)} in all).")
     return [Finding("crime", s, tuple(keys))]
 
@@ -205,7 +219,9 @@ def crime_rate(summary: dict) -> list[Finding]:
                 keys.append("comparison.comparator_tied_total")
         out.append(Finding("comparison", s, tuple(keys)))
     elif rate is not None:
-        out.append(Finding("crime", f"That is a rate of {rate:.1f} crimes per 1,000 residents.", ("crime.rate_per_1000",)))
+        scope = Scope.from_summary(summary)
+        out.append(Finding("crime", f"That is {scope.rate_phrase(rate)}.",
+                           ("crime.rate_per_1000",) + (() if scope.is_all_crime else ("crime.scope.unit",))))
     return out
 
 
@@ -347,7 +363,7 @@ def hotspots(summary: dict, lsoas: pd.DataFrame | None = None) -> list[Finding]:
         if n:
             s += f" ({pct(k / n)} of the area's {count(n)} LSOAs)"
             keys.append("hotspots.lsoas")
-        s += f" had {pct(share)} of all recorded crime"
+        s += f" had {pct(share)} of {_all_of(summary, keys)}"
         wards = _wards_of(top, lsoas)
         if wards:
             s += "; " + wards
@@ -452,9 +468,10 @@ def victims(summary: dict, asb_rule: tuple = (10, 24)) -> list[Finding]:
     if r is None:
         loc, locshare = value(summary, "victims.repeat_locations"), value(summary, "victims.repeat_location_crime_share")
         if loc is not None and locshare is not None and loc > 0:
+            keys = ["victims.repeat_locations", "victims.repeat_location_crime_share"]
             out.append(Finding("victims", f"With no victim records, repeat locations stand in: {count(loc)} map points "
-                                          f"had more than one crime, {pct(locshare)} of all recorded crime.",
-                               ("victims.repeat_locations", "victims.repeat_location_crime_share")))
+                                          f"had more than one crime, {pct(locshare)} of {_all_of(summary, keys)}.",
+                               tuple(keys)))
     callers, share = value(summary, "victims.repeat_callers"), value(summary, "victims.repeat_caller_call_share")
     if callers is not None and callers > 0:
         calls, weeks = asb_rule

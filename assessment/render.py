@@ -983,7 +983,7 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         t = step("summary.json", t)
 
         html_text = report_html(executed, area=cfg.area.name, period=period, synthetic=cfg.synthetic,
-                                source=ds.source, quarter=quarter, base=nb_dir, warn=warnings.append)
+                                source=ds.scope.cover_line(ds.source), quarter=quarter, base=nb_dir, warn=warnings.append)
         stem = f"{REPORT_PREFIX}{period.slug}"
         (staging / f"{stem}.html").write_text(html_text, encoding="utf-8")
         t = step("HTML", t)

@@ -26,6 +26,7 @@ import pandas as pd
 from .rounding import PCT_CHANGE, signed_count, signed_pct
 from .rounding import pct as fmt_pct
 from .periods import Period
+from .scope import Scope
 
 #: how chapter 1's tables show their columns (percentages by the report's one rule, see assessment.rounding)
 DISPLAY_FORMATS = {"% change": PCT_CHANGE, "% change vs baseline": PCT_CHANGE, "Rate per 1,000 residents": "{:.2f}"}
@@ -36,6 +37,15 @@ METHODS = r"""
 * **Counts** are the number of recorded crimes whose month falls in the period. For published
   count tables (MPS) each cell's value is added; for police.uk and record-level extracts each row
   is one crime. Anti-social behaviour is not a notifiable crime and is not in the totals.
+* **What is counted** is named in every headline: "total recorded crime" when the crime input
+  holds all crime; "recorded burglary" (say) when it holds a single crime type, as police.uk files
+  filtered to burglary do; "recorded crime geocoded to an LSOA" for the MPS LSOA-level counts,
+  which hold only the crimes the MPS could place in an LSOA (its ward-level counts are higher); or
+  what the config's `scope` says.
+* **Crimes with no location** (police.uk "No Location" rows) belong to an area selected by police
+  force (`area.force`): they are in its totals and crime-type tables, but cannot be mapped, so the
+  analyses by LSOA leave them out. For any other area they cannot be placed in it and are counted
+  as excluded ("no location") in the data-quality table.
 * **Current 12 months** is the assessment period; **previous 12 months** is the same period one
   year earlier. **Change** = current − previous; **% change** = change ÷ previous × 100 (shown as
   "–" when the previous count is zero).
@@ -43,7 +53,9 @@ METHODS = r"""
   (`baseline_year` in the config, by default four years before the assessment year), only when the
   data cover the whole baseline year.
 * **Crime groups** (the partnership's priority crimes) are the sums of the crime types listed for
-  each group in the config; a crime type may belong to more than one group. A group whose crime
+  each group in the config; a crime type may belong to more than one group. Every type a group
+  names must be a crime type of the data (checked when the inputs are loaded), so no group counts
+  zero for a misspelling. A group whose crime
   types are exactly those of two or more other groups together (for example neighbourhood crime =
   burglary + robbery + theft from the person + vehicle crime) is a *composite*: its offences are
   counted in those groups already, so it is not counted again when the summary says how many
@@ -251,23 +263,43 @@ def biggest_changes(table: pd.DataFrame, n: int = 3, min_previous: int = 10) -> 
     return rises, falls
 
 
-def headline_sentence(area: str, current: int, previous, label: str) -> str:
-    """The opening sentence of the chapter, from the totals.
+def headline_sentence(area: str, current: int, previous, label: str, scope: Scope | None = None) -> str:
+    """The opening sentence of the chapter, from the totals; ``scope`` says what was counted
+    (:mod:`assessment.scope`; default all recorded crime).
 
     >>> headline_sentence("Testham", 32_038, 29_942, "2024/25")
     'Total recorded crime in Testham rose 7.0% in 2024/25 compared with the previous 12 months (2,096 more offences, 32,038 in all).'
+    >>> from assessment.scope import detect
+    >>> headline_sentence("Testham", 1_000, 1_050, "2023/24", detect(None, "police_uk", ["Burglary"]))
+    'Recorded burglary in Testham fell 4.8% in 2023/24 compared with the previous 12 months (50 fewer offences, 1,000 in all).'
     """
+    scope = scope or Scope()
     if previous is None or pd.isna(previous) or previous == 0:
-        return f"{current:,} crimes were recorded in {area} in {label}."
+        return f"{scope.count_phrase(current)} in {area} in {label}."
     change = current - previous
     pct = fmt_pct(abs(change) / previous)
     if change > 0:
-        return (f"Total recorded crime in {area} rose {pct} in {label} compared with the previous "
+        return (f"{scope.total} in {area} rose {pct} in {label} compared with the previous "
                 f"12 months ({change:,} more offences, {current:,} in all).")
     if change < 0:
-        return (f"Total recorded crime in {area} fell {pct} in {label} compared with the previous "
+        return (f"{scope.total} in {area} fell {pct} in {label} compared with the previous "
                 f"12 months ({-change:,} fewer offences, {current:,} in all).")
-    return f"Total recorded crime in {area} was unchanged in {label} at {current:,} offences."
+    return f"{scope.total} in {area} was unchanged in {label} at {current:,} offences."
+
+
+def scope_sentences(result) -> list[str]:
+    """Chapter 1's sentences on what the totals count: the scope's note (MPS LSOA-level counts
+    hold only geocoded crime), and how many crimes have no location (in the totals, not mapped)."""
+    out = []
+    scope = getattr(result, "scope", None) or Scope()
+    if scope.note:
+        out.append(scope.note)
+    n = getattr(result, "no_location", 0) or 0
+    if n:
+        out.append(f"{n:,} of these {scope.unit} ({n / result.current:.1%}) have no location in the data (police.uk "
+                   "'No Location'): they are in the totals and the crime-type tables but cannot be mapped, so the "
+                   "analyses by LSOA leave them out.")
+    return out
 
 
 def trend_figure(monthly: pd.Series, title_area: str = ""):
@@ -388,14 +420,17 @@ def analyse(ds) -> VolumesResult:
     monthly = monthly_counts(crimes[crimes["month"] <= period.end], start, period.end)
     years_shown = len(monthly) / 12
     pct = pct_change(current, previous)
+    scope = getattr(ds, "scope", None) or Scope()
+    cur = crimes[period.contains(crimes["month"])]
+    no_location = int(cur.loc[cur["lsoa_code"].isna(), "count"].sum()) if "lsoa_code" in cur and len(cur) else 0
     if previous is None:
-        trend_title = f"{current:,} crimes were recorded in {period.label}"
+        trend_title = f"{scope.count_phrase(current)} in {period.label}"
     elif change > 0:
-        trend_title = f"Recorded crime rose {fmt_pct(pct)} in {period.label} ({change:+,})"
+        trend_title = f"{scope.title} rose {fmt_pct(pct)} in {period.label} ({change:+,})"
     elif change < 0:
-        trend_title = f"Recorded crime fell {fmt_pct(abs(pct))} in {period.label} ({change:+,})"
+        trend_title = f"{scope.title} fell {fmt_pct(abs(pct))} in {period.label} ({change:+,})"
     else:
-        trend_title = f"Recorded crime was unchanged in {period.label}"
+        trend_title = f"{scope.title} was unchanged in {period.label}"
     headlines = {
         "period.label": period.label, "period.start": str(period.start.date()),
         "period.end": str(period.end_date.date()), "area.name": ds.area,
@@ -403,6 +438,8 @@ def analyse(ds) -> VolumesResult:
         "crime.change_pct": None if is_nan(pct) else pct,
         "crime.population": population, "crime.rate_per_1000": None if is_nan(rate) else rate,
         "crime.baseline_label": baseline.label if covers(span, baseline) else None if span else None,
+        "crime.no_location": no_location,
+        **scope.headlines(),
     }
     # names are values, never key paths (see assessment.summary): one object per type / group
     headlines["crime.by_type"] = [_row_item(name, row) for name, row in types.iterrows()]
@@ -418,8 +455,8 @@ def analyse(ds) -> VolumesResult:
                          baseline=baseline, years_shown=years_shown, trend_title=trend_title,
                          types_title=_finding(types, "crime types"),
                          groups_title=_finding(groups, "the priority crimes") if groups is not None else "",
-                         sentence=headline_sentence(ds.area, current, previous, period.label),
-                         headlines=headlines)
+                         sentence=headline_sentence(ds.area, current, previous, period.label, scope),
+                         scope=scope, no_location=no_location, headlines=headlines)
 
 
 def _row_item(name, row: pd.Series) -> dict:
@@ -455,5 +492,6 @@ def rate_sentence(result: VolumesResult, area: str) -> str:
     """'That is a rate of 41.4 crimes per 1,000 residents.' or why there is none."""
     if result.population is None or is_nan(result.rate):
         return "No population figures were supplied, so rates per 1,000 residents are not shown."
-    return (f"That is a rate of {result.rate:.1f} crimes per 1,000 residents "
+    scope = getattr(result, "scope", None) or Scope()
+    return (f"That is {scope.rate_phrase(result.rate)} "
             f"({result.population:,.0f} residents in {area}).")

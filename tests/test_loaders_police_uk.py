@@ -122,7 +122,8 @@ def test_two_crime_inputs_is_a_config_error():
 def test_vintage_harmonisation_split_and_merged():
     """police_uk_vintage: v1 on split 2011 LSOA E01000009 with a point in E01000003's square;
     v2 on E01000009 without coordinates (-> first successor E01000002); v3 on merged E01000007
-    (-> E01000001 exactly); v4 already a 2021 code."""
+    with a point in E01000001's square (-> E01000001 by point in polygon, which the lookup
+    confirms); v4 already a 2021 code."""
     ds = load_dataset(cfg(police_uk="police_uk_vintage", boundaries="lsoa_bng.geojson",
                           lsoa_lookup="lsoa11_to_lsoa21.csv"), 2024)
     got = ds.crimes.set_index("crime_id")["lsoa_code"].to_dict()
@@ -131,14 +132,21 @@ def test_vintage_harmonisation_split_and_merged():
     notes = ds.accounting.notes["crimes"]
     assert any(n.startswith("1 record(s) on LSOAs split between 2011 and 2021 assigned to a 2021 LSOA by point in polygon") for n in notes)
     assert any(n.startswith("1 record(s) on LSOAs split between 2011 and 2021 without coordinates assigned to the first successor") for n in notes)
-    assert any(n.startswith("1 record(s) with LSOA codes of the other vintage converted to 2021 codes exactly") for n in notes)
+    # issue 12: a code of the other vintage with a point is placed by point in polygon (the lookup
+    # only for rows without one), so v3 is no longer "converted exactly with the ONS lookup"
+    assert any(n.startswith("1 record(s) with 2011 LSOA codes placed in a 2021 LSOA by point in polygon") for n in notes)
+    assert not any("exactly with the ONS lookup" in n for n in notes)
 
 
 def test_other_vintage_without_lookup_is_counted_not_silent():
     ds = load_dataset(cfg(police_uk="police_uk_vintage", boundaries="lsoa_bng.geojson"), 2024)
     s = ds.accounting.to_summary()["crimes"]
-    # v1, v2, v3 carry 2011 codes of Testham LSOAs that are not in the 2021 boundary file
-    assert s["excluded"] == {"LSOA code of another vintage (no inputs.lsoa_lookup)": 3}
+    # v1, v2, v3 carry 2011 codes of Testham LSOAs that are not in the 2021 boundary file; v1 and v3
+    # have points, so they are placed by point in polygon (issue 12: they used to be excluded too);
+    # v2 has none and, without the lookup, cannot be placed
+    assert s["excluded"] == {"LSOA code of another vintage (no inputs.lsoa_lookup)": 1}
+    assert ds.crimes.set_index("crime_id")["lsoa_code"].to_dict() == {"v1": "E01000003", "v3": "E01000001",
+                                                                      "v4": "E01000002"}
     assert any("set inputs.lsoa_lookup" in n for n in ds.notes)
 
 

@@ -56,33 +56,57 @@ def test_haringey_burglary_police_uk_2023_vintage_switch():
     assert s["used"] + s["excluded"].get("duplicate crime id", 0) == len(raw[raw["Month"] <= "2024-03"])
     reconciles(ds)
 
-    # independent per-LSOA count via the ONS lookup: unchanged/merged codes map exactly; split
-    # 2011 LSOAs (E01002080, E01033085) are assigned by a geopandas spatial join of their points
+    # independent per-LSOA count: 2021 codes are kept; every row with a code of the other vintage
+    # (2011 codes E01002080, E01033085 of split LSOAs) has a point, so it is placed by a geopandas
+    # spatial join of its point with the 2021 polygons (issue 12: point in polygon where coordinates
+    # exist; the ONS lookup only for rows without)
     import geopandas as gpd
     lk = pd.read_csv(REAL / "lookups" / "ons_lsoa11_to_lsoa21_to_lad22_exactfit_haringey.csv")
     b = gpd.read_file(REAL / "boundaries" / "haringey_lsoa2021_gen20_wgs84.geojson").to_crs(27700)
-    uniq = period.drop_duplicates("Crime ID").copy()
-    n_succ = lk.groupby("LSOA11CD")["LSOA21CD"].nunique()
-    single = lk[lk["LSOA11CD"].map(n_succ) == 1].set_index("LSOA11CD")["LSOA21CD"]
-    code21 = set(lk["LSOA21CD"])
-    uniq["lsoa21"] = uniq["LSOA code"].where(uniq["LSOA code"].isin(code21), uniq["LSOA code"].map(single))
-    split = uniq["LSOA code"].isin(n_succ[n_succ > 1].index) & ~uniq["LSOA code"].isin(code21)
-    if split.any():
-        pts = gpd.GeoDataFrame(uniq[split], geometry=gpd.points_from_xy(uniq.loc[split, "Longitude"],
-                                                                        uniq.loc[split, "Latitude"]), crs=4326).to_crs(27700)
-        succ = lk[lk["LSOA11CD"].isin(uniq.loc[split, "LSOA code"])]
-        cand = b[b["LSOA21CD"].isin(succ["LSOA21CD"])][["LSOA21CD", "geometry"]]
-        joined = gpd.sjoin_nearest(pts, cand, how="left")
-        joined = joined[~joined.index.duplicated()]
-        # a point must go to a successor of its own 2011 LSOA
-        ok = [r in set(succ.loc[succ["LSOA11CD"] == c, "LSOA21CD"]) for r, c in zip(joined["LSOA21CD"], joined["LSOA code"])]
-        assert all(ok)
-        uniq.loc[split, "lsoa21"] = joined["LSOA21CD"]
+    window = raw[raw["Month"] <= "2024-03"].copy()            # the data window: Mar 2022 - Mar 2024
+    other = ~window["LSOA code"].isin(set(b["LSOA21CD"]))
+    assert int(other.sum()) == 70 and window.loc[other, ["Longitude", "Latitude"]].notna().all().all()
+    pts = gpd.GeoDataFrame(window[other], geometry=gpd.points_from_xy(window.loc[other, "Longitude"],
+                                                                      window.loc[other, "Latitude"]), crs=4326).to_crs(27700)
+    joined = gpd.sjoin(pts, b[["LSOA21CD", "geometry"]], how="left", predicate="within")
+    assert joined.index.is_unique and joined["LSOA21CD"].notna().all()
+    window["lsoa21"] = window["LSOA code"]
+    window.loc[other, "lsoa21"] = joined["LSOA21CD"]
+    uniq = window[window["Month"] >= "2023-04"].drop_duplicates("Crime ID")
     expected = uniq.groupby("lsoa21").size()
     got = cur.groupby("lsoa_code").size()
     pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False, check_index_type=False)
-    assert any("split between 2011 and 2021 assigned to a 2021 LSOA by point in polygon" in n for n in ds.notes)
+    # every row of the window with a 2011 code is placed (the reviewer's 70), none excluded
+    assert "LSOA code of another vintage (no inputs.lsoa_lookup)" not in s["excluded"]
+    assert ("crimes: 70 record(s) on LSOAs split between 2011 and 2021 assigned to a 2021 LSOA by point "
+            "in polygon") in ds.notes
+    # the points near a border that fall outside their 2011 LSOA's successors are counted in a note
+    succ = lk.groupby("LSOA11CD")["LSOA21CD"].agg(set)
+    off = sum(c not in succ[o] for o, c in zip(joined["LSOA code"], joined["LSOA21CD"]))
+    assert off == 4
+    assert (f"crimes: {off} of the records placed by point in polygon fell in an LSOA the ONS lookup does not list "
+            "as a successor of their code (a point near an LSOA border)") in ds.notes
     assert set(cur["lsoa_code"]) <= set(b["LSOA21CD"])
+
+
+def test_haringey_burglary_without_the_lookup_places_the_other_vintage_by_point():
+    """The reviewer's case: without inputs.lsoa_lookup the 70 rows with 2011 codes used to be excluded
+    ("LSOA code of another vintage"); every one has a point, so each is placed by point in polygon,
+    and the area's counts are those of the run with the lookup."""
+    cfg = load_config(ROOT / "examples" / "haringey-burglary-policeuk.yml")
+    with_lookup = load_dataset(cfg, 2023)
+    cfg.inputs.lsoa_lookup = None
+    ds = load_dataset(cfg, 2023)
+    files = sorted(glob.glob(str(REAL / "police_uk" / "metropolitan_burglary_haringey" / "*.csv")))
+    raw = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+    window = raw[raw["Month"] <= "2024-03"]
+    s = ds.accounting.to_summary()["crimes"]
+    assert s["used"] == window["Crime ID"].nunique() and set(s["excluded"]) == {"after the assessment period",
+                                                                                  "duplicate crime id"}
+    reconciles(ds)
+    assert "crimes: 70 record(s) with 2011 LSOA codes placed in a 2021 LSOA by point in polygon (the polygon " \
+           "containing the record's point)" in ds.notes
+    pd.testing.assert_frame_equal(ds.crimes, with_lookup.crimes)
 
 
 def test_south_yorkshire_rolling_by_force():
@@ -91,16 +115,34 @@ def test_south_yorkshire_rolling_by_force():
     files = sorted(glob.glob(str(REAL / "police_uk" / "south_yorkshire_full_gz" / "*.csv.gz")))
     raw = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
     assert ds.accounting.to_summary()["crimes"]["read"] == len(raw) == 169_496
-    sy = raw[(raw["Falls within"] == "South Yorkshire Police") & raw["LSOA code"].notna()]
+    sy = raw[raw["Falls within"] == "South Yorkshire Police"]
     asb = sy["Crime type"].eq("Anti-social behaviour") & sy["Crime ID"].isna()
+    # the force's crimes are every distinct crime id, with a location or not (issue 12: the 'No
+    # Location' crimes used to be left out of the total, 133,264 instead of 138,775)
     crimes = sy[~asb].drop_duplicates("Crime ID")
     cur = ds.crimes_in(ds.period)
-    assert len(cur) == len(crimes)
-    assert len(ds.asb) == int(asb.sum())
+    assert len(cur) == len(crimes) == sy["Crime ID"].nunique() == 138_775
+    pd.testing.assert_series_equal(cur.groupby("crime_type").size().sort_index(),
+                                   crimes.groupby("Crime type").size().sort_index(),
+                                   check_names=False, check_index_type=False)
+    nolocation = crimes["LSOA code"].isna()
+    assert int(cur["lsoa_code"].isna().sum()) == int(nolocation.sum()) == 5_511
+    assert (crimes.loc[nolocation, "Location"] == "No Location").all()
+    # ASB rows with a location are the ASB incidents; the 3 with none cannot be placed
+    assert len(ds.asb) == int((asb & sy["LSOA code"].notna()).sum())
+    s = ds.accounting.to_summary()["crimes"]
+    assert s["excluded"] == {"no location": int((asb & sy["LSOA code"].isna()).sum())}
+    assert "crimes: 5,511 crime(s) with no location (police.uk 'No Location') are the force's: counted in the totals " \
+           "and by crime type, left out of the analyses by LSOA (they cannot be mapped)" in ds.notes
     pd.testing.assert_series_equal(cur.groupby("lsoa_code").size().sort_index(),
                                    crimes.groupby("LSOA code").size().sort_index(),
                                    check_names=False, check_index_type=False)
     reconciles(ds)
+    # chapter 1's total and chapter 2's LSOA counts
+    from assessment import hotspots, volumes
+    v = volumes.analyse(ds)
+    assert (v.current, v.headlines["crime.no_location"]) == (138_775, 5_511)
+    assert int(hotspots.lsoa_counts(ds.crimes, ds.lsoas, ds.period).sum()) == 138_775 - 5_511
     assert ds.boundaries is None and ds.population is None
     # the four districts are the comparison areas
     assert {"Barnsley", "Doncaster", "Rotherham", "Sheffield"} <= set(ds.all_areas["area"])

@@ -54,6 +54,11 @@ def test_haringey_burglary_2023_24_from_police_uk_across_the_lsoa_vintage_switch
     assert t["count"].sum() == s["crime"]["total"]
     assert t["lsoa_code"].str.match(r"E0103\d{4}|E0100\d{4}").all()  # one (2021) vintage, harmonised
     _reconciles(s)
+    # the input is burglary only: the headlines say so (issue 12), on the title page too
+    html = next(out.glob("*.html")).read_text()
+    assert "Recorded burglary in Haringey fell" in html and "Total recorded crime" not in html
+    assert "burglary offences per 1,000 residents" in html and "Figures count recorded burglary." in html
+    assert s["crime"]["scope"]["what"] == "recorded burglary"
 
 
 def test_south_yorkshire_rolling_12_months_selected_by_force_without_geometry(tmp_path):
@@ -63,8 +68,15 @@ def test_south_yorkshire_rolling_12_months_selected_by_force_without_geometry(tm
     crimes = rows[rows["Crime type"] != "Anti-social behaviour"]
     located = crimes[crimes["LSOA code"].notna()]
     assert s["period"]["label"] == "12 months to September 2021" or "2021" in s["period"]["label"]
-    assert s["crime"]["total"] == len(located)
+    # the force owns its crimes with no location: in the total (issue 12: it was len(located),
+    # 133,264), not in the LSOA table
+    assert s["crime"]["total"] == len(crimes) == crimes["Crime ID"].nunique() == 138_775
+    assert s["crime"]["no_location"] == len(crimes) - len(located) == 5_511
+    by_type = pd.read_csv(out / "tables/crime_types.csv").set_index("crime_type")["Current 12 months"]
+    assert by_type.sum() == len(crimes) and by_type["Violence and sexual offences"] == \
+        (crimes["Crime type"] == "Violence and sexual offences").sum()
     t = pd.read_csv(out / "tables/lsoa_hotspots.csv").set_index("lsoa_code")["count"]
+    assert t.sum() == len(located)
     assert (t - located.groupby("LSOA code").size().reindex(t.index).fillna(0)).abs().max() == 0
     assert s["hotspots"]["hot_spots_95"] is None                    # no boundary file: no Gi*
     html = next(out.glob("*.html")).read_text()

@@ -37,6 +37,8 @@ from .common import (area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, mo
                      starts_with_area)
 from .geography import (BoundaryFile, Harmoniser, boundary_attribution, check_overlaps, load_boundaries,
                         load_lsoa_lookup, load_wards)
+from ..scope import detect as detect_scope
+from .groups import check_crime_names
 from .pipeline import NO_POLYGON, NOT_IN_BOUNDARIES, Context, select_rows
 from .plausibility import check_asb_callers, check_rates, fill_blank_types, note_blank_types
 
@@ -213,8 +215,14 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
         raw.rows = fill_blank_types(raw.rows)      # a blank type is "Not recorded", kept (noted)
     else:
         frame = fill_blank_types(frame)
+    types = _crime_types(kind, raw if kind == "crime_counts" else frame)
+    # the record-level extract holds personal data: a type held by fewer rows than the disclosure
+    # threshold (an identifier typed into crime_type?) is never quoted as a suggestion
+    check_crime_names(cfg, types, suggest=_crime_types(kind, frame, cfg.disclosure.min_count) if kind == "crimes" else None)
+    scope = detect_scope(cfg, kind, types, level=getattr(raw, "level", None) if kind == "crime_counts" else None)
     ctx = Context(cfg=cfg, acc=acc, notes=notes, window_start=window.start, window_end=period.end, harm=harm,
-                  boundaries=gdf, universe=universe, names=names, area_names=area_names, no_polygon=no_polygon)
+                  boundaries=gdf, universe=universe, names=names, area_names=area_names, no_polygon=no_polygon,
+                  keep_unlocated=kind == "police_uk" and by_force(cfg))
     span = f"the data cover {month_label(first)} – {month_label(last)}"
 
     asb_from_crimes = None
@@ -264,6 +272,7 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
             kept = kept[~asb_mask]
             _note_missing_months(raw, kept, period, acc, notes, frame)
         crimes = _crimes_frame(kept)
+        _note_unlocated(crimes, acc)
         used_ids = pd.Index(crimes["crime_id"].dropna().unique())
         record_level = True
         if crimes.empty or not period.contains(crimes["month"]).any():
@@ -334,10 +343,40 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     return Dataset(config=cfg, period=period, crimes=crimes, accounting=acc, victims=victims,
                    offenders=offenders, asb=asb, population=pop_series, lsoas=lsoas,
                    boundaries=gdf, all_areas=all_areas, all_areas_population=all_pop, source=source,
-                   boundary_attribution=attribution, record_level=record_level, notes=notes)
+                   boundary_attribution=attribution, record_level=record_level, notes=notes, scope=scope)
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def by_force(cfg: Config) -> bool:
+    """True when the area is a police force's whole area (``area.force``, nothing narrowing it):
+    its crimes with no location are its own, counted in totals but not mapped."""
+    a = cfg.area
+    return bool(a.force) and not a.lsoa_name_prefix and not a.lad_code
+
+
+def _note_unlocated(crimes: pd.DataFrame, acc) -> None:
+    n = int(crimes.loc[crimes["lsoa_code"].isna(), "count"].sum())
+    if n:
+        acc.note("crimes", f"{n:,} crime(s) with no location (police.uk 'No Location') are the force's: counted in "
+                 "the totals and by crime type, left out of the analyses by LSOA (they cannot be mapped)")
+
+
+def _crime_types(kind: str, data, min_rows: int = 1) -> list:
+    """The crime types of every crime row read (any area or month; police.uk ASB rows aside),
+    which the config's crime groups are checked against (:mod:`.groups`); with ``min_rows``,
+    only those held by at least that many rows."""
+    if kind == "crime_counts":
+        col = data.rows["crime_type"]
+    else:
+        col = data["crime_type"]
+        if "_asb" in data:
+            col = col[~data["_asb"].to_numpy(dtype=bool)]
+    if min_rows > 1:
+        n = col.dropna().value_counts()
+        return [t for t in n[n >= min_rows].index if str(t).strip()]
+    return [t for t in pd.unique(col.dropna()) if str(t).strip()]
+
+
 def _account_skipped_files(files, acc, window_start, asb_input: bool) -> None:
     """Account the rows of police.uk files left unread because every row lies outside the data
     window, with the reason :func:`~.pipeline.select_rows` would have given each row: ASB rows
@@ -685,17 +724,32 @@ def _note_empty_years(crimes, period, window, acc) -> None:
 
 
 def _note_harmonisation(ctx: Context, acc, notes, target):
+    """The data-quality notes on how LSOA codes of the other vintage were placed, one per way."""
     s = ctx.split_stats
+    src = {2021: "2011", 2011: "2021"}.get(target)
+    codes = f"{src} LSOA codes" if src else "LSOA codes of a vintage not in the boundary file"
+    into = f"a {target} LSOA" if target else "an LSOA of the boundary file"
     for inp in ("crimes", "asb"):
-        exact = s.get(f"{inp}:exact", 0)
-        pip = s.get(f"{inp}:split_pip", 0)
-        first = s.get(f"{inp}:split_first", 0)
-        if exact:
-            acc.note(inp, f"{exact} record(s) with LSOA codes of the other vintage converted to {target} codes "
-                     "exactly with the ONS lookup (unchanged or merged LSOAs)")
-        if pip:
-            acc.note(inp, f"{pip} record(s) on LSOAs split between 2011 and 2021 assigned to a {target} LSOA "
+        n = {k: s.get(f"{inp}:{k}", 0) for k in
+             ("pip", "split_pip", "pip_off", "pip_outside", "exact", "split_nearest", "split_first")}
+        if n["pip"]:
+            acc.note(inp, f"{n['pip']} record(s) with {codes} placed in {into} by point in polygon (the polygon "
+                     "containing the record's point)")
+        if n["split_pip"]:
+            acc.note(inp, f"{n['split_pip']} record(s) on LSOAs split between 2011 and 2021 assigned to {into} "
                      "by point in polygon")
-        if first:
-            acc.note(inp, f"{first} record(s) on LSOAs split between 2011 and 2021 without coordinates "
+        if n["pip_off"]:
+            acc.note(inp, f"{n['pip_off']} of the records placed by point in polygon fell in an LSOA the ONS lookup "
+                     "does not list as a successor of their code (a point near an LSOA border)")
+        if n["pip_outside"] and ctx.harm.active:   # (without the lookup they are excluded, with a note)
+            acc.note(inp, f"{n['pip_outside']} record(s) with {codes} have a point outside the area's LSOA "
+                     "polygons: converted with the ONS lookup instead")
+        if n["exact"]:
+            acc.note(inp, f"{n['exact']} record(s) with {codes} converted to {target} codes exactly with the ONS "
+                     "lookup (unchanged or merged LSOAs)")
+        if n["split_nearest"]:
+            acc.note(inp, f"{n['split_nearest']} record(s) on LSOAs split between 2011 and 2021, with a point outside "
+                     "the area's polygons, assigned to the successor LSOA nearest the point")
+        if n["split_first"]:
+            acc.note(inp, f"{n['split_first']} record(s) on LSOAs split between 2011 and 2021 without coordinates "
                      "assigned to the first successor LSOA")

@@ -5,12 +5,15 @@ LSOA codes come in two vintages (2011 and 2021) and police.uk switched during
 2023.  :class:`Harmoniser` converts every code to the boundary file's vintage:
 
 * codes already of the target vintage are kept;
-* codes of the other vintage with exactly one successor (unchanged, or merged
-  LSOAs) are converted exactly with the ONS lookup;
-* codes with several successors (split LSOAs) are assigned by point-in-polygon
-  when the record has coordinates (the successor polygon containing the point,
-  else the nearest one), otherwise to the first successor in code order — and
-  each way of assigning is counted in the data-quality notes.
+* a code of the other vintage on a record with a point is placed by point in
+  polygon, in the area's LSOA polygon containing the point (the loaders'
+  :mod:`~.pipeline` does this before the lookup is used);
+* the other codes of the other vintage with exactly one successor (unchanged, or
+  merged LSOAs) are converted exactly with the ONS lookup;
+* codes with several successors (split LSOAs) go to the successor nearest the
+  record's point (a point outside the area's polygons), otherwise to the first
+  successor in code order — and each way of assigning is counted in the
+  data-quality notes.
 
 Example
 -------
@@ -32,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, one_line, quote
-from .common import (find_column, norm_name, problem, read_csv, require, strip, valid_lsoa)
+from .common import (find_column, isin, norm_name, problem, read_csv, require, strip, valid_lsoa)
 
 ONS_ATTRIBUTION = ("Contains National Statistics data © Crown copyright and database right; "
                    "contains OS data © Crown copyright and database right")
@@ -141,12 +144,29 @@ class Harmoniser:
         """Target-vintage codes for ``code`` (``[code]`` when it needs no conversion)."""
         return self._map.get(code, [code])
 
-    def harmonise(self, codes: pd.Series, x=None, y=None) -> tuple[pd.Series, dict]:
-        """Harmonised codes (same index) and counts: ``exact``, ``split_pip``, ``split_first``.
+    def converts(self, codes, into=None) -> np.ndarray:
+        """True where a code is of the other vintage (one the lookup converts); with ``into``
+        (target-vintage codes, e.g. the area's LSOAs), only where a successor is among them.
 
-        ``x``/``y`` are EPSG:27700 coordinates (NaN where unknown), used only for split LSOAs.
+        >>> lk = pd.DataFrame({"lsoa11": ["E01000001", "E01000002", "E01000005"],
+        ...                    "lsoa21": ["E01099001", "E01099002", "E01099005"]})
+        >>> Harmoniser(2021, lk).converts(["E01000001", "E01000005", "E01099001"], into={"E01099001"}).tolist()
+        [True, False, False]
         """
-        stats = {"exact": 0, "split_pip": 0, "split_first": 0}
+        if not self._map:
+            return np.zeros(len(codes), dtype=bool)
+        keys = set(self._map) if into is None else {c for c, s in self._map.items() if not set(s).isdisjoint(into)}
+        return isin(pd.Series(codes), keys)
+
+    def harmonise(self, codes: pd.Series, x=None, y=None) -> tuple[pd.Series, dict]:
+        """Harmonised codes (same index) and counts: ``exact``, ``split_nearest``, ``split_first``.
+
+        ``x``/``y`` are EPSG:27700 coordinates (NaN where unknown), used only for split LSOAs:
+        the successor nearest the point (``split_nearest``).  The loaders place a record with a
+        point in the area's polygons before this (point in polygon); what reaches it with a point
+        lies outside them.
+        """
+        stats = {"exact": 0, "split_nearest": 0, "split_first": 0}
         if not self._map or len(codes) == 0:
             return codes, stats
         single = {k: v[0] for k, v in self._map.items() if len(v) == 1}
@@ -166,7 +186,7 @@ class Harmoniser:
                 has_xy = xs.notna() & ys.notna()
                 if has_xy.any():
                     chosen[has_xy] = self._nearest_successor(sub[has_xy], xs[has_xy], ys[has_xy], multi)
-                stats["split_pip"] = int(has_xy.sum())
+                stats["split_nearest"] = int(has_xy.sum())
                 stats["split_first"] = int((~has_xy).sum())
             else:
                 stats["split_first"] = int(len(sub))

@@ -7,11 +7,14 @@ Order (the first reason that applies is the one counted):
 3. ``before the data window`` / ``after the assessment period``;
 4. ``outside the area`` — police.uk "Falls within" is not ``area.force``;
 5. ``no location`` / ``malformed LSOA code`` / ``coordinates outside Great Britain`` /
-   ``latitude and longitude swapped`` — no usable LSOA code and no usable point;
+   ``latitude and longitude swapped`` — no usable LSOA code and no usable point (an area selected
+   by force keeps its crimes with no location, ``Context.keep_unlocated``: they have no LSOA);
 6. ``outside the area`` — LSOA name not ``<area.lsoa_name_prefix> ...`` (when there is no
    boundary file or ward lookup to select by code);
-7. LSOA codes harmonised to the boundary vintage (:class:`~.geography.Harmoniser`);
-   points without a code placed in the boundary polygons;
+7. LSOA codes harmonised to the boundary vintage: a code of the other vintage on a row with a
+   point is placed in the area's LSOA polygon containing the point (point in polygon); the other
+   rows' codes are converted with the ONS lookup (:class:`~.geography.Harmoniser`); points without
+   a code placed in the boundary polygons;
 8. ``outside the area`` / ``LSOA code not in the boundary file`` — code not among the area's
    LSOAs (``LSOA code of another vintage (no inputs.lsoa_lookup)`` when the name says it is
    in the area but its code is of the other vintage; ``LSOA with an empty geometry in the
@@ -55,7 +58,11 @@ class Context:
     names: Optional[pd.Series] = None    # code -> LSOA name (target vintage)
     area_names: set = field(default_factory=set)
     no_polygon: frozenset = frozenset()  # the area's LSOA codes whose boundary feature has an empty geometry
-    split_stats: dict = field(default_factory=lambda: {"exact": 0, "split_pip": 0, "split_first": 0})
+    #: keep crimes with no location (no LSOA code, no point) instead of excluding them: an area
+    #: selected by police force (``area.force``) owns them (police.uk "No Location" rows)
+    keep_unlocated: bool = False
+    #: how codes of the other vintage were placed (see _place_other_vintage and Harmoniser.harmonise)
+    split_stats: dict = field(default_factory=dict)
 
 
 def select_rows(df: pd.DataFrame, input: str, ctx: Context, *, id_col: str | None = None,
@@ -104,9 +111,17 @@ def select_rows(df: pd.DataFrame, input: str, ctx: Context, *, id_col: str | Non
             if m.any():
                 acc.exclude(input, reason, int(df["_w"].to_numpy()[m].sum()))
         rest = none & ~bad_xy
-        acc.exclude(input, "no location", int(df["_w"].to_numpy()[rest & blank].sum()))
+        # an area selected by force owns its crimes with no location: kept (with no LSOA) for the
+        # totals, left out only of the analyses by LSOA
+        keep = rest & blank & ctx.keep_unlocated
+        if keep.any() and "_asb" in df:
+            keep &= ~df["_asb"].to_numpy(dtype=bool)
+        acc.exclude(input, "no location", int(df["_w"].to_numpy()[rest & blank & ~keep].sum()))
         acc.exclude(input, "malformed LSOA code", int(df["_w"].to_numpy()[rest & ~blank].sum()))
-        df, ok_code, place = df[~none], ok_code[~none], place[~none]
+        gone = none & ~keep
+        if keep.any():
+            df = df.assign(_noloc=keep)
+        df, ok_code, place = df[~gone], ok_code[~gone], place[~gone]
 
     prefix = getattr(cfg.area, "lsoa_name_prefix", None)
     if prefix and ctx.universe is None and "lsoa_name" in df:
@@ -118,16 +133,14 @@ def select_rows(df: pd.DataFrame, input: str, ctx: Context, *, id_col: str | Non
     # -- harmonise and place -------------------------------------------------------------
     df = df.copy()
     df["_orig_code"] = df["lsoa_code"]
-    if ctx.harm.active and ok_code.any():
-        sub = df.loc[ok_code]
+    placed = _place_other_vintage(df, ok_code, input, ctx)
+    if ctx.harm.active and (ok_code & ~placed).any():
+        sub = df.loc[ok_code & ~placed]
         new, stats = ctx.harm.harmonise(sub["lsoa_code"], sub["_x"] if "_x" in sub else None,
                                         sub["_y"] if "_y" in sub else None)
-        df.loc[ok_code, "lsoa_code"] = new.to_numpy()
+        df.loc[ok_code & ~placed, "lsoa_code"] = new.to_numpy()
         for k, v in stats.items():
-            ctx.split_stats[k] += v
-            if v:
-                ctx.split_stats.setdefault(f"{input}:{k}", 0)
-                ctx.split_stats[f"{input}:{k}"] += v
+            _count(ctx, input, k, v)
     if place.any():
         if ctx.boundaries is None:
             m = place
@@ -144,13 +157,16 @@ def select_rows(df: pd.DataFrame, input: str, ctx: Context, *, id_col: str | Non
     # -- area by code ---------------------------------------------------------------------
     if ctx.universe is not None:
         out = ~isin(df["lsoa_code"], ctx.universe)
+        if "_noloc" in df:
+            out &= ~df["_noloc"].to_numpy(dtype=bool)
         if out.any() and not ctx.harm.active and ctx.area_names and "lsoa_name" in df:
             other = out & area_of_lsoa_name(df["lsoa_name"]).isin(ctx.area_names).fillna(False).to_numpy()
             if other.any():
                 reason = "LSOA code of another vintage (no inputs.lsoa_lookup)"
                 ctx.notes.append(f"{input}: {int(df['_w'].to_numpy()[other].sum())} record(s) in the area carry LSOA "
-                                 "codes of the other vintage (2011/2021) than the boundary file; set "
-                                 "inputs.lsoa_lookup to the ONS LSOA 2011 to 2021 lookup to use them")
+                                 "codes of the other vintage (2011/2021) than the boundary file and no point in the "
+                                 "area's LSOA polygons; set inputs.lsoa_lookup to the ONS LSOA 2011 to 2021 lookup to "
+                                 "use them")
                 df = drop(df, other, reason)
                 out = ~isin(df["lsoa_code"], ctx.universe)
         if out.any() and ctx.no_polygon:
@@ -175,3 +191,64 @@ def select_rows(df: pd.DataFrame, input: str, ctx: Context, *, id_col: str | Non
         fill = (changed | df["lsoa_name"].isna().to_numpy()) & known.notna().to_numpy()
         df.loc[fill, "lsoa_name"] = known[fill]
     return df
+
+
+def _count(ctx: Context, input: str, key: str, n: int) -> None:
+    """Add ``n`` to the harmonisation count ``key``, in total and for ``input`` (``crimes:exact``)."""
+    if n:
+        ctx.split_stats[key] = ctx.split_stats.get(key, 0) + int(n)
+        ctx.split_stats[f"{input}:{key}"] = ctx.split_stats.get(f"{input}:{key}", 0) + int(n)
+
+
+def _other_vintage(df: pd.DataFrame, ctx: Context) -> np.ndarray:
+    """Rows whose LSOA code is of the other vintage than the boundary file and belongs to the area:
+    with the lookup, a code it converts to one of the area's LSOAs; without it, a code not in the
+    boundary file on a row whose LSOA name is the area's (police.uk names: ``Haringey 015D``)."""
+    code = df["lsoa_code"]
+    if ctx.harm.active:
+        return ctx.harm.converts(code, set(ctx.universe) if ctx.universe is not None else None)
+    res = np.zeros(len(df), dtype=bool)
+    if ctx.universe is not None and ctx.area_names and "lsoa_name" in df:
+        out = ~isin(code, ctx.universe)
+        if out.any():
+            res[out] = area_of_lsoa_name(df["lsoa_name"][out]).isin(ctx.area_names).fillna(False).to_numpy()
+    return res
+
+
+def _place_other_vintage(df: pd.DataFrame, ok_code: np.ndarray, input: str, ctx: Context) -> np.ndarray:
+    """Place the rows with an LSOA code of the other vintage and a point in the area's LSOA polygon
+    containing the point (§3: point in polygon where coordinates exist; the ONS lookup only for the
+    rows without).  Changes ``df["lsoa_code"]`` in place; returns the rows placed.
+
+    Counted for the data-quality notes: ``pip`` (codes the lookup converts exactly, or any code when
+    there is no lookup), ``split_pip`` (split LSOAs), ``pip_off`` (placed in an LSOA the lookup does
+    not list as a successor of the code: a point near an LSOA border), ``pip_outside`` (a point in
+    none of the area's polygons: converted with the lookup, or excluded without one).
+    """
+    done = np.zeros(len(df), dtype=bool)
+    if ctx.boundaries is None or "_x" not in df or not ok_code.any():
+        return done
+    cand = ok_code & _other_vintage(df, ctx) & df["_x"].notna().to_numpy() & df["_y"].notna().to_numpy()
+    if not cand.any():
+        return done
+    rows = np.flatnonzero(cand)
+    codes = place_points(df["_x"].to_numpy()[rows], df["_y"].to_numpy()[rows], ctx.boundaries)
+    inside = codes.notna().to_numpy()
+    w = df["_w"].to_numpy()
+    orig = df["lsoa_code"].to_numpy()[rows]
+    if inside.any():
+        done[rows[inside]] = True
+        col = df.columns.get_loc("lsoa_code")
+        df.iloc[rows[inside], col] = codes.to_numpy()[inside]
+        if ctx.harm.active:
+            succ = [ctx.harm.successors(c) for c in orig[inside]]
+            split = np.array([len(s) > 1 for s in succ], dtype=bool)
+            off = np.array([c not in s for c, s in zip(codes.to_numpy()[inside], succ)], dtype=bool)
+            wi = w[rows[inside]]
+            _count(ctx, input, "split_pip", wi[split].sum())
+            _count(ctx, input, "pip", wi[~split].sum())
+            _count(ctx, input, "pip_off", wi[off].sum())
+        else:
+            _count(ctx, input, "pip", w[rows[inside]].sum())
+    _count(ctx, input, "pip_outside", w[rows[~inside]].sum())
+    return done
