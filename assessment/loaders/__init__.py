@@ -486,6 +486,7 @@ def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
                            f"{month_label(ctx.window_end)} are not used: {' and '.join(parts)}")
     rows = raw.rows.copy()
     rows["_w"] = np.int64(1)        # one file row
+    rows["_crimes"] = values[inwin].to_numpy().sum(axis=1) if len(inwin) else 0   # its crimes in the data window
     area = cfg.area
     all_areas = _all_areas_mps(raw, inwin)
 

@@ -83,7 +83,8 @@ def note_blank_types(acc, rows: pd.DataFrame) -> None:
     """Count (in a note on the crimes input) the used crimes whose type was blank."""
     if "_type_blank" not in rows or not len(rows):
         return
-    n = int(rows["_w"].to_numpy()[rows["_type_blank"].to_numpy(dtype=bool)].sum())
+    weight = rows["_crimes"] if "_crimes" in rows else rows["_w"]   # a published-counts row holds many crimes
+    n = int(weight.to_numpy()[rows["_type_blank"].to_numpy(dtype=bool)].sum())
     if n:
         acc.note("crimes", f"{n:,} crime(s) with a blank crime type counted as '{NOT_RECORDED}' (kept in the "
                  "totals and in the tables by type)")
