@@ -579,7 +579,34 @@ def _import_esda():
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="IProgress not found")
         import esda
+    _reuse_permutation_draws()
     return esda
+
+
+def _reuse_permutation_draws() -> None:
+    """Let esda reuse its table of permuted neighbour positions between Gi* calls.
+
+    ``esda.crand.vec_permutations(max_card, n, permutations, seed)`` draws the same table for the
+    same arguments (it seeds numpy first), and a chapter calls Gi* with the same weights and seed
+    for all crime, each crime group and each year.  Without numba it is a Python loop over the
+    permutations — about 0.2 s of each 9,999-permutation call whatever the number of LSOAs — so the
+    table is kept (the last few, by arguments) and handed back unchanged: the p-values are exactly
+    esda's.  Done once per process."""
+    import functools
+
+    import esda.crand as crand
+    if getattr(crand.vec_permutations, "_sa_reused", False):
+        return
+    draw = crand.vec_permutations
+
+    @functools.lru_cache(maxsize=4)
+    def reused(max_card, n, k_replications, seed):
+        return draw(max_card, n, k_replications, seed)
+
+    def vec_permutations(max_card, n, k_replications, seed):
+        return reused(int(max_card), int(n), int(k_replications), int(seed))
+    vec_permutations._sa_reused = True
+    crand.vec_permutations = vec_permutations
 
 
 # -- settling borderline classes: more permutations where the Monte Carlo error could change one --
@@ -636,12 +663,16 @@ def _distinct_draws(rng: np.random.Generator, rows: int, m: int, k: int) -> np.n
 
 
 def _more_permutations(y: np.ndarray, i: int, k: int, observed: float, scaling: float,
-                       draws: np.ndarray) -> tuple[int, int]:
+                       draws_t: np.ndarray) -> tuple[int, int]:
     """#{sim ≥ obs}, #{sim ≤ obs} over further conditional permutations of LSOA ``i``: its own count
     held fixed, ``k`` neighbours drawn without replacement from the other LSOAs — the scheme of esda's
-    ``crand`` for ``G_Local(star=True, transform="B")``.  ``draws`` holds one row per permutation of
-    positions among the other LSOAs (:func:`_distinct_draws`); its first ``k`` columns are used."""
-    sums = np.delete(y, i)[draws[:, :k]].sum(axis=1)
+    ``crand`` for ``G_Local(star=True, transform="B")``.  ``draws_t`` holds one *column* per
+    permutation of positions among the other LSOAs (:func:`_distinct_draws`, transposed, so that
+    each neighbour's values are gathered from one contiguous row); its first ``k`` rows are used."""
+    others = np.delete(y, i)
+    sums = np.zeros(draws_t.shape[1])
+    for j in range(k):
+        sums += others[draws_t[j]]
     # sim ≥ obs - tol, with sim = (sums + y_i) / scaling, compared as sums against the same bound
     tol = 1e-9 * max(abs(observed), 1e-300)
     hi_bound, lo_bound = (observed - tol) * scaling - y[i], (observed + tol) * scaling - y[i]
@@ -691,9 +722,9 @@ def refine(y: np.ndarray, neighbour_counts: np.ndarray, observed: np.ndarray, z:
             return ge, le, perms, ~unsettled
         extra = np.minimum(perms[open_] + 1, max_permutations - perms[open_])
         rng = np.random.default_rng([int(seed) % 2**63, step])
-        draws = _distinct_draws(rng, int(extra.max()), len(y) - 1, int(k[open_].max()))
+        draws_t = np.ascontiguousarray(_distinct_draws(rng, int(extra.max()), len(y) - 1, int(k[open_].max())).T)
         for i, e in zip(open_, extra):
-            a, b = _more_permutations(y, int(i), int(k[i]), float(observed[i]), scaling, draws[:e])
+            a, b = _more_permutations(y, int(i), int(k[i]), float(observed[i]), scaling, draws_t[:, :e])
             ge[i] += a
             le[i] += b
             perms[i] += e

@@ -73,7 +73,7 @@ def test_more_permutations_have_the_moments_of_sampling_without_replacement():
     # the counts _more_permutations returns are those of the same sums against the observed statistic
     scaling = y.sum()
     observed = (y[0] + np.quantile(sums, 0.9)) / scaling
-    ge, le = h._more_permutations(y, 0, k, observed, scaling, draws)
+    ge, le = h._more_permutations(y, 0, k, observed, scaling, np.ascontiguousarray(draws.T))
     assert ge == int(((sums + y[0]) / scaling >= observed - 1e-9 * observed).sum())
     assert le == int(((sums + y[0]) / scaling <= observed + 1e-9 * observed).sum())
 
