@@ -57,7 +57,8 @@ rules alone and how many figures the audit hid as well.
 
 
 def _configured_methods(name: str, mod, cfg):
-    """A module's methods text for this run's settings (thresholds, windows), where it has them."""
+    """A module's methods text for this run's settings (thresholds, windows, the hot-spot
+    significance rule), where it has them."""
     m = cfg.disclosure.min_count
     if name == "victims":
         return mod.methods(cfg.victims.lookback_days, cfg.victims.repeat_windows, m)
@@ -66,6 +67,12 @@ def _configured_methods(name: str, mod, cfg):
     if name == "performance":
         p = cfg.performance
         return mod.methods(p.amber_threshold, p.amber_green_threshold, p.no_change_band)
+    if name in ("hotspots", "emerging"):
+        from .significance import SignificanceRule
+        rule, h = SignificanceRule.from_config(cfg.hotspots), cfg.hotspots
+        if name == "hotspots":
+            return mod.methods(rule)
+        return mod.methods(rule, h.emerging_alpha, h.trend_alpha, h.emerging_min_years)
     return getattr(mod, "METHODS", None)
 
 

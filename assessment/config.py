@@ -22,6 +22,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .significance import DEFAULT_FDR, DEFAULT_MAX_PERMUTATIONS, DEFAULT_PERMUTATIONS
 
 CONFIG_NAME = "assessment.yml"
 
@@ -62,9 +63,10 @@ class Disclosure(_Strict):
 
 
 class Hotspots(_Strict):
-    permutations: int = Field(999, ge=0, description="Conditional permutations for the Gi* p-values (0 = normal approximation).")
+    permutations: int = Field(DEFAULT_PERMUTATIONS, ge=0, description="Conditional permutations for every LSOA's Gi* p-value (0 = normal approximation).")
+    max_permutations: int = Field(DEFAULT_MAX_PERMUTATIONS, ge=0, description="Most permutations for an LSOA whose class is borderline (more are drawn until its class is settled); at or below `permutations` turns this off.")
     seed: int = Field(20240401, description="Seed of the Gi* permutations, so a rerun gives the same p-values.")
-    fdr: bool = Field(False, description="Classify hot/cold spots on the Benjamini-Hochberg adjusted p-values instead of the raw permutation p-values (much stricter; both are always published).")
+    fdr: bool = Field(DEFAULT_FDR, description="Classify hot/cold spots on the Benjamini-Hochberg (false discovery rate) adjusted p-values (true, the default) or on the unadjusted permutation p-values (false); both are always published, and the report's wording follows this.")
     top_n: int = Field(10, ge=1, description="How many LSOAs the 'top LSOAs' table, share and headline use.")
     emerging_min_years: int = Field(5, ge=3, description="Years the emerging-hotspot classes are designed for; fewer gets a plain warning (at least 3 are needed to classify).")
     shares: list[float] = Field([0.01, 0.05, 0.10, 0.20], description="Top shares of LSOAs (fractions) for the concentration table.")

@@ -3,8 +3,9 @@
 An adaptation of ArcGIS Pro's *Emerging Hot Spot Analysis* to LSOAs and years:
 
 1. for each complete year in the data, Gi* per LSOA (:func:`assessment.hotspots.gistar`,
-   binary queen contiguity including the LSOA, seeded permutations, FDR) — a yearly
-   state of hot (+1), cold (−1) or neither (0) at the configured confidence;
+   binary queen contiguity including the LSOA, seeded permutations, the significance rule of
+   the hot-spot map, :class:`~assessment.significance.SignificanceRule`) — a yearly state of
+   hot (+1), cold (−1) or neither (0) at the configured confidence;
 2. the Mann–Kendall test (:func:`mann_kendall`, written here in a few lines with the tie
    and continuity corrections, rather than adding a dependency for it) on each LSOA's
    series of yearly Gi* z-scores;
@@ -29,6 +30,7 @@ import pandas as pd
 
 from .errors import AssessmentError
 from .periods import Period
+from .significance import ALPHAS, DEFAULT_FDR, DEFAULT_PERMUTATIONS, SignificanceRule
 
 #: categories, hot then cold, then no pattern (the order of legends and tables)
 HOT_CATEGORIES = ["New hot spot", "Consecutive hot spot", "Intensifying hot spot", "Persistent hot spot",
@@ -38,7 +40,7 @@ NO_PATTERN = "No pattern detected"
 NOT_TESTED = "Not tested"
 CATEGORIES = HOT_CATEGORIES + COLD_CATEGORIES + [NO_PATTERN, NOT_TESTED]
 
-METHODS = r"""
+_METHODS_HEAD = r"""
 ### Emerging hotspots (chapter 2)
 
 An adaptation of ArcGIS Pro's *Emerging Hot Spot Analysis* (Esri, "How Emerging Hot Spot Analysis
@@ -48,19 +50,16 @@ hot-spot map.
 
 * **Years**: every complete assessment-length year (the assessment period and the same months in
   earlier years) that the data cover, oldest first. The classes need at least three years and
-  are designed for five or more (`hotspots.emerging_min_years`); the report says so plainly when
+  are designed for {min_years} or more (`hotspots.emerging_min_years`); the report says so plainly when
   there are fewer.
-* **Yearly state**: Gi* per LSOA per year (binary queen weights with the LSOA itself, seeded
-  conditional permutations — as for the hot-spot map). A year is **hot** for an LSOA when its
-  z-score is positive and its p-value is at most α = 0.10 (90% confidence, ArcGIS's threshold;
-  `hotspots.emerging_alpha`), **cold** when negative with p ≤ α, otherwise neither. The p-value
-  is the unadjusted one unless `hotspots.fdr: true`, when it is Benjamini–Hochberg adjusted within
-  each year (ArcGIS adjusts; see the hot-spot methods for why we do not by default).
+"""
+
+_METHODS_TAIL = r"""
 * **Trend**: the Mann–Kendall test on the LSOA's yearly Gi* z-scores z₁ … zₙ (Mann 1945; Kendall
   1975): S = Σᵢ<ⱼ sign(zⱼ − zᵢ); Var(S) = [n(n − 1)(2n + 5) − Σₜ t(t − 1)(2t + 5)] ÷ 18, where t runs
   over the sizes of groups of tied values; Z = (S − 1)/√Var(S) if S > 0, (S + 1)/√Var(S) if S < 0,
   0 if S = 0 (continuity correction); two-sided p = 2·(1 − Φ(|Z|)); Kendall's τ = S ÷ (n(n − 1)/2).
-  The trend is significant when p < 0.05 (`hotspots.trend_alpha`). With five years only a series
+  The trend is significant when p < {trend_alpha:g} (`hotspots.trend_alpha`). With five years only a series
   that rises (or falls) every year reaches significance (S = ±10, p = 0.027).
 * **Classes** (hot% = share of years that are hot; "final" = the assessment year). For an LSOA
   whose final year is hot, the first rule that applies:
@@ -81,6 +80,36 @@ hot-spot map.
   year of the opposite kind) before new and consecutive. LSOAs without neighbours, or with no
   test in some year, are "Not tested".
 """
+
+
+def methods(rule: SignificanceRule = SignificanceRule(), alpha: float = 0.10, trend_alpha: float = 0.05,
+            min_years: int = 5) -> str:
+    """The methods text of the emerging-hotspot analysis for a run's significance rule and settings.
+
+    The yearly state uses the same p-value as the hot-spot map (``rule.p_column``):
+
+    >>> "adjusted for testing every LSOA at once within each year" in methods(SignificanceRule(fdr=True))
+    True
+    >>> "each LSOA is tested on its own within each year" in methods(SignificanceRule(fdr=False))
+    True
+    """
+    conf = f"{round((1 - alpha) * 100):g}%"
+    which = (f"{rule.p_clause(' within each year')} — the rule of the hot-spot map "
+             f"(`hotspots.fdr: {'true' if rule.fdr else 'false'}`)")
+    if rule.fdr:
+        which += "; ArcGIS's Emerging Hot Spot Analysis adjusts too"
+    else:
+        which += f"; so with no real clustering about {alpha:.0%} of LSOA-years would count as hot or cold by chance"
+    state = (f"* **Yearly state**: Gi* per LSOA per year, as for the hot-spot map: binary queen weights with the "
+             f"LSOA itself, and {rule.permutation_phrase()}. A year is **hot** for an LSOA when its z-score is "
+             f"positive and its p-value is at most α = {alpha:.2f} ({conf} confidence; ArcGIS's threshold is 0.10; "
+             f"`hotspots.emerging_alpha`), **cold** when negative with p ≤ α, otherwise neither. The p-value is "
+             f"{which}.\n")
+    return (_METHODS_HEAD.format(min_years=min_years).rstrip("\n") + "\n" + state
+            + _METHODS_TAIL.format(trend_alpha=trend_alpha).lstrip("\n") + "\n")
+
+
+METHODS = methods()
 
 
 class MannKendall(NamedTuple):
@@ -237,10 +266,14 @@ def emerging_periods(crimes: pd.DataFrame, period: Period, max_years: int = 20) 
 
 
 def yearly_gistar(crimes: pd.DataFrame, lsoas, periods: Iterable[Period], boundaries=None, weights=None,
-                  crime_types=None, permutations: int = 999, seed: int = 20240401, fdr: bool = False) -> pd.DataFrame:
-    """Gi* per LSOA for each period: long table (lsoa_code, year, count, gi_z, gi_p, gi_p_fdr, gi_class).
+                  crime_types=None, permutations: int = DEFAULT_PERMUTATIONS, seed: int = 20240401,
+                  fdr: bool = DEFAULT_FDR, max_permutations: Optional[int] = None, alphas=ALPHAS) -> pd.DataFrame:
+    """Gi* per LSOA for each period: long table (lsoa_code, year, count, neighbours, gi_z,
+    gi_permutations, gi_p, gi_p_fdr, gi_class).
 
-    ``year`` is the period label (e.g. ``2023/24``).  Uses the same seed every year.
+    ``year`` is the period label (e.g. ``2023/24``).  Uses the same seed every year.  The Gi*
+    settings are those of :func:`assessment.hotspots.gistar` (``alphas``: the thresholds whose
+    borderline LSOAs get more permutations).
 
     Example
     -------
@@ -261,17 +294,20 @@ def yearly_gistar(crimes: pd.DataFrame, lsoas, periods: Iterable[Period], bounda
     frames = []
     for p in periods:
         counts = lsoa_counts(crimes, lsoas, p, crime_types)
-        gi = gistar(counts, permutations=permutations, seed=seed, fdr=fdr, weights=weights)
+        gi = gistar(counts, permutations=permutations, seed=seed, fdr=fdr, weights=weights,
+                    max_permutations=max_permutations, alphas=alphas)
         frames.append(gi.assign(count=counts, year=p.label).reset_index())
+    cols = ["lsoa_code", "year", "count", "neighbours", "gi_z", "gi_permutations", "gi_p", "gi_p_fdr", "gi_class"]
     if not frames:
-        return pd.DataFrame(columns=["lsoa_code", "year", "count", "gi_z", "gi_p", "gi_p_fdr", "gi_class"])
-    out = pd.concat(frames, ignore_index=True)
-    return out[["lsoa_code", "year", "count", "neighbours", "gi_z", "gi_p", "gi_p_fdr", "gi_class"]]
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]
 
 
 def emerging_hotspots(yearly: pd.DataFrame, alpha: float = 0.10, trend_alpha: float = 0.05,
-                      use_fdr: bool = False) -> pd.DataFrame:
+                      use_fdr: bool = DEFAULT_FDR) -> pd.DataFrame:
     """One row per LSOA: yearly states, the Mann–Kendall trend of the z-scores, and the class.
+
+    The yearly state uses ``gi_p_fdr`` when ``use_fdr`` (the significance rule's ``fdr``), else ``gi_p``.
 
     Columns: category, years, hot_years, cold_years, final_state, mk_s, mk_var, mk_z, mk_p,
     mk_tau, then ``z <year>`` and ``state <year>`` per year.  Indexed by lsoa_code.  An LSOA
@@ -323,19 +359,26 @@ class EmergingResult:
     yearly: Optional[pd.DataFrame] = None
     reason: str = ""                          # why there is no table, when there is none
     notes: list = field(default_factory=list)
+    rule: SignificanceRule = SignificanceRule()   # the hot-spot map's rule, used for every yearly state
+    alpha: float = 0.10                       # a year is hot/cold at p <= alpha (hotspots.emerging_alpha)
 
     @property
     def enough_years(self) -> bool:
         return len(self.periods) >= self.min_years
 
 
-def analyse(ds, lsoas=None, boundaries=None, weights=None, crime_types=None) -> EmergingResult:
-    """Emerging hotspots for a dataset: the complete years in the data, yearly Gi*, classes."""
+def analyse(ds, lsoas=None, boundaries=None, weights=None, crime_types=None,
+            rule: Optional[SignificanceRule] = None) -> EmergingResult:
+    """Emerging hotspots for a dataset: the complete years in the data, yearly Gi*, classes.
+
+    ``rule``: the hot-spot map's significance rule (default: the config's)."""
     from .hotspots import _lsoa_frame, queen_weights
     cfg = ds.config.hotspots
+    rule = rule if rule is not None else SignificanceRule.from_config(cfg)
+    alpha = getattr(cfg, "emerging_alpha", 0.10)
     lsoas = lsoas if lsoas is not None else _lsoa_frame(ds)
     periods = emerging_periods(ds.crimes, ds.period)
-    res = EmergingResult(periods=periods, min_years=cfg.emerging_min_years)
+    res = EmergingResult(periods=periods, min_years=cfg.emerging_min_years, rule=rule, alpha=alpha)
     if boundaries is None and weights is None:
         boundaries = ds.boundaries
     if boundaries is None and weights is None:
@@ -347,11 +390,11 @@ def analyse(ds, lsoas=None, boundaries=None, weights=None, crime_types=None) -> 
         return res
     if weights is None:
         weights = queen_weights(boundaries)
-    alpha = getattr(cfg, "emerging_alpha", 0.10)
     trend_alpha = getattr(cfg, "trend_alpha", 0.05)
     yearly = yearly_gistar(ds.crimes, lsoas, periods, weights=weights, crime_types=crime_types,
-                           permutations=cfg.permutations, seed=cfg.seed, fdr=cfg.fdr)
-    table = emerging_hotspots(yearly, alpha=alpha, trend_alpha=trend_alpha, use_fdr=cfg.fdr)
+                           permutations=rule.permutations, seed=cfg.seed, fdr=rule.fdr,
+                           max_permutations=rule.max_permutations, alphas=tuple(sorted(set(ALPHAS) | {alpha})))
+    table = emerging_hotspots(yearly, alpha=alpha, trend_alpha=trend_alpha, use_fdr=rule.fdr)
     meta = lsoas.reindex(table.index) if isinstance(lsoas, pd.DataFrame) else pd.DataFrame(index=table.index)
     front = pd.DataFrame(index=table.index)
     for src, dst in (("lsoa_name", "lsoa_name"), ("ward_name", "ward")):
@@ -361,6 +404,22 @@ def analyse(ds, lsoas=None, boundaries=None, weights=None, crime_types=None) -> 
     if not res.enough_years:
         res.notes.append(fewer_years_note(len(periods), res.min_years))
     return res
+
+
+def state_sentence(res: EmergingResult) -> str:
+    """Which years count as hot or cold for an LSOA, worded from the significance rule.
+
+    >>> r = EmergingResult(periods=[1, 2, 3], min_years=5, yearly=pd.DataFrame({"year": ["a"] * 4 + ["b"] * 4,
+    ...                    "gi_p": [0.1, 0.2, None, 0.3] * 2}))
+    >>> state_sentence(r)
+    'A year counts as hot (or cold) for an LSOA when its Gi* z-score is positive (negative) at 90% confidence or more, allowing for testing all 3 LSOAs at once each year (false discovery rate) — the rule of the hot-spot map.'
+    """
+    if res.yearly is None or not len(res.yearly):
+        return ""
+    tested = int(res.yearly.groupby("year")["gi_p"].count().max())
+    conf = f"{round((1 - res.alpha) * 100):g}%"
+    return (f"A year counts as hot (or cold) for an LSOA when its Gi* z-score is positive (negative) at {conf} "
+            f"confidence or more, {res.rule.allowance(tested, within=' each year')} — the rule of the hot-spot map.")
 
 
 def fewer_years_note(n: int, min_years: int = 5) -> str:

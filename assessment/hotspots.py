@@ -6,7 +6,9 @@ returning a pandas object indexed by ``lsoa_code``:
 * :func:`lsoa_counts` — crimes per LSOA over the whole LSOA universe (zeros included);
 * :func:`rates`, :func:`rank`, :func:`change` — rate per 1,000 residents, rank, change;
 * :func:`top_share`, :func:`lorenz`, :func:`gini`, :func:`generalised_gini` — concentration;
-* :func:`queen_weights`, :func:`gistar` — Getis–Ord Gi* with permutation inference and FDR;
+* :func:`queen_weights`, :func:`gistar`, :func:`refine` — Getis–Ord Gi* with permutation inference,
+  more permutations where a class is borderline, and FDR — classes decided by the one
+  :class:`~assessment.significance.SignificanceRule` that also words every sentence about them;
 * :func:`lsoa_table`, :func:`ward_rollup`, :func:`concentration_table` — the published tables;
 * :func:`analyse` — everything the chapter shows, for one :class:`~assessment.dataset.Dataset`.
 
@@ -29,7 +31,10 @@ key                                             meaning
 ``hotspots.hot_spots_99`` / ``_95`` / ``_90``   LSOAs that are Gi* hot spots at that confidence or higher
 ``hotspots.cold_spots_95``                      LSOAs that are Gi* cold spots at 95% or higher
 ``hotspots.hot_spots_95_fdr``                   hot spots with a BH-adjusted p-value ≤ 0.05
+``hotspots.tested_lsoas``                       LSOAs with a Gi* p-value (the m the adjustment allows for)
 ``hotspots.classes_use_fdr``                    whether the classes use the adjusted p (``hotspots.fdr``)
+``hotspots.permutations``                       permutations per LSOA (``hotspots.permutations``)
+``hotspots.max_permutations``                   the most a borderline LSOA gets (``hotspots.max_permutations``)
 ``hotspots.islands``                            LSOAs with no neighbours (not tested)
 ``hotspots.by_group``                           a list, one object per configured crime group:
                                                 name, top10_share, gini, generalised_gini, hot_spots_95
@@ -49,6 +54,7 @@ Example
 """
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -60,8 +66,10 @@ import pandas as pd
 from .errors import AssessmentError
 from .rounding import GINI, PCT, PCT_CHANGE, pct, zero_clip
 from .periods import Period
+from .significance import (ALPHAS, DECISION_ERROR, DEFAULT_FDR, DEFAULT_MAX_PERMUTATIONS,  # noqa: F401
+                           DEFAULT_PERMUTATIONS, SignificanceRule)
 
-METHODS = r"""
+_METHODS_HEAD = r"""
 ### Hotspots by LSOA (chapter 2)
 
 * **Counts** are the crimes recorded in each LSOA in the period, over every LSOA of the area
@@ -97,43 +105,28 @@ METHODS = r"""
   Gᵢ* = Σⱼ wᵢⱼ xⱼ ÷ Σⱼ xⱼ, and the z-score is (Gᵢ* − E[Gᵢ*]) ÷ √Var[Gᵢ*] under the normal
   approximation (computed with esda's `G_Local(y, w, transform="B", star=True)`; esda's default,
   row-standardised weights without the focal LSOA, is a different statistic).
-* **Significance** is by conditional permutation: for each LSOA its own count is held fixed
-  and the other counts are shuffled among its neighbours 999 times (configurable:
-  `hotspots.permutations`, seeded with `hotspots.seed` so a rerun gives the same answer). The
-  two-sided pseudo p-value is p = min(1, 2·(min(#{Gᵢ*ₛᵢₘ ≥ Gᵢ*}, #{Gᵢ*ₛᵢₘ ≤ Gᵢ*}) + 1) ÷ (P + 1)),
-  with P permutations — twice the one-sided value in the direction of the observed statistic.
-  (esda 2.9's own `p_sim` for `G_Local` is that one-sided value, counting ties on the upper
-  side only; we recompute it from esda's simulated statistics.) The smallest possible p-value
-  with 999 permutations is 0.002, so after the FDR adjustment below an LSOA reaches 99%
-  confidence only when at least a fifth of the LSOAs (0.002·N ÷ 0.01, e.g. 30 of 150) sit at that floor;
-  raise `hotspots.permutations` (e.g. 9999) to separate 99% from 95% more finely. With `hotspots.permutations: 0` the p-value is the two-sided
-  normal one, 2·(1 − Φ(|z|)).
-* **False discovery rate**: because some 150 LSOAs are tested at once, a few will look significant
-  by chance. The Benjamini–Hochberg adjusted p-value (`scipy.stats.false_discovery_control`,
-  method "bh", over all tested LSOAs) is published for every LSOA (`gi_p_fdr`), and the report
-  says how many hot spots remain significant after it. The classes use the **unadjusted**
-  permutation p-value (`gi_p`) by default, as ArcGIS's Hot Spot Analysis does unless asked
-  otherwise; set `hotspots.fdr: true` to classify on the adjusted one. We chose this because, with
-  permutation p-values, the adjustment is so strict at the scale of one borough that it rarely
-  finds anything: a permutation p-value cannot fall below 2/(P + 1) = 0.002, and the cluster's own
-  high-crime LSOAs remain in the pool the neighbours are drawn from, so even the centre of a strong
-  cluster has p ≈ 0.002–0.005 — and BH over 150 LSOAs needs p ≤ 0.05·k/150 for the k-th smallest.
-  On the synthetic demo borough, whose three planted clusters have Gi* z-scores near 6, the
-  adjusted classes find no hot spot at all, while the unadjusted ones find the three cluster
-  centres at 99% and nothing outside the clusters and the LSOAs touching them.
-* **Classes**: an LSOA with a positive z-score is a "Hot spot – 99% confidence" when p ≤ 0.01,
-  "95%" when 0.01 < p ≤ 0.05 and "90%" when 0.05 < p ≤ 0.10; negative z-scores give the cold
-  spots likewise; otherwise "Not significant". An LSOA with no neighbour (an **island**, e.g.
-  separated from the rest by a river or a boundary gap) is not tested — Gi* would compare it only
-  with itself — and is classed "Not tested – no neighbours"; the report lists such LSOAs. When
-  every LSOA has the same count (e.g. none), nothing is tested ("Not tested – counts do not
-  vary"); without a boundary file Gi* cannot be computed ("Not tested – no boundary file").
+"""
+
+_METHODS_TAIL = r"""
+* **Not tested**: an LSOA with no neighbour (an **island**, e.g. separated from the rest by a river
+  or a boundary gap) is not tested — Gi* would compare it only with itself — and is classed "Not
+  tested – no neighbours"; the report lists such LSOAs. When every LSOA has the same count (e.g.
+  none), nothing is tested ("Not tested – counts do not vary"); without a boundary file Gi* cannot
+  be computed ("Not tested – no boundary file").
 * **Ward roll-up**: ward counts, previous counts and populations are the sums over the ward's
   LSOAs (LSOA → ward best-fit lookup); the ward rate uses the ward population only when every
   LSOA in the ward has one; "hot LSOAs" counts the ward's LSOAs in each Gi* hot-spot class.
 * **Maps** classify counts and rates with Fisher–Jenks natural breaks (mapclassify), so that
   LSOAs within a class are as alike as possible; class ranges are in the legend.
 """
+
+
+def methods(rule: SignificanceRule = SignificanceRule()) -> str:
+    """The methods text of chapter 2 for a significance rule (the appendix uses this run's rule)."""
+    return _METHODS_HEAD.rstrip("\n") + "\n" + rule.methods() + "\n" + _METHODS_TAIL.lstrip("\n")
+
+
+METHODS = methods()
 
 HOT_99 = "Hot spot – 99% confidence"
 HOT_95 = "Hot spot – 95% confidence"
@@ -151,7 +144,7 @@ GI_CLASSES = [HOT_99, HOT_95, HOT_90, NOT_SIGNIFICANT, COLD_90, COLD_95, COLD_99
 HOT_AT = {0.99: {HOT_99}, 0.95: {HOT_99, HOT_95}, 0.90: {HOT_99, HOT_95, HOT_90}}
 COLD_AT = {0.99: {COLD_99}, 0.95: {COLD_99, COLD_95}, 0.90: {COLD_99, COLD_95, COLD_90}}
 #: significance levels of the classes: (p at or below, hot label, cold label), strictest first
-LEVELS = [(0.01, HOT_99, COLD_99), (0.05, HOT_95, COLD_95), (0.10, HOT_90, COLD_90)]
+LEVELS = list(zip(ALPHAS, [HOT_99, HOT_95, HOT_90], [COLD_99, COLD_95, COLD_90]))
 DEFAULT_SHARES = (0.01, 0.05, 0.10, 0.20)
 ALL_CRIME = "All crime"
 
@@ -522,6 +515,19 @@ def queen_weights(boundaries):
     return w
 
 
+def _tail_counts(observed: np.ndarray, simulated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: #{sim ≥ obs} and #{sim ≤ obs}, ties (within a relative 1e-9) counting on both sides."""
+    obs = np.asarray(observed, dtype=float)[:, None]
+    sims = np.asarray(simulated, dtype=float)
+    tol = 1e-9 * np.maximum(np.abs(obs), 1e-300)
+    return (sims >= obs - tol).sum(axis=1), (sims <= obs + tol).sum(axis=1)
+
+
+def _pseudo_p(ge, le, permutations) -> np.ndarray:
+    """min(1, 2·(min(ge, le) + 1) ÷ (P + 1)), P per row or one for all."""
+    return np.minimum(2.0 * (np.minimum(ge, le) + 1.0) / (np.asarray(permutations, dtype=float) + 1.0), 1.0)
+
+
 def two_sided_pseudo_p(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
     """Two-sided conditional-permutation pseudo p-value for each row.
 
@@ -535,13 +541,8 @@ def two_sided_pseudo_p(observed: np.ndarray, simulated: np.ndarray) -> np.ndarra
     >>> two_sided_pseudo_p(np.array([1000.0]), sims), two_sided_pseudo_p(np.array([500.0]), sims)
     (array([0.002]), array([1.]))
     """
-    obs = np.asarray(observed, dtype=float)[:, None]
-    sims = np.asarray(simulated, dtype=float)
-    tol = 1e-9 * np.maximum(np.abs(obs), 1e-300)
-    ge = (sims >= obs - tol).sum(axis=1)
-    le = (sims <= obs + tol).sum(axis=1)
-    p = 2.0 * (np.minimum(ge, le) + 1.0) / (sims.shape[1] + 1.0)
-    return np.minimum(p, 1.0)
+    ge, le = _tail_counts(observed, simulated)
+    return _pseudo_p(ge, le, np.asarray(simulated).shape[1])
 
 
 def bh_adjust(p: pd.Series) -> pd.Series:
@@ -586,11 +587,160 @@ def _import_esda():
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="IProgress not found")
         import esda
+    _reuse_permutation_draws()
     return esda
 
 
-def gistar(counts: pd.Series, boundaries=None, permutations: int = 999, seed: int = 20240401,
-           fdr: bool = False, weights=None) -> pd.DataFrame:
+def _reuse_permutation_draws() -> None:
+    """Let esda reuse its table of permuted neighbour positions between Gi* calls.
+
+    ``esda.crand.vec_permutations(max_card, n, permutations, seed)`` draws the same table for the
+    same arguments (it seeds numpy first), and a chapter calls Gi* with the same weights and seed
+    for all crime, each crime group and each year.  Without numba it is a Python loop over the
+    permutations — about 0.2 s of each 9,999-permutation call whatever the number of LSOAs — so the
+    table is kept (the last few, by arguments) and handed back unchanged: the p-values are exactly
+    esda's.  Done once per process."""
+    import functools
+
+    import esda.crand as crand
+    if getattr(crand.vec_permutations, "_sa_reused", False):
+        return
+    draw = crand.vec_permutations
+
+    @functools.lru_cache(maxsize=4)
+    def reused(max_card, n, k_replications, seed):
+        return draw(max_card, n, k_replications, seed)
+
+    def vec_permutations(max_card, n, k_replications, seed):
+        return reused(int(max_card), int(n), int(k_replications), int(seed))
+    vec_permutations._sa_reused = True
+    crand.vec_permutations = vec_permutations
+
+
+# -- settling borderline classes: more permutations where the Monte Carlo error could change one --
+def _levels(p: np.ndarray, z: np.ndarray, fdr: bool, alphas) -> np.ndarray:
+    """Signed class level per LSOA: +k hot / −k cold when the class p is at most k of ``alphas``
+    (so +3 = hot at 99% with the three default levels), 0 not significant; NaN p gives 0."""
+    q = p.copy()
+    ok = ~np.isnan(p)
+    if fdr and ok.any():
+        from scipy.stats import false_discovery_control
+        q[ok] = false_discovery_control(p[ok], method="bh")
+    k = np.zeros(len(p), dtype=int)
+    for a in alphas:
+        k += (ok & (q <= a + 1e-12)).astype(int)
+    return k * np.sign(np.nan_to_num(z)).astype(int)
+
+
+def _p_bounds(ge, le, perms, error: float) -> tuple[np.ndarray, np.ndarray]:
+    """Clopper–Pearson bounds (confidence 1 − ``error``) of the two-sided p-value 2π, where π is the
+    probability of a permutation at least as extreme as the observed statistic on its side."""
+    from scipy.stats import beta
+    b = np.asarray(perms, dtype=float)
+    c = np.minimum(np.minimum(ge, le), b).astype(float)
+    with np.errstate(all="ignore"):
+        lo = np.where(c > 0, beta.ppf(error / 2, c, b - c + 1), 0.0)
+        hi = np.where(c < b, beta.ppf(1 - error / 2, c + 1, b - c), 1.0)
+    return np.minimum(2 * lo, 1.0), np.minimum(2 * hi, 1.0)
+
+
+def _distinct_draws(rng: np.random.Generator, rows: int, m: int, k: int) -> np.ndarray:
+    """``rows`` × ``k`` positions in 0 … m − 1, distinct within a row: each row a uniformly random
+    ordered draw without replacement, so its first j columns are one too (for any j ≤ k).  Rows with
+    a repeat are drawn again (exact, and quick when k is small beside m); small m: random sort keys."""
+    if k == 0:
+        return np.empty((rows, 0), dtype=np.int64)
+    if 4 * k > m:
+        out = np.empty((rows, k), dtype=np.int64)
+        step = max(1, 4_000_000 // m)
+        for a in range(0, rows, step):
+            b = min(rows, a + step)
+            out[a:b] = np.argsort(rng.random((b - a, m)), axis=1)[:, :k]
+        return out
+    idx = rng.integers(0, m, size=(rows, k))
+    todo = np.arange(rows)
+    while len(todo):
+        sub = idx[todo]
+        bad = np.zeros(len(todo), dtype=bool)
+        for a in range(1, k):
+            for b in range(a):
+                bad |= sub[:, a] == sub[:, b]
+        todo = todo[bad]
+        idx[todo] = rng.integers(0, m, size=(len(todo), k))
+    return idx
+
+
+def _more_permutations(y: np.ndarray, i: int, k: int, observed: float, scaling: float,
+                       draws_t: np.ndarray) -> tuple[int, int]:
+    """#{sim ≥ obs}, #{sim ≤ obs} over further conditional permutations of LSOA ``i``: its own count
+    held fixed, ``k`` neighbours drawn without replacement from the other LSOAs — the scheme of esda's
+    ``crand`` for ``G_Local(star=True, transform="B")``.  ``draws_t`` holds one *column* per
+    permutation of positions among the other LSOAs (:func:`_distinct_draws`, transposed, so that
+    each neighbour's values are gathered from one contiguous row); its first ``k`` rows are used."""
+    others = np.delete(y, i)
+    sums = np.zeros(draws_t.shape[1])
+    for j in range(k):
+        sums += others[draws_t[j]]
+    # sim ≥ obs - tol, with sim = (sums + y_i) / scaling, compared as sums against the same bound
+    tol = 1e-9 * max(abs(observed), 1e-300)
+    hi_bound, lo_bound = (observed - tol) * scaling - y[i], (observed + tol) * scaling - y[i]
+    return int(np.count_nonzero(sums >= hi_bound)), int(np.count_nonzero(sums <= lo_bound))
+
+
+def refine(y: np.ndarray, neighbour_counts: np.ndarray, observed: np.ndarray, z: np.ndarray,
+           ge: np.ndarray, le: np.ndarray, permutations: int, max_permutations: int, seed: int,
+           fdr: bool, alphas=ALPHAS, error: float = DECISION_ERROR) -> tuple:
+    """Draw more permutations for the LSOAs whose class is not settled; return ge, le, permutations, settled.
+
+    An LSOA's class is *settled* when it is the same with every tested LSOA's p-value at the low
+    end of its Clopper–Pearson interval (confidence 1 − ``error``) as at the high end — after the
+    Benjamini–Hochberg adjustment when ``fdr``.  For each unsettled LSOA the permutations drawn so
+    far are doubled (up to ``max_permutations``), and the check is repeated until every class is
+    settled or has reached the cap (Gandy & Hahn's MMCTest idea, in a simple form).  ``settled`` is
+    False for an LSOA still unsettled at the cap (:func:`gistar` then uses the high end of its
+    interval as its p-value).  Untested LSOAs (NaN ``z``) are left alone.
+
+    Example (hand-worked: LSOA A's observed statistic, 1.0, is above every possible permutation,
+    so none is as extreme and the Clopper–Pearson upper bound of its p-value is 2·(1 − 0.0005^(1/B))
+    after B permutations; it is classed at 99% only once that is at most 0.01, i.e. B ≥ 1,518:
+    99 → 199 → 399 → 799 → 1,599 permutations.  The LSOAs with z = 0 are never significant.)
+    -------
+    >>> import numpy as np
+    >>> y = np.array([10.0, 5, 1, 1, 1, 1, 1, 1, 1])
+    >>> ge, le, n, settled = refine(y, np.ones(9, int), np.array([1.0] + [0.1] * 8),
+    ...                             np.array([3.0] + [0.0] * 8), np.zeros(9, int), np.full(9, 99), 99, 99999, 1, fdr=False)
+    >>> n.tolist(), int(ge[0]), int(le[0]), bool(settled.all())
+    ([1599, 99, 99, 99, 99, 99, 99, 99, 99], 0, 1599, True)
+    """
+    ge = np.asarray(ge, dtype=np.int64).copy()
+    le = np.asarray(le, dtype=np.int64).copy()
+    perms = np.full(len(y), int(permutations), dtype=np.int64)
+    tested = ~np.isnan(z)
+    if not permutations or max_permutations <= permutations or not tested.any():
+        return ge, le, perms, np.ones(len(y), dtype=bool)
+    scaling = float(y.sum())
+    k = np.asarray(neighbour_counts, dtype=int)
+    for step in itertools.count(1):
+        lo, hi = _p_bounds(ge, le, perms, error)
+        lo[~tested] = np.nan
+        hi[~tested] = np.nan
+        unsettled = (_levels(lo, z, fdr, alphas) != _levels(hi, z, fdr, alphas)) & tested
+        open_ = np.flatnonzero(unsettled & (perms < max_permutations))
+        if not len(open_):
+            return ge, le, perms, ~unsettled
+        extra = np.minimum(perms[open_] + 1, max_permutations - perms[open_])
+        rng = np.random.default_rng([int(seed) % 2**63, step])
+        draws_t = np.ascontiguousarray(_distinct_draws(rng, int(extra.max()), len(y) - 1, int(k[open_].max())).T)
+        for i, e in zip(open_, extra):
+            a, b = _more_permutations(y, int(i), int(k[i]), float(observed[i]), scaling, draws_t[:, :e])
+            ge[i] += a
+            le[i] += b
+            perms[i] += e
+
+
+def gistar(counts: pd.Series, boundaries=None, permutations: int = DEFAULT_PERMUTATIONS, seed: int = 20240401,
+           fdr: bool = DEFAULT_FDR, weights=None, max_permutations: Optional[int] = None,
+           alphas=ALPHAS) -> pd.DataFrame:
     """Getis–Ord Gi* per LSOA: z-score, two-sided permutation p, BH-adjusted p and class.
 
     Binary queen contiguity with the LSOA itself included — esda's
@@ -598,7 +748,10 @@ def gistar(counts: pd.Series, boundaries=None, permutations: int = 999, seed: in
     the two-sided conditional-permutation pseudo p-value (:func:`two_sided_pseudo_p` on esda's
     simulated statistics), or 2·(1 − Φ(|z|)) when ``permutations`` is 0.  ``gi_p_fdr`` is the
     Benjamini–Hochberg adjustment over the tested LSOAs; the class uses it when ``fdr`` is
-    True, else ``gi_p`` (the default; see :data:`METHODS` for why).  Islands get NaN statistics and class "Not tested – no neighbours".
+    True (the default, as :class:`SignificanceRule`), else ``gi_p``.  With ``max_permutations``
+    above ``permutations``, LSOAs whose class is not settled get more permutations
+    (:func:`refine`); ``gi_permutations`` says how many lie behind each p-value.  Islands get NaN
+    statistics and class "Not tested – no neighbours".
 
     Parameters
     ----------
@@ -607,17 +760,24 @@ def gistar(counts: pd.Series, boundaries=None, permutations: int = 999, seed: in
     boundaries : GeoDataFrame indexed by lsoa_code
         LSOA polygons (any CRS; contiguity is topological).  Not needed when ``weights`` is given.
     permutations : int
-        Conditional permutations (999 by default; 0 = normal approximation only).
+        Conditional permutations for every LSOA (9,999 by default; 0 = normal approximation only).
     seed : int
         Seed for the permutations, so that a rerun gives the same p-values.
     fdr : bool
-        Classify on the FDR-adjusted p-values rather than the raw ones (default False).
+        Classify on the FDR-adjusted p-values (default True) rather than the raw ones.
     weights : libpysal.weights.W, optional
         Precomputed :func:`queen_weights` (ids = lsoa codes), to reuse across years/groups.
+    max_permutations : int, optional
+        Cap of the permutations for an LSOA whose class is not settled (None: no refinement; the
+        chapter passes ``hotspots.max_permutations``).
+    alphas : sequence of float
+        The p thresholds whose crossing the refinement settles (the class levels; the emerging
+        analysis adds its own).
 
     Returns
     -------
-    DataFrame indexed by lsoa_code (``counts``' order): neighbours, gi_z, gi_p, gi_p_fdr, gi_class.
+    DataFrame indexed by lsoa_code (``counts``' order): neighbours, gi_z, gi_permutations, gi_p,
+    gi_p_fdr, gi_class.
 
     Example
     -------
@@ -647,7 +807,8 @@ def gistar(counts: pd.Series, boundaries=None, permutations: int = 999, seed: in
     y = v.reindex(ids).to_numpy(dtype=float)
     cards = np.array([w.cardinalities[i] for i in w.id_order])
     neighbours = pd.Series(cards, index=pd.Index(ids, name="lsoa_code"), name="neighbours")
-    out = pd.DataFrame({"neighbours": neighbours.astype("int64"), "gi_z": np.nan, "gi_p": np.nan,
+    out = pd.DataFrame({"neighbours": neighbours.astype("int64"), "gi_z": np.nan,
+                        "gi_permutations": pd.array([pd.NA] * len(ids), dtype="Int64"), "gi_p": np.nan,
                         "gi_p_fdr": np.nan}, index=neighbours.index)
     island = cards == 0
     if y.sum() <= 0 or np.all(y == y[0]):
@@ -662,13 +823,25 @@ def gistar(counts: pd.Series, boundaries=None, permutations: int = 999, seed: in
         g = esda.G_Local(y, w_copy, transform="B", star=True, permutations=int(permutations),
                          seed=int(seed), n_jobs=1, keep_simulations=True)
     z = np.asarray(g.Zs, dtype=float)
+    z[island] = np.nan
     if permutations:
-        p = two_sided_pseudo_p(np.asarray(g.Gs, dtype=float), np.asarray(g.rGs, dtype=float))
+        observed = np.asarray(g.Gs, dtype=float)
+        ge, le = _tail_counts(observed, np.asarray(g.rGs, dtype=float))
+        del g
+        perms = np.full(len(y), int(permutations), dtype=np.int64)
+        settled = np.ones(len(y), dtype=bool)
+        if max_permutations is not None:
+            ge, le, perms, settled = refine(y, cards, observed, z, ge, le, int(permutations),
+                                            int(max_permutations), int(seed), fdr, alphas)
+        p = _pseudo_p(ge, le, perms)
+        if not settled.all():               # still unsettled at the cap: the conservative end of the interval
+            p = np.where(settled, p, _p_bounds(ge, le, perms, DECISION_ERROR)[1])
     else:
         p = 2.0 * norm.sf(np.abs(z))
-    z[island] = np.nan
+        perms = np.zeros(len(y), dtype=np.int64)
     p = np.where(island, np.nan, p)
     out["gi_z"] = z
+    out["gi_permutations"] = pd.array(np.where(island, pd.NA, perms).tolist(), dtype="Int64")
     out["gi_p"] = p
     out["gi_p_fdr"] = bh_adjust(out["gi_p"])
     cls = gi_class(out["gi_z"], out["gi_p_fdr"] if fdr else out["gi_p"]).astype(object)
@@ -686,6 +859,7 @@ def no_geometry(counts: pd.Series) -> pd.DataFrame:
     """
     idx = counts.index
     return pd.DataFrame({"neighbours": pd.array([pd.NA] * len(idx), dtype="Int64"), "gi_z": np.nan,
+                         "gi_permutations": pd.array([pd.NA] * len(idx), dtype="Int64"),
                          "gi_p": np.nan, "gi_p_fdr": np.nan,
                          "gi_class": pd.array([NO_GEOMETRY] * len(idx), dtype="string")}, index=idx)
 
@@ -714,14 +888,16 @@ def count_classes(classes: pd.Series, at: float = 0.95, hot: bool = True) -> int
 
 # -- the published tables ----------------------------------------------------------------------
 def lsoa_table(crimes: pd.DataFrame, lsoas: pd.DataFrame, period: Period, boundaries=None,
-               population=None, crime_types=None, previous: bool = True, permutations: int = 999,
-               seed: int = 20240401, fdr: bool = False, weights=None) -> pd.DataFrame:
+               population=None, crime_types=None, previous: bool = True, permutations: int = DEFAULT_PERMUTATIONS,
+               seed: int = 20240401, fdr: bool = DEFAULT_FDR, weights=None,
+               max_permutations: Optional[int] = None) -> pd.DataFrame:
     """The LSOA hotspot table for one selection of crimes, indexed by lsoa_code.
 
     Columns: lsoa_name, ward_code, ward, count, rate_per_1000, rank, previous_count, change,
-    change_pct, population, neighbours, gi_z, gi_p, gi_p_fdr, gi_class.  Sorted by count
-    (largest first, ties by code).  ``previous`` False (the data do not cover the previous 12
-    months) leaves the change columns blank; ``boundaries`` None gives no Gi*.
+    change_pct, population, neighbours, gi_z, gi_permutations, gi_p, gi_p_fdr, gi_class.  Sorted
+    by count (largest first, ties by code).  ``previous`` False (the data do not cover the previous
+    12 months) leaves the change columns blank; ``boundaries`` None gives no Gi*.  The Gi* settings
+    are those of :func:`gistar`.
 
     Example
     -------
@@ -751,7 +927,8 @@ def lsoa_table(crimes: pd.DataFrame, lsoas: pd.DataFrame, period: Period, bounda
     t = t.join(change(cur, prev))
     t["population"] = (pd.Series(population).reindex(universe).astype(float) if population is not None
                        else np.nan)
-    gi = (gistar(cur, boundaries, permutations=permutations, seed=seed, fdr=fdr, weights=weights)
+    gi = (gistar(cur, boundaries, permutations=permutations, seed=seed, fdr=fdr, weights=weights,
+                 max_permutations=max_permutations)
           if (boundaries is not None or weights is not None) else no_geometry(cur))
     t = t.join(gi)
     order = sorted(range(len(t)), key=lambda i: (-int(t["count"].iloc[i]), str(t.index[i])))
@@ -886,7 +1063,16 @@ class HotspotsResult:
     headlines: dict = field(default_factory=dict)
     emerging: object = None                  # assessment.emerging.EmergingResult
     notes: list = field(default_factory=list)
-    classes_use_fdr: bool = False
+    rule: SignificanceRule = SignificanceRule()   # the one rule that decided every class shown
+
+    @property
+    def classes_use_fdr(self) -> bool:
+        return self.rule.fdr
+
+    @property
+    def tested(self) -> int:
+        """LSOAs with a Gi* p-value (all crime): the number the adjustment allows for."""
+        return int(self.table["gi_p"].notna().sum()) if "gi_p" in self.table else 0
 
     def long_table(self) -> pd.DataFrame:
         """All crime and every crime group in one long table with a ``crime_group`` column."""
@@ -897,10 +1083,13 @@ class HotspotsResult:
         return out[cols]
 
 
-def publishable(table: pd.DataFrame) -> pd.DataFrame:
-    """The LSOA table as written to ``tables/lsoa_hotspots.csv`` (lsoa_code a column, fixed column order)."""
+def publishable(table: pd.DataFrame, rule: SignificanceRule = SignificanceRule()) -> pd.DataFrame:
+    """The LSOA table as written to ``tables/lsoa_hotspots.csv`` (lsoa_code a column, fixed column
+    order; the p-value the classes use comes last, beside ``gi_class``)."""
+    other = "gi_p" if rule.p_column == "gi_p_fdr" else "gi_p_fdr"
     cols = ["lsoa_code", "lsoa_name", "ward_code", "ward", "count", "rate_per_1000", "rank", "previous_count",
-            "change", "change_pct", "population", "neighbours", "gi_z", "gi_p", "gi_p_fdr", "gi_class"]
+            "change", "change_pct", "population", "neighbours", "gi_z", "gi_permutations", other, rule.p_column,
+            "gi_class"]
     t = table.reset_index()
     front = [c for c in ["crime_group"] if c in t]
     return t[front + [c for c in cols if c in t]]
@@ -942,8 +1131,9 @@ def analyse(ds, emerging: bool = True) -> HotspotsResult:
     if boundaries is not None:
         boundaries = boundaries.reindex(_universe(lsoas)) if set(boundaries.index) >= set(_universe(lsoas)) else boundaries
         weights = queen_weights(boundaries)
-    kw = dict(boundaries=boundaries, population=population, previous=has_prev, permutations=cfg.permutations,
-              seed=cfg.seed, fdr=cfg.fdr, weights=weights)
+    rule = SignificanceRule.from_config(cfg)
+    kw = dict(boundaries=boundaries, population=population, previous=has_prev, permutations=rule.permutations,
+              seed=cfg.seed, fdr=rule.fdr, weights=weights, max_permutations=rule.max_permutations)
     table = lsoa_table(ds.crimes, lsoas, period, **kw)
     groups = {name: lsoa_table(ds.crimes, lsoas, period, crime_types=types, **kw)
               for name, types in ds.config.crime_groups.items()}
@@ -956,7 +1146,7 @@ def analyse(ds, emerging: bool = True) -> HotspotsResult:
     no_pop = list(missing_population(table["count"], population))
     res = HotspotsResult(period=period, table=table, group_tables=groups, concentration=conc, wards=wards,
                          counts_by_group=counts, has_geometry=weights is not None, has_previous=has_prev,
-                         islands=islands, no_population=no_pop, classes_use_fdr=cfg.fdr)
+                         islands=islands, no_population=no_pop, rule=rule)
     for name, t in groups.items():
         if t["count"].sum() == 0:
             res.notes.append(f"The crime group '{name}' has no crimes in {period.label}: check that its crime types "
@@ -976,7 +1166,7 @@ def analyse(ds, emerging: bool = True) -> HotspotsResult:
                          "so there is no change against the previous year.")
     if emerging:
         from . import emerging as em
-        res.emerging = em.analyse(ds, lsoas=lsoas, boundaries=boundaries, weights=weights)
+        res.emerging = em.analyse(ds, lsoas=lsoas, boundaries=boundaries, weights=weights, rule=rule)
     res.headlines = headlines(res, cfg.top_n, shares)
     return res
 
@@ -1003,8 +1193,9 @@ def headlines(res: HotspotsResult, top_n: int = 10, shares: Iterable[float] = DE
         "hotspots.hot_spots_90": count_classes(t["gi_class"], 0.90) if geo else None,
         "hotspots.cold_spots_95": count_classes(t["gi_class"], 0.95, hot=False) if geo else None,
         "hotspots.hot_spots_95_fdr": count_fdr(t, 0.05) if geo else None,
-        "hotspots.classes_use_fdr": bool(res.classes_use_fdr),
+        "hotspots.tested_lsoas": res.tested if geo else None,
         "hotspots.islands": list(res.islands) if geo else None,
+        **res.rule.headlines(),
     }
     for p in shares:
         h[f"hotspots.top_share.{_pct_key(p).replace('.', '_')}"] = num(c[f"top_{_pct_key(p)}pct_share"])
@@ -1063,21 +1254,26 @@ def gi_sentence(res: HotspotsResult) -> str:
     def lsoas(n, what):
         if n == 0:
             return f"no LSOA is a {what}"
-        return f"{n} LSOA{'s are' if n != 1 else ' is'} {what}{'s' if n != 1 else ''}"
+        return f"{n} LSOAs are {what}s" if n != 1 else f"1 LSOA is a {what}"
     s = (f"{lsoas(hot95, 'hot spot')} at 95% confidence or more ({hot90} at 90% or more), and "
          f"{lsoas(cold95, 'cold spot')} at 95% or more")
-    s = s[0].upper() + s[1:]
-    fdr95 = count_fdr(t, 0.05)
-    if res.classes_use_fdr:
-        s += f", after allowing for testing {len(t)} LSOAs at once (false discovery rate)."
-    else:
-        s += (f". Each LSOA is tested on its own; allowing for testing {len(t)} LSOAs at once (false discovery "
-              f"rate), {fdr95 if fdr95 else 'none'} of the hot spots {'remains' if fdr95 == 1 else 'remain'} "
-              "significant at 95%" + (" — so treat the map as showing where to look, not as proof." if hot95 > fdr95 else "."))
+    s = s[0].upper() + s[1:] + f", {res.rule.allowance(res.tested)}."
+    more = res.rule.remainder(hot95, count_fdr(t, 0.05), res.tested)
+    if more:
+        s += " " + more
     if res.islands:
         s += (f" {len(res.islands)} LSOA{'s have' if len(res.islands) != 1 else ' has'} no neighbouring LSOA "
               f"and {'were' if len(res.islands) != 1 else 'was'} not tested: {', '.join(res.islands)}.")
     return s
+
+
+def significance_text(res: HotspotsResult) -> str:
+    """What the confidence levels of the classes mean under this run's rule, and where the p-values
+    come from (the chapter's paragraph before the hot-spot map; empty without Gi*)."""
+    if not res.has_geometry or not res.tested:
+        return ""
+    return (res.rule.explanation(res.tested) + f" The p-values come from {res.rule.permutation_phrase()}; the "
+            "method is in the appendix.")
 
 
 def hot_spot_title(res: HotspotsResult) -> str:
@@ -1094,11 +1290,12 @@ def hot_spot_title(res: HotspotsResult) -> str:
     return f"{len(hot)} LSOAs are hot spots at 95% confidence"
 
 
-def display_columns(table: pd.DataFrame) -> pd.DataFrame:
-    """The LSOA table with readable column names, for display in the report."""
+def display_columns(table: pd.DataFrame, rule: SignificanceRule = SignificanceRule()) -> pd.DataFrame:
+    """The LSOA table with readable column names, for display in the report: beside the class, the
+    p-value the classes use (``rule.p_label``)."""
     names = {"lsoa_code": "LSOA", "lsoa_name": "LSOA name", "ward": "Ward", "count": "Crimes",
              "rate_per_1000": "Rate per 1,000 residents", "rank": "Rank", "previous_count": "Previous 12 months",
-             "change": "Change", "change_pct": "% change", "gi_z": "Gi* z-score", "gi_p_fdr": "p (FDR-adjusted)",
+             "change": "Change", "change_pct": "% change", "gi_z": "Gi* z-score", rule.p_column: rule.p_label,
              "gi_class": "Gi* class"}
     t = table.reset_index() if table.index.name == "lsoa_code" else table
     keep = [c for c in names if c in t]
@@ -1106,7 +1303,7 @@ def display_columns(table: pd.DataFrame) -> pd.DataFrame:
 
 
 DISPLAY_FORMATS = {"% change": PCT_CHANGE, "Rate per 1,000 residents": "{:.1f}", "Gi* z-score": "{:.2f}",
-                   "p (FDR-adjusted)": "{:.3f}"}
+                   SignificanceRule(fdr=True).p_label: "{:.4f}", SignificanceRule(fdr=False).p_label: "{:.4f}"}
 
 
 def map_frame(boundaries, table: pd.DataFrame):

@@ -370,12 +370,8 @@ def hotspots(summary: dict, lsoas: pd.DataFrame | None = None) -> list[Finding]:
         out.append(Finding("hotspots", s + ".", tuple(keys)))
     hot = value(summary, "hotspots.hot_spots_95")
     if hot is not None:
-        if hot == 0:
-            s = "The hot-spot analysis (Getis–Ord Gi*) found no statistically significant hot spots at 95% confidence."
-        else:
-            s = (f"{count(hot)} {_plural(hot, 'LSOA was a', 'LSOAs were')} statistically significant "
-                 f"hot {_plural(hot, 'spot', 'spots')} (Getis–Ord Gi*, 95% confidence)")
-            keys = ["hotspots.hot_spots_95"]
+        s, keys = _hot_spot_clause(summary, hot)
+        if hot:
             years = value(summary, "hotspots.emerging.years")
             bits = []
             for cat, one, many in (("New hot spot", "LSOA is a new hot spot", "LSOAs are new hot spots"),
@@ -389,10 +385,37 @@ def hotspots(summary: dict, lsoas: pd.DataFrame | None = None) -> list[Finding]:
             if years and bits:
                 s += f"; over the last {int(years)} years, " + join_names(bits)
                 keys.append("hotspots.emerging.years")
-            out.append(Finding("hotspots", s + ".", tuple(keys)))
-            return out
-        out.append(Finding("hotspots", s, ("hotspots.hot_spots_95",)))
+        out.append(Finding("hotspots", s + ".", tuple(keys)))
     return out
+
+
+def _hot_spot_clause(summary: dict, hot) -> tuple[str, list]:
+    """The Gi* hot-spot count, worded by the significance rule recorded in the summary
+    (:class:`~assessment.significance.SignificanceRule`): 'statistically significant' and 'allowing
+    for testing all 150 LSOAs at once' only when the classes use the adjusted p-value; under the
+    unadjusted rule the count that survives the adjustment follows.  A summary without the rule
+    gets the count alone, with no claim either way."""
+    from dataclasses import replace
+
+    from .significance import SignificanceRule
+    rule = SignificanceRule.from_summary(summary)
+    tested = value(summary, "hotspots.tested_lsoas")
+    keys = ["hotspots.hot_spots_95"]
+    how, sig = "", ""
+    if rule is not None and tested:
+        how = ", " + rule.allowance(int(tested))
+        sig = "statistically significant " if rule.fdr else ""
+        keys += ["hotspots.classes_use_fdr", "hotspots.permutations", "hotspots.tested_lsoas"]
+    if hot == 0:
+        return f"The hot-spot analysis (Getis–Ord Gi*) found no {sig}hot spots at 95% confidence{how}", keys
+    s = (f"{count(hot)} {_plural(hot, 'LSOA was a', 'LSOAs were')} {sig}hot {_plural(hot, 'spot', 'spots')} at 95% "
+         f"confidence or more (Getis–Ord Gi*){how}")
+    fdr95 = value(summary, "hotspots.hot_spots_95_fdr")
+    if rule is not None and tested and not rule.fdr and fdr95 is not None:
+        s += f"; {replace(rule, fdr=True).allowance(int(tested))}, {count(fdr95) if fdr95 else 'none'} of them remain"
+        s = s if fdr95 != 1 else s[:-len("remain")] + "remains"
+        keys.append("hotspots.hot_spots_95_fdr")
+    return s, keys
 
 
 def _wards_of(codes: list, lsoas: pd.DataFrame | None, most: int = 3) -> str:

@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/run.py --batch         # + 32 boroughs x 1 year, HTML + PDF, --jobs 2
     .venv/bin/python benchmarks/run.py --national      # + a national year (35,000 LSOAs, 6.5M rows)
     .venv/bin/python benchmarks/run.py --only gi_fresh --repeat 5 --profile
+    .venv/bin/python benchmarks/run.py --only gi_rule,gi_rule_clustered   # the significance rule's cost
 
 Synthetic police.uk data (``benchmarks/synth.py``) are generated once into
 ``benchmarks/.data/`` (ignored by git; delete it to regenerate).  Every stage runs in a
@@ -132,7 +133,9 @@ def _gi(kind: str, obvious: bool):
         from assessment import hotspots
         w = hotspots.queen_weights(g)
         t2 = time.perf_counter()
-        r = hotspots.gistar(y, weights=w, permutations=999, seed=20240401)
+        # 999 permutations, classes on the unadjusted p: this row's setting since issue 8 (the default
+        # significance rule's cost is the gi_rule rows)
+        r = hotspots.gistar(y, weights=w, permutations=999, seed=20240401, fdr=False)
         hot = int(r["gi_class"].isin(hotspots.HOT_AT[0.95]).sum())
     t3 = time.perf_counter()
     return {"lsoas": len(g), "hot95": hot, "read_s": round(t1 - t0, 3), "weights_s": round(t2 - t1, 3),
@@ -147,6 +150,68 @@ def stage_gi_fresh(**_):
 def baseline_gi_fresh(**_):
     """The obvious way: libpysal Queen + esda G_Local directly."""
     return _gi("london", obvious=True)
+
+
+def _london_counts(g, w, pattern: str):
+    """Crime counts for the London LSOAs: ``iid`` Poisson(200) (as the gi_fresh stage), or
+    ``clustered``: Poisson with a mean of 100 x a lognormal risk (sigma 0.6) averaged over each
+    LSOA and its queen neighbours, so neighbouring LSOAs are alike, as crime is."""
+    import numpy as np
+    import pandas as pd
+    rng = np.random.default_rng(1)
+    if pattern == "iid":
+        return pd.Series(rng.poisson(200, len(g)), index=g.index)
+    ids = list(w.id_order)
+    pos = {c: i for i, c in enumerate(ids)}
+    r = rng.lognormal(0.0, 0.6, len(ids))
+    smooth = np.array([np.mean([r[pos[c]]] + [r[pos[n]] for n in w.neighbors[c]]) for c in ids])
+    return pd.Series(rng.poisson(100 * smooth), index=pd.Index(ids, name="lsoa_code")).reindex(g.index)
+
+
+def _gi_rule(pattern: str, default_rule: bool):
+    """Gi* on the 4,994 London LSOAs in a fresh process under the default significance rule
+    (9,999 permutations, classes on the BH-adjusted p, up to 99,999 for a borderline LSOA) or, as
+    the baseline, the old default (999 permutations, classes on the unadjusted p, no refinement)."""
+    t0 = time.perf_counter()
+    import geopandas as gpd
+
+    from assessment import hotspots
+    from assessment.significance import SignificanceRule
+    g = gpd.read_file(_london() / "maps" / "lsoa.gpkg").set_index("LSOA21CD")
+    g.index.name = "lsoa_code"
+    t1 = time.perf_counter()
+    w = hotspots.queen_weights(g)
+    y = _london_counts(g, w, pattern)
+    t2 = time.perf_counter()
+    rule = SignificanceRule() if default_rule else SignificanceRule(fdr=False, permutations=999, max_permutations=0)
+    r = hotspots.gistar(y, weights=w, permutations=rule.permutations, seed=20240401, fdr=rule.fdr,
+                        max_permutations=rule.max_permutations)
+    t3 = time.perf_counter()
+    return {"lsoas": len(g), "permutations": rule.permutations, "fdr": int(rule.fdr),
+            "hot95": hotspots.count_classes(r["gi_class"], 0.95), "hot99": hotspots.count_classes(r["gi_class"], 0.99),
+            "refined": int((r["gi_permutations"] > rule.permutations).sum()),
+            "read_s": round(t1 - t0, 3), "weights_s": round(t2 - t1, 3), "gi_s": round(t3 - t2, 3)}
+
+
+def stage_gi_rule(**_):
+    """Gi* under the default significance rule (9,999 permutations, FDR classes, borderline LSOAs
+    refined) on the 4,994 London LSOAs, iid Poisson(200) counts."""
+    return _gi_rule("iid", default_rule=True)
+
+
+def baseline_gi_rule(**_):
+    """The same with the old default: 999 permutations, classes on the unadjusted p."""
+    return _gi_rule("iid", default_rule=False)
+
+
+def stage_gi_rule_clustered(**_):
+    """As gi_rule, on spatially clustered counts (more LSOAs near a threshold: more refinement)."""
+    return _gi_rule("clustered", default_rule=True)
+
+
+def baseline_gi_rule_clustered(**_):
+    """As baseline_gi_rule, on the clustered counts."""
+    return _gi_rule("clustered", default_rule=False)
 
 
 def _run_report(config: Path, out: Path, year: int = YEAR):
@@ -234,7 +299,7 @@ def stage_national(cache_dir: str, **_):
     w = hotspots.queen_weights(g)
     t["weights_s"] = round(time.perf_counter() - t2, 2)
     t3 = time.perf_counter()
-    gi = hotspots.gistar(counts, weights=w, permutations=999, seed=20240401)
+    gi = hotspots.gistar(counts, weights=w, permutations=999, seed=20240401, fdr=False)   # as measured since issue 8
     t["gi_s"] = round(time.perf_counter() - t3, 2)
     return {**t, "rows": tab.num_rows, "lsoas": len(g), "gini": round(float(conc["gini"]), 3),
             "hot95": int(gi["gi_class"].isin(hotspots.HOT_AT[0.95]).sum()), "max_rate": round(float(rates.max()), 1)}
@@ -255,12 +320,16 @@ STAGES = {
     "reread": (stage_reread, baseline_read, 0.5, 2.0, "Cached re-read, one London year"),
     "aggregate": (stage_aggregate, baseline_aggregate, None, 2.0, "LSOA x crime-type counts, one London year"),
     "gi_fresh": (stage_gi_fresh, baseline_gi_fresh, 1.0, 2.0, "Gi* (999 perm.) on 4,994 LSOAs, fresh process"),
+    "gi_rule": (stage_gi_rule, baseline_gi_rule, None, 2.0,
+                "Gi*, default rule (9,999 perm., FDR, refined) vs 999 perm., 4,994 LSOAs, iid counts"),
+    "gi_rule_clustered": (stage_gi_rule_clustered, baseline_gi_rule_clustered, None, 2.0,
+                          "Gi*, default rule vs 999 perm., 4,994 LSOAs, clustered counts"),
     "borough": (stage_borough, baseline_borough, None, None, "One borough end to end, HTML + PDF (5 years read)"),
     "demo": (stage_demo, None, 20.0, None, "Demo assessment end to end, HTML + PDF"),
     "batch": (stage_batch, None, 360.0, None, "32 boroughs x 1 year, HTML + PDF, --jobs 2"),
     "national": (stage_national, baseline_national, 30.0, 4.0, "National year: ingest + every LSOA statistic"),
 }
-DEFAULT = ["ingest", "reread", "aggregate", "gi_fresh", "borough", "demo"]
+DEFAULT = ["ingest", "reread", "aggregate", "gi_fresh", "gi_rule", "gi_rule_clustered", "borough", "demo"]
 
 
 def _peak_mib() -> float:
@@ -268,6 +337,9 @@ def _peak_mib() -> float:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return round(max(me, kids) / 1024, 0)   # Linux: KiB
 
+
+#: stages that need only the synthetic London polygons, not the police.uk files
+GEOGRAPHY_ONLY = {"gi_fresh", "gi_rule", "gi_rule_clustered"}
 
 #: stages timed after the libraries are imported (the import time is reported as import_s):
 #: what they measure is reading and counting, which a run pays after its imports anyway
@@ -366,7 +438,11 @@ def main(argv=None) -> int:
         print(f"error: unknown stage(s) {', '.join(unknown)}; expected {', '.join(STAGES)}", file=sys.stderr)
         return 2
     print("generating the synthetic data (once; kept in benchmarks/.data/) ...", flush=True)
-    synth.build("london", _london(), years=5, first_year=YEAR - 4, rows_per_year=1_100_000)
+    if set(names) <= GEOGRAPHY_ONLY and not (_london() / "synth.json").exists():
+        if not (_london() / "maps" / "lsoa.gpkg").exists():     # the polygons only (a full build replaces them)
+            synth.write_support_files(synth.make_geography("london"), _london())
+    else:
+        synth.build("london", _london(), years=5, first_year=YEAR - 4, rows_per_year=1_100_000)
     if "national" in names:
         synth.build("national", DATA / "national", years=1, first_year=YEAR, rows_per_year=6_500_000)
     work = Path(tempfile.mkdtemp(prefix="sa-bench-"))

@@ -19,7 +19,8 @@ def test_paths_resolved_against_config_folder_and_defaults(tmp_path):
     cfg = load_config(p)
     assert cfg.inputs.crimes == (tmp_path / "crimes.csv").resolve()
     assert cfg.period == "financial" and cfg.disclosure.min_count == 5
-    assert cfg.hotspots.permutations == 999 and cfg.trend_years == 5
+    # the significance rule's defaults (issue 12): 9,999 permutations, classes on the FDR-adjusted p
+    assert cfg.hotspots.permutations == 9999 and cfg.hotspots.fdr is True and cfg.trend_years == 5
 
 
 def test_unknown_key_is_named(tmp_path):

@@ -474,7 +474,9 @@ def test_demo_config(tmp_path):
     cfg = load_config(ROOT / "assessment.yml", check_files=False)
     assert cfg.synthetic and cfg.demo and "synthetic" in cfg.area.name.lower()
     assert cfg.period == "financial" and cfg.disclosure.min_count == 5
-    assert (cfg.hotspots.permutations, cfg.hotspots.seed) == (999, 20240401)
+    # the demo states the significance rule's defaults (issue 12): FDR-adjusted classes, 9,999 permutations
+    assert (cfg.hotspots.fdr, cfg.hotspots.permutations, cfg.hotspots.max_permutations, cfg.hotspots.seed) == \
+        (True, 9999, 99999, 20240401)
     assert cfg.inputs.crimes == ROOT / "data/demo/crimes.csv"
     assert cfg.inputs.boundaries == ROOT / "maps/demo/lsoa.gpkg"
     assert cfg.inputs.targets == ROOT / "data/demo-targets.yml"

@@ -33,6 +33,7 @@ def full_summary() -> dict:
             item("Vehicle crime", 1380, 1500, -120, -0.08)],
         "hotspots.lsoas": 150, "hotspots.top10_lsoas": [f"E0100000{i}" for i in range(10)],
         "hotspots.top10_share": 0.213, "hotspots.hot_spots_95": 12,
+        "hotspots.classes_use_fdr": True, "hotspots.permutations": 9999, "hotspots.tested_lsoas": 149,
         "offenders.top_share.1.all": 0.04, "offenders.top_share.10.all": 0.20,
         "offenders.top_share.1.linked": 0.094, "offenders.top_share.10.linked": 0.41,
         "offenders.prolific": 38, "offenders.prolific_threshold": 5, "offenders.prolific_share.all": 0.061,
@@ -58,7 +59,9 @@ EXPECTED = [
     "By crime type, shoplifting rose most, up 230 offences (18.1%); vehicle crime fell most, down 120 offences (8.0%).",
     # 10/150 = 6.7%
     "The 10 LSOAs with most crime (6.7% of the area's 150 LSOAs) had 21.3% of all recorded crime.",
-    "12 LSOAs were statistically significant hot spots (Getis–Ord Gi*, 95% confidence).",
+    # the wording follows the significance rule recorded in the summary (classes on the FDR-adjusted p)
+    "12 LSOAs were statistically significant hot spots at 95% confidence or more (Getis–Ord Gi*), allowing for "
+    "testing all 149 LSOAs at once (false discovery rate).",
     "The most prolific 1% of offenders were linked to 4.0% of all recorded crime, and the top 10% to 20.0% "
     "(9.4% and 41.0% of the crimes with a known offender).",
     "38 offenders were prolific (5 or more crimes in the year), linked to 6.1% of all recorded crime.",
@@ -173,7 +176,8 @@ def test_emerging_and_asb_wording():
             "victims.repeat_callers": 41, "victims.repeat_caller_call_share": 0.234}
     got = [f.sentence for f in nar.key_findings(build_summary([flat]), asb_rule=(10, 24))]
     assert got == [
-        "1 LSOA was a statistically significant hot spot (Getis–Ord Gi*, 95% confidence); over the last 5 years, "
+        # no significance rule in this summary: the count alone, with no claim about the adjustment either way
+        "1 LSOA was a hot spot at 95% confidence or more (Getis–Ord Gi*); over the last 5 years, "
         "2 LSOAs are new hot spots.",                                  # the zero intensifying count is not stated
         "41 people called about anti-social behaviour 10 or more times within 24 weeks (repeat callers), making "
         "23.4% of all ASB calls.",
