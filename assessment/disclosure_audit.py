@@ -675,6 +675,23 @@ def _mark(df: pd.DataFrame, row, column, mark: str) -> None:
     df.at[row, column] = mark
 
 
+def _parts_of_total(s, table: str, rows, prefix: str, is_total, label, by: str) -> list:
+    """Offenders by ward, by age band or by sex: each part a figure with its share of the total
+    (the "Total" row, variable ``n``), and the parts summing to the total.  ``rows`` are
+    ``(index, record)`` pairs; returns the parts' variable names."""
+    keys = []
+    for i, r in rows:
+        if is_total(r):
+            s.figure("n", r["offenders"], table, "Total offenders")
+            continue
+        k = f"{prefix}|{i}"
+        keys.append(k)
+        s.figure(k, r["offenders"], table, f"{label(r)}: offenders")
+        s.ratio(k, "n", r["share"], f"{label(r)}: share of offenders")
+    s.eq({**{k: 1 for k in keys}, "n": -1}, 0, f"offenders by {by} sum to all offenders")
+    return keys
+
+
 def _next_smallest(s: System, group: list, why: str) -> None:
     """The secondary rule is public: a "[c]" cell of a group (a column, a subset's bands) was
     chosen as the smallest count that was not itself small, so it is no larger than any count of
@@ -1274,20 +1291,10 @@ class OffendersFamily(Family):
         if self.wards is None:
             return
         T = "offender_wards"
-        rows = self.wards.to_dict("records")
-        keys = []
-        order = []
-        for i, r in enumerate(rows):
-            if r["ward_name"] == "Total" and pd.isna(r["ward_code"]):
-                s.figure("n", r["offenders"], T, "Total offenders")
-                continue
-            k = f"ward|{i}"
-            keys.append(k)
-            s.figure(k, r["offenders"], T, f"{r['ward_name']}: offenders")
-            s.ratio(k, "n", r["share"], f"{r['ward_name']}: share of offenders")
-            if not pd.isna(r["ward_code"]):
-                order.append((k, str(r["ward_name"])))
-        s.eq({**{k: 1 for k in keys}, "n": -1}, 0, "offenders by ward sum to all offenders")
+        rows = list(enumerate(self.wards.to_dict("records")))
+        keys = _parts_of_total(s, T, rows, "ward", lambda r: r["ward_name"] == "Total" and pd.isna(r["ward_code"]),
+                               lambda r: str(r["ward_name"]), "ward")
+        order = [(f"ward|{i}", str(r["ward_name"])) for i, r in rows if not pd.isna(r["ward_code"])]
         for (a, na), (b, nb) in zip(order, order[1:]):
             s.ge({a: 1, b: -1}, 1 if na > nb else 0, f"wards in order of offenders: {na}, {nb}")
         _next_smallest(s, keys, "wards: secondary rule")
@@ -1297,16 +1304,8 @@ class OffendersFamily(Family):
             return
         T = "offender_age_sex"
         for block, d in self.age_sex.groupby("breakdown", sort=False):
-            keys = []
-            for i, r in d.iterrows():
-                if r["group"] == "Total":
-                    s.figure("n", r["offenders"], T, "Total offenders")
-                    continue
-                k = f"age|{i}"
-                keys.append(k)
-                s.figure(k, r["offenders"], T, f"{block} {r['group']}: offenders")
-                s.ratio(k, "n", r["share"], f"{block} {r['group']}: share of offenders")
-            s.eq({**{k: 1 for k in keys}, "n": -1}, 0, f"offenders by {block.lower()} sum to all offenders")
+            keys = _parts_of_total(s, T, list(d.iterrows()), "age", lambda r: r["group"] == "Total",
+                                   lambda r, b=block: f"{b} {r['group']}", block.lower())
             _next_smallest(s, keys, f"{block}: secondary rule")
 
     # -- protection ------------------------------------------------------------------------
