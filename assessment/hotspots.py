@@ -5,7 +5,8 @@ returning a pandas object indexed by ``lsoa_code``:
 
 * :func:`lsoa_counts` — crimes per LSOA over the whole LSOA universe (zeros included);
 * :func:`rates`, :func:`rank`, :func:`change` — rate per 1,000 residents, rank, change;
-* :func:`top_share`, :func:`lorenz`, :func:`gini`, :func:`generalised_gini` — concentration;
+* :func:`top_share`, :func:`lorenz`, :func:`gini`, :func:`generalised_gini` — concentration
+  (:mod:`assessment.stats.concentration`'s, re-exported here);
 * :func:`queen_weights`, :func:`gistar`, :func:`refine` — Getis–Ord Gi* with permutation inference,
   more permutations where a class is borderline, and FDR — classes decided by the one
   :class:`~assessment.significance.SignificanceRule` that also words every sentence about them;
@@ -64,10 +65,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError
-from .rounding import GINI, PCT, PCT_CHANGE, pct, zero_clip
+from .rounding import GINI, PCT, PCT_CHANGE, pct
 from .periods import Period
 from .significance import (ALPHAS, DECISION_ERROR, DEFAULT_FDR, DEFAULT_MAX_PERMUTATIONS,  # noqa: F401
                            DEFAULT_PERMUTATIONS, SignificanceRule)
+# the statistics are assessment.stats's; their old names here are the same objects (re-exported)
+from .stats.concentration import (as_counts as _as_counts, generalised_gini, gini, lorenz,  # noqa: F401
+                                  share_key, top_areas, top_k, top_share)
 
 _METHODS_HEAD = r"""
 ### Hotspots by LSOA (chapter 2)
@@ -169,16 +173,6 @@ def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     if missing:
         raise AssessmentError(f"{what}: expected column(s) {', '.join(missing)}; found "
                               f"{', '.join(map(str, df.columns)) or 'no columns'}")
-
-
-def _as_counts(counts, what: str = "counts") -> pd.Series:
-    s = pd.Series(counts) if not isinstance(counts, pd.Series) else counts
-    if s.isna().any():
-        raise AssessmentError(f"{what}: expected a count for every LSOA, found {int(s.isna().sum())} missing")
-    v = s.astype(float)
-    if (v < 0).any():
-        raise AssessmentError(f"{what}: expected counts of 0 or more, found {v.min():g}")
-    return v
 
 
 # -- counts, rates, rank, change ---------------------------------------------------------------
@@ -314,131 +308,8 @@ def change(current: pd.Series, previous: Optional[pd.Series]) -> pd.DataFrame:
                          "change_pct": pct.round(12)}, index=idx)
 
 
-# -- concentration -----------------------------------------------------------------------------
-def _sorted_desc(counts: pd.Series) -> pd.Series:
-    s = pd.Series(counts)
-    order = sorted(range(len(s)), key=lambda i: (-float(s.iloc[i]), str(s.index[i])))
-    return s.iloc[order]
-
-
-def top_k(n: int, p: float) -> int:
-    """Number of places in the top ``p`` (a fraction) of ``n``: ⌈p·n⌉, at least 1 (0 if n = 0).
-
-    >>> top_k(150, 0.01), top_k(150, 0.05), top_k(150, 0.10), top_k(147, 0.20)
-    (2, 8, 15, 30)
-    """
-    if not 0 < p <= 1:
-        raise AssessmentError(f"top share: expected a fraction between 0 and 1 (0.01 = top 1%), found {p}")
-    if n <= 0:
-        return 0
-    return max(1, math.ceil(round(p * n, 9)))
-
-
-def top_areas(counts: pd.Series, n: int) -> pd.Series:
-    """The ``n`` LSOAs with most crime, largest first (ties by LSOA code).
-
-    >>> import pandas as pd
-    >>> top_areas(pd.Series({"B": 5, "A": 5, "C": 9, "D": 1}), 3).index.tolist()
-    ['C', 'A', 'B']
-    """
-    return _sorted_desc(counts).head(n)
-
-
-def top_share(counts: pd.Series, p: float) -> float:
-    """Share of crime in the top ``p`` (fraction) of LSOAs: the ⌈p·N⌉ with most crime.
-
-    NaN when there is no crime.  Ties at the cut do not change the share.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> c = pd.Series([50, 30, 10, 5, 5, 0, 0, 0, 0, 0], index=list("abcdefghij"))
-    >>> top_share(c, 0.10), top_share(c, 0.20), top_share(c, 0.05)
-    (0.5, 0.8, 0.5)
-    """
-    v = _as_counts(counts)
-    total = float(v.sum())
-    if total <= 0:
-        return float("nan")
-    k = top_k(len(v), p)
-    return float(_sorted_desc(v).head(k).sum() / total)
-
-
-def lorenz(counts: pd.Series, descending: bool = True) -> pd.DataFrame:
-    """Points of the Lorenz (concentration) curve: cumulative share of LSOAs and of crime.
-
-    LSOAs are ordered from most to least crime (``descending=True``, the crime-concentration
-    convention: the curve lies above the diagonal) or least to most (the economists'
-    convention, below it).  The first row is (0, 0); each later row adds one LSOA, named in
-    ``lsoa_code``.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> lorenz(pd.Series({"A": 1, "B": 3})).round(2).values.tolist()
-    [[0.0, 0.0], [0.5, 0.75], [1.0, 1.0]]
-    """
-    v = _as_counts(counts)
-    s = _sorted_desc(v)
-    if not descending:
-        s = s.iloc[::-1]
-    n, total = len(s), float(s.sum())
-    cum = s.cumsum() / total if total > 0 else pd.Series(np.nan, index=s.index)
-    out = pd.DataFrame({"share_of_lsoas": np.arange(0, n + 1) / max(n, 1),
-                        "share_of_crime": np.r_[0.0, cum.to_numpy()]})
-    out.index = pd.Index([pd.NA] + [str(i) for i in s.index], name="lsoa_code", dtype="string")
-    return out
-
-
-def gini(counts: pd.Series) -> float:
-    """Gini coefficient of the LSOA counts.
-
-    G = Σᵢ (2i − N − 1)·xᵢ ÷ (N·Σᵢ xᵢ), counts xᵢ sorted ascending, i = 1 … N (no
-    small-sample correction): 0 when all LSOAs have the same count, (N − 1)/N when one has
-    it all.  NaN when there is no crime.  Reference: Bernasco & Steenbeek (2017), eq. 1.
-
-    Example (hand-worked: N = 4, sorted [0, 0, 0, 3], Σ(2i − 5)xᵢ = 3·3 = 9, G = 9 / 12)
-    -------
-    >>> import pandas as pd
-    >>> gini(pd.Series([3, 0, 0, 0]))
-    0.75
-    """
-    x = np.sort(_as_counts(counts).to_numpy())
-    n, total = len(x), x.sum()
-    if n == 0 or total <= 0:
-        return float("nan")
-    i = np.arange(1, n + 1)
-    return zero_clip(float(((2 * i - n - 1) * x).sum() / (n * total)))
-
-
-def generalised_gini(counts: pd.Series) -> float:
-    """Generalised Gini of Bernasco & Steenbeek (2017) for counts sparse relative to places.
-
-    G′ = max(1, N/C)·(G − 1) + 1, with N places, C crimes and G the :func:`gini`.  When
-    C ≥ N it equals G; when C < N the most even spread possible (C places with one crime each)
-    scores 0 instead of 1 − C/N (exactly 0.0: floating-point noise around 0 is removed, so no
-    "−0" or −1e−16 is published).
-
-    Reference: Bernasco, W. & Steenbeek, W. (2017) "More places than crimes: implications for
-    evaluating the law of crime concentration at place", J. Quant. Criminol. 33, 451–467.
-
-    Example (hand-worked: N = 4, C = 3, G = 0.75, G′ = 4/3·(0.75 − 1) + 1 = 2/3; and the
-    even spread [0, 1, 1, 1]: G = 0.25, G′ = 4/3·(0.25 − 1) + 1 = 0)
-    -------
-    >>> import pandas as pd
-    >>> round(generalised_gini(pd.Series([3, 0, 0, 0])), 6), round(generalised_gini(pd.Series([0, 1, 1, 1])), 6)
-    (0.666667, 0.0)
-    """
-    v = _as_counts(counts)
-    n, c = len(v), float(v.sum())
-    g = gini(v)
-    if math.isnan(g):
-        return g
-    # the most even spread gives 0 exactly in theory; in floating point 4/3·(0.25 − 1) + 1 can be
-    # −2.2e−16, which was published as "−0.00" / −1.1e−15: noise within 1e−12 of 0 is 0
-    return zero_clip(float(max(1.0, n / c) * (g - 1.0) + 1.0))
-
-
+# -- concentration: top_k, top_areas, top_share, lorenz, gini, generalised_gini are
+# -- assessment.stats.concentration's (imported above); the chapter's tables of them are here
 def concentration(counts: pd.Series, shares: Iterable[float] = DEFAULT_SHARES, top_n: int = 10) -> dict:
     """All concentration measures of one set of LSOA counts, as a flat dict.
 
@@ -455,7 +326,7 @@ def concentration(counts: pd.Series, shares: Iterable[float] = DEFAULT_SHARES, t
     v = _as_counts(counts)
     out = {"lsoas": int(len(v)), "crimes": int(round(v.sum()))}
     for p in shares:
-        key = _pct_key(p)
+        key = share_key(p, decimal=".")
         out[f"top_{key}pct_lsoas"] = top_k(len(v), p)
         out[f"top_{key}pct_share"] = top_share(v, p)
     k = min(top_n, len(v))
@@ -463,12 +334,6 @@ def concentration(counts: pd.Series, shares: Iterable[float] = DEFAULT_SHARES, t
     out["gini"] = gini(v)
     out["generalised_gini"] = generalised_gini(v)
     return out
-
-
-def _pct_key(p: float) -> str:
-    """0.01 -> '1', 0.05 -> '5', 0.125 -> '12.5'."""
-    pct = round(p * 100, 6)
-    return str(int(pct)) if pct == int(pct) else f"{pct:g}"
 
 
 def concentration_table(counts_by_group: dict, shares: Iterable[float] = DEFAULT_SHARES,
@@ -1198,7 +1063,7 @@ def headlines(res: HotspotsResult, top_n: int = 10, shares: Iterable[float] = DE
         **res.rule.headlines(),
     }
     for p in shares:
-        h[f"hotspots.top_share.{_pct_key(p).replace('.', '_')}"] = num(c[f"top_{_pct_key(p)}pct_share"])
+        h[f"hotspots.top_share.{share_key(p)}"] = num(c[f"top_{share_key(p, decimal='.')}pct_share"])
     # names are values, never key paths (see assessment.summary): one object per group / category
     groups = []
     for name, gt in res.group_tables.items():

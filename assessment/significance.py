@@ -22,15 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional
 
-#: the p thresholds of the hot/cold-spot classes: 99%, 95% and 90% confidence
-ALPHAS = (0.01, 0.05, 0.10)
-#: defaults of the rule: ``hotspots.permutations``, ``hotspots.max_permutations``, ``hotspots.fdr``
-DEFAULT_PERMUTATIONS = 9999
-DEFAULT_MAX_PERMUTATIONS = 99999
-DEFAULT_FDR = True
-#: the chance allowed, per LSOA, that a class counted as settled lies on the wrong side of a threshold
-#: (the Clopper–Pearson intervals of the borderline check are at 1 − this confidence)
-DECISION_ERROR = 0.001
+# the rule's numbers (the class thresholds ALPHAS, the defaults of hotspots.permutations,
+# hotspots.max_permutations and hotspots.fdr, and the DECISION_ERROR of the borderline check) live
+# with the statistics that use them, in assessment.stats.base; the words about them are here
+from .stats.base import (ALPHAS, DECISION_ERROR, DEFAULT_FDR, DEFAULT_MAX_PERMUTATIONS,  # noqa: F401
+                         DEFAULT_PERMUTATIONS)
 
 GANDY_HAHN = ('Gandy, A. and Hahn, G. (2014) "MMCTest — a safe algorithm for implementing multiple Monte Carlo '
               'tests", *Scandinavian Journal of Statistics* 41(4), 1083–1101')

@@ -1,0 +1,54 @@
+"""The statistics of the workbook, as pure functions: one family of statistics per module.
+
+Each function takes pandas / numpy / geopandas objects and returns numbers, Series or DataFrames
+that keep the input's index; none reads a config, writes a file or words a sentence, and nothing
+here imports from the rest of the :mod:`assessment` package (the chapters import from here, never
+the other way).  The model is PySAL's esda: a numpydoc docstring per public function, with the
+formula, references and an example that runs as a doctest.
+
+======================  ==========================================================================
+module                  what it computes
+======================  ==========================================================================
+:mod:`.concentration`   Lorenz curve, Gini, generalised Gini, top-p% shares, the "top p% of n" rule
+:mod:`.base`            the errors, :func:`~.base.zero_clip` and the numbers of the significance rule
+                        (standard library only)
+======================  ==========================================================================
+
+In a notebook, import the modules and call their functions through them, so that each call says
+which family it belongs to::
+
+    from assessment.stats import concentration
+    concentration.gini(counts)
+    concentration.lorenz(counts)
+
+The package exposes the modules, not their functions.  The modules are imported
+on first use, so ``import assessment.stats`` (which :mod:`assessment.errors` does at start-up, for
+the errors in :mod:`.base`) does not import numpy or pandas.
+
+Example
+-------
+>>> import pandas as pd
+>>> from assessment.stats import concentration
+>>> concentration.gini(pd.Series([0, 0, 0, 4]))
+0.75
+"""
+from __future__ import annotations
+
+import importlib
+
+from .base import StatsError  # noqa: F401 - the error every statistic raises on impossible input
+
+__all__ = ["concentration", "StatsError"]
+
+_MODULES = {"concentration"}
+
+
+def __getattr__(name: str):
+    """Import a statistics module on first use (``from assessment.stats import gistar`` works too)."""
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _MODULES)
