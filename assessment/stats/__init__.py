@@ -10,6 +10,8 @@ formula, references and an example that runs as a doctest.
 module                  what it computes
 ======================  ==========================================================================
 :mod:`.concentration`   Lorenz curve, Gini, generalised Gini, top-p% shares, the "top p% of n" rule
+:mod:`.gistar`          Getis–Ord Gi* with permutation inference, borderline refinement, BH
+                        adjustment and the hot/cold-spot classes
 :mod:`.base`            the errors, :func:`~.base.zero_clip` and the numbers of the significance rule
                         (standard library only)
 ======================  ==========================================================================
@@ -17,20 +19,24 @@ module                  what it computes
 In a notebook, import the modules and call their functions through them, so that each call says
 which family it belongs to::
 
-    from assessment.stats import concentration
+    from assessment.stats import concentration, gistar
     concentration.gini(counts)
     concentration.lorenz(counts)
+    gistar.gistar(counts, weights=gistar.queen_weights(boundaries))
 
-The package exposes the modules, not their functions.  The modules are imported
+The package exposes the modules, not their functions: ``assessment.stats.gistar`` is the module
+(a function of the same name in the package namespace would hide it).  The modules are imported
 on first use, so ``import assessment.stats`` (which :mod:`assessment.errors` does at start-up, for
 the errors in :mod:`.base`) does not import numpy or pandas.
 
 Example
 -------
 >>> import pandas as pd
->>> from assessment.stats import concentration
+>>> from assessment.stats import concentration, gistar
 >>> concentration.gini(pd.Series([0, 0, 0, 4]))
 0.75
+>>> gistar.HOT_95
+'Hot spot – 95% confidence'
 """
 from __future__ import annotations
 
@@ -38,9 +44,9 @@ import importlib
 
 from .base import StatsError  # noqa: F401 - the error every statistic raises on impossible input
 
-__all__ = ["concentration", "StatsError"]
+__all__ = ["concentration", "gistar", "StatsError"]
 
-_MODULES = {"concentration"}
+_MODULES = {"concentration", "gistar"}
 
 
 def __getattr__(name: str):
