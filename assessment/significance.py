@@ -23,10 +23,13 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 # the rule's numbers (the class thresholds ALPHAS, the defaults of hotspots.permutations,
-# hotspots.max_permutations and hotspots.fdr, and the DECISION_ERROR of the borderline check) live
-# with the statistics that use them, in assessment.stats.base; the words about them are here
-from .stats.base import (ALPHAS, DECISION_ERROR, DEFAULT_FDR, DEFAULT_MAX_PERMUTATIONS,  # noqa: F401
-                         DEFAULT_PERMUTATIONS)
+# hotspots.max_permutations and hotspots.fdr, the DECISION_ERROR of the borderline check) and the Gi*
+# classes it decides live with the statistics that use them, in assessment.stats.base (standard library
+# only); the words about them are here
+from .stats.base import (ALPHAS, COLD_90, COLD_95, COLD_99, COLD_AT, DECISION_ERROR,  # noqa: F401
+                         DEFAULT_FDR, DEFAULT_MAX_PERMUTATIONS, DEFAULT_PERMUTATIONS, GI_CLASSES, HOT_90,
+                         HOT_95, HOT_99, HOT_AT, LEVELS, NO_GEOMETRY, NO_NEIGHBOURS, NO_VARIATION,
+                         NOT_SIGNIFICANT)
 
 GANDY_HAHN = ('Gandy, A. and Hahn, G. (2014) "MMCTest — a safe algorithm for implementing multiple Monte Carlo '
               'tests", *Scandinavian Journal of Statistics* 41(4), 1083–1101')

@@ -166,6 +166,11 @@ def test_one_root_error_and_one_set_of_significance_numbers():
     for name in ("ALPHAS", "DEFAULT_PERMUTATIONS", "DEFAULT_MAX_PERMUTATIONS", "DEFAULT_FDR", "DECISION_ERROR"):
         assert getattr(significance, name) is getattr(base, name), name
     assert [a for a, _, _ in gistar.LEVELS] == list(significance.ALPHAS)
+    # the Gi* class labels: one set, named from the statistics, the rule and the chapter alike
+    for name in ("HOT_99", "HOT_95", "HOT_90", "NOT_SIGNIFICANT", "COLD_90", "COLD_95", "COLD_99", "NO_NEIGHBOURS",
+                 "NO_VARIATION", "NO_GEOMETRY", "GI_CLASSES", "HOT_AT", "COLD_AT", "LEVELS"):
+        assert getattr(gistar, name) is getattr(base, name) is getattr(significance, name) \
+            is getattr(hotspots, name), name
 
 
 def test_summary_key_helper_gives_both_spellings():

@@ -1,9 +1,10 @@
-"""What the statistics layer needs from the standard library only: its errors, the zero clip and
-the numbers of the Gi* significance rule.
+"""What the statistics layer needs from the standard library only: its errors, the zero clip, and
+the numbers of the Gi* significance rule with the class labels it decides.
 
 Kept apart from the statistics themselves so that the command line can import them at start-up
 without numpy or pandas: :mod:`assessment.errors` re-exports :class:`AssessmentError` and
-:mod:`assessment.significance` re-exports the numbers.
+:mod:`assessment.significance` the numbers and labels (which :mod:`assessment.stats.gistar` also
+exports: they are its classes).
 
 Errors
 ------
@@ -25,7 +26,9 @@ Example
 from __future__ import annotations
 
 __all__ = ["AssessmentError", "StatsError", "zero_clip", "ALPHAS", "DEFAULT_PERMUTATIONS",
-           "DEFAULT_MAX_PERMUTATIONS", "DEFAULT_FDR", "DECISION_ERROR"]
+           "DEFAULT_MAX_PERMUTATIONS", "DEFAULT_FDR", "DECISION_ERROR", "HOT_99", "HOT_95", "HOT_90",
+           "NOT_SIGNIFICANT", "COLD_90", "COLD_95", "COLD_99", "NO_NEIGHBOURS", "NO_VARIATION", "NO_GEOMETRY",
+           "GI_CLASSES", "HOT_AT", "COLD_AT", "LEVELS"]
 
 
 class AssessmentError(Exception):
@@ -84,3 +87,23 @@ DEFAULT_FDR = True
 #: the chance allowed, per LSOA, that a class counted as settled lies on the wrong side of a threshold
 #: (the Clopper–Pearson intervals of the borderline check are at 1 − this confidence)
 DECISION_ERROR = 0.001
+
+# -- the Gi* classes the rule decides (assessment.stats.gistar's public names) ------------------------
+HOT_99 = "Hot spot – 99% confidence"
+HOT_95 = "Hot spot – 95% confidence"
+HOT_90 = "Hot spot – 90% confidence"
+NOT_SIGNIFICANT = "Not significant"
+COLD_90 = "Cold spot – 90% confidence"
+COLD_95 = "Cold spot – 95% confidence"
+COLD_99 = "Cold spot – 99% confidence"
+NO_NEIGHBOURS = "Not tested – no neighbours"
+NO_VARIATION = "Not tested – counts do not vary"
+NO_GEOMETRY = "Not tested – no boundary file"
+#: every Gi* class, hottest to coldest, then the untested ones
+GI_CLASSES = [HOT_99, HOT_95, HOT_90, NOT_SIGNIFICANT, COLD_90, COLD_95, COLD_99,
+              NO_NEIGHBOURS, NO_VARIATION, NO_GEOMETRY]
+#: the hot (cold) classes at a confidence or higher
+HOT_AT = {0.99: {HOT_99}, 0.95: {HOT_99, HOT_95}, 0.90: {HOT_99, HOT_95, HOT_90}}
+COLD_AT = {0.99: {COLD_99}, 0.95: {COLD_99, COLD_95}, 0.90: {COLD_99, COLD_95, COLD_90}}
+#: significance levels of the classes: (p at or below, hot label, cold label), strictest first
+LEVELS = list(zip(ALPHAS, [HOT_99, HOT_95, HOT_90], [COLD_99, COLD_95, COLD_90]))

@@ -35,33 +35,17 @@ from typing import NamedTuple, Optional
 import numpy as np
 import pandas as pd
 
-from .base import ALPHAS, DECISION_ERROR, DEFAULT_FDR, DEFAULT_PERMUTATIONS, StatsError
+# the class labels are defined in .base (standard library only), so that assessment.significance and
+# assessment.maps can name them without importing numpy; they are this module's public names too
+from .base import (ALPHAS, COLD_90, COLD_95, COLD_99, COLD_AT, DECISION_ERROR, DEFAULT_FDR,  # noqa: F401
+                   DEFAULT_PERMUTATIONS, GI_CLASSES, HOT_90, HOT_95, HOT_99, HOT_AT, LEVELS, NO_GEOMETRY,
+                   NO_NEIGHBOURS, NO_VARIATION, NOT_SIGNIFICANT, StatsError)
 from .concentration import as_counts
 
 __all__ = ["HOT_99", "HOT_95", "HOT_90", "NOT_SIGNIFICANT", "COLD_90", "COLD_95", "COLD_99", "NO_NEIGHBOURS",
            "NO_VARIATION", "NO_GEOMETRY", "GI_CLASSES", "HOT_AT", "COLD_AT", "LEVELS", "queen_weights",
            "two_sided_pseudo_p", "bh_adjust", "gi_class", "Refinement", "refine", "gistar", "no_geometry",
            "count_fdr", "count_classes"]
-
-HOT_99 = "Hot spot – 99% confidence"
-HOT_95 = "Hot spot – 95% confidence"
-HOT_90 = "Hot spot – 90% confidence"
-NOT_SIGNIFICANT = "Not significant"
-COLD_90 = "Cold spot – 90% confidence"
-COLD_95 = "Cold spot – 95% confidence"
-COLD_99 = "Cold spot – 99% confidence"
-NO_NEIGHBOURS = "Not tested – no neighbours"
-NO_VARIATION = "Not tested – counts do not vary"
-NO_GEOMETRY = "Not tested – no boundary file"
-#: every Gi* class, hottest to coldest, then the untested ones
-GI_CLASSES = [HOT_99, HOT_95, HOT_90, NOT_SIGNIFICANT, COLD_90, COLD_95, COLD_99,
-              NO_NEIGHBOURS, NO_VARIATION, NO_GEOMETRY]
-#: the hot (cold) classes at a confidence or higher
-HOT_AT = {0.99: {HOT_99}, 0.95: {HOT_99, HOT_95}, 0.90: {HOT_99, HOT_95, HOT_90}}
-COLD_AT = {0.99: {COLD_99}, 0.95: {COLD_99, COLD_95}, 0.90: {COLD_99, COLD_95, COLD_90}}
-#: significance levels of the classes: (p at or below, hot label, cold label), strictest first
-LEVELS = list(zip(ALPHAS, [HOT_99, HOT_95, HOT_90], [COLD_99, COLD_95, COLD_90]))
-
 
 # -- weights -------------------------------------------------------------------------------------
 def queen_weights(boundaries):
