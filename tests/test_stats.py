@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from assessment import errors, hotspots, offenders, rounding, significance
-from assessment.stats import base, concentration, gistar
+from assessment import emerging, errors, hotspots, offenders, rounding, significance
+from assessment.stats import base, concentration, gistar, mann_kendall
+from assessment.stats import emerging as emerging_stats
 
 ROOT = Path(__file__).resolve().parents[1]
 STATS = ROOT / "assessment" / "stats"
@@ -61,7 +62,8 @@ def _imported_modules(path: Path) -> list[tuple[int, str]]:
 
 def test_stats_imports_nothing_from_the_rest_of_the_package():
     files = sorted(STATS.rglob("*.py"))
-    assert {f.name for f in files} >= {"__init__.py", "base.py", "concentration.py", "gistar.py"}
+    assert {f.name for f in files} >= {"__init__.py", "base.py", "concentration.py", "gistar.py", "mann_kendall.py",
+                                       "emerging.py"}
     bad = []
     for f in files:
         for line, mod in _imported_modules(f):
@@ -92,6 +94,8 @@ def test_stats_at_run_time_loads_no_other_assessment_module():
         "gistar.gistar(y, g, permutations=99, seed=1, max_permutations=999)\n"
         "gistar.gistar(y, g, permutations=0)\n"
         "concentration.lorenz(y); concentration.generalised_gini(y); concentration.top_share(y, 0.2)\n"
+        "from assessment.stats import emerging, mann_kendall\n"
+        "mann_kendall.mann_kendall([1, 2, 2, 3]); emerging.classify([0, 1, 1], 0.5, 2)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'assessment'))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
@@ -112,12 +116,12 @@ def test_doctests_cover_the_stats_modules():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     assert {"assessment.stats", "assessment.stats.base", "assessment.stats.concentration",
-            "assessment.stats.gistar"} <= set(mod.MODULES)
+            "assessment.stats.gistar", "assessment.stats.mann_kendall", "assessment.stats.emerging"} <= set(mod.MODULES)
 
 
 def test_every_public_function_is_documented_like_esda():
     # numpydoc sections, and an example that runs (test_doctests runs them)
-    for module in (concentration, gistar, base):
+    for module in (concentration, gistar, base, mann_kendall, emerging_stats):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("_") or fn.__module__ != module.__name__:
                 continue
@@ -130,9 +134,10 @@ def test_every_public_function_is_documented_like_esda():
         assert "\nNotes\n---" in doc, name
     for name in ("top_share", "lorenz", "gini", "generalised_gini"):
         assert "\nReferences\n---" in inspect.getdoc(getattr(concentration, name)), name
-    for name in ("gistar", "refine", "bh_adjust", "two_sided_pseudo_p"):
-        doc = inspect.getdoc(getattr(gistar, name))
-        assert "\nNotes\n---" in doc and "\nReferences\n---" in doc, name
+    for fn in (gistar.gistar, gistar.refine, gistar.bh_adjust, gistar.two_sided_pseudo_p, mann_kendall.mann_kendall,
+               emerging_stats.classify, emerging_stats.emerging_hotspots):
+        doc = inspect.getdoc(fn)
+        assert "\nNotes\n---" in doc and "\nReferences\n---" in doc, fn.__name__
 
 
 # -- one copy of each rule --------------------------------------------------------------------------
@@ -157,6 +162,15 @@ def test_hotspots_re_exports_every_gistar_name():
         assert getattr(hotspots, name) is getattr(gistar, name), name
     for name in ("_distinct_draws", "_more_permutations", "_p_bounds", "_levels", "_tail_counts", "_pseudo_p"):
         assert getattr(hotspots, name) is getattr(gistar, name), name
+
+
+def test_emerging_re_exports_the_trend_test_and_the_pattern_classes():
+    assert emerging.mann_kendall is mann_kendall.mann_kendall and emerging.MannKendall is mann_kendall.MannKendall
+    for name in emerging_stats.__all__:
+        assert getattr(emerging, name) is getattr(emerging_stats, name), name
+    defined = {n.name for n in ast.parse(Path(emerging.__file__).read_text(encoding="utf-8")).body
+               if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    assert not defined & {"mann_kendall", "MannKendall", "classify", "states", "emerging_hotspots"}
 
 
 def test_one_root_error_and_one_set_of_significance_numbers():
@@ -277,3 +291,28 @@ def test_refine_returns_a_small_result_object():
     assert isinstance(r, gistar.Refinement) and r.permutations[0] == 1599 and r.settled.all()
     ge, le, perms, settled = r                                  # still unpacks as the old tuple
     assert int(ge[0]) == 0 and int(le[0]) == 1599
+
+
+# -- Mann–Kendall and the emerging classes -------------------------------------------------------------
+def test_mann_kendall_by_hand_and_against_scipy_kendall_tau():
+    # strictly rising, n = 5: S = 10, Var = 5·4·15/18, Z = 9/√Var, τ = 1
+    r = mann_kendall.mann_kendall([1.0, 2.0, 3.5, 4.0, 9.0])
+    assert (r.n, r.s, r.tau) == (5, 10, 1.0) and r.var_s == pytest.approx(300 / 18)
+    assert r.z == pytest.approx(9 / math.sqrt(300 / 18))
+    # with no ties, τ is Kendall's τ of the series against time (scipy)
+    from scipy.stats import kendalltau
+    x = np.random.default_rng(4).normal(size=12)
+    assert mann_kendall.mann_kendall(x).tau == pytest.approx(kendalltau(np.arange(12), x).statistic)
+    assert math.isnan(mann_kendall.mann_kendall([1.0]).p)
+
+
+def test_emerging_classes_keep_the_places_and_reject_bad_states():
+    years = ["2021", "2022", "2023"]
+    rows = [{"lsoa_code": c, "year": y, "gi_z": z, "gi_p": p, "gi_p_fdr": p}
+            for c, zs, ps in (("B", [3.0, 3.2, 3.4], [0.01] * 3), ("A", [0.0, 0.1, 0.2], [0.9] * 3))
+            for y, z, p in zip(years, zs, ps)]
+    t = emerging_stats.emerging_hotspots(pd.DataFrame(rows))
+    assert sorted(t.index) == ["A", "B"] and t.index.name == "lsoa_code"
+    assert t.loc["B", "category"] == "Persistent hot spot" and t.loc["A", "category"] == emerging_stats.NO_PATTERN
+    with pytest.raises(base.StatsError, match="-1, 0 or 1"):
+        emerging_stats.classify([0, 2], 0.5, 0)

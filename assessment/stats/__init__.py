@@ -12,6 +12,8 @@ module                  what it computes
 :mod:`.concentration`   Lorenz curve, Gini, generalised Gini, top-p% shares, the "top p% of n" rule
 :mod:`.gistar`          Getis–Ord Gi* with permutation inference, borderline refinement, BH
                         adjustment and the hot/cold-spot classes
+:mod:`.mann_kendall`    the Mann–Kendall trend test (tie- and continuity-corrected)
+:mod:`.emerging`        emerging hot spots: yearly states, trend and pattern class per place
 :mod:`.base`            the errors, :func:`~.base.zero_clip` and the numbers of the significance rule
                         (standard library only)
 ======================  ==========================================================================
@@ -25,7 +27,9 @@ which family it belongs to::
     gistar.gistar(counts, weights=gistar.queen_weights(boundaries))
 
 The package exposes the modules, not their functions: ``assessment.stats.gistar`` is the module
-(a function of the same name in the package namespace would hide it).  The modules are imported
+(a function of the same name in the package namespace would hide it).  ``assessment.stats.emerging``
+is the statistics of :mod:`assessment.emerging`; import it under another name
+(``from assessment.stats import emerging as emerging_stats``) where both are used.  The modules are imported
 on first use, so ``import assessment.stats`` (which :mod:`assessment.errors` does at start-up, for
 the errors in :mod:`.base`) does not import numpy or pandas.
 
@@ -44,9 +48,9 @@ import importlib
 
 from .base import StatsError  # noqa: F401 - the error every statistic raises on impossible input
 
-__all__ = ["concentration", "gistar", "StatsError"]
+__all__ = ["concentration", "gistar", "mann_kendall", "emerging", "StatsError"]
 
-_MODULES = {"concentration", "gistar"}
+_MODULES = {"concentration", "gistar", "mann_kendall", "emerging"}
 
 
 def __getattr__(name: str):
