@@ -12,6 +12,7 @@ module                    what it does
 ``accounting``            record accounting, read = used + excluded (§7)
 ``loaders``               every input format (§3), harmonised to one table
 ``dataset``               the loaded, validated inputs of one run
+``stats``                 the statistics as pure functions (Gini, Gi*, Mann–Kendall, ...)
 ``demo``                  the synthetic demo borough (§9)
 ``volumes``               chapter 1: volumes, change and rates (§5.1)
 ``hotspots``              chapter 2: hotspots by LSOA (§5.2)

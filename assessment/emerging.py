@@ -6,10 +6,15 @@ An adaptation of ArcGIS Pro's *Emerging Hot Spot Analysis* to LSOAs and years:
    binary queen contiguity including the LSOA, seeded permutations, the significance rule of
    the hot-spot map, :class:`~assessment.significance.SignificanceRule`) — a yearly state of
    hot (+1), cold (−1) or neither (0) at the configured confidence;
-2. the Mann–Kendall test (:func:`mann_kendall`, written here in a few lines with the tie
-   and continuity corrections, rather than adding a dependency for it) on each LSOA's
-   series of yearly Gi* z-scores;
+2. the Mann–Kendall test (:func:`mann_kendall`, written in a few lines with the tie and
+   continuity corrections, rather than adding a dependency for it) on each LSOA's series of
+   yearly Gi* z-scores;
 3. a class per LSOA from the states and the trend (:func:`classify`).
+
+The statistics of steps 2 and 3 — :func:`mann_kendall`, :func:`states`, :func:`classify`,
+:func:`emerging_hotspots` and the :data:`CATEGORIES` — are :mod:`assessment.stats.mann_kendall`'s
+and :mod:`assessment.stats.emerging`'s, re-exported here; this module computes the yearly Gi*
+from the crimes and words the results.
 
 Example
 -------
@@ -31,14 +36,10 @@ import pandas as pd
 from .errors import AssessmentError
 from .periods import Period
 from .significance import ALPHAS, DEFAULT_FDR, DEFAULT_PERMUTATIONS, SignificanceRule
-
-#: categories, hot then cold, then no pattern (the order of legends and tables)
-HOT_CATEGORIES = ["New hot spot", "Consecutive hot spot", "Intensifying hot spot", "Persistent hot spot",
-                  "Diminishing hot spot", "Sporadic hot spot", "Oscillating hot spot", "Historical hot spot"]
-COLD_CATEGORIES = [c.replace("hot spot", "cold spot") for c in HOT_CATEGORIES]
-NO_PATTERN = "No pattern detected"
-NOT_TESTED = "Not tested"
-CATEGORIES = HOT_CATEGORIES + COLD_CATEGORIES + [NO_PATTERN, NOT_TESTED]
+# the statistics are assessment.stats's; their old names here are the same objects (re-exported)
+from .stats.emerging import (CATEGORIES, COLD_CATEGORIES, HOT_CATEGORIES, NO_PATTERN,  # noqa: F401
+                             NOT_TESTED, _run_ending_at_final, classify, emerging_hotspots, states)
+from .stats.mann_kendall import MannKendall, mann_kendall  # noqa: F401
 
 _METHODS_HEAD = r"""
 ### Emerging hotspots (chapter 2)
@@ -112,138 +113,6 @@ def methods(rule: SignificanceRule = SignificanceRule(), alpha: float = 0.10, tr
 METHODS = methods()
 
 
-class MannKendall(NamedTuple):
-    """Result of :func:`mann_kendall`."""
-
-    n: int
-    s: int
-    var_s: float
-    z: float
-    p: float
-    tau: float
-
-
-def mann_kendall(x: Sequence[float]) -> MannKendall:
-    """Mann–Kendall trend test with tie correction and continuity correction.
-
-    S = Σᵢ<ⱼ sign(xⱼ − xᵢ);  Var(S) = [n(n−1)(2n+5) − Σₜ t(t−1)(2t+5)] / 18  (t: sizes of
-    tied groups);  Z = (S − sign(S)) / √Var(S) (0 when S = 0);  p = 2·(1 − Φ(|Z|)) two-sided;
-    τ = S / (n(n−1)/2).  References: Mann (1945) *Econometrica* 13, 245–259; Kendall (1975)
-    *Rank Correlation Methods*; Hipel & McLeod (1994) ch. 23.
-
-    Parameters
-    ----------
-    x : sequence of float
-        The series in time order; NaN is not allowed (returns NaN statistics).
-
-    Example (hand-worked: [1, 2, 2, 3]: five rising pairs, one tie, S = 5;
-    Var = (4·3·13 − 2·1·9)/18 = 138/18 = 7.667; Z = 4/√7.667 = 1.4446; p = 0.1486)
-    -------
-    >>> r = mann_kendall([1, 2, 2, 3])
-    >>> r.s, round(r.var_s, 4), round(r.z, 4), round(r.p, 4), round(r.tau, 4)
-    (5, 7.6667, 1.4446, 0.1486, 0.8333)
-    """
-    from scipy.stats import norm
-    a = np.asarray(x, dtype=float)
-    n = len(a)
-    if n < 2 or np.isnan(a).any():
-        return MannKendall(n, 0, float("nan"), float("nan"), float("nan"), float("nan"))
-    diff = a[None, :] - a[:, None]                     # diff[i, j] = x_j - x_i
-    s = int(np.sign(diff[np.triu_indices(n, k=1)]).sum())
-    _, ties = np.unique(a, return_counts=True)
-    var = (n * (n - 1) * (2 * n + 5) - float((ties * (ties - 1) * (2 * ties + 5)).sum())) / 18.0
-    if var <= 0:
-        z = 0.0
-    elif s > 0:
-        z = (s - 1) / math.sqrt(var)
-    elif s < 0:
-        z = (s + 1) / math.sqrt(var)
-    else:
-        z = 0.0
-    p = float(2.0 * norm.sf(abs(z)))
-    tau = s / (n * (n - 1) / 2.0)
-    return MannKendall(n, s, float(var), float(z), p, float(tau))
-
-
-def _run_ending_at_final(states: np.ndarray, kind: int) -> int:
-    """Length of the run of ``kind`` states ending in the final year."""
-    k = 0
-    for v in states[::-1]:
-        if v != kind:
-            break
-        k += 1
-    return k
-
-
-def classify(states: Sequence[int], trend_p: float, trend_s: float, trend_alpha: float = 0.05,
-             share: float = 0.90) -> str:
-    """The emerging-hotspot class of one LSOA (rules in :data:`METHODS`).
-
-    Parameters
-    ----------
-    states : sequence of int
-        Yearly states, oldest first: +1 hot, −1 cold, 0 neither.
-    trend_p, trend_s : float
-        Mann–Kendall p-value and S of the yearly z-scores.
-    trend_alpha : float
-        A trend is significant when ``trend_p < trend_alpha``.
-    share : float
-        The "90%" of the ArcGIS definitions.
-
-    Example
-    -------
-    >>> classify([1, 1, 1, 1, 1], trend_p=0.03, trend_s=10)
-    'Intensifying hot spot'
-    >>> classify([0, 1, 0, 1, 1], trend_p=0.5, trend_s=3)
-    'Sporadic hot spot'
-    >>> classify([-1, 0, 0, 0, 0], trend_p=0.5, trend_s=2)
-    'No pattern detected'
-    """
-    st = np.asarray(states, dtype=int)
-    n = len(st)
-    if n == 0 or not set(np.unique(st)) <= {-1, 0, 1}:
-        raise AssessmentError(f"emerging hotspots: expected yearly states of -1, 0 or 1, found {list(states)}")
-    final = st[-1]
-    sig_trend = (trend_p is not None and not math.isnan(trend_p) and trend_p < trend_alpha)
-    if final == 0:
-        if (st == 1).sum() / n >= share - 1e-12:
-            return "Historical hot spot"
-        if (st == -1).sum() / n >= share - 1e-12:
-            return "Historical cold spot"
-        return NO_PATTERN
-    kind = int(final)
-    word = "hot spot" if kind == 1 else "cold spot"
-    same = int((st == kind).sum())
-    other = int((st == -kind).sum())
-    if same / n >= share - 1e-12:
-        if sig_trend and trend_s != 0:
-            rising = trend_s > 0
-            intensifying = rising if kind == 1 else not rising
-            return ("Intensifying " if intensifying else "Diminishing ") + word
-        return "Persistent " + word
-    if other > 0:
-        return "Oscillating " + word
-    if same == 1:
-        return "New " + word
-    if _run_ending_at_final(st, kind) == same:
-        return "Consecutive " + word
-    return "Sporadic " + word
-
-
-def states(z: pd.Series, p: pd.Series, alpha: float = 0.10) -> pd.Series:
-    """Yearly state per row: +1 hot (z > 0, p ≤ alpha), −1 cold (z < 0, p ≤ alpha), 0 otherwise.
-
-    >>> import pandas as pd
-    >>> states(pd.Series([2.5, -2.0, 3.0, 1.0]), pd.Series([0.01, 0.08, 0.2, 0.01])).tolist()
-    [1, -1, 0, 1]
-    """
-    sig = p <= alpha + 1e-12
-    out = pd.Series(0, index=z.index, dtype="int64")
-    out[sig & (z > 0)] = 1
-    out[sig & (z < 0)] = -1
-    return out.rename("state")
-
-
 def emerging_periods(crimes: pd.DataFrame, period: Period, max_years: int = 20) -> list[Period]:
     """The assessment period and the same months in each earlier year the data cover fully, oldest first.
 
@@ -301,52 +170,6 @@ def yearly_gistar(crimes: pd.DataFrame, lsoas, periods: Iterable[Period], bounda
     if not frames:
         return pd.DataFrame(columns=cols)
     return pd.concat(frames, ignore_index=True)[cols]
-
-
-def emerging_hotspots(yearly: pd.DataFrame, alpha: float = 0.10, trend_alpha: float = 0.05,
-                      use_fdr: bool = DEFAULT_FDR) -> pd.DataFrame:
-    """One row per LSOA: yearly states, the Mann–Kendall trend of the z-scores, and the class.
-
-    The yearly state uses ``gi_p_fdr`` when ``use_fdr`` (the significance rule's ``fdr``), else ``gi_p``.
-
-    Columns: category, years, hot_years, cold_years, final_state, mk_s, mk_var, mk_z, mk_p,
-    mk_tau, then ``z <year>`` and ``state <year>`` per year.  Indexed by lsoa_code.  An LSOA
-    with any untested year (no neighbours, no variation) is "Not tested".
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> y = pd.DataFrame({"lsoa_code": ["A"] * 5, "year": ["1", "2", "3", "4", "5"],
-    ...                   "gi_z": [2.0, 2.5, 3.0, 3.5, 4.0], "gi_p": [0.01] * 5, "gi_p_fdr": [0.02] * 5})
-    >>> r = emerging_hotspots(y).loc["A"]
-    >>> r["category"], int(r["mk_s"]), int(r["hot_years"])
-    ('Intensifying hot spot', 10, 5)
-    """
-    pcol = "gi_p_fdr" if use_fdr else "gi_p"
-    years = list(dict.fromkeys(yearly["year"].tolist()))
-    z = yearly.pivot(index="lsoa_code", columns="year", values="gi_z")[years]
-    p = yearly.pivot(index="lsoa_code", columns="year", values=pcol)[years]
-    rows = {}
-    for code in z.index:
-        zs, ps = z.loc[code].astype(float), p.loc[code].astype(float)
-        if zs.isna().any() or ps.isna().any():
-            rows[code] = {"category": NOT_TESTED, "years": len(years)}
-            continue
-        st = states(zs, ps, alpha).to_numpy()
-        mk = mann_kendall(zs.to_numpy())
-        rows[code] = {"category": classify(st, mk.p, mk.s, trend_alpha), "years": len(years),
-                      "hot_years": int((st == 1).sum()), "cold_years": int((st == -1).sum()),
-                      "final_state": int(st[-1]), "mk_s": mk.s, "mk_var": mk.var_s, "mk_z": mk.z,
-                      "mk_p": mk.p, "mk_tau": mk.tau,
-                      **{f"state {y}": int(s) for y, s in zip(years, st)}}
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    for col in ("hot_years", "cold_years", "final_state", "mk_s"):
-        if col in out:
-            out[col] = out[col].astype("Int64")
-    for y in years:
-        out[f"z {y}"] = z[y].astype(float)
-    out.index.name = "lsoa_code"
-    return out
 
 
 @dataclass

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .stats.base import AssessmentError  # noqa: F401 - the root error (see below)
+
 #: the longest text :func:`quote` shows (longer values are cut, ending with "…")
 QUOTE_MAX = 40
 
@@ -60,8 +62,9 @@ def quote(value, limit: int = QUOTE_MAX) -> str:
     return repr(one_line(value, limit))
 
 
-class AssessmentError(Exception):
-    """Base class: any error the CLI reports as one line."""
+# AssessmentError (imported above), the base class of every error the CLI reports as one line, is
+# defined in assessment.stats.base (standard library only): the statistics layer imports nothing from
+# the rest of the package and must still raise it.  assessment.errors is the name to import it by.
 
 
 class InputError(AssessmentError):

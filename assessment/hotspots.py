@@ -5,9 +5,11 @@ returning a pandas object indexed by ``lsoa_code``:
 
 * :func:`lsoa_counts` — crimes per LSOA over the whole LSOA universe (zeros included);
 * :func:`rates`, :func:`rank`, :func:`change` — rate per 1,000 residents, rank, change;
-* :func:`top_share`, :func:`lorenz`, :func:`gini`, :func:`generalised_gini` — concentration;
+* :func:`top_share`, :func:`lorenz`, :func:`gini`, :func:`generalised_gini` — concentration
+  (:mod:`assessment.stats.concentration`'s, re-exported here);
 * :func:`queen_weights`, :func:`gistar`, :func:`refine` — Getis–Ord Gi* with permutation inference,
-  more permutations where a class is borderline, and FDR — classes decided by the one
+  more permutations where a class is borderline, and FDR (:mod:`assessment.stats.gistar`'s,
+  re-exported here) — classes decided by the one
   :class:`~assessment.significance.SignificanceRule` that also words every sentence about them;
 * :func:`lsoa_table`, :func:`ward_rollup`, :func:`concentration_table` — the published tables;
 * :func:`analyse` — everything the chapter shows, for one :class:`~assessment.dataset.Dataset`.
@@ -54,9 +56,7 @@ Example
 """
 from __future__ import annotations
 
-import itertools
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -64,10 +64,19 @@ import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError
-from .rounding import GINI, PCT, PCT_CHANGE, pct, zero_clip
+from .rounding import GINI, PCT, PCT_CHANGE, pct
 from .periods import Period
 from .significance import (ALPHAS, DECISION_ERROR, DEFAULT_FDR, DEFAULT_MAX_PERMUTATIONS,  # noqa: F401
                            DEFAULT_PERMUTATIONS, SignificanceRule)
+# the statistics are assessment.stats's; their old names here are the same objects (re-exported)
+from .stats.concentration import (as_counts as _as_counts, generalised_gini, gini, lorenz,  # noqa: F401
+                                  share_key, top_areas, top_k, top_share)
+from .stats.gistar import (COLD_90, COLD_95, COLD_99, COLD_AT, GI_CLASSES, HOT_90, HOT_95,  # noqa: F401
+                           HOT_99, HOT_AT, LEVELS, NO_GEOMETRY, NO_NEIGHBOURS, NO_VARIATION,
+                           NOT_SIGNIFICANT, Refinement, _distinct_draws, _import_esda, _levels,
+                           _more_permutations, _p_bounds, _pseudo_p, _reuse_permutation_draws,
+                           _tail_counts, bh_adjust, count_classes, count_fdr, gi_class, gistar,
+                           no_geometry, queen_weights, refine, two_sided_pseudo_p)
 
 _METHODS_HEAD = r"""
 ### Hotspots by LSOA (chapter 2)
@@ -128,23 +137,6 @@ def methods(rule: SignificanceRule = SignificanceRule()) -> str:
 
 METHODS = methods()
 
-HOT_99 = "Hot spot – 99% confidence"
-HOT_95 = "Hot spot – 95% confidence"
-HOT_90 = "Hot spot – 90% confidence"
-NOT_SIGNIFICANT = "Not significant"
-COLD_90 = "Cold spot – 90% confidence"
-COLD_95 = "Cold spot – 95% confidence"
-COLD_99 = "Cold spot – 99% confidence"
-NO_NEIGHBOURS = "Not tested – no neighbours"
-NO_VARIATION = "Not tested – counts do not vary"
-NO_GEOMETRY = "Not tested – no boundary file"
-#: every Gi* class, hottest to coldest, then the untested ones
-GI_CLASSES = [HOT_99, HOT_95, HOT_90, NOT_SIGNIFICANT, COLD_90, COLD_95, COLD_99,
-              NO_NEIGHBOURS, NO_VARIATION, NO_GEOMETRY]
-HOT_AT = {0.99: {HOT_99}, 0.95: {HOT_99, HOT_95}, 0.90: {HOT_99, HOT_95, HOT_90}}
-COLD_AT = {0.99: {COLD_99}, 0.95: {COLD_99, COLD_95}, 0.90: {COLD_99, COLD_95, COLD_90}}
-#: significance levels of the classes: (p at or below, hot label, cold label), strictest first
-LEVELS = list(zip(ALPHAS, [HOT_99, HOT_95, HOT_90], [COLD_99, COLD_95, COLD_90]))
 DEFAULT_SHARES = (0.01, 0.05, 0.10, 0.20)
 ALL_CRIME = "All crime"
 
@@ -169,16 +161,6 @@ def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     if missing:
         raise AssessmentError(f"{what}: expected column(s) {', '.join(missing)}; found "
                               f"{', '.join(map(str, df.columns)) or 'no columns'}")
-
-
-def _as_counts(counts, what: str = "counts") -> pd.Series:
-    s = pd.Series(counts) if not isinstance(counts, pd.Series) else counts
-    if s.isna().any():
-        raise AssessmentError(f"{what}: expected a count for every LSOA, found {int(s.isna().sum())} missing")
-    v = s.astype(float)
-    if (v < 0).any():
-        raise AssessmentError(f"{what}: expected counts of 0 or more, found {v.min():g}")
-    return v
 
 
 # -- counts, rates, rank, change ---------------------------------------------------------------
@@ -314,131 +296,8 @@ def change(current: pd.Series, previous: Optional[pd.Series]) -> pd.DataFrame:
                          "change_pct": pct.round(12)}, index=idx)
 
 
-# -- concentration -----------------------------------------------------------------------------
-def _sorted_desc(counts: pd.Series) -> pd.Series:
-    s = pd.Series(counts)
-    order = sorted(range(len(s)), key=lambda i: (-float(s.iloc[i]), str(s.index[i])))
-    return s.iloc[order]
-
-
-def top_k(n: int, p: float) -> int:
-    """Number of places in the top ``p`` (a fraction) of ``n``: ⌈p·n⌉, at least 1 (0 if n = 0).
-
-    >>> top_k(150, 0.01), top_k(150, 0.05), top_k(150, 0.10), top_k(147, 0.20)
-    (2, 8, 15, 30)
-    """
-    if not 0 < p <= 1:
-        raise AssessmentError(f"top share: expected a fraction between 0 and 1 (0.01 = top 1%), found {p}")
-    if n <= 0:
-        return 0
-    return max(1, math.ceil(round(p * n, 9)))
-
-
-def top_areas(counts: pd.Series, n: int) -> pd.Series:
-    """The ``n`` LSOAs with most crime, largest first (ties by LSOA code).
-
-    >>> import pandas as pd
-    >>> top_areas(pd.Series({"B": 5, "A": 5, "C": 9, "D": 1}), 3).index.tolist()
-    ['C', 'A', 'B']
-    """
-    return _sorted_desc(counts).head(n)
-
-
-def top_share(counts: pd.Series, p: float) -> float:
-    """Share of crime in the top ``p`` (fraction) of LSOAs: the ⌈p·N⌉ with most crime.
-
-    NaN when there is no crime.  Ties at the cut do not change the share.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> c = pd.Series([50, 30, 10, 5, 5, 0, 0, 0, 0, 0], index=list("abcdefghij"))
-    >>> top_share(c, 0.10), top_share(c, 0.20), top_share(c, 0.05)
-    (0.5, 0.8, 0.5)
-    """
-    v = _as_counts(counts)
-    total = float(v.sum())
-    if total <= 0:
-        return float("nan")
-    k = top_k(len(v), p)
-    return float(_sorted_desc(v).head(k).sum() / total)
-
-
-def lorenz(counts: pd.Series, descending: bool = True) -> pd.DataFrame:
-    """Points of the Lorenz (concentration) curve: cumulative share of LSOAs and of crime.
-
-    LSOAs are ordered from most to least crime (``descending=True``, the crime-concentration
-    convention: the curve lies above the diagonal) or least to most (the economists'
-    convention, below it).  The first row is (0, 0); each later row adds one LSOA, named in
-    ``lsoa_code``.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> lorenz(pd.Series({"A": 1, "B": 3})).round(2).values.tolist()
-    [[0.0, 0.0], [0.5, 0.75], [1.0, 1.0]]
-    """
-    v = _as_counts(counts)
-    s = _sorted_desc(v)
-    if not descending:
-        s = s.iloc[::-1]
-    n, total = len(s), float(s.sum())
-    cum = s.cumsum() / total if total > 0 else pd.Series(np.nan, index=s.index)
-    out = pd.DataFrame({"share_of_lsoas": np.arange(0, n + 1) / max(n, 1),
-                        "share_of_crime": np.r_[0.0, cum.to_numpy()]})
-    out.index = pd.Index([pd.NA] + [str(i) for i in s.index], name="lsoa_code", dtype="string")
-    return out
-
-
-def gini(counts: pd.Series) -> float:
-    """Gini coefficient of the LSOA counts.
-
-    G = Σᵢ (2i − N − 1)·xᵢ ÷ (N·Σᵢ xᵢ), counts xᵢ sorted ascending, i = 1 … N (no
-    small-sample correction): 0 when all LSOAs have the same count, (N − 1)/N when one has
-    it all.  NaN when there is no crime.  Reference: Bernasco & Steenbeek (2017), eq. 1.
-
-    Example (hand-worked: N = 4, sorted [0, 0, 0, 3], Σ(2i − 5)xᵢ = 3·3 = 9, G = 9 / 12)
-    -------
-    >>> import pandas as pd
-    >>> gini(pd.Series([3, 0, 0, 0]))
-    0.75
-    """
-    x = np.sort(_as_counts(counts).to_numpy())
-    n, total = len(x), x.sum()
-    if n == 0 or total <= 0:
-        return float("nan")
-    i = np.arange(1, n + 1)
-    return zero_clip(float(((2 * i - n - 1) * x).sum() / (n * total)))
-
-
-def generalised_gini(counts: pd.Series) -> float:
-    """Generalised Gini of Bernasco & Steenbeek (2017) for counts sparse relative to places.
-
-    G′ = max(1, N/C)·(G − 1) + 1, with N places, C crimes and G the :func:`gini`.  When
-    C ≥ N it equals G; when C < N the most even spread possible (C places with one crime each)
-    scores 0 instead of 1 − C/N (exactly 0.0: floating-point noise around 0 is removed, so no
-    "−0" or −1e−16 is published).
-
-    Reference: Bernasco, W. & Steenbeek, W. (2017) "More places than crimes: implications for
-    evaluating the law of crime concentration at place", J. Quant. Criminol. 33, 451–467.
-
-    Example (hand-worked: N = 4, C = 3, G = 0.75, G′ = 4/3·(0.75 − 1) + 1 = 2/3; and the
-    even spread [0, 1, 1, 1]: G = 0.25, G′ = 4/3·(0.25 − 1) + 1 = 0)
-    -------
-    >>> import pandas as pd
-    >>> round(generalised_gini(pd.Series([3, 0, 0, 0])), 6), round(generalised_gini(pd.Series([0, 1, 1, 1])), 6)
-    (0.666667, 0.0)
-    """
-    v = _as_counts(counts)
-    n, c = len(v), float(v.sum())
-    g = gini(v)
-    if math.isnan(g):
-        return g
-    # the most even spread gives 0 exactly in theory; in floating point 4/3·(0.25 − 1) + 1 can be
-    # −2.2e−16, which was published as "−0.00" / −1.1e−15: noise within 1e−12 of 0 is 0
-    return zero_clip(float(max(1.0, n / c) * (g - 1.0) + 1.0))
-
-
+# -- concentration: top_k, top_areas, top_share, lorenz, gini, generalised_gini are
+# -- assessment.stats.concentration's (imported above); the chapter's tables of them are here
 def concentration(counts: pd.Series, shares: Iterable[float] = DEFAULT_SHARES, top_n: int = 10) -> dict:
     """All concentration measures of one set of LSOA counts, as a flat dict.
 
@@ -455,7 +314,7 @@ def concentration(counts: pd.Series, shares: Iterable[float] = DEFAULT_SHARES, t
     v = _as_counts(counts)
     out = {"lsoas": int(len(v)), "crimes": int(round(v.sum()))}
     for p in shares:
-        key = _pct_key(p)
+        key = share_key(p, decimal=".")
         out[f"top_{key}pct_lsoas"] = top_k(len(v), p)
         out[f"top_{key}pct_share"] = top_share(v, p)
     k = min(top_n, len(v))
@@ -463,12 +322,6 @@ def concentration(counts: pd.Series, shares: Iterable[float] = DEFAULT_SHARES, t
     out["gini"] = gini(v)
     out["generalised_gini"] = generalised_gini(v)
     return out
-
-
-def _pct_key(p: float) -> str:
-    """0.01 -> '1', 0.05 -> '5', 0.125 -> '12.5'."""
-    pct = round(p * 100, 6)
-    return str(int(pct)) if pct == int(pct) else f"{pct:g}"
 
 
 def concentration_table(counts_by_group: dict, shares: Iterable[float] = DEFAULT_SHARES,
@@ -486,404 +339,7 @@ def concentration_table(counts_by_group: dict, shares: Iterable[float] = DEFAULT
     return t
 
 
-# -- Getis-Ord Gi* -----------------------------------------------------------------------------
-def queen_weights(boundaries):
-    """Binary queen-contiguity weights between LSOAs (shared edge or corner), ids = lsoa_code.
-
-    ``boundaries`` is a GeoDataFrame indexed by ``lsoa_code``.  Islands (LSOAs with no
-    neighbour) are kept, with no neighbours; see ``w.islands``.
-
-    Example
-    -------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> g = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 5, 6, 6)],
-    ...                      index=pd.Index(["A", "B", "C"], name="lsoa_code"))
-    >>> w = queen_weights(g)
-    >>> w.neighbors["A"], w.islands
-    (['B'], ['C'])
-    """
-    from libpysal.weights import Queen
-    if boundaries is None or len(boundaries) == 0:
-        raise AssessmentError("Gi*: expected LSOA boundaries (a boundary file), found none")
-    if boundaries.index.has_duplicates:
-        dup = boundaries.index[boundaries.index.duplicated()][0]
-        raise AssessmentError(f"boundaries: LSOA code {dup!r} appears more than once")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "not fully connected" / islands: reported by the chapter
-        w = Queen.from_dataframe(boundaries, use_index=True, silence_warnings=True)
-    return w
-
-
-def _tail_counts(observed: np.ndarray, simulated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: #{sim ≥ obs} and #{sim ≤ obs}, ties (within a relative 1e-9) counting on both sides."""
-    obs = np.asarray(observed, dtype=float)[:, None]
-    sims = np.asarray(simulated, dtype=float)
-    tol = 1e-9 * np.maximum(np.abs(obs), 1e-300)
-    return (sims >= obs - tol).sum(axis=1), (sims <= obs + tol).sum(axis=1)
-
-
-def _pseudo_p(ge, le, permutations) -> np.ndarray:
-    """min(1, 2·(min(ge, le) + 1) ÷ (P + 1)), P per row or one for all."""
-    return np.minimum(2.0 * (np.minimum(ge, le) + 1.0) / (np.asarray(permutations, dtype=float) + 1.0), 1.0)
-
-
-def two_sided_pseudo_p(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
-    """Two-sided conditional-permutation pseudo p-value for each row.
-
-    p = min(1, 2·(min(#{sim ≥ obs}, #{sim ≤ obs}) + 1) ÷ (P + 1)), P = simulations per row.
-    Ties (within a relative 1e-9) count on both sides, which is conservative.
-
-    Example
-    -------
-    >>> import numpy as np
-    >>> sims = np.arange(1, 1000, dtype=float)[None, :]      # 999 simulations 1..999
-    >>> two_sided_pseudo_p(np.array([1000.0]), sims), two_sided_pseudo_p(np.array([500.0]), sims)
-    (array([0.002]), array([1.]))
-    """
-    ge, le = _tail_counts(observed, simulated)
-    return _pseudo_p(ge, le, np.asarray(simulated).shape[1])
-
-
-def bh_adjust(p: pd.Series) -> pd.Series:
-    """Benjamini–Hochberg adjusted p-values over the non-missing ``p`` (NaN stays NaN).
-
-    Uses ``scipy.stats.false_discovery_control(method="bh")``.
-
-    >>> import pandas as pd
-    >>> bh_adjust(pd.Series([0.01, 0.04, float("nan"), 0.03])).round(4).tolist()
-    [0.03, 0.04, nan, 0.04]
-    """
-    from scipy.stats import false_discovery_control
-    out = pd.Series(np.nan, index=p.index, dtype=float)
-    ok = p.notna()
-    if ok.any():
-        out[ok] = false_discovery_control(p[ok].to_numpy(dtype=float), method="bh")
-    return out
-
-
-def gi_class(z: pd.Series, p: pd.Series) -> pd.Series:
-    """Hot/cold-spot class from the z-score's sign and the p-value (see :data:`LEVELS`).
-
-    NaN z or p gives "Not significant" only when both exist; callers mark untested LSOAs.
-
-    >>> import pandas as pd
-    >>> gi_class(pd.Series([3.1, 2.0, 1.7, -2.5, 0.3]), pd.Series([0.002, 0.04, 0.09, 0.03, 0.6])).tolist()
-    ['Hot spot – 99% confidence', 'Hot spot – 95% confidence', 'Hot spot – 90% confidence', 'Cold spot – 95% confidence', 'Not significant']
-    """
-    out = pd.Series(NOT_SIGNIFICANT, index=z.index, dtype=object)
-    for alpha, hot, cold in reversed(LEVELS):
-        sig = (p <= alpha + 1e-12)
-        out[sig & (z > 0)] = hot
-        out[sig & (z < 0)] = cold
-    return out.astype("string").rename("gi_class")
-
-
-def _import_esda():
-    """``import esda`` without tqdm's "IProgress not found ... update jupyter and ipywidgets"
-    warning, which esda's import triggers in any kernel without ipywidgets and which an analyst
-    would otherwise see as a red box in the chapter (it is about progress bars we never show)."""
-    import warnings
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="IProgress not found")
-        import esda
-    _reuse_permutation_draws()
-    return esda
-
-
-def _reuse_permutation_draws() -> None:
-    """Let esda reuse its table of permuted neighbour positions between Gi* calls.
-
-    ``esda.crand.vec_permutations(max_card, n, permutations, seed)`` draws the same table for the
-    same arguments (it seeds numpy first), and a chapter calls Gi* with the same weights and seed
-    for all crime, each crime group and each year.  Without numba it is a Python loop over the
-    permutations — about 0.2 s of each 9,999-permutation call whatever the number of LSOAs — so the
-    table is kept (the last few, by arguments) and handed back unchanged: the p-values are exactly
-    esda's.  Done once per process."""
-    import functools
-
-    import esda.crand as crand
-    if getattr(crand.vec_permutations, "_sa_reused", False):
-        return
-    draw = crand.vec_permutations
-
-    @functools.lru_cache(maxsize=4)
-    def reused(max_card, n, k_replications, seed):
-        return draw(max_card, n, k_replications, seed)
-
-    def vec_permutations(max_card, n, k_replications, seed):
-        return reused(int(max_card), int(n), int(k_replications), int(seed))
-    vec_permutations._sa_reused = True
-    crand.vec_permutations = vec_permutations
-
-
-# -- settling borderline classes: more permutations where the Monte Carlo error could change one --
-def _levels(p: np.ndarray, z: np.ndarray, fdr: bool, alphas) -> np.ndarray:
-    """Signed class level per LSOA: +k hot / −k cold when the class p is at most k of ``alphas``
-    (so +3 = hot at 99% with the three default levels), 0 not significant; NaN p gives 0."""
-    q = p.copy()
-    ok = ~np.isnan(p)
-    if fdr and ok.any():
-        from scipy.stats import false_discovery_control
-        q[ok] = false_discovery_control(p[ok], method="bh")
-    k = np.zeros(len(p), dtype=int)
-    for a in alphas:
-        k += (ok & (q <= a + 1e-12)).astype(int)
-    return k * np.sign(np.nan_to_num(z)).astype(int)
-
-
-def _p_bounds(ge, le, perms, error: float) -> tuple[np.ndarray, np.ndarray]:
-    """Clopper–Pearson bounds (confidence 1 − ``error``) of the two-sided p-value 2π, where π is the
-    probability of a permutation at least as extreme as the observed statistic on its side."""
-    from scipy.stats import beta
-    b = np.asarray(perms, dtype=float)
-    c = np.minimum(np.minimum(ge, le), b).astype(float)
-    with np.errstate(all="ignore"):
-        lo = np.where(c > 0, beta.ppf(error / 2, c, b - c + 1), 0.0)
-        hi = np.where(c < b, beta.ppf(1 - error / 2, c + 1, b - c), 1.0)
-    return np.minimum(2 * lo, 1.0), np.minimum(2 * hi, 1.0)
-
-
-def _distinct_draws(rng: np.random.Generator, rows: int, m: int, k: int) -> np.ndarray:
-    """``rows`` × ``k`` positions in 0 … m − 1, distinct within a row: each row a uniformly random
-    ordered draw without replacement, so its first j columns are one too (for any j ≤ k).  Rows with
-    a repeat are drawn again (exact, and quick when k is small beside m); small m: random sort keys."""
-    if k == 0:
-        return np.empty((rows, 0), dtype=np.int64)
-    if 4 * k > m:
-        out = np.empty((rows, k), dtype=np.int64)
-        step = max(1, 4_000_000 // m)
-        for a in range(0, rows, step):
-            b = min(rows, a + step)
-            out[a:b] = np.argsort(rng.random((b - a, m)), axis=1)[:, :k]
-        return out
-    idx = rng.integers(0, m, size=(rows, k))
-    todo = np.arange(rows)
-    while len(todo):
-        sub = idx[todo]
-        bad = np.zeros(len(todo), dtype=bool)
-        for a in range(1, k):
-            for b in range(a):
-                bad |= sub[:, a] == sub[:, b]
-        todo = todo[bad]
-        idx[todo] = rng.integers(0, m, size=(len(todo), k))
-    return idx
-
-
-def _more_permutations(y: np.ndarray, i: int, k: int, observed: float, scaling: float,
-                       draws_t: np.ndarray) -> tuple[int, int]:
-    """#{sim ≥ obs}, #{sim ≤ obs} over further conditional permutations of LSOA ``i``: its own count
-    held fixed, ``k`` neighbours drawn without replacement from the other LSOAs — the scheme of esda's
-    ``crand`` for ``G_Local(star=True, transform="B")``.  ``draws_t`` holds one *column* per
-    permutation of positions among the other LSOAs (:func:`_distinct_draws`, transposed, so that
-    each neighbour's values are gathered from one contiguous row); its first ``k`` rows are used."""
-    others = np.delete(y, i)
-    sums = np.zeros(draws_t.shape[1])
-    for j in range(k):
-        sums += others[draws_t[j]]
-    # sim ≥ obs - tol, with sim = (sums + y_i) / scaling, compared as sums against the same bound
-    tol = 1e-9 * max(abs(observed), 1e-300)
-    hi_bound, lo_bound = (observed - tol) * scaling - y[i], (observed + tol) * scaling - y[i]
-    return int(np.count_nonzero(sums >= hi_bound)), int(np.count_nonzero(sums <= lo_bound))
-
-
-def refine(y: np.ndarray, neighbour_counts: np.ndarray, observed: np.ndarray, z: np.ndarray,
-           ge: np.ndarray, le: np.ndarray, permutations: int, max_permutations: int, seed: int,
-           fdr: bool, alphas=ALPHAS, error: float = DECISION_ERROR) -> tuple:
-    """Draw more permutations for the LSOAs whose class is not settled; return ge, le, permutations, settled.
-
-    An LSOA's class is *settled* when it is the same with every tested LSOA's p-value at the low
-    end of its Clopper–Pearson interval (confidence 1 − ``error``) as at the high end — after the
-    Benjamini–Hochberg adjustment when ``fdr``.  For each unsettled LSOA the permutations drawn so
-    far are doubled (up to ``max_permutations``), and the check is repeated until every class is
-    settled or has reached the cap (Gandy & Hahn's MMCTest idea, in a simple form).  ``settled`` is
-    False for an LSOA still unsettled at the cap (:func:`gistar` then uses the high end of its
-    interval as its p-value).  Untested LSOAs (NaN ``z``) are left alone.
-
-    Example (hand-worked: LSOA A's observed statistic, 1.0, is above every possible permutation,
-    so none is as extreme and the Clopper–Pearson upper bound of its p-value is 2·(1 − 0.0005^(1/B))
-    after B permutations; it is classed at 99% only once that is at most 0.01, i.e. B ≥ 1,518:
-    99 → 199 → 399 → 799 → 1,599 permutations.  The LSOAs with z = 0 are never significant.)
-    -------
-    >>> import numpy as np
-    >>> y = np.array([10.0, 5, 1, 1, 1, 1, 1, 1, 1])
-    >>> ge, le, n, settled = refine(y, np.ones(9, int), np.array([1.0] + [0.1] * 8),
-    ...                             np.array([3.0] + [0.0] * 8), np.zeros(9, int), np.full(9, 99), 99, 99999, 1, fdr=False)
-    >>> n.tolist(), int(ge[0]), int(le[0]), bool(settled.all())
-    ([1599, 99, 99, 99, 99, 99, 99, 99, 99], 0, 1599, True)
-    """
-    ge = np.asarray(ge, dtype=np.int64).copy()
-    le = np.asarray(le, dtype=np.int64).copy()
-    perms = np.full(len(y), int(permutations), dtype=np.int64)
-    tested = ~np.isnan(z)
-    if not permutations or max_permutations <= permutations or not tested.any():
-        return ge, le, perms, np.ones(len(y), dtype=bool)
-    scaling = float(y.sum())
-    k = np.asarray(neighbour_counts, dtype=int)
-    for step in itertools.count(1):
-        lo, hi = _p_bounds(ge, le, perms, error)
-        lo[~tested] = np.nan
-        hi[~tested] = np.nan
-        unsettled = (_levels(lo, z, fdr, alphas) != _levels(hi, z, fdr, alphas)) & tested
-        open_ = np.flatnonzero(unsettled & (perms < max_permutations))
-        if not len(open_):
-            return ge, le, perms, ~unsettled
-        extra = np.minimum(perms[open_] + 1, max_permutations - perms[open_])
-        rng = np.random.default_rng([int(seed) % 2**63, step])
-        draws_t = np.ascontiguousarray(_distinct_draws(rng, int(extra.max()), len(y) - 1, int(k[open_].max())).T)
-        for i, e in zip(open_, extra):
-            a, b = _more_permutations(y, int(i), int(k[i]), float(observed[i]), scaling, draws_t[:, :e])
-            ge[i] += a
-            le[i] += b
-            perms[i] += e
-
-
-def gistar(counts: pd.Series, boundaries=None, permutations: int = DEFAULT_PERMUTATIONS, seed: int = 20240401,
-           fdr: bool = DEFAULT_FDR, weights=None, max_permutations: Optional[int] = None,
-           alphas=ALPHAS) -> pd.DataFrame:
-    """Getis–Ord Gi* per LSOA: z-score, two-sided permutation p, BH-adjusted p and class.
-
-    Binary queen contiguity with the LSOA itself included — esda's
-    ``G_Local(y, w, transform="B", star=True, permutations=..., seed=...)``.  The p-value is
-    the two-sided conditional-permutation pseudo p-value (:func:`two_sided_pseudo_p` on esda's
-    simulated statistics), or 2·(1 − Φ(|z|)) when ``permutations`` is 0.  ``gi_p_fdr`` is the
-    Benjamini–Hochberg adjustment over the tested LSOAs; the class uses it when ``fdr`` is
-    True (the default, as :class:`SignificanceRule`), else ``gi_p``.  With ``max_permutations``
-    above ``permutations``, LSOAs whose class is not settled get more permutations
-    (:func:`refine`); ``gi_permutations`` says how many lie behind each p-value.  Islands get NaN
-    statistics and class "Not tested – no neighbours".
-
-    Parameters
-    ----------
-    counts : Series indexed by lsoa_code
-        Counts for every LSOA in ``boundaries`` (see :func:`lsoa_counts`).
-    boundaries : GeoDataFrame indexed by lsoa_code
-        LSOA polygons (any CRS; contiguity is topological).  Not needed when ``weights`` is given.
-    permutations : int
-        Conditional permutations for every LSOA (9,999 by default; 0 = normal approximation only).
-    seed : int
-        Seed for the permutations, so that a rerun gives the same p-values.
-    fdr : bool
-        Classify on the FDR-adjusted p-values (default True) rather than the raw ones.
-    weights : libpysal.weights.W, optional
-        Precomputed :func:`queen_weights` (ids = lsoa codes), to reuse across years/groups.
-    max_permutations : int, optional
-        Cap of the permutations for an LSOA whose class is not settled (None: no refinement; the
-        chapter passes ``hotspots.max_permutations``).
-    alphas : sequence of float
-        The p thresholds whose crossing the refinement settles (the class levels; the emerging
-        analysis adds its own).
-
-    Returns
-    -------
-    DataFrame indexed by lsoa_code (``counts``' order): neighbours, gi_z, gi_permutations, gi_p,
-    gi_p_fdr, gi_class.
-
-    Example
-    -------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> cells = [box(i, j, i + 1, j + 1) for i in range(5) for j in range(5)]
-    >>> g = gpd.GeoDataFrame(geometry=cells, index=pd.Index([f"L{i:02d}" for i in range(25)], name="lsoa_code"))
-    >>> y = pd.Series(1, index=g.index); y[["L00", "L01", "L05", "L06"]] = 20
-    >>> r = gistar(y, g, permutations=99, seed=1)
-    >>> r.loc["L00", "gi_z"].round(2), r.loc["L24", "gi_class"]
-    (np.float64(4.9), 'Not significant')
-    """
-    esda = _import_esda()
-    from scipy.stats import norm
-
-    v = _as_counts(counts)
-    if not isinstance(permutations, (int, np.integer)) or permutations < 0:
-        raise AssessmentError(f"hotspots.permutations: expected a whole number of 0 or more, found {permutations!r}")
-    w = weights if weights is not None else queen_weights(boundaries)
-    ids = [str(i) for i in w.id_order]
-    missing = v.index.difference(pd.Index(ids))
-    extra = pd.Index(ids).difference(v.index)
-    if len(missing) or len(extra):
-        what = (f"{len(missing)} LSOAs with counts have no boundary (e.g. {missing[0]})" if len(missing)
-                else f"{len(extra)} LSOAs in the boundary file have no count (e.g. {extra[0]})")
-        raise AssessmentError(f"Gi*: the counts and the boundary file must cover the same LSOAs; {what}")
-    y = v.reindex(ids).to_numpy(dtype=float)
-    cards = np.array([w.cardinalities[i] for i in w.id_order])
-    neighbours = pd.Series(cards, index=pd.Index(ids, name="lsoa_code"), name="neighbours")
-    out = pd.DataFrame({"neighbours": neighbours.astype("int64"), "gi_z": np.nan,
-                        "gi_permutations": pd.array([pd.NA] * len(ids), dtype="Int64"), "gi_p": np.nan,
-                        "gi_p_fdr": np.nan}, index=neighbours.index)
-    island = cards == 0
-    if y.sum() <= 0 or np.all(y == y[0]):
-        out["gi_class"] = pd.array([NO_VARIATION] * len(out), dtype="string")
-        out.loc[island, "gi_class"] = NO_NEIGHBOURS
-        return out.reindex(v.index)
-    from libpysal.weights import W
-    w_copy = W(dict(w.neighbors), {k: [1.0] * len(n) for k, n in w.neighbors.items()},
-               id_order=list(w.id_order), silence_warnings=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # esda's alternative= deprecation; disconnected-graph notes
-        g = esda.G_Local(y, w_copy, transform="B", star=True, permutations=int(permutations),
-                         seed=int(seed), n_jobs=1, keep_simulations=True)
-    z = np.asarray(g.Zs, dtype=float)
-    z[island] = np.nan
-    if permutations:
-        observed = np.asarray(g.Gs, dtype=float)
-        ge, le = _tail_counts(observed, np.asarray(g.rGs, dtype=float))
-        del g
-        perms = np.full(len(y), int(permutations), dtype=np.int64)
-        settled = np.ones(len(y), dtype=bool)
-        if max_permutations is not None:
-            ge, le, perms, settled = refine(y, cards, observed, z, ge, le, int(permutations),
-                                            int(max_permutations), int(seed), fdr, alphas)
-        p = _pseudo_p(ge, le, perms)
-        if not settled.all():               # still unsettled at the cap: the conservative end of the interval
-            p = np.where(settled, p, _p_bounds(ge, le, perms, DECISION_ERROR)[1])
-    else:
-        p = 2.0 * norm.sf(np.abs(z))
-        perms = np.zeros(len(y), dtype=np.int64)
-    p = np.where(island, np.nan, p)
-    out["gi_z"] = z
-    out["gi_permutations"] = pd.array(np.where(island, pd.NA, perms).tolist(), dtype="Int64")
-    out["gi_p"] = p
-    out["gi_p_fdr"] = bh_adjust(out["gi_p"])
-    cls = gi_class(out["gi_z"], out["gi_p_fdr"] if fdr else out["gi_p"]).astype(object)
-    cls[island] = NO_NEIGHBOURS
-    out["gi_class"] = pd.array(cls.tolist(), dtype="string")
-    return out.reindex(v.index)
-
-
-def no_geometry(counts: pd.Series) -> pd.DataFrame:
-    """The Gi* columns when there is no boundary file: NaN statistics, class 'Not tested – no boundary file'.
-
-    >>> import pandas as pd
-    >>> no_geometry(pd.Series({"A": 1}))["gi_class"].tolist()
-    ['Not tested – no boundary file']
-    """
-    idx = counts.index
-    return pd.DataFrame({"neighbours": pd.array([pd.NA] * len(idx), dtype="Int64"), "gi_z": np.nan,
-                         "gi_permutations": pd.array([pd.NA] * len(idx), dtype="Int64"),
-                         "gi_p": np.nan, "gi_p_fdr": np.nan,
-                         "gi_class": pd.array([NO_GEOMETRY] * len(idx), dtype="string")}, index=idx)
-
-
-def count_fdr(table: pd.DataFrame, alpha: float = 0.05, hot: bool = True) -> int:
-    """LSOAs that are hot (or cold) spots with a Benjamini–Hochberg adjusted p-value at most ``alpha``.
-
-    >>> import pandas as pd
-    >>> count_fdr(pd.DataFrame({"gi_z": [3.0, 2.5, -3.0], "gi_p_fdr": [0.01, 0.2, 0.01]}))
-    1
-    """
-    sig = table["gi_p_fdr"] <= alpha + 1e-12
-    return int((sig & ((table["gi_z"] > 0) if hot else (table["gi_z"] < 0))).sum())
-
-
-def count_classes(classes: pd.Series, at: float = 0.95, hot: bool = True) -> int:
-    """Number of LSOAs that are hot (or cold) spots at confidence ``at`` (0.90, 0.95, 0.99) or higher.
-
-    >>> import pandas as pd
-    >>> count_classes(pd.Series([HOT_99, HOT_95, HOT_90, NOT_SIGNIFICANT]), 0.95)
-    2
-    """
-    labels = (HOT_AT if hot else COLD_AT)[at]
-    return int(classes.isin(labels).sum())
+# -- Getis-Ord Gi*: queen_weights, gistar, refine, gi_class, ... are assessment.stats.gistar's (imported above)
 
 
 # -- the published tables ----------------------------------------------------------------------
@@ -1198,7 +654,7 @@ def headlines(res: HotspotsResult, top_n: int = 10, shares: Iterable[float] = DE
         **res.rule.headlines(),
     }
     for p in shares:
-        h[f"hotspots.top_share.{_pct_key(p).replace('.', '_')}"] = num(c[f"top_{_pct_key(p)}pct_share"])
+        h[f"hotspots.top_share.{share_key(p)}"] = num(c[f"top_{share_key(p, decimal='.')}pct_share"])
     # names are values, never key paths (see assessment.summary): one object per group / category
     groups = []
     for name, gt in res.group_tables.items():

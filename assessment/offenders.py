@@ -31,8 +31,12 @@ import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError, require_columns
-from .rounding import PCT, pct, zero_clip
+from .rounding import PCT, pct
 from .periods import Period
+# the statistics are assessment.stats's; their old names here are the same objects (re-exported):
+# group_size is the one "top p% of n" rule, top_k; _check_share its check of p
+from .stats.concentration import check_share as _check_share, gini, share_key  # noqa: F401
+from .stats.concentration import top_k as group_size
 
 METHODS = r"""
 ### Prolific offenders (chapter 3)
@@ -103,16 +107,6 @@ NOT_AVAILABLE = "Not available: there are no offender data for this period (see 
 # ---------------------------------------------------------------------------------------------
 def _require(df, columns, what: str) -> None:
     require_columns(df, columns, what)
-
-
-def _check_share(p) -> float:
-    try:
-        p = float(p)
-    except (TypeError, ValueError):
-        raise AssessmentError(f"share of offenders: expected a fraction such as 0.01 for the top 1%, found {p!r}") from None
-    if not 0 < p <= 1:
-        raise AssessmentError(f"share of offenders: expected a fraction between 0 and 1 (0.01 = top 1%), found {p}")
-    return p
 
 
 def _has(df, column) -> bool:
@@ -249,18 +243,6 @@ def per_offender_from_links(links: pd.DataFrame) -> pd.DataFrame:
     return rank_offenders(counts)
 
 
-def group_size(n: int, p: float) -> int:
-    """⌈p·n⌉: the number of offenders in the top ``p`` of ``n`` (0 when n is 0).
-
-    >>> group_size(250, 0.01), group_size(12, 0.10), group_size(100, 0.07), group_size(0, 0.2)
-    (3, 2, 7, 0)
-    """
-    p = _check_share(p)
-    if n < 0:
-        raise AssessmentError(f"number of offenders: expected 0 or more, found {n}")
-    return int(math.ceil(round(p * n, 9)))  # round() so 0.07 * 100 = 7.000000000000001 gives 7
-
-
 def top_offenders(per_offender: pd.DataFrame, p: float) -> pd.Index:
     """The offender ids of the top ``p`` (fraction) of offenders: the first ⌈p·N⌉ in rank order.
 
@@ -318,15 +300,6 @@ def _share(num, den):
 
 def _pct_label(p: float) -> str:
     return f"{p * 100:g}%"
-
-
-def share_key(p: float) -> str:
-    """The summary.json key part for share ``p``: ``0.01 -> '1'``, ``0.025 -> '2_5'``.
-
-    >>> share_key(0.01), share_key(0.2), share_key(0.025)
-    ('1', '20', '2_5')
-    """
-    return f"{round(p * 100, 6):g}".replace(".", "_")
 
 
 def concentration(links: pd.DataFrame, all_crimes: int | None, shares=(0.01, 0.05, 0.10, 0.20),
@@ -387,36 +360,6 @@ def ties_at_boundary(per_offender: pd.DataFrame, p: float) -> int:
         return 0
     last = ordered["crimes"].iloc[k - 1]
     return int((ordered["crimes"].iloc[k:] == last).sum())
-
-
-def gini(values) -> float:
-    """Gini coefficient of non-negative counts (e.g. crimes per offender).
-
-    Formula, with x₁ ≤ … ≤ xₙ sorted ascending:
-    G = Σᵢ (2i − n − 1)·xᵢ ÷ (n·Σᵢ xᵢ),
-    equal to Σᵢ Σⱼ |xᵢ − xⱼ| ÷ (2n²·x̄) (Gini 1912; Cowell 2011, *Measuring Inequality*, §2.2).
-    0 when all values are equal; NaN for no values or an all-zero total.
-
-    Example
-    -------
-    >>> gini([1, 1, 1, 1])
-    0.0
-    >>> round(gini([1, 1, 1, 5]), 6)   # (2*1-5)*1 + (2*2-5)*1 + (2*3-5)*1 + (2*4-5)*5 = 12; 12 / (4*8)
-    0.375
-    """
-    x = np.sort(np.asarray(list(values) if not hasattr(values, "__array__") else values, dtype=float))
-    if x.size == 0 or np.any(np.isnan(x)):
-        if x.size and np.any(np.isnan(x)):
-            raise AssessmentError("gini: expected counts, found missing values")
-        return float("nan")
-    if np.any(x < 0):
-        raise AssessmentError("gini: expected non-negative counts, found a negative value")
-    total = x.sum()
-    if total == 0:
-        return float("nan")
-    n = x.size
-    i = np.arange(1, n + 1)
-    return zero_clip(float(np.sum((2 * i - n - 1) * x) / (n * total)))
 
 
 def concentration_curve(links: pd.DataFrame, per_offender: pd.DataFrame | None = None) -> pd.DataFrame:

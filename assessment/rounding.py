@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import math
 
+from .stats.base import zero_clip  # noqa: F401 - noise around 0 removed; the statistics layer's rule
+
 MINUS = "−"
 
 
@@ -78,19 +80,6 @@ def signed_count(n) -> str:
     if _missing(n):
         return "–"
     return (f"{n:+,.0f}" if n else "0").replace("-", MINUS)
-
-
-def zero_clip(x: float, tol: float = 1e-12) -> float:
-    """``x``, with floating-point noise around zero removed: a value within ``tol`` of 0 is 0.0
-    (never −0.0).  For coefficients that cannot be negative (a Gini computed as
-    1 − something may come out as −1.1e−15).
-
-    >>> zero_clip(-1.1e-15), zero_clip(0.25), str(zero_clip(-0.0))
-    (0.0, 0.25, '0.0')
-    """
-    if x != x:
-        return x
-    return 0.0 if abs(x) < tol else float(x)
 
 
 #: table cell formats (callables, see :meth:`assessment.workbook.Run.table`) with the same rule

@@ -22,15 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional
 
-#: the p thresholds of the hot/cold-spot classes: 99%, 95% and 90% confidence
-ALPHAS = (0.01, 0.05, 0.10)
-#: defaults of the rule: ``hotspots.permutations``, ``hotspots.max_permutations``, ``hotspots.fdr``
-DEFAULT_PERMUTATIONS = 9999
-DEFAULT_MAX_PERMUTATIONS = 99999
-DEFAULT_FDR = True
-#: the chance allowed, per LSOA, that a class counted as settled lies on the wrong side of a threshold
-#: (the Clopper–Pearson intervals of the borderline check are at 1 − this confidence)
-DECISION_ERROR = 0.001
+# the rule's numbers (the class thresholds ALPHAS, the defaults of hotspots.permutations,
+# hotspots.max_permutations and hotspots.fdr, the DECISION_ERROR of the borderline check) and the Gi*
+# classes it decides live with the statistics that use them, in assessment.stats.base (standard library
+# only); the words about them are here
+from .stats.base import (ALPHAS, COLD_90, COLD_95, COLD_99, COLD_AT, DECISION_ERROR,  # noqa: F401
+                         DEFAULT_FDR, DEFAULT_MAX_PERMUTATIONS, DEFAULT_PERMUTATIONS, GI_CLASSES, HOT_90,
+                         HOT_95, HOT_99, HOT_AT, LEVELS, NO_GEOMETRY, NO_NEIGHBOURS, NO_VARIATION,
+                         NOT_SIGNIFICANT)
 
 GANDY_HAHN = ('Gandy, A. and Hahn, G. (2014) "MMCTest — a safe algorithm for implementing multiple Monte Carlo '
               'tests", *Scandinavian Journal of Statistics* 41(4), 1083–1101')

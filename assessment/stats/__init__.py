@@ -1,0 +1,64 @@
+"""The statistics of the workbook, as pure functions: one family of statistics per module.
+
+Each function takes pandas / numpy / geopandas objects and returns numbers, Series or DataFrames
+that keep the input's index; none reads a config, writes a file or words a sentence, and nothing
+here imports from the rest of the :mod:`assessment` package (the chapters import from here, never
+the other way).  The model is PySAL's esda: a numpydoc docstring per public function, with the
+formula, references and an example that runs as a doctest.
+
+======================  ==========================================================================
+module                  what it computes
+======================  ==========================================================================
+:mod:`.concentration`   Lorenz curve, Gini, generalised Gini, top-p% shares, the "top p% of n" rule
+:mod:`.gistar`          Getis–Ord Gi* with permutation inference, borderline refinement, BH
+                        adjustment and the hot/cold-spot classes
+:mod:`.mann_kendall`    the Mann–Kendall trend test (tie- and continuity-corrected)
+:mod:`.emerging`        emerging hot spots: yearly states, trend and pattern class per place
+:mod:`.base`            the errors, :func:`~.base.zero_clip` and the numbers of the significance rule
+                        (standard library only)
+======================  ==========================================================================
+
+In a notebook, import the modules and call their functions through them, so that each call says
+which family it belongs to::
+
+    from assessment.stats import concentration, gistar
+    concentration.gini(counts)
+    concentration.lorenz(counts)
+    gistar.gistar(counts, weights=gistar.queen_weights(boundaries))
+
+The package exposes the modules, not their functions: ``assessment.stats.gistar`` is the module
+(a function of the same name in the package namespace would hide it).  ``assessment.stats.emerging``
+is the statistics of :mod:`assessment.emerging`; import it under another name
+(``from assessment.stats import emerging as emerging_stats``) where both are used.  The modules are imported
+on first use, so ``import assessment.stats`` (which :mod:`assessment.errors` does at start-up, for
+the errors in :mod:`.base`) does not import numpy or pandas.
+
+Example
+-------
+>>> import pandas as pd
+>>> from assessment.stats import concentration, gistar
+>>> concentration.gini(pd.Series([0, 0, 0, 4]))
+0.75
+>>> gistar.HOT_95
+'Hot spot – 95% confidence'
+"""
+from __future__ import annotations
+
+import importlib
+
+from .base import StatsError  # noqa: F401 - the error every statistic raises on impossible input
+
+__all__ = ["concentration", "gistar", "mann_kendall", "emerging", "StatsError"]
+
+_MODULES = {"concentration", "gistar", "mann_kendall", "emerging"}
+
+
+def __getattr__(name: str):
+    """Import a statistics module on first use (``from assessment.stats import gistar`` works too)."""
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _MODULES)
