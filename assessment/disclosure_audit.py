@@ -47,6 +47,7 @@ Issue 11's "Hate crime" case, by hand: 10 victims and 13 pairs published, bands 
 """
 from __future__ import annotations
 
+import copy
 import math
 from collections import deque
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from .disclosure import SECONDARY, DisclosureError, hidden_mark, is_hidden
+from .summary import share_key
 
 INF = math.inf
 
@@ -342,7 +344,7 @@ def audit(system: System, protection: int = PROTECTION, cells=None, relaxation: 
 
 
 def _solve(obj, integrality, kw):
-    from scipy.optimize import linprog
+    from scipy.optimize import linprog  # heavy (~0.4 s): only when a table's cells are audited
     return linprog(obj, integrality=integrality, **kw)
 
 
@@ -477,8 +479,7 @@ class Family:
         """The quantity a candidate stands for in the relations (itself, for a count)."""
         return key
 
-    def copy(self) -> "Family":
-        import copy
+    def copy(self) -> Family:
         return copy.deepcopy(self)
 
     def table_of(self, key: str) -> str:  # pragma: no cover - abstract
@@ -1188,7 +1189,6 @@ class OffendersFamily(Family):
             s.ratio("pro|C", "linked", self.headlines.get("offenders.prolific_share.linked"), "summary.json prolific")
             s.ratio("pro|C", "all", self.headlines.get("offenders.prolific_share.all"), "summary.json prolific")
             if self.concentration is not None:
-                from .offenders import share_key
                 for p in self.concentration.index:
                     for d, den in (("linked", "linked"), ("all", "all")):
                         s.ratio(f"conc|{p}", den, self.headlines.get(f"offenders.top_share.{share_key(p)}.{d}"),

@@ -22,13 +22,16 @@ Example
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple, Optional, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from .dataset import lsoa_counts
 from .errors import AssessmentError
+from .maps import choropleth
 from .periods import Period
 from .significance import ALPHAS, DEFAULT_FDR, DEFAULT_PERMUTATIONS, SignificanceRule
 
@@ -143,7 +146,7 @@ def mann_kendall(x: Sequence[float]) -> MannKendall:
     >>> r.s, round(r.var_s, 4), round(r.z, 4), round(r.p, 4), round(r.tau, 4)
     (5, 7.6667, 1.4446, 0.1486, 0.8333)
     """
-    from scipy.stats import norm
+    from scipy.stats import norm  # heavy (~1 s): scipy.stats only for the Mann-Kendall test
     a = np.asarray(x, dtype=float)
     n = len(a)
     if n < 2 or np.isnan(a).any():
@@ -267,7 +270,7 @@ def emerging_periods(crimes: pd.DataFrame, period: Period, max_years: int = 20) 
 
 def yearly_gistar(crimes: pd.DataFrame, lsoas, periods: Iterable[Period], boundaries=None, weights=None,
                   crime_types=None, permutations: int = DEFAULT_PERMUTATIONS, seed: int = 20240401,
-                  fdr: bool = DEFAULT_FDR, max_permutations: Optional[int] = None, alphas=ALPHAS) -> pd.DataFrame:
+                  fdr: bool = DEFAULT_FDR, max_permutations: int | None = None, alphas=ALPHAS) -> pd.DataFrame:
     """Gi* per LSOA for each period: long table (lsoa_code, year, count, neighbours, gi_z,
     gi_permutations, gi_p, gi_p_fdr, gi_class).
 
@@ -288,7 +291,8 @@ def yearly_gistar(crimes: pd.DataFrame, lsoas, periods: Iterable[Period], bounda
     >>> y.groupby("year")["count"].sum().to_dict()
     {'2023': 1, '2024': 3}
     """
-    from .hotspots import gistar, lsoa_counts, queen_weights
+    # cycle until Gi* moves to assessment.stats (issue 13): hotspots imports this module
+    from .hotspots import gistar, queen_weights
     if weights is None:
         weights = queen_weights(boundaries)
     frames = []
@@ -355,8 +359,8 @@ class EmergingResult:
 
     periods: list
     min_years: int
-    table: Optional[pd.DataFrame] = None     # emerging_hotspots(...) joined with names/wards
-    yearly: Optional[pd.DataFrame] = None
+    table: pd.DataFrame | None = None     # emerging_hotspots(...) joined with names/wards
+    yearly: pd.DataFrame | None = None
     reason: str = ""                          # why there is no table, when there is none
     notes: list = field(default_factory=list)
     rule: SignificanceRule = SignificanceRule()   # the hot-spot map's rule, used for every yearly state
@@ -368,15 +372,16 @@ class EmergingResult:
 
 
 def analyse(ds, lsoas=None, boundaries=None, weights=None, crime_types=None,
-            rule: Optional[SignificanceRule] = None) -> EmergingResult:
+            rule: SignificanceRule | None = None) -> EmergingResult:
     """Emerging hotspots for a dataset: the complete years in the data, yearly Gi*, classes.
 
     ``rule``: the hot-spot map's significance rule (default: the config's)."""
-    from .hotspots import _lsoa_frame, queen_weights
+    # cycle until Gi* moves to assessment.stats (issue 13): hotspots imports this module
+    from .hotspots import queen_weights
     cfg = ds.config.hotspots
     rule = rule if rule is not None else SignificanceRule.from_config(cfg)
     alpha = getattr(cfg, "emerging_alpha", 0.10)
-    lsoas = lsoas if lsoas is not None else _lsoa_frame(ds)
+    lsoas = lsoas if lsoas is not None else ds.lsoa_frame()
     periods = emerging_periods(ds.crimes, ds.period)
     res = EmergingResult(periods=periods, min_years=cfg.emerging_min_years, rule=rule, alpha=alpha)
     if boundaries is None and weights is None:
@@ -467,7 +472,6 @@ EMERGING_HATCHES = {"New hot spot": "..", "Consecutive hot spot": "//", "Intensi
 
 def emerging_map(res: EmergingResult, boundaries, attribution: str = "", label_column: str = "lsoa_code"):
     """Categorical map of the emerging-hotspot classes (hot patterns hatched)."""
-    from .maps import choropleth
     gdf = boundaries[["geometry"]].join(res.table[["category"]])
     present = [c for c in CATEGORIES if c in set(gdf["category"].dropna())]
     return choropleth(gdf, "category", categorical=True, colors=EMERGING_COLORS, hatches=EMERGING_HATCHES,

@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .disclosure import SECONDARY, is_hidden, is_small, primary_label, suppress, suppress_value
+from .disclosure_audit import OffendersFamily, protect, verify
 from .errors import AssessmentError, require_columns
-from .rounding import PCT, pct, zero_clip
 from .periods import Period
+from .rounding import PCT, pct, zero_clip
 
 METHODS = r"""
 ### Prolific offenders (chapter 3)
@@ -699,7 +701,6 @@ def _published_total(n: int, min_count: int):
     >>> _published_total(3, 5), _published_total(12, 5)
     ('<5', 12)
     """
-    from .disclosure import is_small, primary_label
     return primary_label(min_count) if is_small(n, min_count) else n
 
 
@@ -715,7 +716,6 @@ def suppress_counts(table: pd.DataFrame, counts: list[str], shares: dict | None 
     >>> out["n"].tolist(), out["share"].isna().tolist(), k
     ([20, '<5', '[c]'], [False, True, True], 2)
     """
-    from .disclosure import is_hidden, suppress
     out, k = suppress(table, counts, min_count=min_count, total=total)
     for s, c in (shares or {}).items():
         hidden = out[c].astype(object).map(is_hidden)
@@ -817,6 +817,7 @@ def lorenz_figure(curve: pd.DataFrame, table: pd.DataFrame | None = None, gini_v
     small) so the marks sit on the curve; groups that coincide share one label.
     """
     import matplotlib.pyplot as plt
+
     from .plots import PALETTE
     fig, ax = plt.subplots(figsize=(6.4, 5.2))
     ax.plot(curve["offenders_share"] * 100, curve["crimes_share"] * 100, color=PALETTE[0], lw=2.2,
@@ -854,6 +855,7 @@ def crime_mix_figure(mix: pd.DataFrame, p: float = 0.10, n: int = 10):
     ``mix`` is the published table; types whose shares are suppressed are left out.
     """
     import matplotlib.pyplot as plt
+
     from .plots import PALETTE
     m = mix.copy()
     for c in ("top_share", "rest_share"):
@@ -917,7 +919,6 @@ def ward_map(wards: pd.DataFrame, boundaries, lsoas: pd.DataFrame, min_count: in
     """
     from matplotlib.patches import Patch
 
-    from .disclosure import SECONDARY
     g = ward_polygons(boundaries, lsoas)
     w = wards[wards["ward_code"].notna()][["ward_code", "ward_name", "offenders"]].copy()
     w["ward_code"] = w["ward_code"].astype("string")
@@ -932,7 +933,7 @@ def ward_map(wards: pd.DataFrame, boundaries, lsoas: pd.DataFrame, min_count: in
     if shown.empty:
         return None
     try:
-        from .maps import choropleth
+        from .maps import choropleth  # absent maps: the plain fallback below draws (tested)
     except ImportError:
         choropleth = None
     if choropleth is not None:
@@ -959,6 +960,7 @@ def _ward_map_fallback(shown, label_top: int, attribution: str | None):
     import mapclassify
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
+
     from .plots import SEQUENTIAL
     fig, ax = plt.subplots(figsize=(7, 7))
     ax.set_axis_off()
@@ -1094,7 +1096,6 @@ def analyse(ds) -> OffendersResult:
     n = len(per)
     linked = int(links["crime_id"].nunique())
     res.offenders, res.linked_crimes = n, linked
-    from .disclosure import suppress_value
     headlines["offenders.offenders"] = suppress_value(n, min_count)
     headlines["offenders.linked_crimes"] = suppress_value(linked, min_count)
 
@@ -1179,7 +1180,6 @@ def analyse(ds) -> OffendersResult:
         age_sex_pub = pd.concat(parts, ignore_index=True)
 
     # disclosure audit: no hidden count may be worked out from everything published together ----
-    from .disclosure_audit import OffendersFamily, protect
     fam = OffendersFamily(published, pub, mix_pub, wards_pub, age_sex_pub,
                           n=headlines["offenders.offenders"], min_count=min_count, mix_share=cfg.mix_share,
                           mix_group=group_size(n, cfg.mix_share),
@@ -1236,14 +1236,12 @@ def analyse(ds) -> OffendersResult:
 
     # the headlines are the audited tables' figures: audit them with everything else
     fam.headlines = headlines
-    from .disclosure_audit import verify
     verify(fam)
     res.audit = {k: v.as_dict() for k, v in fam.outcome.items()}
     return res
 
 
 def _small_count(v, min_count: int) -> bool:
-    from .disclosure import is_small
     return is_small(v, min_count)
 
 

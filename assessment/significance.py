@@ -19,8 +19,10 @@ Example
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
-from typing import Optional
+
+from .summary import get
 
 #: the p thresholds of the hot/cold-spot classes: 99%, 95% and 90% confidence
 ALPHAS = (0.01, 0.05, 0.10)
@@ -31,6 +33,25 @@ DEFAULT_FDR = True
 #: the chance allowed, per LSOA, that a class counted as settled lies on the wrong side of a threshold
 #: (the Clopper–Pearson intervals of the borderline check are at 1 − this confidence)
 DECISION_ERROR = 0.001
+
+#: the Gi* classes the rule decides (the hot-spot map's legend; :mod:`assessment.hotspots` re-exports them)
+HOT_99 = "Hot spot – 99% confidence"
+HOT_95 = "Hot spot – 95% confidence"
+HOT_90 = "Hot spot – 90% confidence"
+NOT_SIGNIFICANT = "Not significant"
+COLD_90 = "Cold spot – 90% confidence"
+COLD_95 = "Cold spot – 95% confidence"
+COLD_99 = "Cold spot – 99% confidence"
+NO_NEIGHBOURS = "Not tested – no neighbours"
+NO_VARIATION = "Not tested – counts do not vary"
+NO_GEOMETRY = "Not tested – no boundary file"
+#: every Gi* class, hottest to coldest, then the untested ones
+GI_CLASSES = [HOT_99, HOT_95, HOT_90, NOT_SIGNIFICANT, COLD_90, COLD_95, COLD_99,
+              NO_NEIGHBOURS, NO_VARIATION, NO_GEOMETRY]
+HOT_AT = {0.99: {HOT_99}, 0.95: {HOT_99, HOT_95}, 0.90: {HOT_99, HOT_95, HOT_90}}
+COLD_AT = {0.99: {COLD_99}, 0.95: {COLD_99, COLD_95}, 0.90: {COLD_99, COLD_95, COLD_90}}
+#: significance levels of the classes: (p at or below, hot label, cold label), strictest first
+LEVELS = list(zip(ALPHAS, [HOT_99, HOT_95, HOT_90], [COLD_99, COLD_95, COLD_90]))
 
 GANDY_HAHN = ('Gandy, A. and Hahn, G. (2014) "MMCTest — a safe algorithm for implementing multiple Monte Carlo '
               'tests", *Scandinavian Journal of Statistics* 41(4), 1083–1101')
@@ -45,7 +66,6 @@ def _small(x: float) -> str:
     >>> _small(2 / 10000), _small(2 / 100000), _small(2 / 1000), _small(0.05 / 150)
     ('0.0002', '0.00002', '0.002', '0.00033')
     """
-    import math
     digits = max(0, -math.floor(math.log10(abs(x))) + 1) if x else 0
     return f"{x:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:g}"
 
@@ -73,13 +93,13 @@ class SignificanceRule:
 
     # -- building it ------------------------------------------------------------------------
     @classmethod
-    def from_config(cls, hotspots) -> "SignificanceRule":
+    def from_config(cls, hotspots) -> SignificanceRule:
         """The rule of a config's ``hotspots`` section."""
         return cls(fdr=bool(hotspots.fdr), permutations=int(hotspots.permutations),
                    max_permutations=int(getattr(hotspots, "max_permutations", DEFAULT_MAX_PERMUTATIONS)))
 
     @classmethod
-    def from_summary(cls, summary: dict) -> Optional["SignificanceRule"]:
+    def from_summary(cls, summary: dict) -> SignificanceRule | None:
         """The rule recorded in a ``summary.json`` (None when it records none).
 
         >>> SignificanceRule.from_summary({"hotspots": {"classes_use_fdr": False, "permutations": 999}})
@@ -87,7 +107,6 @@ class SignificanceRule:
         >>> SignificanceRule.from_summary({"hotspots": {}}) is None
         True
         """
-        from .summary import get
         fdr, perms = get(summary, "hotspots.classes_use_fdr"), get(summary, "hotspots.permutations")
         if fdr is None or perms is None:
             return None
@@ -116,7 +135,7 @@ class SignificanceRule:
         return "p (FDR-adjusted)" if self.fdr else "p (unadjusted)"
 
     @property
-    def floor(self) -> Optional[float]:
+    def floor(self) -> float | None:
         """The smallest possible permutation p-value, 2/(P + 1) (None for the normal approximation)."""
         return 2.0 / (self.permutations + 1) if self.permutations else None
 
