@@ -429,7 +429,7 @@ def _places(rng, gdf, town: list):
         pts = np.round(_random_points_in(rng, g, 3 * k))
         pts = pts[shapely.contains_xy(g, pts[:, 0], pts[:, 1])][:k]
         streets = rng.choice(len(_STREET_STEMS) * len(_STREET_SUFFIXES), size=3 + int(rng.integers(0, 4)), replace=False)
-        for j, (x, y) in enumerate(pts):
+        for _j, (x, y) in enumerate(pts):
             if rng.random() < (0.35 if code in town else 0.12):
                 loc = _SPECIAL_PLACES[int(rng.integers(len(_SPECIAL_PLACES)))]
             else:

@@ -48,6 +48,7 @@ Issue 11's "Hate crime" case, by hand: 10 victims and 13 pairs published, bands 
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from collections import deque
 from dataclasses import dataclass, field
@@ -203,6 +204,11 @@ def mark_bounds(mark: str, min_count: int) -> tuple[float, float]:
     raise AuditError(f"not a suppression mark: {mark!r}")
 
 
+def _any_size(v) -> dict:
+    """Bounds of a published cell: a "[c]" cell (secondary suppression) may hide any size, even 0."""
+    return {"low": 0} if v == SECONDARY else {}
+
+
 def _is_number(v) -> bool:
     if v is None or v is pd.NA or isinstance(v, (str, bool)):
         return False
@@ -287,7 +293,10 @@ def audit(system: System, protection: int = PROTECTION, cells=None, relaxation: 
     """
     values, rows = _presolve(system)
     targets = list(system.cells) if cells is None else [c for c in cells if c in system.cells]
-    unknown = lambda k: k not in values or k in system.cells  # noqa: E731
+
+    def unknown(k) -> bool:
+        return k not in values or k in system.cells
+
     # connected components of the unknowns: each hidden cell is attacked within its own
     parent: dict = {}
 
@@ -811,7 +820,7 @@ class VictimsFamily(Family):
         table = self.table.to_dict("index")
         dist = {(r["subset"], str(r["crimes_per_victim"])): r for r in self.dist.to_dict("records")}
         for name in names:
-            q = lambda x, name=name: self.key(name, x)  # noqa: E731
+            q = functools.partial(self.key, name)
             r = table[name]
             s.figure(q("V"), r["victims"], "repeat_victims", f"{name}: victims")
             s.figure(q("R"), r["repeat_victims"], "repeat_victims", f"{name}: repeat victims")
@@ -1044,15 +1053,14 @@ class ASBFamily(Family):
         s = System(self.min_count)
         T = "repeat_asb_callers"
         for i, r in self.table.iterrows():
-            k = lambda q, i=i: self.key(i, q)  # noqa: E731
+            k = functools.partial(self.key, i)
             per = r["period"]
             s.figure(k("calls"), r["calls"], T, f"{per}: ASB calls")
             s.figure(k("W"), r["calls_with_caller"], T, f"{per}: calls with a caller reference")
             s.figure(k("K"), r["callers"], T, f"{per}: callers")
-            dep = lambda v: {"low": 0} if v == SECONDARY else {}  # noqa: E731 - "[c]": any size, even 0
-            s.figure(k("R"), r["repeat_callers"], T, f"{per}: repeat callers", **dep(r["repeat_callers"]))
+            s.figure(k("R"), r["repeat_callers"], T, f"{per}: repeat callers", **_any_size(r["repeat_callers"]))
             s.figure(k("C"), r["repeat_caller_calls"], T, f"{per}: calls by repeat callers",
-                     **dep(r["repeat_caller_calls"]))
+                     **_any_size(r["repeat_caller_calls"]))
             big = max(float(v) for v in (r["calls"], r["calls_with_caller"], 1) if _is_number(v))
             s.le({k("R"): 1, k("K"): -1}, 0, f"{per}: repeat callers ≤ callers")
             s.le({k("K"): 1, k("W"): -1}, 0, f"{per}: callers ≤ calls with a caller")
@@ -1148,7 +1156,6 @@ class OffendersFamily(Family):
     # -- the system ------------------------------------------------------------------------
     def system(self) -> System:
         s = System(self.min_count)
-        m = self.min_count
         if self.n_published is not None:
             s.publish("n", self.n_published, "summary.json offenders.offenders")
         chain = []  # (group size, crimes key)

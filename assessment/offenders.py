@@ -743,7 +743,7 @@ def concentration_sentence(table: pd.DataFrame, label: str) -> str:
     'In 2024/25 the top 1% of offenders (3 offenders) were linked to 9.0% of offender-linked crimes and 2.0% of all recorded crime.'
     """
     parts = []
-    for i, (p, r) in enumerate(table.iterrows()):
+    for _i, (p, r) in enumerate(table.iterrows()):
         who = f"the top {_pct_label(p)} of offenders ({int(r['offenders']):,} offender{'s' if r['offenders'] != 1 else ''})"
         if pd.isna(r["share_linked"]):
             parts.append(f"{who}: figures suppressed (fewer than the disclosure threshold)")
@@ -971,7 +971,7 @@ def _ward_map_fallback(shown, label_top: int, attribution: str | None):
         cls = np.searchsorted(bins, vals, side="left")
         colors = plt.get_cmap(SEQUENTIAL)(np.linspace(0.15, 0.9, len(bins)))
         shown.plot(ax=ax, color=[colors[c] for c in cls], edgecolor="#555555", linewidth=0.5)
-        handles, lo = [], None
+        handles, _lo = [], None
         for i, hi in enumerate(bins):
             lo_i = vals.min() if i == 0 else np.floor(bins[i - 1]) + 1
             text = f"{hi:,.0f}" if len(uniq) <= 5 or lo_i >= hi else f"{lo_i:,.0f}–{hi:,.0f}"

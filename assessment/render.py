@@ -583,7 +583,7 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
     exporter = _exporter()
     used: set = set()
     parts, headings = [], []
-    for i, (name, nb) in enumerate(chapters):
+    for _i, (name, nb) in enumerate(chapters):
         cid = "ch-" + slugify(Path(name).stem)
         used.add(cid)
         body, heads = chapter_html(nb, cid, base or Path.cwd(), used, exporter, warn)

@@ -319,7 +319,7 @@ def trend_figure(monthly: pd.Series, title_area: str = ""):
         ax2.spines["right"].set_visible(True)
         ax2.grid(False)
         thousands(ax2)
-        lo, hi = roll.min(), roll.max()
+        _lo, hi = roll.min(), roll.max()
         ax2.set_ylim(0, hi * 1.15 if hi > 0 else 1)
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()

@@ -81,23 +81,22 @@ def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> str:
 def imports(mods: dict[str, Path]) -> list[Import]:
     """Every import statement of every module, at module level or inside a function."""
     found = []
+
+    def visit(node, name: str, is_package: bool, function: str | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                visit(child, name, is_package, function or getattr(child, "name", "<lambda>"))
+                continue
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    found.append(Import(name, alias.name, (), child.lineno, function))
+            elif isinstance(child, ast.ImportFrom):
+                target = _resolve(name, is_package, child)
+                found.append(Import(name, target, tuple(a.name for a in child.names), child.lineno, function))
+            visit(child, name, is_package, function)
+
     for name, path in mods.items():
-        is_package = path.name == "__init__.py"
-
-        def visit(node, function):
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                    visit(child, function or getattr(child, "name", "<lambda>"))
-                    continue
-                if isinstance(child, ast.Import):
-                    for alias in child.names:
-                        found.append(Import(name, alias.name, (), child.lineno, function))
-                elif isinstance(child, ast.ImportFrom):
-                    target = _resolve(name, is_package, child)
-                    found.append(Import(name, target, tuple(a.name for a in child.names), child.lineno, function))
-                visit(child, function)
-
-        visit(ast.parse(path.read_text(encoding="utf-8"), str(path)), None)
+        visit(ast.parse(path.read_text(encoding="utf-8"), str(path)), name, path.name == "__init__.py", None)
     return found
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 from pathlib import Path as _P
-from typing import Optional
 
 import numpy as np
 import pandas as pd

@@ -451,7 +451,7 @@ def load_boundaries(cfg, acc, notes: list, lookup: pd.DataFrame | None = None) -
     layer = cfg.boundaries.layer
     try:
         import pyogrio  # heavy: with geopandas, only when a boundary file is read
-        layers = [l[0] for l in pyogrio.list_layers(path)]
+        layers = [line[0] for line in pyogrio.list_layers(path)]
     except Exception as e:  # noqa: BLE001 - any reader failure is a bad input
         raise InputError(path, "", "a GeoPackage, GeoJSON or Shapefile of LSOA polygons",
                          found=f"a file that cannot be read ({_reader_error(e, path)})") from None
