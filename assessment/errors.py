@@ -27,8 +27,6 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
-import pandas as pd
-
 #: the longest text :func:`quote` shows (longer values are cut, ending with "…")
 QUOTE_MAX = 40
 
@@ -127,6 +125,7 @@ def require_columns(df, columns, what: str) -> None:
     ...
     assessment.errors.InputError: crimes: column(s) 'month': expected columns crime_id, month, found columns crime_id
     """
+    import pandas as pd  # deferred: the command line imports this module before it needs pandas
     if not isinstance(df, pd.DataFrame):
         raise AssessmentError(f"{what}: expected a table (pandas DataFrame), found {type(df).__name__}")
     missing = [c for c in columns if c not in df.columns]
