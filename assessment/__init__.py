@@ -19,12 +19,14 @@ module                    what it does
 ``offenders``             chapter 3: prolific offenders (§5.3)
 ``victims``               chapter 4: repeat victimisation (§5.4)
 ``performance``           chapter 5: targets and comparisons (§5.6)
+``targets``               the targets file: reading and checking it
 ``disclosure``            small-number suppression (§6)
 ``workbook``              what a chapter notebook calls to show and save
 ``render``                papermill run, HTML and PDF (§8)
 ``outdir``                the output folder: report marker, lock, private work folder
-``cli``                   the ``assessment`` command
+``cli``                   the ``assessment`` command (also ``python -m assessment``)
 ========================  ==============================================
 """
 
+#: the package version: the one place it is written (pyproject.toml reads it; see CHANGELOG.md)
 __version__ = "0.1.0"

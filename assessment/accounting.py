@@ -111,7 +111,7 @@ class Accounting:
             for name in self.reads
         }
 
-    def merge(self, other: "Accounting") -> None:
+    def merge(self, other: Accounting) -> None:
         """Add another accounting's counts into this one."""
         for k, v in other.reads.items():
             self.read(k, v)

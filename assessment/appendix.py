@@ -15,7 +15,9 @@ import textwrap
 import pandas as pd
 
 from . import provenance
+from .disclosure import AUDIT_COLUMNS, ledger_table
 from .errors import one_line
+from .significance import SignificanceRule
 
 #: chapter modules in report order; a module that is absent or has no METHODS is skipped
 METHOD_MODULES = ["volumes", "hotspots", "emerging", "offenders", "victims", "asb", "performance",
@@ -68,7 +70,6 @@ def _configured_methods(name: str, mod, cfg):
         p = cfg.performance
         return mod.methods(p.amber_threshold, p.amber_green_threshold, p.no_change_band)
     if name in ("hotspots", "emerging"):
-        from .significance import SignificanceRule
         rule, h = SignificanceRule.from_config(cfg.hotspots), cfg.hotspots
         if name == "hotspots":
             return mod.methods(rule)
@@ -171,7 +172,6 @@ def quality_notes(ds) -> str:
 def suppression_table(run) -> pd.DataFrame:
     """The tables built from victim, offender or caller records and the cells hidden in each
     (from the run's disclosure ledger, see :mod:`assessment.disclosure`)."""
-    from .disclosure import ledger_table
     return ledger_table(run.out_dir, run.config.disclosure.min_count)
 
 
@@ -211,7 +211,6 @@ def suppression_text(table: pd.DataFrame, min_count: int = 5) -> str:
 
 
 def _audit_text(table: pd.DataFrame) -> str:
-    from .disclosure import AUDIT_COLUMNS
     cols = list(AUDIT_COLUMNS.values())
     if not set(cols) <= set(table.columns):
         return ""

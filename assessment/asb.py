@@ -25,15 +25,16 @@ Example
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .disclosure import hidden_mark, is_small
+from .disclosure_audit import ASBFamily, protect, verify
 from .errors import AssessmentError, require_columns
-from .rounding import PCT, pct
 from .periods import Period
+from .rounding import PCT, pct
 
 _METHODS = r"""
 ### Repeat anti-social behaviour callers (chapter 4)
@@ -270,7 +271,6 @@ def publishable(summaries: list[dict], min_count: int = 5) -> tuple[pd.DataFrame
     (40 calls by fewer than 5 callers: the calls are hidden too, as ``"[c]"`` since they are
     not themselves fewer than 5, because with the callers' share they would reveal the count.)
     """
-    from .disclosure import hidden_mark, is_small
     label = f"<{min_count}"
     rows, notes = [], []
     for s in summaries:
@@ -394,7 +394,6 @@ def analyse(ds) -> ASBResult:
         summaries.insert(0, caller_summary(asb, prev, cfg.repeat_calls, cfg.window_weeks))
     table, notes = publishable(summaries, min_count)
     # disclosure audit: no hidden count may be worked out from everything published together
-    from .disclosure_audit import ASBFamily, protect, verify
     fam = ASBFamily(table, min_count, cfg.repeat_calls, cfg.window_weeks)
     res.audit = {k: v.as_dict() for k, v in protect(fam).items()}
     if fam.log:

@@ -25,8 +25,11 @@ Example
 """
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import json
+import os
+import platform
 import re
 import time
 import traceback
@@ -35,7 +38,12 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import load_config
 from .errors import AssessmentError, ConfigError, one_line
+from .outdir import check_output_folder, make_parent, output_lock, write_marker
+from .render import run_assessment
+from .rounding import pct, signed_pct
+from .summary import get
 
 
 def parse_years(text: str) -> list[int]:
@@ -97,9 +105,6 @@ def run_job(job: Job) -> JobResult:
     Its progress lines, and on failure the error (with the traceback of an unexpected
     one), go to :attr:`Job.log_path`.
     """
-    import datetime as _dt
-    import os
-    import platform
     t0 = time.perf_counter()
     log = job.log_path
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -112,8 +117,6 @@ def run_job(job: Job) -> JobResult:
     note(f"batch run {job.name}: config {job.config}, output {job.out_dir}, "
          f"pid {os.getpid()} on {platform.node()}, {_dt.datetime.now().astimezone().isoformat(timespec='seconds')}")
     try:
-        from .config import load_config
-        from .render import run_assessment
         cfg = load_config(job.config)
         if job.area:
             cfg.area.name = job.area
@@ -155,8 +158,6 @@ def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: in
     :func:`assessment.render.run_assessment`): a folder that is not a report is
     reported as a failed run and left as it is.
     """
-    from .config import load_config
-    from .outdir import check_output_folder, make_parent, output_lock, write_marker
     cfg = load_config(config)
     out_root = (Path(out_root) if out_root else cfg.root / "reports" / "batch").resolve()
     if jobs < 1:
@@ -208,12 +209,10 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
 
 
 def _pct(v):
-    from .rounding import signed_pct
     return signed_pct(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else "–"
 
 
 def _share(v):
-    from .rounding import pct
     return pct(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else "–"
 
 
@@ -241,7 +240,6 @@ def write_index(out_root: Path, results: list[JobResult], cfg) -> Path:
     Every text in it is escaped (:func:`_text`, :func:`_href`); a failed run's error line is
     the one the run printed, which never quotes a value of a file holding personal data.
     """
-    from .summary import get
     rows = []
     for r in results:
         rel = Path(r.job.out_dir).relative_to(out_root)

@@ -55,13 +55,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import collect_problems, collecting, problem
 
 #: bump when a parser's output changes, so old entries are not reused
 CACHE_VERSION = 4
@@ -94,7 +99,7 @@ def enabled() -> bool:
     return os.environ.get(ENV_ENABLED, "1").strip().lower() not in {"0", "false", "no", "off"}
 
 
-def cache_dir(root: Optional[Path]) -> Optional[Path]:
+def cache_dir(root: Path | None) -> Path | None:
     """The cache folder for a config in ``root``: ``$ASSESSMENT_CACHE_DIR``, else
     ``<root>/.cache/assessment``; ``None`` when the cache is off.
 
@@ -110,7 +115,7 @@ def cache_dir(root: Optional[Path]) -> Optional[Path]:
     return Path(root or Path.cwd()) / ".cache" / "assessment"
 
 
-def for_config(cfg) -> Optional["Cache"]:
+def for_config(cfg) -> Cache | None:
     """The :class:`Cache` of a :class:`~assessment.config.Config` (``None`` when off).
 
     A config built in code (no config file, so no config folder) is cached only
@@ -134,11 +139,11 @@ class Entry:
 
     kind: str
     source: Path
-    member: Optional[str] = None
+    member: str | None = None
     stamp: dict = field(default_factory=dict)
-    file: Optional[Path] = None          # the Parquet file (None: no cache)
-    frame: Optional[pd.DataFrame] = None
-    meta: Optional[dict] = None
+    file: Path | None = None          # the Parquet file (None: no cache)
+    frame: pd.DataFrame | None = None
+    meta: dict | None = None
     notes: list = field(default_factory=list)
     written: bool = False                # this entry's Parquet file was written by this process
 
@@ -148,7 +153,6 @@ class Entry:
             return True
         if self.file is None or not self.file.exists():
             return False
-        import pyarrow.parquet as pq
         try:
             md = pq.read_schema(self.file).metadata or {}
             info = json.loads(md.get(_META_KEY, b"{}"))
@@ -160,12 +164,11 @@ class Entry:
         return True
 
     def load(self, parse: Callable[[list], pd.DataFrame],
-             summarise: Optional[Callable[[pd.DataFrame], dict]] = None, columns=None) -> pd.DataFrame:
+             summarise: Callable[[pd.DataFrame], dict] | None = None, columns=None) -> pd.DataFrame:
         """The parsed frame (see the class docstring).  ``columns``: read only these from Parquet."""
         if self.frame is not None:
             return self.frame if columns is None else self.frame[list(columns)]
         if self.probe():
-            import pyarrow.parquet as pq
             try:
                 table = pq.read_table(self.file, columns=list(columns) if columns is not None else None)
                 _count("parquet_reads")
@@ -175,7 +178,6 @@ class Entry:
                 return df
             except Exception:  # noqa: BLE001 - unreadable entry: parse the source again
                 self.meta = None
-        from .loaders.common import collect_problems, collecting, problem
         notes: list = []
         _count("parses")
         if collecting():
@@ -200,8 +202,6 @@ class Entry:
         memory), else parsed (see :meth:`load`).  ``keep=True`` holds a parsed frame
         in memory even when it was written to the cache.
         """
-        import pyarrow as pa
-        import pyarrow.parquet as pq
         if self.frame is None and self.probe():
             try:
                 t = pq.read_table(self.file, columns=list(columns) if columns is not None else None)
@@ -218,8 +218,6 @@ class Entry:
         return t
 
     def _write(self, df: pd.DataFrame) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
         try:
             table = pa.Table.from_pandas(df, preserve_index=False)
             info = {"version": CACHE_VERSION, "stamp": self.stamp, "source": str(self.source),
@@ -244,11 +242,11 @@ class Entry:
 class Cache:
     """The cache folder.  ``Cache(None)`` is a cache that keeps nothing (every entry parses)."""
 
-    def __init__(self, folder: Optional[Path]):
+    def __init__(self, folder: Path | None):
         self.folder = Path(folder) if folder is not None else None
 
-    def entry(self, kind: str, source: Path, member: Optional[str] = None, stamp: Optional[dict] = None,
-              partition: Optional[dict] = None) -> Entry:
+    def entry(self, kind: str, source: Path, member: str | None = None, stamp: dict | None = None,
+              partition: dict | None = None) -> Entry:
         """The slot of ``source`` (and ``member`` of a zip).  ``stamp`` identifies the source's
         version (default: its size and mtime in nanoseconds); ``partition`` (e.g.
         ``{"force": "metropolitan", "file_month": "2024-04"}``) the Hive-style sub-folders
@@ -268,7 +266,7 @@ class Cache:
         return Entry(kind=kind, source=source, member=member, stamp=stamp, file=file)
 
 
-    def files(self, kind: Optional[str] = None) -> list[Path]:
+    def files(self, kind: str | None = None) -> list[Path]:
         """Every Parquet file in the cache (of ``kind``), sorted."""
         if self.folder is None:
             return []
@@ -277,7 +275,6 @@ class Cache:
 
     def clear(self) -> int:
         """Delete the cache folder; returns the number of Parquet files removed."""
-        import shutil
         n = len(self.files())
         if self.folder is not None and self.folder.exists():
             shutil.rmtree(self.folder)

@@ -29,7 +29,6 @@ from pathlib import Path
 
 from .errors import AssessmentError, ConfigError, one_line
 
-
 PARTIAL_HELP = ("run a period the data do not fully cover; the report then says 'N of 12 months' "
                 "on the cover, in every title naming the period and in summary.json")
 
@@ -151,7 +150,7 @@ def main(argv=None) -> int:
             return e.exit_status
         print("error: interrupted", file=sys.stderr)
         return 130
-    except Exception as e:  # noqa: BLE001 - last line of defence: one line, not a traceback
+    except Exception as e:
         if os.environ.get("ASSESSMENT_DEBUG"):
             raise
         print(f"error: unexpected {type(e).__name__}: {one_line(e, 300)} (set ASSESSMENT_DEBUG=1 for details)",

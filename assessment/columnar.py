@@ -16,15 +16,16 @@ Example
 """
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def to_arrow(values):
     """A pandas Series / numpy array / Arrow array as a (chunked) Arrow array."""
-    import pyarrow as pa
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return values
     if isinstance(values, pd.Series):
@@ -45,8 +46,6 @@ def duplicated(values) -> np.ndarray:
     Uses Arrow's dictionary encoding, which numbers values in order of first appearance,
     so a row is a repeat when its number was seen on an earlier row.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
     arr = to_arrow(values)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
@@ -65,7 +64,7 @@ def duplicated(values) -> np.ndarray:
     return first[idx] != np.arange(n)
 
 
-def _duplicated_fixed_width(arr) -> Optional[np.ndarray]:
+def _duplicated_fixed_width(arr) -> np.ndarray | None:
     """:func:`duplicated` for strings that all have one length, a multiple of 8 bytes (police.uk's
     64-hex-digit crime ids), or None.
 
@@ -74,7 +73,6 @@ def _duplicated_fixed_width(arr) -> Optional[np.ndarray]:
     numbers are sorted, and only ids whose number occurs more than once are compared as
     text — so the answer is exact whatever the hash does.
     """
-    import pyarrow as pa
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)) or arr.null_count == len(arr):
         return None
     n = len(arr)
@@ -119,8 +117,6 @@ def _duplicated_fixed_width(arr) -> Optional[np.ndarray]:
 def map_unique(values, fn):
     """``fn`` applied to the distinct values only (``fn`` takes and returns a Series), then
     spread back over ``values`` — e.g. the area part of 5 million LSOA names from 5,000."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
     arr = to_arrow(values)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
@@ -131,14 +127,13 @@ def map_unique(values, fn):
     return pc.take(mapped, enc.indices)
 
 
-def group_count(columns: Mapping[str, object], keys: Sequence[str], mask: Optional[np.ndarray] = None,
+def group_count(columns: Mapping[str, object], keys: Sequence[str], mask: np.ndarray | None = None,
                 name: str = "count") -> pd.DataFrame:
     """Rows per combination of ``keys`` (missing values form their own group), sorted by the
     keys with missing values last: ``DataFrame.groupby(keys, dropna=False).size()`` as columns.
 
     ``columns`` maps names to Series or Arrow arrays of equal length; ``mask`` selects rows.
     """
-    import pyarrow as pa
     data = {k: to_arrow(columns[k]) for k in keys}
     table = pa.table(data)
     if mask is not None:
@@ -146,7 +141,6 @@ def group_count(columns: Mapping[str, object], keys: Sequence[str], mask: Option
     out = table.group_by(list(keys), use_threads=True).aggregate([([], "count_all")])
     out = out.rename_columns([*keys, name] if out.column_names[-1] == "count_all" else out.column_names)
     out = out.select([*keys, name])
-    import pyarrow.compute as pc
     try:   # pyarrow >= 25: null placement per key
         order = pc.sort_indices(out, sort_keys=[(k, "ascending", "at_end") for k in keys])
     except (TypeError, ValueError, pa.ArrowInvalid):

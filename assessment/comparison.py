@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -79,7 +78,7 @@ def _population(population, what="population by area") -> pd.Series:
     return p
 
 
-def area_counts(frame: pd.DataFrame, by: str = "major_category", period: Optional[Period] = None) -> pd.DataFrame:
+def area_counts(frame: pd.DataFrame, by: str = "major_category", period: Period | None = None) -> pd.DataFrame:
     """Crimes per area (rows) and category (columns), with an "All crime" total column.
 
     ``frame`` has columns area, ``by`` and count (and month when ``period`` is given: only
@@ -237,12 +236,12 @@ class ComparisonResult:
     areas: int
     notes: list = field(default_factory=list)
     by: str = "major_category"
-    label: Optional[str] = None
+    label: str | None = None
     period_label: str = ""
 
 
 def compare(frame: pd.DataFrame, population, area: str, by: str = "major_category",
-            period: Optional[Period] = None, comparators=()) -> ComparisonResult:
+            period: Period | None = None, comparators=()) -> ComparisonResult:
     """Rates, ranks and the comparator group for ``area`` among the areas of ``frame``.
 
     ``frame``: area, ``by``, count (and month when ``period`` is given); ``population``: a
@@ -306,7 +305,7 @@ def covered(frame: pd.DataFrame, period: Period) -> bool:
     return bool(frame["month"].min() <= period.start and frame["month"].max() >= period.end)
 
 
-def analyse(ds) -> Optional[ComparisonResult]:
+def analyse(ds) -> ComparisonResult | None:
     """The comparison for a dataset: None when the crime input covers only the assessed area,
     or has no population by area, or does not cover the period (the reason is in ``ds.notes``
     style: see :func:`unavailable_reason`)."""
@@ -326,7 +325,7 @@ def analyse(ds) -> Optional[ComparisonResult]:
     return res
 
 
-def _area_name(ds) -> Optional[str]:
+def _area_name(ds) -> str | None:
     """The assessed area's name among ``ds.all_areas``' areas, or None when it is not one of them."""
     areas = ds.all_areas["area"].dropna().unique()
     try:
@@ -335,7 +334,7 @@ def _area_name(ds) -> Optional[str]:
         return None
 
 
-def unavailable_reason(ds) -> Optional[str]:
+def unavailable_reason(ds) -> str | None:
     """Why there is no comparison for this dataset, or None when there is one."""
     if ds.all_areas is None:
         return "The crime input covers only this area, so it cannot be compared with others."
@@ -427,7 +426,7 @@ def csv_table(res: ComparisonResult) -> pd.DataFrame:
     return t
 
 
-def headlines(res: Optional[ComparisonResult]) -> dict:
+def headlines(res: ComparisonResult | None) -> dict:
     """summary.json keys: comparison.areas, .area, .rank_total, .tied_total, .rate_total,
     .all_area_rate_total, comparator figures, and comparison.by_category: a list with one object
     per category, {name, rank, tied, rate, all_area_rate} (names are values, never key paths)."""
@@ -459,8 +458,9 @@ def headlines(res: Optional[ComparisonResult]) -> dict:
 def rate_figure(res: ComparisonResult, category: str = ALL_CRIME):
     """Horizontal bars of every area's rate, the assessed area dark and labelled, comparators
     hatched, the all-area rate as a dashed line (readable without colour)."""
-    import matplotlib.pyplot as plt
-    from .plots import PALETTE
+    import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
+
+    from .plots import PALETTE  # plots loads matplotlib: only when a figure is drawn
     t = res.table[res.table["category"] == category].dropna(subset=["rate_per_1000"])
     t = t.sort_values("rate_per_1000")
     fig, ax = plt.subplots(figsize=(8, max(3.0, 0.22 * len(t) + 1)))

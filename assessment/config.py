@@ -16,13 +16,15 @@ Example
 """
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 from .significance import DEFAULT_FDR, DEFAULT_MAX_PERMUTATIONS, DEFAULT_PERMUTATIONS
+from .yamlfile import read_yaml
 
 CONFIG_NAME = "assessment.yml"
 
@@ -33,29 +35,29 @@ class _Strict(BaseModel):
 
 class Area(_Strict):
     name: str = Field(description="Name of the area, used in titles (e.g. Haringey).")
-    lsoa_name_prefix: Optional[str] = Field(None, description="Select police.uk / MPS rows whose LSOA name starts with this (e.g. 'Haringey').")
-    force: Optional[str] = Field(None, description="Select police.uk rows by 'Falls within' (e.g. 'South Yorkshire Police'); no boundary file needed.")
-    lad_code: Optional[str] = Field(None, description="Local authority code; selects LSOAs from the ward lookup (e.g. E09000014).")
+    lsoa_name_prefix: str | None = Field(None, description="Select police.uk / MPS rows whose LSOA name starts with this (e.g. 'Haringey').")
+    force: str | None = Field(None, description="Select police.uk rows by 'Falls within' (e.g. 'South Yorkshire Police'); no boundary file needed.")
+    lad_code: str | None = Field(None, description="Local authority code; selects LSOAs from the ward lookup (e.g. E09000014).")
 
 
 class Inputs(_Strict):
-    police_uk: Optional[Path] = None
-    crime_counts: Optional[Path] = None
-    crimes: Optional[Path] = None
-    victims: Optional[Path] = None
-    offenders: Optional[Path] = None
-    asb: Optional[Path] = None
-    population: Optional[Path] = None
-    boundaries: Optional[Path] = None
-    wards: Optional[Path] = None
-    lsoa_lookup: Optional[Path] = None
-    targets: Optional[Path] = None
+    police_uk: Path | None = None
+    crime_counts: Path | None = None
+    crimes: Path | None = None
+    victims: Path | None = None
+    offenders: Path | None = None
+    asb: Path | None = None
+    population: Path | None = None
+    boundaries: Path | None = None
+    wards: Path | None = None
+    lsoa_lookup: Path | None = None
+    targets: Path | None = None
 
 
 class Boundaries(_Strict):
-    code_column: Optional[str] = Field(None, description="LSOA code column of the boundary file; default LSOA21CD or LSOA11CD, whichever exists.")
-    name_column: Optional[str] = None
-    layer: Optional[str] = None
+    code_column: str | None = Field(None, description="LSOA code column of the boundary file; default LSOA21CD or LSOA11CD, whichever exists.")
+    name_column: str | None = None
+    layer: str | None = None
 
 
 class Disclosure(_Strict):
@@ -122,12 +124,12 @@ class ASB(_Strict):
 class Performance(_Strict):
     rag_scheme: Literal["three", "four"] = Field("three", description="'three' (On target / Up to 10% off target / Missing target by more than 10%) or 'four' (Green / Amber-Green / Amber-Red / Red).")
     amber_threshold: float = Field(0.10, gt=0, description="How far (a fraction of the target) an indicator may miss its target and still be amber; beyond it is red.")
-    amber_green_threshold: Optional[float] = Field(None, gt=0, description="Four-level scheme: misses up to this fraction are Amber-Green, beyond it Amber-Red (default: half of amber_threshold).")
+    amber_green_threshold: float | None = Field(None, gt=0, description="Four-level scheme: misses up to this fraction are Amber-Green, beyond it Amber-Red (default: half of amber_threshold).")
     no_change_band: float = Field(0.0, ge=0, description="Direction of travel: a change smaller than this fraction of last year's value is 'no change' (0 = only an identical value).")
     comparators: list[str] = Field([], description="The comparator ('most similar') group: names of other areas in a multi-area crime input.")
     comparison_by: Literal["major_category", "crime_type"] = Field("major_category", description="Compare areas by MPS major category or by crime type.")
-    comparison_label: Optional[str] = Field(None, description="What the areas are, for sentences such as '8th highest of the 32 London boroughs' (e.g. 'London boroughs').")
-    area_column: Optional[str] = None
+    comparison_label: str | None = Field(None, description="What the areas are, for sentences such as '8th highest of the 32 London boroughs' (e.g. 'London boroughs').")
+    area_column: str | None = None
 
 
 class Config(_Strict):
@@ -138,11 +140,11 @@ class Config(_Strict):
     inputs: Inputs = Inputs()
     boundaries: Boundaries = Boundaries()
     crime_groups: dict[str, list[str]] = {}
-    baseline_year: Optional[int] = Field(None, description="Year for '% change vs baseline' (default: 4 years before the assessment year).")
+    baseline_year: int | None = Field(None, description="Year for '% change vs baseline' (default: 4 years before the assessment year).")
     trend_years: int = Field(5, ge=1)
     synthetic: bool = Field(False, description="True for the demo data: every page says the data are synthetic.")
-    source: Optional[str] = Field(None, description="Source line under tables and charts; default from the inputs.")
-    scope: Optional[str] = Field(None, description="What the crime input counts, for the headlines (e.g. 'recorded burglary'); default from the inputs: 'recorded crime', 'recorded <type>' when the data hold one crime type, 'recorded crime geocoded to an LSOA' for MPS LSOA-level counts.")
+    source: str | None = Field(None, description="Source line under tables and charts; default from the inputs.")
+    scope: str | None = Field(None, description="What the crime input counts, for the headlines (e.g. 'recorded burglary'); default from the inputs: 'recorded crime', 'recorded <type>' when the data hold one crime type, 'recorded crime geocoded to an LSOA' for MPS LSOA-level counts.")
     disclosure: Disclosure = Disclosure()
     hotspots: Hotspots = Hotspots()
     offenders: Offenders = Offenders()
@@ -151,7 +153,7 @@ class Config(_Strict):
     performance: Performance = Performance()
     demo: bool = Field(False, description="True for the bundled demo: missing demo files are generated on first use.")
 
-    path: Optional[Path] = Field(None, exclude=True)
+    path: Path | None = Field(None, exclude=True)
 
     @property
     def root(self) -> Path:
@@ -190,7 +192,7 @@ class ConfigProblems(ConfigError):
 FOLDER_INPUTS = ("police_uk", "boundaries")
 
 
-def _model_at(loc) -> Optional[type]:
+def _model_at(loc) -> type | None:
     """The config model (section) holding the key at ``loc`` (a pydantic error location)."""
     model = Config
     for part in loc[:-1]:
@@ -204,7 +206,6 @@ def _model_at(loc) -> Optional[type]:
 
 def _problem_lines(path, e: ValidationError) -> list[str]:
     """One line per pydantic error; an unknown key with its nearest known key (difflib)."""
-    import difflib
     lines = []
     for err in e.errors():
         loc = ".".join(str(x) for x in err["loc"])
@@ -231,7 +232,6 @@ def load_config(path: str | Path | None = None, check_files: bool = True) -> Con
     :class:`ConfigProblems` for unknown or mistyped keys — every one of them, an unknown key
     with the nearest known key (``did you mean ...?``).
     """
-    from .yamlfile import read_yaml
     path = Path(path) if path else find_config()
     raw = read_yaml(path, "config file", name=str(path))
     raw = {} if raw is None else raw

@@ -41,14 +41,15 @@ and LSOA codes are harmonised to the boundary file's vintage.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Optional
 
 import numpy as np
 import pandas as pd
 
 from .accounting import Accounting
 from .config import Config
+from .errors import AssessmentError, require_columns
 from .periods import Period
 from .scope import Scope
 
@@ -103,14 +104,14 @@ class Dataset:
     period: Period
     crimes: pd.DataFrame
     accounting: Accounting = field(default_factory=Accounting)
-    victims: Optional[pd.DataFrame] = None
-    offenders: Optional[pd.DataFrame] = None
-    asb: Optional[pd.DataFrame] = None
-    population: Optional[pd.Series] = None
-    lsoas: Optional[pd.DataFrame] = None
-    boundaries: Optional["object"] = None  # geopandas.GeoDataFrame
-    all_areas: Optional[pd.DataFrame] = None
-    all_areas_population: Optional[pd.Series] = None
+    victims: pd.DataFrame | None = None
+    offenders: pd.DataFrame | None = None
+    asb: pd.DataFrame | None = None
+    population: pd.Series | None = None
+    lsoas: pd.DataFrame | None = None
+    boundaries: object | None = None  # geopandas.GeoDataFrame
+    all_areas: pd.DataFrame | None = None
+    all_areas_population: pd.Series | None = None
     source: str = ""
     boundary_attribution: str = ""
     record_level: bool = True
@@ -125,3 +126,89 @@ class Dataset:
     def crimes_in(self, period: Period) -> pd.DataFrame:
         """The crime rows whose month falls in ``period``."""
         return self.crimes[period.contains(self.crimes["month"])]
+
+    def lsoa_frame(self) -> pd.DataFrame:
+        """The area's LSOAs, indexed by ``lsoa_code``: :attr:`lsoas` when the loaders built it, else
+        the boundary file's LSOAs (with their names), else the LSOAs seen in the crime data."""
+        if self.lsoas is not None and len(self.lsoas):
+            return self.lsoas
+        if self.boundaries is not None:
+            return pd.DataFrame({"lsoa_name": self.boundaries.get("lsoa_name")}, index=self.boundaries.index)
+        codes = sorted(self.crimes["lsoa_code"].dropna().astype(str).unique())
+        return pd.DataFrame(index=pd.Index(codes, name="lsoa_code"))
+
+
+# -- the area's LSOAs: shared by the chapters that count crime by LSOA (hotspots, emerging) --------
+def lsoa_universe(lsoas) -> pd.Index:
+    """The LSOA codes of the area, from a DataFrame/Series indexed by code or a list of codes."""
+    if isinstance(lsoas, (pd.DataFrame, pd.Series)):
+        idx = pd.Index(lsoas.index)
+    else:
+        idx = pd.Index(list(lsoas))
+    if idx.hasnans:
+        raise AssessmentError("the area's LSOA list has a missing LSOA code")
+    if idx.has_duplicates:
+        dup = idx[idx.duplicated()][0]
+        raise AssessmentError(f"the area's LSOA list has LSOA code {dup!r} more than once")
+    return pd.Index(idx.astype(str), name="lsoa_code")
+
+
+def lsoa_counts(crimes: pd.DataFrame, lsoas, period: Period | None = None,
+                crime_types: Iterable[str] | None = None) -> pd.Series:
+    """Crimes per LSOA over the area's whole LSOA universe (LSOAs with no crime count 0).
+
+    Sums the ``count`` column, so record-level extracts (1 per row) and published count
+    cells (the cell's value) are treated alike.
+
+    Parameters
+    ----------
+    crimes : DataFrame
+        The canonical crimes table (``lsoa_code``, ``count``; ``month`` when ``period`` is
+        given; ``crime_type`` when ``crime_types`` is given).
+    lsoas : DataFrame indexed by lsoa_code, or list of codes
+        The area's LSOAs (``Dataset.lsoas``).  A crime row whose LSOA is not among them is an
+        error (the loaders exclude or harmonise such rows before a chapter sees them); a row
+        with no LSOA (a crime with no location, kept for an area selected by force) is not counted.
+    period : Period, optional
+        Only rows whose month falls in it; all rows when omitted.
+    crime_types : list of str, optional
+        Only these crime types (e.g. a crime group's types).
+
+    Returns
+    -------
+    Series ``count`` (int64) indexed by ``lsoa_code`` in the universe's order.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from assessment.periods import financial_year
+    >>> c = pd.DataFrame({"lsoa_code": ["A", "A", "B", "B"], "count": [2, 1, 5, 1],
+    ...                   "crime_type": ["Burglary", "Robbery", "Burglary", "Burglary"],
+    ...                   "month": pd.to_datetime(["2024-04-01", "2024-05-01", "2023-06-01", "2025-03-01"])})
+    >>> lsoa_counts(c, ["A", "B", "C"], financial_year(2024)).to_dict()
+    {'A': 3, 'B': 1, 'C': 0}
+    >>> lsoa_counts(c, ["A", "B", "C"], crime_types=["Burglary"]).to_dict()
+    {'A': 2, 'B': 6, 'C': 0}
+    """
+    universe = lsoa_universe(lsoas)
+    need = ["lsoa_code", "count"] + (["month"] if period is not None else []) + \
+        (["crime_type"] if crime_types is not None else [])
+    require_columns(crimes, need, "crimes")
+    sub = crimes
+    if period is not None:
+        sub = sub[period.contains(sub["month"])]
+    if crime_types is not None:
+        sub = sub[sub["crime_type"].isin(list(crime_types))]
+    codes = sub["lsoa_code"].astype("string")
+    located = codes.notna()          # crimes with no location (an area selected by force) are not mapped
+    sub, codes = sub[located], codes[located]
+    unknown = ~codes.isin(universe)
+    if unknown.any():
+        examples = ", ".join(sorted(codes[unknown].fillna("<missing>").unique().tolist())[:3])
+        raise AssessmentError(f"crimes: {int(unknown.sum())} rows have an LSOA code that is not one of the "
+                              f"area's {len(universe)} LSOAs (e.g. {examples}); expected the loaders to "
+                              "exclude or harmonise them")
+    s = sub.assign(lsoa_code=codes).groupby("lsoa_code")["count"].sum()
+    out = s.reindex(universe, fill_value=0).astype("int64")
+    out.index.name = "lsoa_code"
+    return out.rename("count")

@@ -65,11 +65,13 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 
 #: bump whenever the generator's output changes: ensure_demo regenerates older files
 GENERATOR_VERSION = 1
@@ -250,8 +252,7 @@ def _rngs(seed: int) -> dict:
     return {n: np.random.Generator(np.random.PCG64(k)) for n, k in zip(names, kids)}
 
 
-def _outline(rng) -> "object":
-    import shapely
+def _outline(rng) -> object:
     cx, cy = 272500.0, 443500.0
     th = np.linspace(0, 2 * np.pi, 96, endpoint=False)
     ph = rng.uniform(0, 2 * np.pi, 3)
@@ -261,7 +262,6 @@ def _outline(rng) -> "object":
 
 
 def _random_points_in(rng, poly, n: int) -> np.ndarray:
-    import shapely
     x0, y0, x1, y1 = poly.bounds
     out = np.empty((0, 2))
     while len(out) < n:
@@ -271,7 +271,6 @@ def _random_points_in(rng, poly, n: int) -> np.ndarray:
 
 
 def _voronoi_cells(points: np.ndarray, outline) -> list:
-    import shapely
     mp = shapely.MultiPoint(points)
     vor = shapely.voronoi_polygons(mp, extend_to=outline.buffer(2000).envelope, ordered=True)
     cells = [shapely.intersection(g, outline) for g in shapely.get_parts(vor)]
@@ -280,8 +279,7 @@ def _voronoi_cells(points: np.ndarray, outline) -> list:
 
 def _geography(rng):
     """LSOA polygons (149 on the mainland + one island), wards, names and codes."""
-    import geopandas as gpd
-    import shapely
+    import geopandas as gpd  # heavy: geopandas only when the demo's boundaries are built
 
     outline, (cx, cy) = _outline(rng)
     n_main = 149
@@ -350,7 +348,6 @@ def _queen(gdf) -> dict:
     The rule libpysal's ``Queen`` applies (the tests check that both agree); done
     here with plain numpy so generating does not import libpysal.
     """
-    import shapely
     codes = list(gdf["LSOA21CD"])
     owner, xy = [], []
     for k, g in enumerate(gdf.geometry):
@@ -424,8 +421,7 @@ def _population(rng, gdf, town: list) -> np.ndarray:
 # =============================================================================================
 def _places(rng, gdf, town: list):
     """Map points per LSOA: integer-metre BNG, WGS84 (6 dp), a street description, a weight."""
-    import shapely
-    from pyproj import Transformer
+    from pyproj import Transformer  # heavy: pyproj only when coordinates are converted
     rows = []
     tr = Transformer.from_crs(27700, 4326, always_xy=True)
     for i, (code, g) in enumerate(zip(gdf["LSOA21CD"], gdf.geometry)):
@@ -433,7 +429,7 @@ def _places(rng, gdf, town: list):
         pts = np.round(_random_points_in(rng, g, 3 * k))
         pts = pts[shapely.contains_xy(g, pts[:, 0], pts[:, 1])][:k]
         streets = rng.choice(len(_STREET_STEMS) * len(_STREET_SUFFIXES), size=3 + int(rng.integers(0, 4)), replace=False)
-        for j, (x, y) in enumerate(pts):
+        for _j, (x, y) in enumerate(pts):
             if rng.random() < (0.35 if code in town else 0.12):
                 loc = _SPECIAL_PLACES[int(rng.integers(len(_SPECIAL_PLACES)))]
             else:
@@ -511,7 +507,6 @@ def _expected_counts(gdf, pop, clusters, town, rng):
 
 
 def _crimes(rng, gdf, lam, places):
-    import shapely
     counts = rng.poisson(lam)
     flat = np.repeat(np.arange(counts.size), counts.ravel())
     y, m, i, t = np.unravel_index(flat, counts.shape)
@@ -934,7 +929,7 @@ def _gzip(data: bytes) -> bytes:
 
 
 def _write_gpkg(path: Path, gdf):
-    import pyogrio
+    import pyogrio  # heavy: only when the demo's boundary file is written
     old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2024-04-01T00:00:00.000Z"})
     try:
@@ -1263,11 +1258,10 @@ def _lock(root: Path):
         fd = os.open(path, os.O_RDONLY)
     try:
         try:
-            import fcntl
+            import fcntl  # POSIX only (Windows: msvcrt below)
             fcntl.flock(fd, fcntl.LOCK_EX)
         except ImportError:  # pragma: no cover - Windows
-            import msvcrt
-            import time
+            import msvcrt  # Windows only
             while True:
                 try:
                     msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)

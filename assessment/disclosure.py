@@ -125,7 +125,7 @@ def identifiers(dataset) -> frozenset:
     out = frozenset(ids)
     try:
         object.__setattr__(dataset, "_identifiers", out)
-    except Exception:  # pragma: no cover
+    except (AttributeError, TypeError):  # pragma: no cover - a frozen or slotted dataset
         pass
     return out
 

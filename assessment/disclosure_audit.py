@@ -47,6 +47,8 @@ Issue 11's "Hate crime" case, by hand: 10 victims and 13 pairs published, bands 
 """
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from collections import deque
 from dataclasses import dataclass, field
@@ -55,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from .disclosure import SECONDARY, DisclosureError, hidden_mark, is_hidden
+from .summary import share_key
 
 INF = math.inf
 
@@ -201,6 +204,11 @@ def mark_bounds(mark: str, min_count: int) -> tuple[float, float]:
     raise AuditError(f"not a suppression mark: {mark!r}")
 
 
+def _any_size(v) -> dict:
+    """Bounds of a published cell: a "[c]" cell (secondary suppression) may hide any size, even 0."""
+    return {"low": 0} if v == SECONDARY else {}
+
+
 def _is_number(v) -> bool:
     if v is None or v is pd.NA or isinstance(v, (str, bool)):
         return False
@@ -285,7 +293,10 @@ def audit(system: System, protection: int = PROTECTION, cells=None, relaxation: 
     """
     values, rows = _presolve(system)
     targets = list(system.cells) if cells is None else [c for c in cells if c in system.cells]
-    unknown = lambda k: k not in values or k in system.cells  # noqa: E731
+
+    def unknown(k) -> bool:
+        return k not in values or k in system.cells
+
     # connected components of the unknowns: each hidden cell is attacked within its own
     parent: dict = {}
 
@@ -342,7 +353,7 @@ def audit(system: System, protection: int = PROTECTION, cells=None, relaxation: 
 
 
 def _solve(obj, integrality, kw):
-    from scipy.optimize import linprog
+    from scipy.optimize import linprog  # heavy (~0.4 s): only when a table's cells are audited
     return linprog(obj, integrality=integrality, **kw)
 
 
@@ -477,8 +488,7 @@ class Family:
         """The quantity a candidate stands for in the relations (itself, for a count)."""
         return key
 
-    def copy(self) -> "Family":
-        import copy
+    def copy(self) -> Family:
         return copy.deepcopy(self)
 
     def table_of(self, key: str) -> str:  # pragma: no cover - abstract
@@ -827,7 +837,7 @@ class VictimsFamily(Family):
         table = self.table.to_dict("index")
         dist = {(r["subset"], str(r["crimes_per_victim"])): r for r in self.dist.to_dict("records")}
         for name in names:
-            q = lambda x, name=name: self.key(name, x)  # noqa: E731
+            q = functools.partial(self.key, name)
             r = table[name]
             s.figure(q("V"), r["victims"], "repeat_victims", f"{name}: victims")
             s.figure(q("R"), r["repeat_victims"], "repeat_victims", f"{name}: repeat victims")
@@ -1060,15 +1070,14 @@ class ASBFamily(Family):
         s = System(self.min_count)
         T = "repeat_asb_callers"
         for i, r in self.table.iterrows():
-            k = lambda q, i=i: self.key(i, q)  # noqa: E731
+            k = functools.partial(self.key, i)
             per = r["period"]
             s.figure(k("calls"), r["calls"], T, f"{per}: ASB calls")
             s.figure(k("W"), r["calls_with_caller"], T, f"{per}: calls with a caller reference")
             s.figure(k("K"), r["callers"], T, f"{per}: callers")
-            dep = lambda v: {"low": 0} if v == SECONDARY else {}  # noqa: E731 - "[c]": any size, even 0
-            s.figure(k("R"), r["repeat_callers"], T, f"{per}: repeat callers", **dep(r["repeat_callers"]))
+            s.figure(k("R"), r["repeat_callers"], T, f"{per}: repeat callers", **_any_size(r["repeat_callers"]))
             s.figure(k("C"), r["repeat_caller_calls"], T, f"{per}: calls by repeat callers",
-                     **dep(r["repeat_caller_calls"]))
+                     **_any_size(r["repeat_caller_calls"]))
             big = max(float(v) for v in (r["calls"], r["calls_with_caller"], 1) if _is_number(v))
             s.le({k("R"): 1, k("K"): -1}, 0, f"{per}: repeat callers ≤ callers")
             s.le({k("K"): 1, k("W"): -1}, 0, f"{per}: callers ≤ calls with a caller")
@@ -1164,7 +1173,6 @@ class OffendersFamily(Family):
     # -- the system ------------------------------------------------------------------------
     def system(self) -> System:
         s = System(self.min_count)
-        m = self.min_count
         if self.n_published is not None:
             s.publish("n", self.n_published, "summary.json offenders.offenders")
         chain = []  # (group size, crimes key)
@@ -1205,7 +1213,6 @@ class OffendersFamily(Family):
             s.ratio("pro|C", "linked", self.headlines.get("offenders.prolific_share.linked"), "summary.json prolific")
             s.ratio("pro|C", "all", self.headlines.get("offenders.prolific_share.all"), "summary.json prolific")
             if self.concentration is not None:
-                from .offenders import share_key
                 for p in self.concentration.index:
                     for d, den in (("linked", "linked"), ("all", "all")):
                         s.ratio(f"conc|{p}", den, self.headlines.get(f"offenders.top_share.{share_key(p)}.{d}"),

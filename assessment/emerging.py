@@ -26,19 +26,29 @@ Example
 """
 from __future__ import annotations
 
-import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple, Optional, Sequence
 
-import numpy as np
 import pandas as pd
 
-from .errors import AssessmentError
+from .dataset import lsoa_counts
+from .maps import choropleth
 from .periods import Period
 from .significance import ALPHAS, DEFAULT_FDR, DEFAULT_PERMUTATIONS, SignificanceRule
+
 # the statistics are assessment.stats's; their old names here are the same objects (re-exported)
-from .stats.emerging import (CATEGORIES, COLD_CATEGORIES, HOT_CATEGORIES, NO_PATTERN,  # noqa: F401
-                             NOT_TESTED, _run_ending_at_final, classify, emerging_hotspots, states)
+from .stats.emerging import (  # noqa: F401
+    CATEGORIES,
+    COLD_CATEGORIES,
+    HOT_CATEGORIES,
+    NO_PATTERN,
+    NOT_TESTED,
+    _run_ending_at_final,
+    classify,
+    emerging_hotspots,
+    states,
+)
+from .stats.gistar import gistar, queen_weights
 from .stats.mann_kendall import MannKendall, mann_kendall  # noqa: F401
 
 _METHODS_HEAD = r"""
@@ -136,7 +146,7 @@ def emerging_periods(crimes: pd.DataFrame, period: Period, max_years: int = 20) 
 
 def yearly_gistar(crimes: pd.DataFrame, lsoas, periods: Iterable[Period], boundaries=None, weights=None,
                   crime_types=None, permutations: int = DEFAULT_PERMUTATIONS, seed: int = 20240401,
-                  fdr: bool = DEFAULT_FDR, max_permutations: Optional[int] = None, alphas=ALPHAS) -> pd.DataFrame:
+                  fdr: bool = DEFAULT_FDR, max_permutations: int | None = None, alphas=ALPHAS) -> pd.DataFrame:
     """Gi* per LSOA for each period: long table (lsoa_code, year, count, neighbours, gi_z,
     gi_permutations, gi_p, gi_p_fdr, gi_class).
 
@@ -157,7 +167,6 @@ def yearly_gistar(crimes: pd.DataFrame, lsoas, periods: Iterable[Period], bounda
     >>> y.groupby("year")["count"].sum().to_dict()
     {'2023': 1, '2024': 3}
     """
-    from .hotspots import gistar, lsoa_counts, queen_weights
     if weights is None:
         weights = queen_weights(boundaries)
     frames = []
@@ -178,8 +187,8 @@ class EmergingResult:
 
     periods: list
     min_years: int
-    table: Optional[pd.DataFrame] = None     # emerging_hotspots(...) joined with names/wards
-    yearly: Optional[pd.DataFrame] = None
+    table: pd.DataFrame | None = None     # emerging_hotspots(...) joined with names/wards
+    yearly: pd.DataFrame | None = None
     reason: str = ""                          # why there is no table, when there is none
     notes: list = field(default_factory=list)
     rule: SignificanceRule = SignificanceRule()   # the hot-spot map's rule, used for every yearly state
@@ -191,15 +200,15 @@ class EmergingResult:
 
 
 def analyse(ds, lsoas=None, boundaries=None, weights=None, crime_types=None,
-            rule: Optional[SignificanceRule] = None) -> EmergingResult:
+            rule: SignificanceRule | None = None) -> EmergingResult:
     """Emerging hotspots for a dataset: the complete years in the data, yearly Gi*, classes.
 
     ``rule``: the hot-spot map's significance rule (default: the config's)."""
-    from .hotspots import _lsoa_frame, queen_weights
+    # cycle until Gi* moves to assessment.stats (issue 13): hotspots imports this module
     cfg = ds.config.hotspots
     rule = rule if rule is not None else SignificanceRule.from_config(cfg)
     alpha = getattr(cfg, "emerging_alpha", 0.10)
-    lsoas = lsoas if lsoas is not None else _lsoa_frame(ds)
+    lsoas = lsoas if lsoas is not None else ds.lsoa_frame()
     periods = emerging_periods(ds.crimes, ds.period)
     res = EmergingResult(periods=periods, min_years=cfg.emerging_min_years, rule=rule, alpha=alpha)
     if boundaries is None and weights is None:
@@ -290,7 +299,6 @@ EMERGING_HATCHES = {"New hot spot": "..", "Consecutive hot spot": "//", "Intensi
 
 def emerging_map(res: EmergingResult, boundaries, attribution: str = "", label_column: str = "lsoa_code"):
     """Categorical map of the emerging-hotspot classes (hot patterns hatched)."""
-    from .maps import choropleth
     gdf = boundaries[["geometry"]].join(res.table[["category"]])
     present = [c for c in CATEGORIES if c in set(gdf["category"].dropna())]
     return choropleth(gdf, "category", categorical=True, colors=EMERGING_COLORS, hatches=EMERGING_HATCHES,

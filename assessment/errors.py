@@ -9,6 +9,10 @@ the record-level crime extract) never quotes a cell value: it names the row and
 column only.  A message about a public or aggregate file may quote the value,
 through :func:`quote` (short, on one line, ``repr``-style quotes).
 
+A recoverable problem is reported through :func:`problem`: it raises at once, or, inside
+:func:`collect_problems` (``assessment validate``), is recorded so that every problem is
+listed together.
+
 Example
 -------
 >>> str(InputError("population.csv", "column 'population'", "a whole number", found="'many' in row 7"))
@@ -18,10 +22,12 @@ Example
 """
 from __future__ import annotations
 
+import contextvars
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
-from .stats.base import AssessmentError  # noqa: F401 - the root error (see below)
+from .stats.base import AssessmentError
 
 #: the longest text :func:`quote` shows (longer values are cut, ending with "…")
 QUOTE_MAX = 40
@@ -122,10 +128,49 @@ def require_columns(df, columns, what: str) -> None:
     ...
     assessment.errors.InputError: crimes: column(s) 'month': expected columns crime_id, month, found columns crime_id
     """
-    import pandas as pd
+    import pandas as pd  # deferred: the command line imports this module before it needs pandas
     if not isinstance(df, pd.DataFrame):
         raise AssessmentError(f"{what}: expected a table (pandas DataFrame), found {type(df).__name__}")
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise InputError(what, f"column(s) {', '.join(repr(c) for c in missing)}",
                          f"columns {', '.join(columns)}", found=f"columns {', '.join(map(str, df.columns))}")
+
+
+_collecting: contextvars.ContextVar = contextvars.ContextVar("assessment_problems", default=None)
+
+
+# -- problems: raise at once, or collect them all (for ``assessment validate``) -------
+@contextmanager
+def collect_problems():
+    """Collect recoverable input problems instead of raising the first one.
+
+    Inside the block, :func:`problem` appends to the yielded list and returns, so
+    a loader can carry on (excluding the bad rows) and ``assessment validate``
+    reports every problem at once.
+
+    >>> with collect_problems() as found:
+    ...     problem(InputError("a.csv", "row 2", "a date"))
+    >>> [str(p) for p in found]
+    ['a.csv: row 2: expected a date']
+    """
+    found: list = []
+    token = _collecting.set(found)
+    try:
+        yield found
+    finally:
+        _collecting.reset(token)
+
+
+def problem(err: AssessmentError) -> None:
+    """Raise ``err`` — or, inside :func:`collect_problems`, record it and return."""
+    found = _collecting.get()
+    if found is None:
+        raise err
+    if str(err) not in {str(e) for e in found}:
+        found.append(err)
+
+
+def collecting() -> bool:
+    """True inside :func:`collect_problems`."""
+    return _collecting.get() is not None

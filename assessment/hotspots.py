@@ -57,26 +57,67 @@ Example
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Optional
 
 import numpy as np
 import pandas as pd
 
+from . import emerging as em
+from .dataset import lsoa_counts
+from .dataset import lsoa_universe as _universe
+from .emerging import CATEGORIES
 from .errors import AssessmentError
-from .rounding import GINI, PCT, PCT_CHANGE, pct
 from .periods import Period
-from .significance import (ALPHAS, DECISION_ERROR, DEFAULT_FDR, DEFAULT_MAX_PERMUTATIONS,  # noqa: F401
-                           DEFAULT_PERMUTATIONS, SignificanceRule)
+from .rounding import GINI, PCT, PCT_CHANGE, pct
+from .significance import (  # noqa: F401
+    ALPHAS,
+    DECISION_ERROR,
+    DEFAULT_FDR,
+    DEFAULT_MAX_PERMUTATIONS,
+    DEFAULT_PERMUTATIONS,
+    SignificanceRule,
+)
+
 # the statistics are assessment.stats's; their old names here are the same objects (re-exported)
-from .stats.concentration import (as_counts as _as_counts, generalised_gini, gini, lorenz,  # noqa: F401
-                                  share_key, top_areas, top_k, top_share)
-from .stats.gistar import (COLD_90, COLD_95, COLD_99, COLD_AT, GI_CLASSES, HOT_90, HOT_95,  # noqa: F401
-                           HOT_99, HOT_AT, LEVELS, NO_GEOMETRY, NO_NEIGHBOURS, NO_VARIATION,
-                           NOT_SIGNIFICANT, Refinement, _distinct_draws, _import_esda, _levels,
-                           _more_permutations, _p_bounds, _pseudo_p, _reuse_permutation_draws,
-                           _tail_counts, bh_adjust, count_classes, count_fdr, gi_class, gistar,
-                           no_geometry, queen_weights, refine, two_sided_pseudo_p)
+from .stats.concentration import as_counts as _as_counts
+from .stats.concentration import generalised_gini, gini, lorenz, share_key, top_areas, top_k, top_share
+from .stats.gistar import (  # noqa: F401
+    COLD_90,
+    COLD_95,
+    COLD_99,
+    COLD_AT,
+    GI_CLASSES,
+    HOT_90,
+    HOT_95,
+    HOT_99,
+    HOT_AT,
+    LEVELS,
+    NO_GEOMETRY,
+    NO_NEIGHBOURS,
+    NO_VARIATION,
+    NOT_SIGNIFICANT,
+    Refinement,
+    _distinct_draws,
+    _import_esda,
+    _levels,
+    _more_permutations,
+    _p_bounds,
+    _pseudo_p,
+    _reuse_permutation_draws,
+    _tail_counts,
+    bh_adjust,
+    count_classes,
+    count_fdr,
+    gi_class,
+    gistar,
+    no_geometry,
+    queen_weights,
+    refine,
+    two_sided_pseudo_p,
+)
+from .volumes import coverage, covers
 
 _METHODS_HEAD = r"""
 ### Hotspots by LSOA (chapter 2)
@@ -142,20 +183,6 @@ ALL_CRIME = "All crime"
 
 
 # -- input checks ------------------------------------------------------------------------------
-def _universe(lsoas) -> pd.Index:
-    """The LSOA codes of the area, from a DataFrame/Series indexed by code or a list of codes."""
-    if isinstance(lsoas, (pd.DataFrame, pd.Series)):
-        idx = pd.Index(lsoas.index)
-    else:
-        idx = pd.Index(list(lsoas))
-    if idx.hasnans:
-        raise AssessmentError("the area's LSOA list has a missing LSOA code")
-    if idx.has_duplicates:
-        dup = idx[idx.duplicated()][0]
-        raise AssessmentError(f"the area's LSOA list has LSOA code {dup!r} more than once")
-    return pd.Index(idx.astype(str), name="lsoa_code")
-
-
 def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -164,67 +191,6 @@ def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
 
 
 # -- counts, rates, rank, change ---------------------------------------------------------------
-def lsoa_counts(crimes: pd.DataFrame, lsoas, period: Optional[Period] = None,
-                crime_types: Optional[Iterable[str]] = None) -> pd.Series:
-    """Crimes per LSOA over the area's whole LSOA universe (LSOAs with no crime count 0).
-
-    Sums the ``count`` column, so record-level extracts (1 per row) and published count
-    cells (the cell's value) are treated alike.
-
-    Parameters
-    ----------
-    crimes : DataFrame
-        The canonical crimes table (``lsoa_code``, ``count``; ``month`` when ``period`` is
-        given; ``crime_type`` when ``crime_types`` is given).
-    lsoas : DataFrame indexed by lsoa_code, or list of codes
-        The area's LSOAs (``Dataset.lsoas``).  A crime row whose LSOA is not among them is an
-        error (the loaders exclude or harmonise such rows before a chapter sees them); a row
-        with no LSOA (a crime with no location, kept for an area selected by force) is not counted.
-    period : Period, optional
-        Only rows whose month falls in it; all rows when omitted.
-    crime_types : list of str, optional
-        Only these crime types (e.g. a crime group's types).
-
-    Returns
-    -------
-    Series ``count`` (int64) indexed by ``lsoa_code`` in the universe's order.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> from assessment.periods import financial_year
-    >>> c = pd.DataFrame({"lsoa_code": ["A", "A", "B", "B"], "count": [2, 1, 5, 1],
-    ...                   "crime_type": ["Burglary", "Robbery", "Burglary", "Burglary"],
-    ...                   "month": pd.to_datetime(["2024-04-01", "2024-05-01", "2023-06-01", "2025-03-01"])})
-    >>> lsoa_counts(c, ["A", "B", "C"], financial_year(2024)).to_dict()
-    {'A': 3, 'B': 1, 'C': 0}
-    >>> lsoa_counts(c, ["A", "B", "C"], crime_types=["Burglary"]).to_dict()
-    {'A': 2, 'B': 6, 'C': 0}
-    """
-    universe = _universe(lsoas)
-    need = ["lsoa_code", "count"] + (["month"] if period is not None else []) + \
-        (["crime_type"] if crime_types is not None else [])
-    _require(crimes, need, "crimes")
-    sub = crimes
-    if period is not None:
-        sub = sub[period.contains(sub["month"])]
-    if crime_types is not None:
-        sub = sub[sub["crime_type"].isin(list(crime_types))]
-    codes = sub["lsoa_code"].astype("string")
-    located = codes.notna()          # crimes with no location (an area selected by force) are not mapped
-    sub, codes = sub[located], codes[located]
-    unknown = ~codes.isin(universe)
-    if unknown.any():
-        examples = ", ".join(sorted(codes[unknown].fillna("<missing>").unique().tolist())[:3])
-        raise AssessmentError(f"crimes: {int(unknown.sum())} rows have an LSOA code that is not one of the "
-                              f"area's {len(universe)} LSOAs (e.g. {examples}); expected the loaders to "
-                              "exclude or harmonise them")
-    s = sub.assign(lsoa_code=codes).groupby("lsoa_code")["count"].sum()
-    out = s.reindex(universe, fill_value=0).astype("int64")
-    out.index.name = "lsoa_code"
-    return out.rename("count")
-
-
 def rates(counts: pd.Series, population) -> pd.Series:
     """Crimes per 1,000 residents per LSOA: count ÷ population × 1,000.
 
@@ -472,6 +438,7 @@ def lorenz_figure(counts_by_group: dict, shares: Iterable[float] = (0.10, 0.20))
     Lines differ by style and marker as well as colour; the diagonal is 'crime spread evenly'.
     """
     import matplotlib.pyplot as plt
+
     from .plots import LINESTYLES, MARKERS, PALETTE
     fig, ax = plt.subplots(figsize=(6.4, 5.2))
     ax.plot([0, 1], [0, 1], color="#9a9a9a", lw=1, ls=":", label="Crime spread evenly")
@@ -560,12 +527,7 @@ def _population(ds):
 
 
 def _lsoa_frame(ds) -> pd.DataFrame:
-    if ds.lsoas is not None and len(ds.lsoas):
-        return ds.lsoas
-    if ds.boundaries is not None:
-        return pd.DataFrame({"lsoa_name": ds.boundaries.get("lsoa_name")}, index=ds.boundaries.index)
-    codes = sorted(ds.crimes["lsoa_code"].dropna().astype(str).unique())
-    return pd.DataFrame(index=pd.Index(codes, name="lsoa_code"))
+    return ds.lsoa_frame()
 
 
 def analyse(ds, emerging: bool = True) -> HotspotsResult:
@@ -575,7 +537,6 @@ def analyse(ds, emerging: bool = True) -> HotspotsResult:
     Gi*), concentration, ward roll-up, headlines; and (``emerging``) the emerging-hotspot
     analysis of :mod:`assessment.emerging` over the complete years in the data.
     """
-    from .volumes import coverage, covers
     cfg = ds.config.hotspots
     period = ds.period
     lsoas = _lsoa_frame(ds)
@@ -621,7 +582,6 @@ def analyse(ds, emerging: bool = True) -> HotspotsResult:
         res.notes.append(f"The data do not cover the 12 months before the assessment period ({period.label}), "
                          "so there is no change against the previous year.")
     if emerging:
-        from . import emerging as em
         res.emerging = em.analyse(ds, lsoas=lsoas, boundaries=boundaries, weights=weights, rule=rule)
     res.headlines = headlines(res, cfg.top_n, shares)
     return res
@@ -669,7 +629,6 @@ def headlines(res: HotspotsResult, top_n: int = 10, shares: Iterable[float] = DE
     if em is not None:
         h["hotspots.emerging.years"] = len(em.periods)
         if em.table is not None:
-            from .emerging import CATEGORIES
             counts = em.table["category"].value_counts()
             h["hotspots.emerging.categories"] = [{"name": cat, "lsoas": int(counts.get(cat, 0))} for cat in CATEGORIES]
     return h

@@ -33,9 +33,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+
+from .disclosure import identifiers
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-./:#@]*")
 _TRAIL = ".:/#@-_"
@@ -78,7 +80,6 @@ def of_dataset(dataset) -> Identifiers:
     """The searchable identifiers of a loaded dataset: victim, offender and caller ids, and the
     crime references of a record-level extract (``inputs.crimes``; police.uk's crime ids are
     public and are not searched for)."""
-    from .disclosure import identifiers
     ids = set(identifiers(dataset))
     try:
         extract = dataset.config.inputs.crimes is not None

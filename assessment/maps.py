@@ -29,12 +29,25 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Optional
 
 import numpy as np
 import pandas as pd
 
 from .errors import AssessmentError
+from .significance import (
+    COLD_90,
+    COLD_95,
+    COLD_99,
+    GI_CLASSES,
+    HOT_90,
+    HOT_95,
+    HOT_99,
+    HOT_AT,
+    NO_GEOMETRY,
+    NO_NEIGHBOURS,
+    NO_VARIATION,
+    NOT_SIGNIFICANT,
+)
 
 #: scheme names accepted by :func:`classify` (case-insensitive) -> mapclassify class name
 SCHEMES = {
@@ -66,7 +79,7 @@ def classify(values, scheme: str = "NaturalBreaks", k: int = 5) -> np.ndarray:
     >>> classify([0, 0, 0, 1, 1], k=5).tolist()
     [0.0, 1.0]
     """
-    import mapclassify
+    import mapclassify  # heavy (~1.5 s): only when a map is classed
     key = str(scheme).replace("_", "").replace(" ", "").lower()
     if key not in SCHEMES:
         raise AssessmentError(f"map scheme: expected one of {', '.join(sorted(set(SCHEMES.values())))} "
@@ -109,7 +122,7 @@ def assign(values, bins) -> np.ndarray:
     return out
 
 
-def class_labels(values, bins, fmt: Optional[str] = None) -> list[str]:
+def class_labels(values, bins, fmt: str | None = None) -> list[str]:
     """Legend label of each class: 'low – high'; whole-number data get whole-number ranges.
 
     >>> class_labels([0, 3, 4, 30], [3.0, 11.0, 30.0])
@@ -136,7 +149,7 @@ def class_labels(values, bins, fmt: Optional[str] = None) -> list[str]:
 
 
 def _sequential_colors(n: int, cmap_name: str):
-    import matplotlib
+    import matplotlib  # heavy: matplotlib only when a figure is drawn
     cmap = matplotlib.colormaps[cmap_name]
     if n == 1:
         return [cmap(SEQUENTIAL_RANGE[1] * 0.75)]
@@ -145,7 +158,7 @@ def _sequential_colors(n: int, cmap_name: str):
 
 def _ink(color) -> str:
     """Black or white, whichever reads on ``color`` (for hatching and labels)."""
-    from matplotlib.colors import to_rgb
+    from matplotlib.colors import to_rgb  # heavy: matplotlib only when a figure is drawn
     r, g, b = to_rgb(color)
     return "#000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 0.55 else "#ffffff"
 
@@ -186,11 +199,11 @@ def _draw(ax, gdf, color, hatch=None, linewidth=0.35):
                      hatchcolor=_ink(color))
 
 
-def choropleth(gdf, column: str, title: Optional[str] = None, scheme: str = "NaturalBreaks", k: int = 5,
+def choropleth(gdf, column: str, title: str | None = None, scheme: str = "NaturalBreaks", k: int = 5,
                label_top: int = 0, label_column: str = "lsoa_code", legend_title: str = "",
-               categorical: bool = False, colors=None, ax=None, attribution: str = "", hatches: Optional[dict] = None,
-               order: Optional[list] = None, fmt: Optional[str] = None, missing_label: str = "No data",
-               missing_groups: Optional[dict] = None, figsize=(7.2, 6.4)):
+               categorical: bool = False, colors=None, ax=None, attribution: str = "", hatches: dict | None = None,
+               order: list | None = None, fmt: str | None = None, missing_label: str = "No data",
+               missing_groups: dict | None = None, figsize=(7.2, 6.4)):
     """A choropleth map of ``column`` of ``gdf``; returns the matplotlib Figure.
 
     Parameters
@@ -248,10 +261,10 @@ def choropleth(gdf, column: str, title: Optional[str] = None, scheme: str = "Nat
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['Hot (1)', 'Not (2)']
     """
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
     from matplotlib.patches import Patch
 
-    from .plots import PALETTE, SEQUENTIAL
+    from .plots import PALETTE, SEQUENTIAL  # plots loads matplotlib: only when a figure is drawn
     if column not in gdf.columns:
         raise AssessmentError(f"map: expected a column {column!r}, found {', '.join(map(str, gdf.columns))}")
     if gdf.geometry is None or len(gdf) == 0:
@@ -324,7 +337,7 @@ def choropleth(gdf, column: str, title: Optional[str] = None, scheme: str = "Nat
 def _label_top(ax, gdf, column, n, label_column):
     """Label the ``n`` areas with the highest ``column`` at a point inside each; a label that
     would sit on one already placed is nudged down (or up) until it is clear."""
-    import matplotlib.patheffects as pe
+    import matplotlib.patheffects as pe  # heavy: matplotlib only when a figure is drawn
     num = pd.to_numeric(gdf[column], errors="coerce")
     keys = [str(i) for i in gdf.index]
     order = sorted(range(len(gdf)), key=lambda i: (-(num.iloc[i] if pd.notna(num.iloc[i]) else -np.inf), keys[i]))
@@ -362,7 +375,7 @@ def _scale_bar(ax, gdf):
     crs = getattr(gdf, "crs", None)
     try:
         metres = crs is not None and crs.is_projected and crs.axis_info[0].unit_name in ("metre", "meter")
-    except Exception:  # pragma: no cover - odd CRS objects
+    except Exception:  # noqa: BLE001 - odd CRS objects  # pragma: no cover
         metres = False
     if not metres:
         return
@@ -383,18 +396,16 @@ def _scale_bar(ax, gdf):
 # -- the Gi* class map ----------------------------------------------------------------------
 def gi_colors() -> dict:
     """Colours of the Gi* classes: hot reds, cold blues, not significant grey, untested white."""
-    from . import hotspots as h
-    from .plots import COLD, HOT, NEUTRAL
-    return {h.HOT_99: HOT[0], h.HOT_95: HOT[1], h.HOT_90: HOT[2], h.NOT_SIGNIFICANT: NEUTRAL,
-            h.COLD_90: COLD[2], h.COLD_95: COLD[1], h.COLD_99: COLD[0],
-            h.NO_NEIGHBOURS: "#ffffff", h.NO_VARIATION: "#ffffff", h.NO_GEOMETRY: "#ffffff"}
+    from .plots import COLD, HOT, NEUTRAL  # plots loads matplotlib: only when a figure is drawn
+    return {HOT_99: HOT[0], HOT_95: HOT[1], HOT_90: HOT[2], NOT_SIGNIFICANT: NEUTRAL,
+            COLD_90: COLD[2], COLD_95: COLD[1], COLD_99: COLD[0],
+            NO_NEIGHBOURS: "#ffffff", NO_VARIATION: "#ffffff", NO_GEOMETRY: "#ffffff"}
 
 
 def gi_hatches() -> dict:
     """Hatching of the Gi* classes: denser for more confident hot spots; dots for untested areas."""
-    from . import hotspots as h
-    return {h.HOT_99: "////", h.HOT_95: "///", h.HOT_90: "//", h.COLD_99: "..", h.COLD_95: ".",
-            h.NO_NEIGHBOURS: "xx", h.NO_VARIATION: "xx"}
+    return {HOT_99: "////", HOT_95: "///", HOT_90: "//", COLD_99: "..", COLD_95: ".",
+            NO_NEIGHBOURS: "xx", NO_VARIATION: "xx"}
 
 
 def gi_class_map(gdf, column: str = "gi_class", attribution: str = "", legend_title: str = "Getis–Ord Gi*",
@@ -413,11 +424,10 @@ def gi_class_map(gdf, column: str = "gi_class", attribution: str = "", legend_ti
     >>> [t.get_text() for t in gi_class_map(g).axes[0].get_legend().get_texts()]
     ['Hot spot – 99% confidence (1)', 'Not significant (1)']
     """
-    from . import hotspots as h
-    present = [c for c in h.GI_CLASSES if c in set(gdf[column].dropna().astype(str))]
+    present = [c for c in GI_CLASSES if c in set(gdf[column].dropna().astype(str))]
     fig = choropleth(gdf, column, categorical=True, colors=gi_colors(), hatches=gi_hatches(), order=present,
                      legend_title=legend_title, attribution=attribution, ax=ax)
     if label_top and "gi_z" in gdf:
-        hot = gdf[gdf[column].astype(str).isin(h.HOT_AT[0.90])]
+        hot = gdf[gdf[column].astype(str).isin(HOT_AT[0.90])]
         _label_top(fig.axes[0], hot, "gi_z", label_top, label_column)
     return fig

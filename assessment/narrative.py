@@ -22,16 +22,19 @@ Example
 from __future__ import annotations
 
 import json
-from pathlib import Path
 import math
-from dataclasses import dataclass
-from typing import Optional
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 
-from .rounding import pct  # noqa: F401 - one rounding rule for percentages in text, charts and tables
+from .comparison import _rank_words, group_position, rank_phrase
+from .periods import month_ranges
+from .rounding import pct
 from .scope import Scope
-from .summary import get, item_path
+from .significance import SignificanceRule
+from .summary import collect, get, item_path
 
 _METHODS = r"""
 ### Executive summary
@@ -85,13 +88,13 @@ def value(summary: dict, key: str):
     return v
 
 
-def text(summary: dict, key: str) -> Optional[str]:
+def text(summary: dict, key: str) -> str | None:
     """A text figure (a name, a label) from the summary, or None."""
     v = get(summary, key)
     return v if isinstance(v, str) and v and not v.startswith("<") else None
 
 
-def names(summary: dict, key: str) -> Optional[list]:
+def names(summary: dict, key: str) -> list | None:
     """A non-empty list of names from the summary, or None."""
     v = get(summary, key)
     if isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v):
@@ -191,11 +194,9 @@ def crime_rate(summary: dict) -> list[Finding]:
     area = text(summary, "area.name") or text(summary, "comparison.area")
     out = []
     if rank is not None and n is not None and crate is not None and arate is not None:
-        from .comparison import rank_phrase
         label = text(summary, "comparison.label")
         of = f"the {int(n)} {label}" if label else f"the {int(n)} areas compared"
         tied = get(summary, "comparison.tied_total") is True
-        from .comparison import _rank_words
         phrase = _rank_words(rank_phrase(rank, n, tied))
         who = area or "The area"
         s = (f"{who} had {phrase} crime rate of {of}: {crate:.1f} crimes per 1,000 residents, "
@@ -210,7 +211,6 @@ def crime_rate(summary: dict) -> list[Finding]:
         comp, crank = value(summary, "comparison.comparator_rate_total"), value(summary, "comparison.comparator_rank_total")
         cn = value(summary, "comparison.comparator_areas")
         if comp is not None and crank is not None and cn is not None:
-            from .comparison import group_position
             ctied = get(summary, "comparison.comparator_tied_total") is True
             s = s[:-1] + (f"; it ranked {group_position(crank, cn, ctied).replace('the ', '')} in its comparator "
                           f"group (group rate {comp:.1f}).")
@@ -234,7 +234,6 @@ def comparison_categories(summary: dict, share: float = 0.25) -> list[Finding]:
     n = value(summary, "comparison.areas")
     if not n:
         return []
-    from .comparison import rank_phrase
     top = []
     for d in _named(summary, "comparison.by_category"):
         r = value(d, "rank")
@@ -395,9 +394,7 @@ def _hot_spot_clause(summary: dict, hot) -> tuple[str, list]:
     for testing all 150 LSOAs at once' only when the classes use the adjusted p-value; under the
     unadjusted rule the count that survives the adjustment follows.  A summary without the rule
     gets the count alone, with no claim either way."""
-    from dataclasses import replace
 
-    from .significance import SignificanceRule
     rule = SignificanceRule.from_summary(summary)
     tested = value(summary, "hotspots.tested_lsoas")
     keys = ["hotspots.hot_spots_95"]
@@ -602,7 +599,6 @@ def run_figures(run) -> dict:
     ``figures["_chapters"]`` is the number of chapter fragments found (0 when the chapter
     notebooks have not been run into this folder yet).
     """
-    from .summary import collect
     frags = sorted((Path(run.out_dir) / "_summary").glob("*.json"))
     frags = [p for p in frags if p.stem != run.chapter]
     s = collect(run.out_dir)
@@ -623,7 +619,6 @@ def no_chapters_note(figures: dict, out_dir) -> str | None:
 
 def intro(summary: dict, synthetic: bool = False) -> str:
     """The opening line: what the assessment covers."""
-    import re
     area, label = text(summary, "area.name"), text(summary, "period.label")
     start, end = text(summary, "period.start"), text(summary, "period.end")
     partial = get(summary, "period.complete") is False and value(summary, "period.months_with_data") is not None
@@ -644,7 +639,6 @@ def intro(summary: dict, synthetic: bool = False) -> str:
         n, of = value(summary, "period.months_with_data"), value(summary, "period.months") or 12
         missing = get(summary, "period.missing_months") or []
         try:
-            from .periods import month_ranges
             none_for = f" (none for {month_ranges(pd.to_datetime([m + '-01' for m in missing]))})" if missing else ""
         except (TypeError, ValueError):
             none_for = ""

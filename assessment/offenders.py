@@ -30,12 +30,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .disclosure import SECONDARY, is_hidden, is_small, primary_label, suppress, suppress_value
+from .disclosure_audit import OffendersFamily, protect, verify
 from .errors import AssessmentError, require_columns
-from .rounding import PCT, pct
 from .periods import Period
+from .rounding import PCT, pct
+
 # the statistics are assessment.stats's; their old names here are the same objects (re-exported):
 # group_size is the one "top p% of n" rule, top_k; _check_share its check of p
-from .stats.concentration import check_share as _check_share, gini, share_key  # noqa: F401
+from .stats.concentration import check_share as _check_share
+from .stats.concentration import gini, share_key
 from .stats.concentration import top_k as group_size
 
 METHODS = r"""
@@ -642,7 +646,6 @@ def _published_total(n: int, min_count: int):
     >>> _published_total(3, 5), _published_total(12, 5)
     ('<5', 12)
     """
-    from .disclosure import is_small, primary_label
     return primary_label(min_count) if is_small(n, min_count) else n
 
 
@@ -658,7 +661,6 @@ def suppress_counts(table: pd.DataFrame, counts: list[str], shares: dict | None 
     >>> out["n"].tolist(), out["share"].isna().tolist(), k
     ([20, '<5', '[c]'], [False, True, True], 2)
     """
-    from .disclosure import is_hidden, suppress
     out, k = suppress(table, counts, min_count=min_count, total=total)
     for s, c in (shares or {}).items():
         hidden = out[c].astype(object).map(is_hidden)
@@ -686,7 +688,7 @@ def concentration_sentence(table: pd.DataFrame, label: str) -> str:
     'In 2024/25 the top 1% of offenders (3 offenders) were linked to 9.0% of offender-linked crimes and 2.0% of all recorded crime.'
     """
     parts = []
-    for i, (p, r) in enumerate(table.iterrows()):
+    for _i, (p, r) in enumerate(table.iterrows()):
         who = f"the top {_pct_label(p)} of offenders ({int(r['offenders']):,} offender{'s' if r['offenders'] != 1 else ''})"
         if pd.isna(r["share_linked"]):
             parts.append(f"{who}: figures suppressed (fewer than the disclosure threshold)")
@@ -760,6 +762,7 @@ def lorenz_figure(curve: pd.DataFrame, table: pd.DataFrame | None = None, gini_v
     small) so the marks sit on the curve; groups that coincide share one label.
     """
     import matplotlib.pyplot as plt
+
     from .plots import PALETTE
     fig, ax = plt.subplots(figsize=(6.4, 5.2))
     ax.plot(curve["offenders_share"] * 100, curve["crimes_share"] * 100, color=PALETTE[0], lw=2.2,
@@ -797,6 +800,7 @@ def crime_mix_figure(mix: pd.DataFrame, p: float = 0.10, n: int = 10):
     ``mix`` is the published table; types whose shares are suppressed are left out.
     """
     import matplotlib.pyplot as plt
+
     from .plots import PALETTE
     m = mix.copy()
     for c in ("top_share", "rest_share"):
@@ -860,7 +864,6 @@ def ward_map(wards: pd.DataFrame, boundaries, lsoas: pd.DataFrame, min_count: in
     """
     from matplotlib.patches import Patch
 
-    from .disclosure import SECONDARY
     g = ward_polygons(boundaries, lsoas)
     w = wards[wards["ward_code"].notna()][["ward_code", "ward_name", "offenders"]].copy()
     w["ward_code"] = w["ward_code"].astype("string")
@@ -875,7 +878,7 @@ def ward_map(wards: pd.DataFrame, boundaries, lsoas: pd.DataFrame, min_count: in
     if shown.empty:
         return None
     try:
-        from .maps import choropleth
+        from .maps import choropleth  # absent maps: the plain fallback below draws (tested)
     except ImportError:
         choropleth = None
     if choropleth is not None:
@@ -902,6 +905,7 @@ def _ward_map_fallback(shown, label_top: int, attribution: str | None):
     import mapclassify
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
+
     from .plots import SEQUENTIAL
     fig, ax = plt.subplots(figsize=(7, 7))
     ax.set_axis_off()
@@ -912,7 +916,7 @@ def _ward_map_fallback(shown, label_top: int, attribution: str | None):
         cls = np.searchsorted(bins, vals, side="left")
         colors = plt.get_cmap(SEQUENTIAL)(np.linspace(0.15, 0.9, len(bins)))
         shown.plot(ax=ax, color=[colors[c] for c in cls], edgecolor="#555555", linewidth=0.5)
-        handles, lo = [], None
+        handles, _lo = [], None
         for i, hi in enumerate(bins):
             lo_i = vals.min() if i == 0 else np.floor(bins[i - 1]) + 1
             text = f"{hi:,.0f}" if len(uniq) <= 5 or lo_i >= hi else f"{lo_i:,.0f}–{hi:,.0f}"
@@ -1037,7 +1041,6 @@ def analyse(ds) -> OffendersResult:
     n = len(per)
     linked = int(links["crime_id"].nunique())
     res.offenders, res.linked_crimes = n, linked
-    from .disclosure import suppress_value
     headlines["offenders.offenders"] = suppress_value(n, min_count)
     headlines["offenders.linked_crimes"] = suppress_value(linked, min_count)
 
@@ -1122,7 +1125,6 @@ def analyse(ds) -> OffendersResult:
         age_sex_pub = pd.concat(parts, ignore_index=True)
 
     # disclosure audit: no hidden count may be worked out from everything published together ----
-    from .disclosure_audit import OffendersFamily, protect
     fam = OffendersFamily(published, pub, mix_pub, wards_pub, age_sex_pub,
                           n=headlines["offenders.offenders"], min_count=min_count, mix_share=cfg.mix_share,
                           mix_group=group_size(n, cfg.mix_share),
@@ -1179,14 +1181,12 @@ def analyse(ds) -> OffendersResult:
 
     # the headlines are the audited tables' figures: audit them with everything else
     fam.headlines = headlines
-    from .disclosure_audit import verify
     verify(fam)
     res.audit = {k: v.as_dict() for k, v in fam.outcome.items()}
     return res
 
 
 def _small_count(v, min_count: int) -> bool:
-    from .disclosure import is_small
     return is_small(v, min_count)
 
 

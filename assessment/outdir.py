@@ -57,8 +57,8 @@ import stat
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Optional
 
 from .errors import ConfigError
 
@@ -105,7 +105,7 @@ def write_marker(folder: Path, kind: str = "report") -> Path:
     return p
 
 
-def read_marker(folder: Path) -> Optional[dict]:
+def read_marker(folder: Path) -> dict | None:
     """The folder's marker as a dict (``kind`` defaults to ``report``), or None if absent or not ours."""
     p = Path(folder) / MARKER
     try:
@@ -282,9 +282,9 @@ def lock_path(out: Path) -> Path:
 
 def _try_lock(fd: int) -> bool:
     try:
-        import fcntl
+        import fcntl  # POSIX only (Windows: msvcrt below)
     except ImportError:  # pragma: no cover - Windows
-        import msvcrt
+        import msvcrt  # Windows only
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
             return True
@@ -364,7 +364,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_private_dirs(tmp: Optional[Path] = None) -> list[Path]:
+def remove_stale_private_dirs(tmp: Path | None = None) -> list[Path]:
     """Delete private work folders left by runs that were killed; return what was deleted.
 
     A folder ``csp-assessment-<pid>-*`` in the system temporary folder is stale when

@@ -27,8 +27,9 @@ A period the data do not fully cover says so in its label, wherever the label is
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Optional
 
 import pandas as pd
 
@@ -52,7 +53,7 @@ class Period:
     kind: str = "financial"
     months: int = 12
     #: months of the period the data hold (None: not known - a period made in code, not by the loaders)
-    months_with_data: Optional[int] = field(default=None, compare=False)
+    months_with_data: int | None = field(default=None, compare=False)
     #: first days of the months of the period the data do not hold
     missing: tuple = field(default=(), compare=False)
 
@@ -72,7 +73,7 @@ class Period:
         return self.start.year if self.kind != "rolling" else self.end.year
 
     @property
-    def complete(self) -> Optional[bool]:
+    def complete(self) -> bool | None:
         """True when the data hold every month of the period, False when not, None when not known."""
         return None if self.months_with_data is None else self.months_with_data >= self.months
 
@@ -106,26 +107,26 @@ class Period:
         """The first day of each month in the period."""
         return pd.date_range(self.start, periods=self.months, freq="MS")
 
-    def contains(self, dates) -> "pd.Series | bool":
+    def contains(self, dates) -> pd.Series | bool:
         """True where ``dates`` (Timestamp or Series of datetimes) fall inside the period."""
         end_excl = self.start + pd.DateOffset(months=self.months)
         return (dates >= self.start) & (dates < end_excl)
 
-    def shift(self, years: int) -> "Period":
+    def shift(self, years: int) -> Period:
         """The same period ``years`` years later (negative: earlier)."""
         return Period(self.start + pd.DateOffset(years=years), self.kind, self.months)
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The same period a year earlier ("previous 12 months")."""
         return self.shift(-1)
 
-    def quarter(self, q: int) -> "Period":
+    def quarter(self, q: int) -> Period:
         """Quarter ``q`` (1-4) of the period, as a 3-month period."""
         if q not in (1, 2, 3, 4):
             raise ConfigError(f"--quarter: expected 1, 2, 3 or 4, found {q}")
         return Period(self.start + pd.DateOffset(months=3 * (q - 1)), self.kind, 3)
 
-    def with_coverage(self, data_months: Iterable) -> "Period":
+    def with_coverage(self, data_months: Iterable) -> Period:
         """This period, knowing which of its months the data hold (``data_months``: month starts)."""
         have = {pd.Timestamp(m).to_period("M").to_timestamp() for m in data_months}
         missing = tuple(m for m in self.month_starts() if m not in have)
@@ -154,7 +155,6 @@ def calendar_year(year: int) -> Period:
 
 def rolling(to: str) -> Period:
     """The 12 months ending with month ``to`` (``"YYYY-MM"``), e.g. ``rolling("2021-09")``."""
-    import re
     try:
         if not re.fullmatch(r"\d{4}-\d{2}", str(to).strip()):
             raise ValueError(to)
@@ -184,7 +184,6 @@ def parse_year(value, kind: str | None = None) -> int:
     ...
     assessment.errors.ConfigError: --year: in 2024/26 the second year must be the year after the first (2024/25)
     """
-    import re
     if isinstance(value, bool):
         raise ConfigError(f"--year: expected a year such as 2024 or 2024/25, found {value!r}")
     if isinstance(value, int):
@@ -252,7 +251,7 @@ def _month(m) -> pd.Timestamp:
     return pd.Timestamp(m).to_period("M").to_timestamp()
 
 
-def latest_full(kind: str, data_months: Iterable) -> Optional[Period]:
+def latest_full(kind: str, data_months: Iterable) -> Period | None:
     """The latest financial/calendar year (``kind``) or, for ``"rolling"``, 12 consecutive months,
     with every month in ``data_months``; None when there is none.
 
@@ -280,6 +279,35 @@ def latest_full(kind: str, data_months: Iterable) -> Optional[Period]:
         if p.end <= last and p.start >= first and all(m in have for m in p.month_starts()):
             return p
     return None
+
+
+def resolve_period(cfg, year=None, to=None, last_month=None, data_months=None) -> Period:
+    """The assessment period from ``year``/``to``, or the latest complete year in the data.
+
+    With ``data_months`` (the months the crime data hold) the default is the latest year with
+    every one of its months in them — or, when there is none, the latest year that has ended
+    by ``last_month`` and has some data (else the year ``last_month`` is in) — and the period
+    returned knows its coverage (:meth:`~assessment.periods.Period.with_coverage`): its label
+    says "(6 of 12 months)" when the data do not hold all of it.  ``cfg`` is the run's
+    :class:`~assessment.config.Config`; only its ``period`` kind is read.
+    """
+    if year is None and to is None:
+        full = latest_full(cfg.period, data_months) if data_months is not None else None
+        if full is not None:
+            return full.with_coverage(data_months)
+        if last_month is None:
+            raise ValueError("no year given and no data to pick the latest complete year from")
+        p = latest_complete(cfg.period, last_month)
+        if data_months is None:
+            return p
+        p = p.with_coverage(data_months)
+        if not p.months_with_data:   # the latest year that has ended holds nothing: the year of the last month
+            last = pd.Timestamp(last_month)
+            y = last.year - (1 if cfg.period == "financial" and last.month < 4 else 0)
+            p = make_period(cfg.period, year=y).with_coverage(data_months)
+        return p
+    p = make_period(cfg.period, year=year, to=to)
+    return p.with_coverage(data_months) if data_months is not None else p
 
 
 def month_ranges(months: Iterable) -> str:

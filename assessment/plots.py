@@ -13,10 +13,36 @@ Example
 """
 from __future__ import annotations
 
-import matplotlib
+import os
+import sys
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
+
+
+def in_ipython() -> bool:
+    """True inside a Jupyter kernel or an IPython shell (where the user's backend is theirs)."""
+    if "ipykernel" in sys.modules:
+        return True
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
+
+
+def headless_backend() -> None:
+    """Draw off screen (Agg) in a script, the command line and the tests.
+
+    Left alone inside a notebook kernel or an IPython shell, so that an analyst's own plots
+    still show inline in JupyterLab, and when ``MPLBACKEND`` names a backend.  The report's
+    kernels are started with ``MPLBACKEND=Agg`` (:mod:`assessment.render`): there every figure
+    reaches the report through :meth:`~assessment.workbook.Run.figure` only.
+    """
+    if in_ipython() or os.environ.get("MPLBACKEND"):
+        return
+    matplotlib.use("Agg")
+
+
+headless_backend()
 
 # Analysis Function categorical palette (dark blue, turquoise, dark pink, orange, dark grey, light purple)
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -55,6 +81,5 @@ def apply_style() -> None:
 
 def thousands(ax, axis: str = "y") -> None:
     """Format an axis's tick labels with thousands separators."""
-    from matplotlib.ticker import FuncFormatter
     fmt = FuncFormatter(lambda x, _: f"{x:,.0f}")
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)

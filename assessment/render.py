@@ -64,7 +64,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import copy
 import datetime as _dt
+import importlib
 import json
 import logging
 import mimetypes
@@ -73,21 +75,34 @@ import pickle
 import platform
 import re
 import shutil
+import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Callable, Iterable, Optional
 
-from . import leaks
-from .disclosure import DisclosureError
+from . import leaks, provenance
 from . import outdir as _outdir
+from .accounting import Accounting
+from .config import Config, load_config
+from .demo import ensure_demo
+from .disclosure import LEDGER_DIR, DisclosureError
 from .errors import AssessmentError, ConfigError
+from .loaders import load_dataset
+from .periods import make_period, month_ranges
+from .safe_html import ASSETS, csp, offline_fetcher, sanitize
+from .summary import collect, validate_file
+from .targets import check_crime_types, read_targets
+from .workbook import DATASET_ENV
 
 TEMPLATES = Path(__file__).with_name("templates")
 CHAPTER_RE = re.compile(r"^(\d{2})_[^/\\]+\.ipynb$")
 REPORT_PREFIX = "strategic-assessment-"
 KERNEL_NAME = "python3"
+#: added to the report kernels' environment: figures are drawn off screen (Agg) and reach the report only
+#: through Run.figure - never as an inline copy (assessment.plots leaves a kernel's backend alone)
+KERNEL_ENV = {"MPLBACKEND": "Agg"}
 #: cell tags whose cells are left out of the report
 REMOVE_TAGS = ("remove-cell", "remove_cell")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -109,7 +124,7 @@ def default_notebooks_dir(cfg) -> Path:
     return Path(__file__).resolve().parents[1] / "notebooks"
 
 
-def chapter_notebooks(folder: Path, names: Optional[Iterable] = None) -> list[Path]:
+def chapter_notebooks(folder: Path, names: Iterable | None = None) -> list[Path]:
     """The chapter notebooks in REPORT order (by file name).
 
     ``names`` (file names relative to ``folder``, or paths) overrides the default,
@@ -168,7 +183,6 @@ def _fill(target, plain: dict):
 
 def _rebuild_accounting(state: dict):
     """Unpickle an :class:`~assessment.accounting.Accounting` (its defaultdicts hold lambdas)."""
-    from .accounting import Accounting
     acc = Accounting()
     for name, value in state.items():
         target = getattr(acc, name, None)
@@ -181,7 +195,6 @@ def _rebuild_accounting(state: dict):
 
 class _DatasetPickler(pickle.Pickler):
     def reducer_override(self, obj):
-        from .accounting import Accounting
         if type(obj) is Accounting:
             return _rebuild_accounting, ({f.name: _plain(getattr(obj, f.name)) for f in fields(obj)},)
         return NotImplemented
@@ -215,7 +228,7 @@ _RESET_CODE = (
 class _Kernel:
     """One kernel shared by every chapter of a run (see the module docstring)."""
 
-    def __init__(self, cwd: Path, env: dict, stderr_path: Optional[Path] = None):
+    def __init__(self, cwd: Path, env: dict, stderr_path: Path | None = None):
         self.cwd = str(cwd)
         self.env = env
         self.km = None
@@ -224,8 +237,8 @@ class _Kernel:
         self._stderr = None
 
     def __enter__(self):
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
+        from jupyter_client.manager import AsyncKernelManager  # heavy: the notebook stack only when chapters run
+        from jupyter_core.utils import run_sync  # heavy: with jupyter_client, only when chapters run
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
         io = {}
         if self.stderr_path is not None:  # the kernel process's own messages, for run.log
@@ -246,7 +259,7 @@ class _Kernel:
                                   f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
     def __exit__(self, *exc):
-        from jupyter_core.utils import run_sync
+        from jupyter_core.utils import run_sync  # heavy: with jupyter_client, only when chapters run
         try:
             if self.bc is not None:
                 self.bc.stop_channels()
@@ -263,7 +276,7 @@ class _Kernel:
 
 def _failing_cell(executed: Path, cell_index: int) -> int:
     """1-based number of the failing cell in the SOURCE notebook (injected cell not counted)."""
-    import nbformat
+    import nbformat  # heavy: the notebook stack only when notebooks are read
     try:
         nb = nbformat.read(executed, as_version=4)
     except Exception:  # noqa: BLE001 - the number is still useful without the correction
@@ -273,7 +286,7 @@ def _failing_cell(executed: Path, cell_index: int) -> int:
     return cell_index - injected + 1
 
 
-def execution_error_line(name: str, exc: BaseException, executed: Optional[Path] = None) -> str:
+def execution_error_line(name: str, exc: BaseException, executed: Path | None = None) -> str:
     """One line for a failed chapter: ``notebook <name>, cell <n>: <Error>: <message>``.
 
     Example
@@ -295,7 +308,7 @@ def execution_error_line(name: str, exc: BaseException, executed: Optional[Path]
 
 def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: Path, env: dict,
                       log: Callable = print, fresh_kernels: bool = False,
-                      kernel_log: Optional[Path] = None) -> list[NotebookRun]:
+                      kernel_log: Path | None = None) -> list[NotebookRun]:
     """Execute ``paths`` (in the given order) with papermill into ``out_dir``.
 
     ``env`` is added to the kernels' environment; the shared kernel's own stdout and
@@ -303,7 +316,7 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
     :class:`AssessmentError` (one line, see :func:`execution_error_line`) at the
     first failing chapter.
     """
-    import papermill as pm
+    import papermill as pm  # heavy: the notebook stack only when chapters run
     # papermill warns about every commented parameter line and every parameter a
     # chapter does not declare (e.g. ``quarter``): noise for an analyst.
     logging.getLogger("papermill").setLevel(logging.ERROR)
@@ -318,7 +331,7 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
         log(f"  running {path.name} ...")
         try:
             pm.execute_notebook(str(path), str(out), **common, **kw)
-        except Exception as e:  # noqa: BLE001 - reported as one line
+        except Exception as e:
             raise AssessmentError(execution_error_line(path.name, e, out)) from e
         r = NotebookRun(path, out, time.perf_counter() - t0, _count_stderr(out))
         log(f"  {path.name}: {r.seconds:.1f} s")
@@ -349,7 +362,7 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
 
 
 def _count_stderr(path: Path) -> int:
-    import nbformat
+    import nbformat  # heavy: the notebook stack only when notebooks are read
     nb = nbformat.read(path, as_version=4)
     return sum(1 for c in nb.cells for o in c.get("outputs", [])
                if o.get("output_type") == "stream" and o.get("name") == "stderr")
@@ -362,7 +375,7 @@ def tidy_executed_notebook(path: Path, staging: Path, final: Path) -> None:
     executed cells from 1 (one kernel runs every chapter) and replaces the
     temporary folder's path with the final one.
     """
-    import nbformat
+    import nbformat  # heavy: the notebook stack only when notebooks are read
     nb = nbformat.read(path, as_version=4)
     meta = nb.metadata.get("papermill", {})
     for k in ("start_time", "end_time", "duration"):
@@ -407,16 +420,12 @@ def _preload_renderers() -> None:
     once can meet a partially initialised module ("cannot import name
     'AsyncKernelManager' ... circular import"), which failed runs at random.
     """
-    import threading
-
-    import papermill  # noqa: F401 - see the docstring
+    importlib.import_module("papermill")   # on this thread first: see above
 
     def go():
         try:
-            import bs4  # noqa: F401
-            import jinja2  # noqa: F401
-            import nbconvert  # noqa: F401
-            import weasyprint  # noqa: F401
+            for name in ("bs4", "jinja2", "nbconvert", "weasyprint"):
+                importlib.import_module(name)
         except Exception:  # noqa: BLE001 - imported again (and reported) when used
             pass
 
@@ -426,7 +435,6 @@ def _preload_renderers() -> None:
 # -- HTML -----------------------------------------------------------------------------------
 def _report_cells(nb):
     """A copy of ``nb`` holding only what a reader should see (see the module docstring)."""
-    import copy
     nb = copy.deepcopy(nb)
     keep = []
     for c in nb.cells:
@@ -445,7 +453,7 @@ def _report_cells(nb):
 
 
 def _exporter():
-    from nbconvert import HTMLExporter
+    from nbconvert import HTMLExporter  # heavy: nbconvert only when the HTML is written
     return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                         exclude_output_prompt=True, anchor_link_text="")
 
@@ -481,7 +489,7 @@ def _mark_numeric_headers(soup, wide: int = 7) -> None:
 
     Tables with ``wide`` or more columns get the class ``wide`` (smaller type on paper).
     """
-    from bs4 import NavigableString
+    from bs4 import NavigableString  # heavy: only when the HTML is written
     for table in soup.find_all("table"):
         for th in table.find_all("th"):  # let snake_case headers wrap after each underscore
             for text in list(th.find_all(string=True)):
@@ -518,9 +526,8 @@ def chapter_html(nb, chapter_id: str, base: Path, used_ids: set, exporter=None,
     in the report; local images are embedded.  Returns ``(html, headings)`` where each
     heading is ``{"level": 1|2, "id": ..., "text": ...}``.
     """
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup  # heavy: only when the HTML is written
 
-    from .safe_html import sanitize
     exporter = exporter or _exporter()
     body, _ = exporter.from_notebook_node(_report_cells(nb))
     soup = BeautifulSoup(body, "html.parser")
@@ -560,7 +567,7 @@ def _day(d) -> str:
 
 
 def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthetic: bool,
-                source: str = "", quarter: Optional[int] = None, base: Optional[Path] = None,
+                source: str = "", quarter: int | None = None, base: Path | None = None,
                 warn: Callable = lambda m: None) -> str:
     """The whole report as one self-contained HTML document.
 
@@ -571,12 +578,12 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
     headings, and inline screen and print CSS (no scripts, fonts or stylesheets are
     fetched from anywhere).
     """
-    import jinja2
-    from markupsafe import Markup
+    import jinja2  # only when the report page is written
+    from markupsafe import Markup  # with jinja2
     exporter = _exporter()
     used: set = set()
     parts, headings = [], []
-    for i, (name, nb) in enumerate(chapters):
+    for _i, (name, nb) in enumerate(chapters):
         cid = "ch-" + slugify(Path(name).stem)
         used.add(cid)
         body, heads = chapter_html(nb, cid, base or Path.cwd(), used, exporter, warn)
@@ -590,12 +597,10 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
         quarter_text = f"In-year progress: quarter {quarter}, {_day(q.start)} to {_day(q.end_date)}"
     partial_text = None
     if getattr(period, "complete", None) is False:
-        from .periods import month_ranges
         partial_text = (f"The data hold {period.months_with_data} of the {period.months} months of "
                         f"{period.base_label}: there are none for {month_ranges(period.missing)}. Every figure "
                         f"for {period.base_label} counts those {period.months_with_data} months only, so it is "
                         "not comparable with a whole year.")
-    from .safe_html import csp
     return env.get_template("report.html").render(
         csp=csp(), area=area, label=period.label, synthetic=synthetic, partial_text=partial_text,
         period_text=f"{_day(period.start)} to {_day(period.end_date)}",
@@ -605,7 +610,7 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
     )
 
 
-def write_pdf(html_text: str, path: Path, base: Optional[Path] = None,
+def write_pdf(html_text: str, path: Path, base: Path | None = None,
               warn: Callable = lambda m: None) -> Path:
     """Render the report HTML to an A4 PDF with WeasyPrint (its ``@media print`` styles).
 
@@ -614,9 +619,8 @@ def write_pdf(html_text: str, path: Path, base: Optional[Path] = None,
     attachment (``warn`` is told of each refused URL).  ``base`` is ignored (kept for
     callers); relative URLs resolve against the package's assets.
     """
-    import weasyprint
+    import weasyprint  # heavy: WeasyPrint only when a PDF is written
 
-    from .safe_html import ASSETS, offline_fetcher
     fetcher = offline_fetcher()
     wlog = logging.getLogger("weasyprint")
     level = wlog.level
@@ -632,7 +636,7 @@ def write_pdf(html_text: str, path: Path, base: Optional[Path] = None,
 
 
 # -- summary.json and run.log ---------------------------------------------------------------
-def write_summary(staging: Path, ds, quarter: Optional[int] = None) -> dict:
+def write_summary(staging: Path, ds, quarter: int | None = None) -> dict:
     """Merge the chapters' headline fragments into ``summary.json`` and delete the fragments.
 
     The run's own period and area are authoritative; keys are sorted and no timestamp
@@ -640,7 +644,6 @@ def write_summary(staging: Path, ds, quarter: Optional[int] = None) -> dict:
     back and validated against the published schema (``assessment/schemas/summary.schema.json``):
     a summary that does not validate fails the run with one line (:class:`~.summary.SummaryError`).
     """
-    from .summary import collect, validate_file
     s = collect(staging, records=ds.accounting.to_summary())
     s["period"] = {**(s.get("period") or {}), **ds.period.to_dict()}
     if quarter:
@@ -651,16 +654,14 @@ def write_summary(staging: Path, ds, quarter: Optional[int] = None) -> dict:
     path.write_text(json.dumps(s, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     validate_file(path)
     shutil.rmtree(staging / "_summary", ignore_errors=True)
-    from .disclosure import LEDGER_DIR
     shutil.rmtree(staging / LEDGER_DIR, ignore_errors=True)  # published by the appendix as tables/suppression.csv
     return s
 
 
 def write_run_log(path: Path, *, cfg, ds, out: Path, args: dict, runs: list[NotebookRun],
                   timings: list[tuple[str, float]], started: _dt.datetime, warnings: list[str],
-                  kernel_messages: Optional[list[str]] = None) -> Path:
+                  kernel_messages: list[str] | None = None) -> Path:
     """``run.log``: what ran, when, how long, with which software, inputs and config."""
-    from . import provenance
     lines = [
         "Strategic assessment run",
         "========================",
@@ -794,7 +795,7 @@ def _publish(staging: Path, out: Path) -> None:
         raise
 
 
-def _keep_failed(staging: Path, out: Path) -> Optional[Path]:
+def _keep_failed(staging: Path, out: Path) -> Path | None:
     """Keep a failed run's executed notebooks as ``<out>.failed`` (unless that name is taken by
     something that is not a failed run of this tool); return the folder, or None."""
     failed = out.with_name(f"{out.name}.failed")
@@ -815,12 +816,11 @@ def _read_targets(cfg):
     """The targets file's indicators, read and checked before the inputs load (None without one)."""
     if cfg.inputs.targets is None or not Path(cfg.inputs.targets).exists():
         return None   # chapter 5 says there is no targets file (a missing one is a config error already)
-    from .performance import read_targets
     return read_targets(cfg.inputs.targets, cfg.crime_groups)
 
 
-def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = None,
-                   out_dir=None, quarter: Optional[int] = None, notebooks: Optional[Iterable] = None,
+def run_assessment(config=None, year: int | None = None, to: str | None = None,
+                   out_dir=None, quarter: int | None = None, notebooks: Iterable | None = None,
                    log: Callable = print, notebooks_dir=None, dataset=None,
                    fresh_kernels: bool = False, allow_partial: bool = False) -> Path:
     """Run the whole assessment and write the output contract of §8; return the output folder.
@@ -872,9 +872,6 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
     >>> sorted(p.name for p in out.iterdir())  # doctest: +SKIP
     ['.csp-assessment-report', 'notebooks', 'run.log', 'strategic-assessment-2024-25.html', 'strategic-assessment-2024-25.pdf', 'summary.json', 'tables']
     """
-    from .config import Config, load_config
-    from .periods import make_period
-    from .workbook import DATASET_ENV
 
     t_start = time.perf_counter()
     started = _dt.datetime.now().astimezone()
@@ -907,22 +904,18 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
             _claim_output(out, stack, log)
         if dataset is None:
             if cfg.demo:
-                from .demo import ensure_demo
                 ensure_demo(cfg)
             targets = _read_targets(cfg)   # a bad targets file stops the run now, not in chapter 5
-            from .loaders import load_dataset
             log("loading the inputs ...")
             # in-year progress (--quarter) needs the months to the end of the quarter: checked below
             dataset = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial or quarter is not None)
             if targets:
-                from .performance import check_crime_types
                 check_crime_types(targets, dataset.crimes, cfg.inputs.targets)
         ds = dataset
         period = ds.period
         if quarter is not None:
             period.quarter(quarter)  # checks 1..4 with a one-line error
         if period.complete is False:
-            from .periods import month_ranges
             needed = set(period.month_starts()[:3 * quarter] if quarter else period.month_starts())
             gaps = [m for m in period.missing if m in needed]
             if gaps and not allow_partial:
@@ -957,7 +950,7 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         _preload_renderers()
         try:
             runs = execute_notebooks(execution_order(chapters), staging / "notebooks", params, nb_dir,
-                                     {DATASET_ENV: str(pickle_path)}, log=log, fresh_kernels=fresh_kernels,
+                                     {DATASET_ENV: str(pickle_path), **KERNEL_ENV}, log=log, fresh_kernels=fresh_kernels,
                                      kernel_log=kernel_log)
         except AssessmentError as e:
             pickle_path.unlink(missing_ok=True)
@@ -974,7 +967,7 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         pickle_path.unlink()
         kernel_messages = _kernel_messages(kernel_log)
 
-        import nbformat
+        import nbformat  # heavy: the notebook stack only when notebooks are read
         by_name = {r.source: r for r in runs}
         executed = [(p.name, nbformat.read(by_name[p].output, as_version=4)) for p in chapters]
         for r in runs:
@@ -990,7 +983,7 @@ def run_assessment(config=None, year: Optional[int] = None, to: Optional[str] = 
         log("  writing the PDF ...")
         try:
             write_pdf(html_text, staging / f"{stem}.pdf", base=nb_dir, warn=warnings.append)
-        except Exception as e:  # noqa: BLE001 - one line, previous output untouched
+        except Exception as e:
             raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
         t = step("PDF", t)
         timings.append(("total before the move", time.perf_counter() - t_start))

@@ -37,8 +37,13 @@ import base64
 import hashlib
 import html as _html
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import mistune
+import nh3
 
 #: the package's own files WeasyPrint may read (templates, and fonts when shipped)
 ASSETS = Path(__file__).with_name("templates")
@@ -91,7 +96,6 @@ _markdown = None
 def _renderer():
     global _markdown
     if _markdown is None:
-        import mistune
 
         class _PlainLinks(mistune.HTMLRenderer):
             """Links and images become their text: the report's prose has no links."""
@@ -168,7 +172,6 @@ def _attribute_filter(tag: str, attr: str, value: str):
 
 def sanitize(fragment: str) -> str:
     """Keep only the markup the report itself makes (see the module docstring)."""
-    import nh3
     return nh3.clean(str(fragment), tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_attribute_filter,
                      clean_content_tags={"script", "style"}, link_rel=None, url_schemes={"data"},
                      filter_style_properties=STYLE_PROPERTIES, strip_comments=True)
@@ -186,8 +189,6 @@ def allowed_url(url: str, assets: Path = ASSETS) -> bool:
         return True
     if scheme != "file":
         return False
-    from urllib.parse import urlsplit
-    from urllib.request import url2pathname
     try:
         p = Path(url2pathname(urlsplit(url).path)).resolve()
     except (OSError, ValueError):
@@ -202,7 +203,7 @@ def offline_fetcher(assets: Path = ASSETS):
     before any request is made (WeasyPrint then leaves the resource out, so nothing is
     embedded or attached) and listed in the fetcher's ``refused`` attribute.
     """
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # heavy: WeasyPrint only when a PDF is written
 
     class OfflineFetcher(URLFetcher):
         def __init__(self):

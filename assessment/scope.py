@@ -27,8 +27,8 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Iterable, Optional
 
 ALL_CRIME = "recorded crime"
 
@@ -93,7 +93,7 @@ class Scope:
     def is_all_crime(self) -> bool:
         return self.what == ALL_CRIME and self.all_types
 
-    def all_of(self, no_location: Optional[int] = None) -> str:
+    def all_of(self, no_location: int | None = None) -> str:
         """'all recorded crime' — with ' with a location' when crimes with no location are in the totals
         but not in the figure (shares of LSOAs or of map points)."""
         s = f"all {self.what}"
@@ -125,7 +125,7 @@ class Scope:
         return {f"crime.scope.{k}": v for k, v in asdict(self).items()}
 
     @classmethod
-    def from_summary(cls, summary: dict) -> "Scope":
+    def from_summary(cls, summary: dict) -> Scope:
         """The scope chapter 1 wrote to the summary (all recorded crime when it wrote none).
 
         >>> Scope.from_summary({"crime": {"scope": {"what": "recorded burglary", "all_types": False,
@@ -140,7 +140,7 @@ class Scope:
                    note=block.get("note") if isinstance(block.get("note"), str) else "")
 
 
-def detect(cfg, kind: str, types: Iterable[str], level: Optional[str] = None) -> Scope:
+def detect(cfg, kind: str, types: Iterable[str], level: str | None = None) -> Scope:
     """The scope of a crime input: ``kind`` is ``police_uk``, ``crime_counts`` or ``crimes``,
     ``types`` the crime types of every crime row read, ``level`` the MPS table's level.
 

@@ -19,17 +19,41 @@ Example
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
-from typing import Optional
 
 # the rule's numbers (the class thresholds ALPHAS, the defaults of hotspots.permutations,
 # hotspots.max_permutations and hotspots.fdr, the DECISION_ERROR of the borderline check) and the Gi*
 # classes it decides live with the statistics that use them, in assessment.stats.base (standard library
 # only); the words about them are here
-from .stats.base import (ALPHAS, COLD_90, COLD_95, COLD_99, COLD_AT, DECISION_ERROR,  # noqa: F401
-                         DEFAULT_FDR, DEFAULT_MAX_PERMUTATIONS, DEFAULT_PERMUTATIONS, GI_CLASSES, HOT_90,
-                         HOT_95, HOT_99, HOT_AT, LEVELS, NO_GEOMETRY, NO_NEIGHBOURS, NO_VARIATION,
-                         NOT_SIGNIFICANT)
+from .stats.base import (
+    ALPHAS,
+    COLD_90,
+    COLD_95,
+    COLD_99,
+    COLD_AT,
+    DECISION_ERROR,
+    DEFAULT_FDR,
+    DEFAULT_MAX_PERMUTATIONS,
+    DEFAULT_PERMUTATIONS,
+    GI_CLASSES,
+    HOT_90,
+    HOT_95,
+    HOT_99,
+    HOT_AT,
+    LEVELS,
+    NO_GEOMETRY,
+    NO_NEIGHBOURS,
+    NO_VARIATION,
+    NOT_SIGNIFICANT,
+)
+from .summary import get
+
+#: the Gi* classes are re-exported from assessment.stats.base (the map legend and the chapter use them here)
+__all__ = ["ALPHAS", "BENJAMINI_HOCHBERG", "COLD_90", "COLD_95", "COLD_99", "COLD_AT", "DECISION_ERROR", "DEFAULT_FDR",
+           "DEFAULT_MAX_PERMUTATIONS", "DEFAULT_PERMUTATIONS", "GANDY_HAHN", "GI_CLASSES", "HOT_90", "HOT_95",
+           "HOT_99", "HOT_AT", "LEVELS", "NO_GEOMETRY", "NO_NEIGHBOURS", "NO_VARIATION", "NOT_SIGNIFICANT",
+           "SignificanceRule"]
 
 GANDY_HAHN = ('Gandy, A. and Hahn, G. (2014) "MMCTest — a safe algorithm for implementing multiple Monte Carlo '
               'tests", *Scandinavian Journal of Statistics* 41(4), 1083–1101')
@@ -44,7 +68,6 @@ def _small(x: float) -> str:
     >>> _small(2 / 10000), _small(2 / 100000), _small(2 / 1000), _small(0.05 / 150)
     ('0.0002', '0.00002', '0.002', '0.00033')
     """
-    import math
     digits = max(0, -math.floor(math.log10(abs(x))) + 1) if x else 0
     return f"{x:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:g}"
 
@@ -72,13 +95,13 @@ class SignificanceRule:
 
     # -- building it ------------------------------------------------------------------------
     @classmethod
-    def from_config(cls, hotspots) -> "SignificanceRule":
+    def from_config(cls, hotspots) -> SignificanceRule:
         """The rule of a config's ``hotspots`` section."""
         return cls(fdr=bool(hotspots.fdr), permutations=int(hotspots.permutations),
                    max_permutations=int(getattr(hotspots, "max_permutations", DEFAULT_MAX_PERMUTATIONS)))
 
     @classmethod
-    def from_summary(cls, summary: dict) -> Optional["SignificanceRule"]:
+    def from_summary(cls, summary: dict) -> SignificanceRule | None:
         """The rule recorded in a ``summary.json`` (None when it records none).
 
         >>> SignificanceRule.from_summary({"hotspots": {"classes_use_fdr": False, "permutations": 999}})
@@ -86,7 +109,6 @@ class SignificanceRule:
         >>> SignificanceRule.from_summary({"hotspots": {}}) is None
         True
         """
-        from .summary import get
         fdr, perms = get(summary, "hotspots.classes_use_fdr"), get(summary, "hotspots.permutations")
         if fdr is None or perms is None:
             return None
@@ -115,7 +137,7 @@ class SignificanceRule:
         return "p (FDR-adjusted)" if self.fdr else "p (unadjusted)"
 
     @property
-    def floor(self) -> Optional[float]:
+    def floor(self) -> float | None:
         """The smallest possible permutation p-value, 2/(P + 1) (None for the normal approximation)."""
         return 2.0 / (self.permutations + 1) if self.permutations else None
 

@@ -98,6 +98,15 @@ def check_keys(values: dict) -> None:
                                'group, category) belongs in a value, as a list of {"name": ...} objects')
 
 
+def share_key(p: float) -> str:
+    """The key part for a share ``p`` (``offenders.top_share.<part>.all``): ``0.01 -> '1'``, ``0.025 -> '2_5'``.
+
+    >>> share_key(0.01), share_key(0.2), share_key(0.025)
+    ('1', '20', '2_5')
+    """
+    return f"{round(p * 100, 6):g}".replace(".", "_")
+
+
 def nest(flat: dict) -> dict:
     """{'a.b': 1} -> {'a': {'b': 1}} (keys checked by :func:`check_keys`)."""
     check_keys(flat)
@@ -299,7 +308,7 @@ def validate(summary: dict) -> None:
     Beyond the schema: no figure is NaN or infinite (JSON has no such number), and the names
     in each list of named figures are distinct.
     """
-    import jsonschema
+    import jsonschema  # only when summary.json is validated
     where = f"summary.json does not match its schema (summary.schema.json {SCHEMA_VERSION})"
     bad = _non_finite(summary)
     if bad is not None:

@@ -37,8 +37,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import Config, Inputs
-from .errors import AssessmentError, one_line
+from .accounting import Accounting
+from .config import FOLDER_INPUTS, Config, Inputs, folder_problem
+from .errors import AssessmentError, collect_problems, one_line
+from .loaders import geography, links, load_dataset, plausibility, population
+from .periods import make_period
+from .targets import check_crime_types, read_targets
 
 #: exclusion reasons that mean something is wrong with the data (reported by validate)
 PROBLEM_REASONS = {
@@ -67,11 +71,6 @@ def validate(cfg: Config, year=None, to=None, allow_partial: bool = False) -> li
     Parameters are those of :func:`assessment.loaders.load_dataset` (``allow_partial``:
     a period the data do not fully cover is not a problem).
     """
-    from .config import FOLDER_INPUTS, folder_problem
-    from .loaders import geography, links, load_dataset, plausibility, population
-    from .loaders.common import collect_problems
-    from .accounting import Accounting
-    from .periods import make_period
 
     lines: list[str] = []
 
@@ -126,7 +125,6 @@ def validate(cfg: Config, year=None, to=None, allow_partial: bool = False) -> li
         readers.append(lambda: links.read_asb(inp.asb, notes))
     targets: list = []
     if inp.targets:
-        from .performance import read_targets
         readers.append(lambda: targets.extend(read_targets(inp.targets, cfg.crime_groups)))
     for read in readers:
         with collect_problems() as found:
@@ -159,7 +157,6 @@ def validate(cfg: Config, year=None, to=None, allow_partial: bool = False) -> li
         for line in plausibility.validate_lines(ds):   # placeholder ids, implausible values (notes)
             add(line)
         if targets:
-            from .performance import check_crime_types
             try:
                 check_crime_types(targets, ds.crimes, inp.targets)
             except AssessmentError as e:

@@ -44,9 +44,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .disclosure import SECONDARY, hidden_mark, is_hidden, is_small, suppress
+from .disclosure_audit import VictimsFamily, protect, verify
 from .errors import AssessmentError, require_columns
-from .rounding import PCT, pct
 from .periods import Period
+from .rounding import PCT, pct
 
 _METHODS = r"""
 ### Repeat victimisation (chapter 4)
@@ -485,7 +487,6 @@ def repeat_table(victims: pd.DataFrame, crimes: pd.DataFrame, period: Period, gr
 # disclosure
 # ---------------------------------------------------------------------------------------------
 def _small(v, min_count) -> bool:
-    from .disclosure import is_small
     return is_small(v, min_count)
 
 
@@ -570,7 +571,6 @@ def publishable_distribution(dist: pd.DataFrame, min_count: int = 5) -> tuple[pd
     >>> out["pairs"].tolist()         # and so do their pairs (band 3 has 3 x 6 = 18 pairs, band 4 12)
     [80, 24, '[c]', '[c]', 0]
     """
-    from .disclosure import SECONDARY, hidden_mark, is_hidden, suppress
     parts, n = [], 0
     for _, d in dist.groupby("subset", sort=False):
         out, k1 = suppress(d, ["victims"], min_count=min_count, total=True)
@@ -752,8 +752,9 @@ def headline_sentence(table: pd.DataFrame, label: str, area: str, lookback_days:
 def distribution_figure(dist: pd.DataFrame, subsets=(ALL_CRIME, DOMESTIC_ABUSE)):
     """Bars: share of victims with 1, 2, 3, 4, 5+ crimes in the period, for up to two subsets
     (solid and hatched, labelled with their percentages; suppressed bands are left out)."""
-    import matplotlib.pyplot as plt
-    from .plots import PALETTE
+    import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
+
+    from .plots import PALETTE  # plots loads matplotlib: only when a figure is drawn
     withdrawn = {s for s, d in dist.groupby("subset") if d["victims"].isna().all()}  # by the disclosure audit
     subs = [s for s in subsets if s in set(dist["subset"]) and s not in withdrawn]
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
@@ -782,8 +783,9 @@ def time_to_repeat_figure(curves: dict, lookback_days: int = 365, marks=(7, 30, 
     """Cumulative share of look-back repeats by days since the previous crime, for up to two
     subsets (solid / dashed lines, marked points at ``marks`` days with their values labelled),
     against a dotted grey even-spread line."""
-    import matplotlib.pyplot as plt
-    from .plots import PALETTE
+    import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
+
+    from .plots import PALETTE  # plots loads matplotlib: only when a figure is drawn
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     ax.plot([0, lookback_days], [0, 100], color="#9e9e9e", lw=1.2, ls=":",
             label="If repeats were spread evenly over the year")
@@ -878,8 +880,6 @@ def victims_family(table: pd.DataFrame, dist: pd.DataFrame, raw: pd.DataFrame, d
     (:class:`assessment.disclosure_audit.VictimsFamily`): which subset holds which crime types,
     the crime types and crimes recorded in the period, the undated pairs (published in the
     chapter's note) and which time-to-repeat numerators are below the threshold."""
-    from .disclosure import is_small
-    from .disclosure_audit import VictimsFamily
     cfg = ds.config
     subsets = {}
     for name in table.index:
@@ -913,7 +913,6 @@ def analyse(ds) -> VictimsResult:
     >>> result.headlines["victims.repeat_rate"]  # doctest: +SKIP
     0.171
     """
-    from .disclosure_audit import protect, verify
     cfg = ds.config
     vc = cfg.victims
     min_count = cfg.disclosure.min_count

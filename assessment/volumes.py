@@ -23,9 +23,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from .periods import Period
 from .rounding import PCT_CHANGE, signed_count, signed_pct
 from .rounding import pct as fmt_pct
-from .periods import Period
 from .scope import Scope
 
 #: how chapter 1's tables show their columns (percentages by the report's one rule, see assessment.rounding)
@@ -304,8 +304,9 @@ def scope_sentences(result) -> list[str]:
 
 def trend_figure(monthly: pd.Series, title_area: str = ""):
     """Monthly counts (bars) with the rolling 12-month total (line, right axis)."""
-    import matplotlib.pyplot as plt
-    from .plots import PALETTE, thousands
+    import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
+
+    from .plots import PALETTE, thousands  # plots loads matplotlib: only when a figure is drawn
     fig, ax = plt.subplots(figsize=(8, 3.8))
     ax.bar(monthly.index, monthly.values, width=20, color=PALETTE[0], alpha=0.85, label="Crimes per month")
     ax.set_ylabel("Crimes per month")
@@ -318,7 +319,7 @@ def trend_figure(monthly: pd.Series, title_area: str = ""):
         ax2.spines["right"].set_visible(True)
         ax2.grid(False)
         thousands(ax2)
-        lo, hi = roll.min(), roll.max()
+        _lo, hi = roll.min(), roll.max()
         ax2.set_ylim(0, hi * 1.15 if hi > 0 else 1)
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
@@ -333,8 +334,9 @@ def trend_figure(monthly: pd.Series, title_area: str = ""):
 
 def change_figure(table: pd.DataFrame, label_col: str | None = None, n: int = 12):
     """Horizontal bars of change against the previous 12 months, rises and falls labelled."""
-    import matplotlib.pyplot as plt
-    from .plots import PALETTE
+    import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
+
+    from .plots import PALETTE  # plots loads matplotlib: only when a figure is drawn
     t = table.dropna(subset=["change"]).copy()
     t = t.reindex(t["change"].abs().sort_values(ascending=False).index).head(n).iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.38 * len(t) + 1.2))

@@ -28,9 +28,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import disclosure
 from .config import Config, load_config
 from .dataset import Dataset
-from .periods import Period, make_period
+from .demo import ensure_demo
+from .disclosure import check_publishable_values
+from .loaders import load_dataset
+from .periods import Period
+from .periods import resolve_period as resolve_period  # re-exported: it lived here before assessment.periods
+from .safe_html import markdown_html, spreadsheet_safe
+from .summary import check_keys
 
 #: set by the runner: a pickle of the loaded Dataset, in the run's private temporary folder
 #: (mode 0700, deleted when the run ends; see assessment.outdir) - never beside the report
@@ -39,39 +46,10 @@ DATASET_ENV = "ASSESSMENT_DATASET"
 
 def _display(obj_html: str) -> None:
     try:
-        from IPython.display import HTML, display
+        from IPython.display import HTML, display  # only in a notebook
         display(HTML(obj_html))
     except ImportError:  # pragma: no cover - IPython is a dependency via ipykernel
         pass
-
-
-def resolve_period(cfg: Config, year=None, to=None, last_month=None, data_months=None) -> Period:
-    """The assessment period from ``year``/``to``, or the latest complete year in the data.
-
-    With ``data_months`` (the months the crime data hold) the default is the latest year with
-    every one of its months in them — or, when there is none, the latest year that has ended
-    by ``last_month`` and has some data (else the year ``last_month`` is in) — and the period
-    returned knows its coverage (:meth:`~assessment.periods.Period.with_coverage`): its label
-    says "(6 of 12 months)" when the data do not hold all of it.
-    """
-    from .periods import latest_complete, latest_full
-    if year is None and to is None:
-        full = latest_full(cfg.period, data_months) if data_months is not None else None
-        if full is not None:
-            return full.with_coverage(data_months)
-        if last_month is None:
-            raise ValueError("no year given and no data to pick the latest complete year from")
-        p = latest_complete(cfg.period, last_month)
-        if data_months is None:
-            return p
-        p = p.with_coverage(data_months)
-        if not p.months_with_data:   # the latest year that has ended holds nothing: the year of the last month
-            last = pd.Timestamp(last_month)
-            y = last.year - (1 if cfg.period == "financial" and last.month < 4 else 0)
-            p = make_period(cfg.period, year=y).with_coverage(data_months)
-        return p
-    p = make_period(cfg.period, year=year, to=to)
-    return p.with_coverage(data_months) if data_months is not None else p
 
 
 def load_run_dataset(cfg: Config, year=None, to=None) -> Dataset:
@@ -80,7 +58,6 @@ def load_run_dataset(cfg: Config, year=None, to=None) -> Dataset:
     if cached and Path(cached).exists():
         with open(cached, "rb") as f:
             return pickle.load(f)
-    from .loaders import load_dataset
     return load_dataset(cfg, year=year, to=to)
 
 
@@ -121,7 +98,6 @@ class Run:
         ``audit`` is the table's disclosure-audit outcome (the chapter result's ``audit[name]``,
         see :mod:`assessment.disclosure_audit`), recorded in the suppression ledger.
         """
-        from . import disclosure
         # the disclosure gate: identifiers always; small counts from personal records for
         # every table written to tables/ (a display-only table is a view of one of those)
         disclosure.check_publishable(df, self.dataset, where=f"table {name or title!r}", name=name)
@@ -130,7 +106,6 @@ class Run:
                 disclosure.record(self.out_dir, self.chapter, name, title, disclosure.suppressed_cells(df, name),
                                   audit=audit)
             self.tables_dir.mkdir(parents=True, exist_ok=True)
-            from .safe_html import spreadsheet_safe
             spreadsheet_safe(df).to_csv(self.tables_dir / f"{name}.csv", index=index, encoding="utf-8")
         if show:
             _display(table_html(df if max_rows is None else df.head(max_rows), title,
@@ -140,7 +115,7 @@ class Run:
     def figure(self, fig, title: str, source: str | None = None, alt: str | None = None,
                note: str | None = None) -> None:
         """Show a matplotlib figure as an embedded PNG with its title and source line."""
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
         plt.close(fig)
@@ -153,15 +128,12 @@ class Run:
         is shown as text and links and images as their words, so a name from the data can
         never become markup.  Fill data values in with :func:`assessment.safe_html.text`.
         """
-        from .safe_html import markdown_html
         _display(f'<div class="sa-text">{markdown_html(markdown_text)}</div>')
 
     def headline(self, values: dict) -> None:
         """Record headline figures for summary.json: keys are dotted paths of identifiers (e.g.
         ``crime.total``); figures per named thing are a list of ``{"name": ...}`` objects under one
         key (e.g. ``crime.by_type``) — a name is never part of a key (see :mod:`assessment.summary`)."""
-        from .disclosure import check_publishable_values
-        from .summary import check_keys
         check_keys(values)
         check_publishable_values(values, self.dataset)
         self.headlines.update(_jsonable(values))
@@ -185,7 +157,6 @@ def open_run(config=None, year=None, to=None, out_dir=None, chapter: str = "chap
     """
     cfg = config if isinstance(config, Config) else load_config(config)
     if cfg.demo:
-        from .demo import ensure_demo
         ensure_demo(cfg)
     ds = load_run_dataset(cfg, year=year, to=to)
     out = Path(out_dir) if out_dir else cfg.root / "reports" / ds.period.slug
@@ -196,7 +167,7 @@ def open_run(config=None, year=None, to=None, out_dir=None, chapter: str = "chap
 
 def _apply_plot_style():
     try:
-        from .plots import apply_style
+        from .plots import apply_style  # plots loads matplotlib: only when a figure is drawn
         apply_style()
     except ImportError:  # pragma: no cover
         pass

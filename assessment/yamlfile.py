@@ -32,6 +32,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import AssessmentError, ConfigError, InputError, one_line
 
+
 class YamlFileError(InputError, ConfigError):
     """A config or targets file that cannot be read as YAML: both a :class:`ConfigError` and an
     :class:`InputError` (the targets file is an input), with a message of one line."""
@@ -140,7 +141,7 @@ def read_text(path, what: str = "file", name: str | None = None) -> str:
 def parse_yaml(text: str, name: str):
     """Parse ``text`` with :class:`BoundedLoader`; every fault is one line starting with ``name``."""
     try:
-        return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - BoundedLoader is a SafeLoader
+        return yaml.load(text, Loader=BoundedLoader)   # safe: BoundedLoader is a SafeLoader (bandit's S506)
     except _TooBig:
         raise YamlFileError(f"{name}: expected plain YAML, found aliases (*name) that expand to more than "
                           f"{MAX_VALUES:,} values (a 'billion laughs' file?); write the values out instead "

@@ -20,6 +20,7 @@ under ``benchmarks/results/``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -351,14 +352,11 @@ def child(name: str, baseline: bool, args: dict, profile: bool) -> None:
     t0 = time.perf_counter()
     imp = {}
     if name in PREIMPORT:
-        import pandas  # noqa: F401
-        import pyarrow.compute  # noqa: F401
-        import pyarrow.csv  # noqa: F401
-        import pyarrow.parquet  # noqa: F401
+        names = ["pandas", "pyarrow.compute", "pyarrow.csv", "pyarrow.parquet"]
         if not baseline:
-            import assessment.cache  # noqa: F401
-            import assessment.columnar  # noqa: F401
-            import assessment.loaders.police_uk  # noqa: F401
+            names += ["assessment.cache", "assessment.columnar", "assessment.loaders.police_uk"]
+        for module in names:
+            importlib.import_module(module)
         imp = {"import_s": round(time.perf_counter() - t0, 3)}
         t0 = time.perf_counter()
     if profile:
@@ -482,7 +480,7 @@ def table(results: dict) -> str:
     """The Markdown table of a results file (as in benchmarks/README.md)."""
     lines = ["| stage | workbook (median) | peak memory | baseline (median) | ratio | target | met? |",
              "|---|---|---|---|---|---|---|"]
-    for n, e in results["stages"].items():
+    for _n, e in results["stages"].items():
         w = e["workbook"]["median"]
         b = e.get("baseline", {}).get("median")
         t, m = e.get("target_s"), e.get("target_mem_gib")

@@ -1,4 +1,14 @@
+import csv as _csv
+import gzip as _gzip
+import io as _io
+import json as _json
+import re as _re
+import sqlite3 as _sqlite3
+import zipfile as _zipfile
+from pathlib import Path as _Path
+
 import pytest
+from conftest import DEMO_CONFIG, REAL, ROOT, needs_real
 
 from assessment.accounting import Accounting, AccountingError
 
@@ -38,8 +48,11 @@ def test_zero_exclusions_are_not_listed_and_inputs_without_exclusions_have_one_r
 
 def test_merge_adds_counts():
     a, b = Accounting(), Accounting()
-    a.read("x", 2); a.use("x", 2)
-    b.read("x", 3); b.use("x", 1); b.exclude("x", "bad", 2)
+    a.read("x", 2)
+    a.use("x", 2)
+    b.read("x", 3)
+    b.use("x", 1)
+    b.exclude("x", "bad", 2)
     a.merge(b)
     a.check()
     assert a.to_summary()["x"] == {"read": 5, "used": 3, "excluded": {"bad": 2}}
@@ -49,16 +62,6 @@ def test_merge_adds_counts():
 # (issue 7).  "read" is checked against a count of the input files made without the loaders: CSV
 # records under the header (csv module), police.uk street files of a folder or zip, GeoPackage
 # features (SQLite) or GeoJSON features; MPS published counts are rows too (one per area and category).
-import csv as _csv
-import gzip as _gzip
-import io as _io
-import json as _json
-import re as _re
-import sqlite3 as _sqlite3
-import zipfile as _zipfile
-from pathlib import Path as _Path
-
-from conftest import DEMO_CONFIG, REAL, ROOT, needs_real
 
 _STREET = _re.compile(r"^\d{4}-\d{2}-.+-street\.csv(\.gz)?$")
 

@@ -11,7 +11,7 @@ import pytest
 
 from assessment import asb as A
 from assessment.config import Area, Config, Disclosure
-from assessment.dataset import ASB_COLUMNS, Dataset, conform, CRIME_COLUMNS, empty_frame
+from assessment.dataset import ASB_COLUMNS, CRIME_COLUMNS, Dataset, conform, empty_frame
 from assessment.errors import AssessmentError
 from assessment.periods import financial_year
 

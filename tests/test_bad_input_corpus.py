@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_cli
 
 from assessment.outdir import write_marker
-from conftest import run_cli
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 BASE = CORPUS / "base"
@@ -186,7 +186,7 @@ def test_error_case_is_listed_by_validate(name, cli_results):
     case = CASES[name]
     proc = cli_results[(name, "validate")]
     out = _failed_cleanly(proc)
-    lines = [short(l) for l in proc.stdout.splitlines()]
+    lines = [short(line) for line in proc.stdout.splitlines()]
     stderr = proc.stderr.strip().splitlines()
     if stderr[-1].startswith("error: "):       # the config itself cannot be read: one line, as `run`
         assert len(stderr) == 1 and re.fullmatch(case["message"], short(stderr[0][len("error: "):]))
@@ -194,9 +194,9 @@ def test_error_case_is_listed_by_validate(name, cli_results):
     assert stderr == [f"{len(lines)} problem(s) found"]
     if "validate" in case:
         for pattern in case["validate"]:
-            assert any(re.search(pattern, l) for l in lines), (pattern, lines)
+            assert any(re.search(pattern, line) for line in lines), (pattern, lines)
     else:
-        assert any(re.fullmatch(case["message"], l) for l in lines), (case["message"], lines)
+        assert any(re.fullmatch(case["message"], line) for line in lines), (case["message"], lines)
     _no_secret(case, out)
 
 
@@ -245,11 +245,11 @@ def test_counted_case_loads_and_counts_the_problem(name, tmp_path):
     notes = [short(n) for n in ds.notes]
     for pattern in case.get("notes", []):
         assert any(re.search(pattern, n) for n in notes), (pattern, notes)
-    problems = [short(l) for l in validate(cfg, case.get("year", 2024))]
+    problems = [short(line) for line in validate(cfg, case.get("year", 2024))]
     if case.get("clean"):
         assert problems == []
     for pattern in case.get("validate", []):
-        assert any(re.search(pattern, l) for l in problems), (pattern, problems)
+        assert any(re.search(pattern, line) for line in problems), (pattern, problems)
     everything = "\n".join(notes + problems + table.astype(str).to_csv().splitlines())
     for secret in case.get("forbid", []):
         assert secret not in everything

@@ -7,13 +7,12 @@ import re
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
+from conftest import DEMO_CONFIG, run_cli
 
 from assessment import batch
 from assessment.batch import Job, JobResult, parse_years, run_batch, slugify, write_index
 from assessment.config import load_config
 from assessment.errors import ConfigError
-
-from conftest import DEMO_CONFIG, run_cli
 
 
 # -- parsing and naming ------------------------------------------------------------------------

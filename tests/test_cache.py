@@ -71,12 +71,12 @@ def test_first_read_writes_partitioned_parquet_second_read_gives_the_identical_f
 
 def test_touching_or_changing_a_source_file_invalidates_only_its_entry(folder, tmp_path, counters):
     store = Cache(tmp_path / "cache")
-    police_uk.read_police_uk(folder, [], cache=store).frame
+    _ = police_uk.read_police_uk(folder, [], cache=store).frame
     f = folder / "2024-04" / "2024-04-alpha-street.csv"
     st = f.stat()
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))    # touched: same bytes, new mtime
     before = counters()["parses"]
-    police_uk.read_police_uk(folder, [], cache=store).frame
+    _ = police_uk.read_police_uk(folder, [], cache=store).frame
     assert counters()["parses"] == before + 1
 
     # changed content, same size and mtime restored: the size+mtime stamp alone cannot see it,
@@ -90,7 +90,7 @@ def test_touching_or_changing_a_source_file_invalidates_only_its_entry(folder, t
 
 def test_a_year_and_a_force_read_only_their_partitions(folder, tmp_path, counters):
     store = Cache(tmp_path / "cache")
-    police_uk.read_police_uk(folder, [], cache=store).frame
+    _ = police_uk.read_police_uk(folder, [], cache=store).frame
     raw = police_uk.read_police_uk(folder, [], cache=store)       # a fresh run: everything in the cache
     start = counters()["parquet_reads"]
     frame, skipped = raw.frame_within("2024-04-01", "2025-03-01")
@@ -114,10 +114,10 @@ def test_cache_off_and_clear(folder, tmp_path, counters, monkeypatch):
     monkeypatch.setenv("ASSESSMENT_CACHE_DIR", str(tmp_path / "elsewhere"))
     assert cache_mod.cache_dir(tmp_path) == tmp_path / "elsewhere"
     store = Cache(tmp_path / "elsewhere")
-    police_uk.read_police_uk(folder, [], cache=store).frame
+    _ = police_uk.read_police_uk(folder, [], cache=store).frame
     assert store.clear() == 6
     assert not (tmp_path / "elsewhere").exists()
-    police_uk.read_police_uk(folder, [], cache=store).frame    # parsed again after clearing
+    _ = police_uk.read_police_uk(folder, [], cache=store).frame    # parsed again after clearing
     assert counters()["parses"] == 12
 
 

@@ -190,6 +190,7 @@ def test_london_through_the_loader(tmp_path):
 
 def test_unavailable_reasons():
     from types import SimpleNamespace
+
     from assessment.config import Config
     cfg = Config.model_validate({"area": {"name": "South Yorkshire"}})
     frame = pd.DataFrame({"area": ["Sheffield", "Rotherham"], "month": pd.to_datetime(["2024-04-01", "2025-03-01"]),

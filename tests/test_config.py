@@ -64,7 +64,6 @@ def test_find_config_searches_parents(tmp_path, monkeypatch):
 def test_every_config_key_is_documented_in_the_readme_with_its_default():
     """§8.1: every key in the README, with its default; a new option cannot go undocumented."""
     import re
-    from pathlib import Path
 
     from assessment.config import Config
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

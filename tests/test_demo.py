@@ -21,8 +21,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 import pytest
+from scipy import stats
 
 from assessment import demo
 
@@ -50,7 +50,7 @@ def demo_root(tmp_path_factory):
     procs = [subprocess.Popen([sys.executable, "-c", _RACE, str(root)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, cwd=ROOT) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (_out, err) in zip(procs, outs):
         assert p.returncode == 0, err[-2000:]
     generated = sorted(json.loads(out.strip().splitlines()[-1]) for out, _ in outs)
     assert generated == [False, True], generated
@@ -344,7 +344,7 @@ def test_repeat_victim_rates_match_an_independent_count(truth, crimes, victims):
         assert t["repeat_rate"] == pytest.approx(rep / len(per), abs=1e-12)
         # look-back by hand: previous crime of the same victim (in this subset) within 365 days
         repeats = 0
-        for vid, g in sub.sort_values(["date", "crime_id"]).groupby("victim_id"):
+        for _vid, g in sub.sort_values(["date", "crime_id"]).groupby("victim_id"):
             prev = None
             for d, fy in zip(g["date"], g["fy"]):
                 if fy == 2024 and prev is not None and (d - prev).days <= 365:
@@ -398,7 +398,7 @@ def test_repeat_callers_and_their_edge_cases(truth, asb):
     found = _repeat_callers_by_hand(asb, date(2024, 4, 1), date(2025, 3, 31))
     planted = {p["kind"]: p for p in truth["asb"]["planted_callers"] if p["year"] == "2024/25"}
     assert {"edge_in_167_days", "near_miss_9_calls", "near_miss_25_weeks", "edge_out_168_days"} <= set(planted)
-    for kind, p in planted.items():
+    for _kind, p in planted.items():
         calls = sorted(asb.loc[asb["caller_id"] == p["caller_id"], "datetime"])
         assert len(calls) == p["calls"]
         span = (date.fromisoformat(calls[-1][:10]) - date.fromisoformat(calls[0][:10])).days

@@ -118,7 +118,7 @@ def test_numeric_pseudonyms_end_to_end(tmp_path):
     assert set(v.distribution["crimes_per_victim"]) & ids
     assert {str(x) for x in v.table["victims"] if not isinstance(x, str)} & ids
     out = tmp_path / "out"
-    for chapter, publish in (("victims", None), ("offenders", None)):
+    for chapter, _publish in (("victims", None), ("offenders", None)):
         run = Run(dataset=ds, out_dir=out, chapter=chapter)
         if chapter == "victims":
             run.headline({**v.headlines, **a.headlines})

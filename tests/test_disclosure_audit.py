@@ -14,9 +14,9 @@ import pytest
 from scipy.optimize import linprog
 
 from assessment import asb as A
+from assessment import disclosure_audit as DA
 from assessment import offenders as O
 from assessment import victims as V
-from assessment import disclosure_audit as DA
 from assessment.config import Area, Config, Disclosure
 from assessment.dataset import CRIME_COLUMNS, VICTIM_COLUMNS, Dataset, conform
 from assessment.periods import financial_year

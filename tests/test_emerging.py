@@ -217,6 +217,7 @@ def test_real_burglary_runs_on_the_months_available_and_says_fewer_than_five_yea
 
 def test_docstring_examples_hold():
     import doctest
+
     from assessment import emerging
     result = doctest.testmod(emerging, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 5 and result.failed == 0

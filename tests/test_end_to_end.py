@@ -1,17 +1,15 @@
 """The whole demo assessment through the CLI: the output contract of §8."""
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import DEMO_CONFIG, ROOT, run_cli
 
 from assessment.summary import REQUIRED_KEYS, get
-
-from conftest import DEMO_CONFIG, ROOT, run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -12,15 +12,14 @@ the crimes that have no location).
 from __future__ import annotations
 
 import glob
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import DEMO_CONFIG, REAL, ROOT
 
 from assessment.config import load_config
 from assessment.loaders import load_dataset
 from assessment.loaders.groups import group_problems
-from conftest import DEMO_CONFIG, REAL, ROOT
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yml"))
 #: the assessment period each example is written for (its comment says how to run it)

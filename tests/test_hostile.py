@@ -36,7 +36,7 @@ def server():
     hits: list[str] = []
 
     class H(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's naming
+        def do_GET(self):  # http.server's naming
             hits.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
@@ -186,6 +186,7 @@ def _publish(payload: str, tmp_path, monkeypatch) -> list:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     from assessment.plots import apply_style
     apply_style()
     fig, ax = plt.subplots(figsize=(2, 1))
@@ -303,9 +304,10 @@ def _hostile_copy(root: Path, cases: dict) -> Path:
     owners, the area name and the source line."""
     import geopandas as gpd
     import yaml
-    from assessment.demo import ensure_demo
-    from assessment.config import load_config
     from conftest import DEMO_CONFIG
+
+    from assessment.config import load_config
+    from assessment.demo import ensure_demo
     cfg = load_config(DEMO_CONFIG)
     ensure_demo(cfg)
     data = root / "data"

@@ -135,6 +135,7 @@ def test_generalised_gini_of_an_even_spread_is_zero_not_minus_zero():
     # N = 7 places, C = 1 crime: G = 6/7, G' = 7 * (6/7 - 1) + 1, which floating point made -4.4e-16
     # (the reviewer saw -1.1e-15 published); every even spread of fewer crimes than places is exactly 0.0
     import json
+
     from assessment.rounding import GINI
     for n in range(2, 40):
         for c in range(1, n):
@@ -533,6 +534,7 @@ def test_real_haringey_hot_spot_count_at_95_does_not_depend_on_the_seed(tmp_path
 
 def test_docstring_examples_hold():
     import doctest
+
     from assessment import hotspots
     result = doctest.testmod(hotspots, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 5 and result.failed == 0
@@ -561,6 +563,7 @@ def test_concentration_title_sentence_and_summary_round_alike():
     """The share the chart title, the chapter's sentence and the executive summary state is one figure,
     to one decimal place everywhere (the sentence and title said '16%' where the summary said 16.5%)."""
     from types import SimpleNamespace
+
     from assessment import narrative
     from assessment.summary import build_summary
     counts = pd.Series([20, 15, 12] + [1] * 97, index=[f"L{i:03d}" for i in range(100)])   # 144 crimes

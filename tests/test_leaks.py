@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-import nbformat
+from test_render import _area
 
 from assessment import leaks
 from assessment.dataset import Dataset
 from assessment.disclosure import DisclosureError
 from assessment.errors import AssessmentError
 from assessment.render import run_assessment
-
-from test_render import _area
 
 VICTIM = "VIC-244893"
 OFFENDER = "OFF 77 A"  # an id with a space: searched for as a phrase

@@ -1,6 +1,5 @@
 """The loaders on the synthetic demo borough: the record-level extract and the same crimes in
 police.uk form give the same counts, equal to an independent count of crimes.csv."""
-from pathlib import Path
 
 import pandas as pd
 import pytest

@@ -133,6 +133,7 @@ def test_population_long_with_years_and_bad_values(tmp_path):
 def test_boundaries_invalid_and_empty_geometries(tmp_path):
     import geopandas as gpd
     import shapely
+
     from assessment.accounting import Accounting
     from assessment.loaders.geography import load_boundaries
     bow = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10), (0, 0)])  # self-intersecting
@@ -159,6 +160,7 @@ def test_boundaries_invalid_and_empty_geometries(tmp_path):
 
 def test_boundaries_in_wgs84_are_reprojected(tmp_path):
     import geopandas as gpd
+
     from assessment.accounting import Accounting
     from assessment.loaders.geography import load_boundaries
     g = gpd.read_file(F / "lsoa_bng.geojson").to_crs(4326)

@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -22,8 +21,7 @@ from assessment.loaders.common import collect_problems, parse_count, parse_date,
 from assessment.loaders.geography import check_overlaps, load_boundaries
 from assessment.loaders.links import load_links, read_asb
 from assessment.loaders.mps import read_mps
-from assessment.loaders.plausibility import (NOT_RECORDED, check_rates, dominant_ids, placeholder_ids,
-                                             validate_lines)
+from assessment.loaders.plausibility import NOT_RECORDED, check_rates, dominant_ids, placeholder_ids, validate_lines
 from assessment.loaders.population import load_population
 from assessment.periods import financial_year
 
@@ -439,8 +437,8 @@ def test_overlaps_are_listed_by_validate_with_the_rest(tmp_path):
     (tmp_path / "a.yml").write_text("area: {name: Testham}\ninputs: {crimes: crimes.csv, population: population.csv, "
                                     "boundaries: lsoa.geojson}\n")
     from assessment.config import load_config
-    lines = [l.rsplit("/", 1)[-1] for l in validate(load_config(tmp_path / "a.yml"), 2024)]
-    assert any(l.startswith("lsoa.geojson: expected LSOA polygons that do not overlap, found E01000003 and "
-                            "E01000004 overlapping by 50%") for l in lines), lines
-    assert any(l.startswith("population.csv: column 'population': expected a population (a whole number of "
-                            "residents), found 'inf' in row 3") for l in lines), lines
+    lines = [line.rsplit("/", 1)[-1] for line in validate(load_config(tmp_path / "a.yml"), 2024)]
+    assert any(line.startswith("lsoa.geojson: expected LSOA polygons that do not overlap, found E01000003 and "
+                            "E01000004 overlapping by 50%") for line in lines), lines
+    assert any(line.startswith("population.csv: column 'population': expected a population (a whole number of "
+                            "residents), found 'inf' in row 3") for line in lines), lines

@@ -119,6 +119,7 @@ def test_choropleth_draws_into_a_given_axes():
 
 def test_docstring_examples_hold():
     import doctest
+
     from assessment import maps
     result = doctest.testmod(maps, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 5 and result.failed == 0

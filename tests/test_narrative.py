@@ -200,8 +200,9 @@ def test_comparison_categories():
 
 
 def test_summary_notebook_follows_the_conventions():
-    import nbformat
     from pathlib import Path
+
+    import nbformat
     nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "00_summary.ipynb", 4)
     assert nb.cells[0].source == "# Executive summary"
     assert nb.cells[1].metadata.get("tags") == ["parameters"] and "quarter = None" in nb.cells[1].source
@@ -211,6 +212,7 @@ def test_summary_notebook_follows_the_conventions():
 
 def test_run_figures_carry_the_runs_period_and_say_when_no_chapter_ran(tmp_path):
     from types import SimpleNamespace
+
     from assessment.narrative import intro, no_chapters_note, run_figures
     from assessment.periods import financial_year
     run = SimpleNamespace(out_dir=tmp_path, chapter="executive_summary", period=financial_year(2023),

@@ -490,6 +490,7 @@ def test_ward_map_does_not_draw_a_secondary_suppressed_ward_as_fewer_than_five(m
     assert sum(int(t.rsplit("(", 1)[1].rstrip(")")) for t in classes) == 3   # North, West, Centre coloured
     # the fallback drawing (without assessment.maps) keeps the two apart too
     import sys
+
     import matplotlib.pyplot as plt
     monkeypatch.setitem(sys.modules, "assessment.maps", None)
     fig = off.ward_map(wards, boundaries, lsoas, min_count=5)

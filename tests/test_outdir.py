@@ -34,17 +34,16 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_CONFIG, ROOT
+from test_render import FIXTURES, _area
 
-from assessment import batch, outdir
+from assessment import outdir
 from assessment.batch import run_batch
 from assessment.cli import main
 from assessment.config import load_config
 from assessment.errors import ConfigError
 from assessment.outdir import MARKER, lock_path, output_lock, replaceable, write_marker
 from assessment.render import run_assessment
-
-from conftest import DEMO_CONFIG, ROOT
-from test_render import FIXTURES, _area
 
 PY = sys.executable
 

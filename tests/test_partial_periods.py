@@ -12,11 +12,11 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from conftest import REAL, ROOT
 
 from assessment.cli import main
 from assessment.errors import ConfigError
 from assessment.periods import financial_year
-from conftest import REAL, ROOT
 
 HEAD = "crime_id,offence_date,crime_type,lsoa_code\n"
 
@@ -154,6 +154,7 @@ def test_the_cover_the_summary_and_summary_json_say_how_many_months(tmp_path):
 
 def test_batch_passes_allow_partial_to_every_run(tmp_path, monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
+
     from assessment import batch
     seen = []
 

@@ -2,8 +2,7 @@ import pandas as pd
 import pytest
 
 from assessment.errors import ConfigError
-from assessment.periods import (calendar_year, financial_year, latest_complete, make_period, rolling,
-                                trend_window)
+from assessment.periods import calendar_year, financial_year, latest_complete, make_period, rolling, trend_window
 
 
 def test_financial_year_bounds_and_label():

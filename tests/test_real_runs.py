@@ -6,7 +6,6 @@ import json
 
 import pandas as pd
 import pytest
-
 from conftest import REAL, ROOT, needs_real, run_cli
 
 pytestmark = [needs_real, pytest.mark.real, pytest.mark.slow]

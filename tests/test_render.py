@@ -27,8 +27,16 @@ from assessment.config import load_config
 from assessment.dataset import CRIME_COLUMNS, Dataset, conform
 from assessment.errors import AssessmentError, ConfigError
 from assessment.periods import financial_year
-from assessment.render import (_recover_interrupted, chapter_html, chapter_notebooks, execution_error_line,
-                               execution_order, pickle_dataset, replace_dir, run_assessment)
+from assessment.render import (
+    _recover_interrupted,
+    chapter_html,
+    chapter_notebooks,
+    execution_error_line,
+    execution_order,
+    pickle_dataset,
+    replace_dir,
+    run_assessment,
+)
 from assessment.workbook import figure_html, table_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -95,10 +103,14 @@ def test_error_line_counts_cells_as_the_source_notebook_shows_them(tmp_path):
     # anchor, failing code.  Failing cell index in the parameterised notebook (no markers) = 5;
     # in the source notebook (no injected cell) it is the 5th cell -> "cell 5".
     nb = new_notebook()
-    banner = new_markdown_cell("error"); banner.metadata["tags"] = ["papermill-error-cell-tag"]
-    params = new_code_cell("year = None"); params.metadata["tags"] = ["parameters"]
-    injected = new_code_cell("year = 2024"); injected.metadata["tags"] = ["injected-parameters"]
-    anchor = new_markdown_cell("here"); anchor.metadata["tags"] = ["papermill-error-cell-tag"]
+    banner = new_markdown_cell("error")
+    banner.metadata["tags"] = ["papermill-error-cell-tag"]
+    params = new_code_cell("year = None")
+    params.metadata["tags"] = ["parameters"]
+    injected = new_code_cell("year = 2024")
+    injected.metadata["tags"] = ["injected-parameters"]
+    anchor = new_markdown_cell("here")
+    anchor.metadata["tags"] = ["papermill-error-cell-tag"]
     nb.cells = [banner, new_markdown_cell("# 3."), params, injected, new_code_cell("x = 1"),
                 new_markdown_cell("##"), anchor, new_code_cell("results['gi_z']")]
     path = tmp_path / "03_broken.ipynb"
@@ -121,7 +133,8 @@ def _chapter_notebook():
                     new_output("display_data", data={"text/html": tbl, "text/plain": "table"}),
                     new_output("display_data", data={"text/html": fig, "text/plain": "figure"}),
                     new_output("execute_result", data={"text/plain": "VIC-0001 bare result"}, execution_count=3)]
-    hidden = new_markdown_cell("HIDDEN-CELL"); hidden.metadata["tags"] = ["remove-cell"]
+    hidden = new_markdown_cell("HIDDEN-CELL")
+    hidden.metadata["tags"] = ["remove-cell"]
     nb.cells = [new_markdown_cell("# 2. Hotspots\n\nText.\n\n## Method\n\n![map](map.png) ![remote](https://example.org/x.png)"),
                 code, hidden, new_markdown_cell("## Method\n\nAgain.")]
     return nb
@@ -167,8 +180,11 @@ def _dead_pid() -> int:
 
 def test_replace_dir_and_recovery_after_a_killed_run(tmp_path):
     out = tmp_path / "2024-25"
-    out.mkdir(); (out / "run.log").write_text("old")
-    new = tmp_path / "new"; new.mkdir(); (new / "run.log").write_text("new")
+    out.mkdir()
+    (out / "run.log").write_text("old")
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "run.log").write_text("new")
     replace_dir(new, out)
     assert (out / "run.log").read_text() == "new" and not new.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["2024-25"]
@@ -185,7 +201,8 @@ def test_replace_dir_and_recovery_after_a_killed_run(tmp_path):
 def test_refuses_to_replace_a_folder_that_is_not_a_report(tmp_path):
     cfg, ds = _area(tmp_path / "a")
     precious = tmp_path / "documents"
-    precious.mkdir(); (precious / "budget.xlsx").write_text("keep me")
+    precious.mkdir()
+    (precious / "budget.xlsx").write_text("keep me")
     with pytest.raises(ConfigError, match="not a previous report"):
         _run(cfg, ds, precious)
     assert (precious / "budget.xlsx").read_text() == "keep me"
@@ -271,7 +288,7 @@ def test_run_log_has_versions_inputs_and_timings(report, area):
     for pkg in ("python", "pandas", "geopandas", "esda", "papermill", "weasyprint"):
         assert re.search(rf"^  {pkg}\s+\d", log, re.M), pkg
     sha = hashlib.sha256((cfg.root / "crimes.csv").read_bytes()).hexdigest()
-    assert f"crimes.csv  rows=1  bytes=" in log and sha in log
+    assert "crimes.csv  rows=1  bytes=" in log and sha in log
     assert "01_alpha.ipynb" in log and "PDF" in log and "total before the move" in log
     assert "area: {name: Testham}" in log  # the config text
     assert "crimes       read=17 used=16 excluded: outside the period: 1" in log

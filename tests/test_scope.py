@@ -9,7 +9,7 @@ from __future__ import annotations
 import glob
 
 import pandas as pd
-import pytest
+from conftest import REAL, ROOT, needs_real
 
 from assessment import narrative, volumes
 from assessment.accounting import Accounting
@@ -18,7 +18,6 @@ from assessment.dataset import Dataset
 from assessment.periods import financial_year
 from assessment.scope import MPS_LSOA_NOTE, Scope, detect
 from assessment.summary import build_summary
-from conftest import REAL, ROOT, needs_real
 
 
 def _crimes(spec):

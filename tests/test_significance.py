@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from assessment import appendix, emerging, hotspots as h, narrative
+from assessment import appendix, emerging, narrative
+from assessment import hotspots as h
 from assessment.significance import SignificanceRule
 from assessment.summary import build_summary
 
@@ -181,7 +182,7 @@ UNADJUSTED = "each LSOA tested on its own"
 
 
 def test_table_class_and_p_column_are_the_same_p(both):
-    for fdr, res in both.items():
+    for _fdr, res in both.items():
         rule = res.rule
         shown = h.display_columns(res.table, rule)
         assert rule.p_label in shown and ({"p (FDR-adjusted)", "p (unadjusted)"} - {rule.p_label}).isdisjoint(shown)

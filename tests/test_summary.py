@@ -124,6 +124,7 @@ def test_paths_select_named_items_and_free_text_keys():
 
 def test_a_performance_target_reads_a_named_figure():
     from types import SimpleNamespace
+
     from assessment import performance as perf
     s = build_summary([{"crime.by_group": [{"name": "Burglary (inc. attempts)", "current": 812, "previous": 790}]}])
     ind = perf.parse_targets([{"name": "Burglary", "measure": "summary", "baseline": 800, "target": 780,

@@ -62,4 +62,4 @@ def test_police_uk_missing_month_and_duplicate_file_reported():
     got = validate(cfg, 2024)
     assert "crimes: 1 row(s) excluded: duplicate month file" in got
     assert "crimes: 1 row(s) excluded: malformed LSOA code" in got
-    assert any(l.startswith("crimes: no police.uk file for Jun 2024") for l in got)
+    assert any(line.startswith("crimes: no police.uk file for Jun 2024") for line in got)

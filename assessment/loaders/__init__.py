@@ -21,26 +21,38 @@ Example
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
-from typing import Optional
+from pathlib import Path as _P
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .. import cache
 from ..accounting import Accounting
+from ..columnar import duplicated, group_count, map_unique
 from ..config import Config
 from ..dataset import CRIME_COLUMNS, Dataset, conform
 from ..errors import AssessmentError, ConfigError
-from ..periods import Period, trend_window
-from .common import (area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, month_label, problem,
-                     starts_with_area)
-from .geography import (BoundaryFile, Harmoniser, boundary_attribution, check_overlaps, load_boundaries,
-                        load_lsoa_lookup, load_wards)
+from ..periods import Period, partial_message, resolve_period, trend_window
 from ..scope import detect as detect_scope
+from ..volumes import total
+from . import extract, links, mps, police_uk, population
+from .common import area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, month_label, problem, starts_with_area
+from .geography import (
+    BoundaryFile,
+    Harmoniser,
+    boundary_attribution,
+    check_overlaps,
+    load_boundaries,
+    load_lsoa_lookup,
+    load_wards,
+)
 from .groups import check_crime_names
 from .pipeline import NO_POLYGON, NOT_IN_BOUNDARIES, Context, select_rows
 from .plausibility import check_asb_callers, check_rates, fill_blank_types, note_blank_types
+from .police_uk import missing_months
 
 __all__ = ["load_dataset", "data_window", "data_months", "crime_input", "SOURCES"]
 
@@ -152,8 +164,6 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     InputError, ConfigError, AssessmentError
         One line naming the file, row/column and what was expected.
     """
-    from ..workbook import resolve_period
-    from . import extract, links, mps, police_uk, population
 
     kind = crime_input(cfg)
     acc = Accounting()
@@ -161,7 +171,7 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     inp = cfg.inputs
 
     lookup = _guard(lambda: load_lsoa_lookup(inp.lsoa_lookup, acc, notes)) if inp.lsoa_lookup else None
-    bfile: Optional[BoundaryFile] = (_guard(lambda: load_boundaries(cfg, acc, notes, lookup))
+    bfile: BoundaryFile | None = (_guard(lambda: load_boundaries(cfg, acc, notes, lookup))
                                      if inp.boundaries else None)
     wards = _guard(lambda: load_wards(inp.wards, acc, notes)) if inp.wards else None
     if bfile is not None:
@@ -204,7 +214,6 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     months = data_months(kind, raw if kind != "crimes" else frame)
     period = resolve_period(cfg, year, to, last_month=last, data_months=months)
     if period.months_with_data and not period.complete and not allow_partial:
-        from ..periods import partial_message
         problem(ConfigError(partial_message(period, months, default=year is None and to is None)))
     window = data_window(cfg, period)
     if kind == "police_uk":
@@ -398,14 +407,12 @@ def _account_skipped_files(files, acc, window_start, asb_input: bool) -> None:
 
 
 def _int_counter():
-    from collections import defaultdict
     return defaultdict(int)
 
 
 def _picklable(acc: Accounting) -> None:
     """Give the accounting's nested defaultdict a module-level factory so the Dataset pickles
     (the runner hands the loaded Dataset to the notebooks as a pickle)."""
-    from collections import defaultdict
     acc.exclusions = defaultdict(_int_counter, {k: v for k, v in acc.exclusions.items()})
 
 
@@ -440,7 +447,7 @@ def _area_universe(cfg, bfile, wards, acc):
     return pd.Index(gdf.index, name="lsoa_code"), gdf
 
 
-def _area_mask(cfg, names: Optional[pd.Series], lad: Optional[pd.Series], codes: pd.Index, wards) -> np.ndarray:
+def _area_mask(cfg, names: pd.Series | None, lad: pd.Series | None, codes: pd.Index, wards) -> np.ndarray:
     """Which boundary features belong to the area (``area.lsoa_name_prefix``, ``area.lad_code``)."""
     area = cfg.area
     keep = np.ones(len(codes), dtype=bool)
@@ -545,7 +552,7 @@ def _select_mps_wards(rows, cfg, ctx, wards, drop):
     return rows
 
 
-def _all_areas_mps(raw, inwin) -> Optional[pd.DataFrame]:
+def _all_areas_mps(raw, inwin) -> pd.DataFrame | None:
     rows = raw.rows
     if rows["lsoa_name"].notna().any():
         area = area_of_lsoa_name(rows["lsoa_name"])
@@ -568,12 +575,11 @@ def _all_areas_mps(raw, inwin) -> Optional[pd.DataFrame]:
     return _finish_all_areas(long)
 
 
-def _all_areas_records(frame, ctx) -> Optional[pd.DataFrame]:
+def _all_areas_records(frame, ctx) -> pd.DataFrame | None:
     """Counts by area (LSOA name minus its code), month and type for multi-area record inputs."""
     if "lsoa_name" not in frame or frame["lsoa_name"].isna().all():
         return None
     # columnar (pyarrow): millions of rows for London or national files (see assessment.columnar)
-    from ..columnar import duplicated, group_count, map_unique
     m = (frame["month"] >= ctx.window_start) & (frame["month"] <= ctx.window_end) & frame["lsoa_name"].notna()
     if "_dupfile" in frame:
         m &= ~frame["_dupfile"]
@@ -590,13 +596,12 @@ def _all_areas_records(frame, ctx) -> Optional[pd.DataFrame]:
     if "major_category" in frame:
         cols["major_category"] = frame["major_category"].take(rows)
     else:
-        import pyarrow as pa
         cols["major_category"] = pa.nulls(len(rows), pa.string())
     long = group_count(cols, ["area", "month", "crime_type", "major_category"])
     return _finish_all_areas(long)
 
 
-def _finish_all_areas(long: pd.DataFrame) -> Optional[pd.DataFrame]:
+def _finish_all_areas(long: pd.DataFrame) -> pd.DataFrame | None:
     totals = long.groupby("area")["count"].sum()
     keep = totals[totals >= ALL_AREAS_MIN_SHARE * totals.max()].index
     long = long[long["area"].isin(keep)]
@@ -612,7 +617,7 @@ def _finish_all_areas(long: pd.DataFrame) -> Optional[pd.DataFrame]:
     return out.sort_values(["area", "month", "crime_type"], kind="stable").reset_index(drop=True)
 
 
-def _all_areas_population(pop_table, all_areas, names, crimes) -> Optional[pd.Series]:
+def _all_areas_population(pop_table, all_areas, names, crimes) -> pd.Series | None:
     """Residents per area of ``all_areas``: population rows grouped by the area part of their LSOA name."""
     nm = pop_table["lsoa_name"].copy()
     if names is not None:
@@ -656,7 +661,6 @@ def _lsoas(universe, gdf, crimes, wards, pop_table, names) -> pd.DataFrame:
 
 
 def _load_asb(path, ctx: Context, notes):
-    from . import links
     frame = links.read_asb(path, notes)
     ctx.acc.read("asb", len(frame))
     kept = select_rows(frame, "asb", ctx, id_col="incident_id", dup_reason="duplicate incident id",
@@ -684,8 +688,6 @@ def _check_file_months(raw, frame, acc) -> None:
 
 
 def _note_missing_months(raw, kept, period, acc, notes, frame=None):
-    from .police_uk import missing_months
-    from pathlib import Path as _P
     used_files = set(kept["_file"].unique()) if len(kept) else set()
     forces = {f.force for f in raw.files if f.label in used_files} or None
     miss = missing_months(raw, period, forces)
@@ -709,7 +711,6 @@ def _note_missing_months(raw, kept, period, acc, notes, frame=None):
 def _note_empty_years(crimes, period, window, acc) -> None:
     """A whole year with no crime at all, after the data have begun, is a gap in the data (a
     missing extract or file), not zero crime: say so (the chapters then make no change against it)."""
-    from ..volumes import total
     if crimes.empty:
         return
     first = crimes["month"].min()

@@ -36,16 +36,18 @@ victims.csv: column 'date': expected a date (YYYY-MM-DD or DD/MM/YYYY), found so
 """
 from __future__ import annotations
 
-import contextvars
+import gzip
 import io
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import AssessmentError, InputError, one_line, quote
+from ..errors import InputError, one_line, quote
+from ..errors import collect_problems as collect_problems  # re-exported: they lived here before assessment.errors
+from ..errors import collecting as collecting
+from ..errors import problem as problem
 
 #: a well-formed LSOA code (2011 or 2021): E01 or W01 and six digits
 LSOA_PATTERN = r"^[EW]01\d{6}$"
@@ -67,45 +69,6 @@ DATE_YEARS = (1900, 2100)
 #: an LSOA has about 1,000-3,000 residents, and the busiest London LSOA records about 1,100 crimes
 #: of one type in a month
 MAX_COUNT = 100_000
-
-_collecting: contextvars.ContextVar = contextvars.ContextVar("assessment_problems", default=None)
-
-
-# -- problems: raise at once, or collect them all (for ``assessment validate``) -------
-@contextmanager
-def collect_problems():
-    """Collect recoverable input problems instead of raising the first one.
-
-    Inside the block, :func:`problem` appends to the yielded list and returns, so
-    a loader can carry on (excluding the bad rows) and ``assessment validate``
-    reports every problem at once.
-
-    >>> with collect_problems() as found:
-    ...     problem(InputError("a.csv", "row 2", "a date"))
-    >>> [str(p) for p in found]
-    ['a.csv: row 2: expected a date']
-    """
-    found: list = []
-    token = _collecting.set(found)
-    try:
-        yield found
-    finally:
-        _collecting.reset(token)
-
-
-def problem(err: AssessmentError) -> None:
-    """Raise ``err`` — or, inside :func:`collect_problems`, record it and return."""
-    found = _collecting.get()
-    if found is None:
-        raise err
-    if str(err) not in {str(e) for e in found}:
-        found.append(err)
-
-
-def collecting() -> bool:
-    """True inside :func:`collect_problems`."""
-    return _collecting.get() is not None
-
 
 # -- names ----------------------------------------------------------------------------
 def norm_name(name) -> str:
@@ -198,7 +161,6 @@ def read_csv(source, file=None, notes: list | None = None, usecols=None) -> pd.D
         p = Path(source)
         raw = p.read_bytes()
         if p.name.lower().endswith(".gz"):
-            import gzip
             try:
                 raw = gzip.decompress(raw)
             except OSError:
@@ -674,7 +636,7 @@ def lonlat_to_bng(lon: pd.Series, lat: pd.Series) -> tuple[np.ndarray, np.ndarra
     >>> round(float(x[0]) / 1000), round(float(y[0]) / 1000)
     (532, 180)
     """
-    from pyproj import Transformer
+    from pyproj import Transformer  # heavy: pyproj only when coordinates are converted
     t = Transformer.from_crs(4326, 27700, always_xy=True)
     x, y = t.transform(lon.to_numpy(dtype="float64"), lat.to_numpy(dtype="float64"))
     return np.asarray(x), np.asarray(y)

@@ -27,9 +27,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..cache import NO_CACHE
 from ..errors import InputError
-from .common import (find_column, gb_grid, gb_lonlat, lonlat_to_bng, parse_date, parse_flag, parse_number,
-                     read_csv, require, strip)
+from .common import (
+    find_column,
+    gb_grid,
+    gb_lonlat,
+    lonlat_to_bng,
+    parse_date,
+    parse_flag,
+    parse_number,
+    read_csv,
+    require,
+    strip,
+)
 
 _REQUIRED = {
     "crime_id": ("crime_id", "crime_reference", "crime_ref", "crime_number"),
@@ -101,7 +112,6 @@ def read_extract(path: Path, notes: list, cache=None) -> pd.DataFrame:
     With a :class:`~assessment.cache.Cache`, the parsed rows come from its Parquet copy
     while the file is unchanged (same size and modification time).
     """
-    from ..cache import NO_CACHE
     entry = (cache or NO_CACHE).entry("extract", Path(path))
     df = entry.load(lambda n: parse_extract(path, n))
     notes.extend(n for n in entry.notes if n not in notes)

@@ -29,13 +29,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from ..errors import InputError, one_line, quote
-from .common import (find_column, isin, norm_name, problem, read_csv, require, strip, valid_lsoa)
+from .common import (
+    GB_EASTING,
+    GB_LAT,
+    GB_LON,
+    GB_NORTHING,
+    find_column,
+    isin,
+    norm_name,
+    problem,
+    read_csv,
+    require,
+    strip,
+    valid_lsoa,
+)
 
 ONS_ATTRIBUTION = ("Contains National Statistics data © Crown copyright and database right; "
                    "contains OS data © Crown copyright and database right")
@@ -46,7 +59,7 @@ _NAME_ALIASES = ("lsoa_name", "lsoa21nm", "lsoa11nm", "lsoa_2021_name", "lsoa_20
                  "lsoa11_name")
 
 
-def vintage_of_column(name: str | None) -> Optional[int]:
+def vintage_of_column(name: str | None) -> int | None:
     """2021 for ``LSOA21CD``-style names, 2011 for ``LSOA11CD``, else None.
 
     >>> vintage_of_column("LSOA21CD"), vintage_of_column("LSOA 2011 Code"), vintage_of_column("code")
@@ -60,7 +73,7 @@ def vintage_of_column(name: str | None) -> Optional[int]:
     return None
 
 
-def vintage_by_lookup(codes, lookup: Optional[pd.DataFrame]) -> Optional[int]:
+def vintage_by_lookup(codes, lookup: pd.DataFrame | None) -> int | None:
     """Guess a code list's vintage from the lookup: the vintage with more codes found only in it."""
     if lookup is None:
         return None
@@ -119,9 +132,9 @@ class Harmoniser:
     vintage) lets split LSOAs be assigned by point-in-polygon.
     """
 
-    target: Optional[int]
-    lookup: Optional[pd.DataFrame] = None
-    boundaries: Optional[object] = None
+    target: int | None
+    lookup: pd.DataFrame | None = None
+    boundaries: object | None = None
     _map: dict = field(default_factory=dict, init=False)
     _target_codes: frozenset = field(default=frozenset(), init=False)
 
@@ -194,7 +207,6 @@ class Harmoniser:
         return out, stats
 
     def _nearest_successor(self, codes, xs, ys, multi) -> pd.Series:
-        import shapely
         geoms = self.boundaries.geometry
         rows = pd.DataFrame({"row": codes.index, "code": codes.to_numpy(), "x": xs.to_numpy(), "y": ys.to_numpy()})
         rows["cand"] = rows["code"].map(multi)
@@ -234,7 +246,6 @@ def place_points(x, y, boundaries) -> pd.Series:
     >>> place_points(np.array([5.0, 15.0, 50.0]), np.array([5.0, 5.0, 5.0]), g).tolist()
     ['E01000001', 'E01000002', <NA>]
     """
-    import shapely
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
     out = np.full(len(x), None, dtype=object)
@@ -316,7 +327,6 @@ def check_crs(gdf, path) -> None:
     ...     print(e)
     b.gpkg: coordinate reference system EPSG:27700: expected coordinates in Great Britain in metres (easting 0 to 700,000, northing 0 to 1,300,000), found x -0.1 to -0.09, y 51.5 to 51.51, which look like longitude/latitude in degrees: set the right CRS with ogr2ogr -a_srs EPSG:4326 or GeoPandas set_crs(4326, allow_override=True)
     """
-    from .common import GB_EASTING, GB_LAT, GB_LON, GB_NORTHING
     g = gdf.geometry
     g = g[~(g.isna() | g.is_empty).to_numpy()]
     if g.empty:
@@ -340,7 +350,7 @@ def check_crs(gdf, path) -> None:
         raise InputError(path, where, expected, found=f"{_extent(b)}, which look like longitude/latitude in "
                          f"degrees: {_SET_CRS.format(e=4326)}")
     try:
-        from pyproj import Transformer
+        from pyproj import Transformer  # heavy: pyproj only when coordinates are converted
         bng = (b if crs.to_epsg() == 27700
                else Transformer.from_crs(crs, 27700, always_xy=True).transform_bounds(*b))
     except Exception:  # noqa: BLE001 - a CRS pyproj cannot transform: the extent check fails below
@@ -371,7 +381,6 @@ def check_overlaps(gdf, path) -> None:
     ...     print(e)
     b.gpkg: expected LSOA polygons that do not overlap, found E01000002 and E01000003 overlapping by 50% of the smaller one's area: a file mixing 2011 and 2021 LSOAs, or another geography's polygons? Use one vintage's LSOA boundaries, one polygon per LSOA
     """
-    import shapely
     if gdf is None or len(gdf) < 2:
         return
     geoms = np.asarray(gdf.geometry.values, dtype=object)
@@ -404,15 +413,15 @@ class BoundaryFile:
     """The loaded boundary file: ``gdf`` indexed by lsoa_code (lsoa_name, geometry), EPSG:27700."""
 
     gdf: object
-    vintage: Optional[int]
+    vintage: int | None
     code_column: str
-    lad: Optional[pd.Series] = None
-    file: Optional[Path] = None
+    lad: pd.Series | None = None
+    file: Path | None = None
     #: features left out for an empty geometry: lsoa_code, lsoa_name (and lad_code when given)
-    empty: Optional[pd.DataFrame] = None
+    empty: pd.DataFrame | None = None
 
 
-def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None) -> BoundaryFile:
+def load_boundaries(cfg, acc, notes: list, lookup: pd.DataFrame | None = None) -> BoundaryFile:
     """Read the LSOA boundary file (GeoPackage, GeoJSON or Shapefile; any CRS) -> EPSG:27700.
 
     The code column is ``boundaries.code_column`` or LSOA21CD / LSOA11CD / lsoa_code;
@@ -436,14 +445,13 @@ def load_boundaries(cfg, acc, notes: list, lookup: Optional[pd.DataFrame] = None
     >>> b.vintage, b.gdf.index.tolist(), b.gdf.crs.to_epsg()
     (2021, ['E01000001'], 27700)
     """
-    import geopandas as gpd
-    import shapely
+    import geopandas as gpd  # heavy: geopandas only when a boundary file is read
 
     path = cfg.inputs.boundaries
     layer = cfg.boundaries.layer
     try:
-        import pyogrio
-        layers = [l[0] for l in pyogrio.list_layers(path)]
+        import pyogrio  # heavy: with geopandas, only when a boundary file is read
+        layers = [line[0] for line in pyogrio.list_layers(path)]
     except Exception as e:  # noqa: BLE001 - any reader failure is a bad input
         raise InputError(path, "", "a GeoPackage, GeoJSON or Shapefile of LSOA polygons",
                          found=f"a file that cannot be read ({_reader_error(e, path)})") from None

@@ -30,9 +30,10 @@ crime_groups: 'Burglary' names 'Burglarly', which is not a crime type in the dat
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..errors import AssessmentError, ConfigError, InputError, quote
+from ..targets import read_targets
 from .common import problem
 
 #: suggestions scoring within this much of the best (difflib ratio) are listed too, at most 3
@@ -122,7 +123,6 @@ def check_crime_names(cfg, types, suggest=None) -> None:
     path = cfg.inputs.targets
     if path is None or not types:
         return
-    from ..performance import read_targets
     try:
         indicators = read_targets(path, cfg.crime_groups)
     except AssessmentError:

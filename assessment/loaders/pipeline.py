@@ -28,14 +28,12 @@ accounting counts the rows of the input files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 import numpy as np
 import pandas as pd
 
 from .common import area_of_lsoa_name, isin, starts_with_area, valid_lsoa
 from .geography import Harmoniser, place_points
-
 
 #: the reason for rows on an LSOA code the record-level extract names but the boundary file lacks
 NOT_IN_BOUNDARIES = "LSOA code not in the boundary file"
@@ -53,9 +51,9 @@ class Context:
     window_start: pd.Timestamp
     window_end: pd.Timestamp            # first day of the last month kept
     harm: Harmoniser
-    boundaries: Optional[object] = None  # GeoDataFrame indexed by code
-    universe: Optional[pd.Index] = None  # the area's LSOA codes (target vintage), None = no code selection
-    names: Optional[pd.Series] = None    # code -> LSOA name (target vintage)
+    boundaries: object | None = None  # GeoDataFrame indexed by code
+    universe: pd.Index | None = None  # the area's LSOA codes (target vintage), None = no code selection
+    names: pd.Series | None = None    # code -> LSOA name (target vintage)
     area_names: set = field(default_factory=set)
     no_polygon: frozenset = frozenset()  # the area's LSOA codes whose boundary feature has an empty geometry
     #: keep crimes with no location (no LSOA code, no point) instead of excluding them: an area

@@ -38,6 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .common import isin
+
 #: the crime type given to a crime whose type is blank
 NOT_RECORDED = "Not recorded"
 
@@ -119,7 +121,6 @@ def placeholder_ids(ids: pd.Series) -> np.ndarray:
     if len(t) >= 20 and numeric.mean() > 0.5:  # numeric pseudonyms: numbers are people, only the words are placeholders
         hit = hit & ~numeric
     bad = set(uniq[hit.fillna(False).to_numpy(dtype=bool)])
-    from .common import isin
     return isin(s, bad) if bad else np.zeros(len(s), dtype=bool)
 
 

@@ -22,16 +22,24 @@ Example
 """
 from __future__ import annotations
 
+import gzip
+import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+import pyarrow.dataset as pads
 
+from ..cache import NO_CACHE
 from ..errors import InputError
-from .common import gb_lonlat, lonlat_to_bng, parse_month, read_csv, require, strip
+from .common import gb_lonlat, lonlat_to_bng, norm_name, parse_month, read_csv, require, strip
 
 STREET_RE = re.compile(r"^(\d{4}-\d{2})-(.+)-street\.csv(\.gz)?$", re.IGNORECASE)
 ASB_TYPE = "anti-social behaviour"
@@ -121,7 +129,6 @@ class PoliceUkRaw:
         and concatenated before one conversion to pandas: far less copying than
         converting and concatenating file by file, and no second copy kept per file.
         """
-        import pyarrow as pa
         for f in files:
             if f.entry.frame is None and not f.entry.probe():
                 f.frame()
@@ -153,8 +160,6 @@ class PoliceUkRaw:
         This is the cache's columnar read: aggregations at scale run on it with
         ``pyarrow`` (``Table.group_by``) instead of a pandas frame of every row.
         """
-        import pyarrow as pa
-        import pyarrow.dataset as pads
         start, end = pd.Timestamp(start).strftime("%Y-%m-%d"), pd.Timestamp(end).strftime("%Y-%m-%d")
         tables = []
         for f in self.files:
@@ -188,7 +193,6 @@ def _read_tables(entries) -> list:
     (pyarrow releases the GIL while it decodes), which nearly halves a year's re-read."""
     if len(entries) < 4:
         return [e.read_table() for e in entries]
-    from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda e: e.read_table(), entries))
 
@@ -222,7 +226,6 @@ def list_street_files(path: Path) -> list[StreetFile]:
                     raise InputError(f"{path.name}:{n}", "", "a readable zip member",
                                      found=f"a damaged one ({e})") from None
                 if n.lower().endswith(".gz"):
-                    import gzip
                     try:
                         data = gzip.decompress(data)
                     except (OSError, EOFError):
@@ -333,7 +336,7 @@ def _bng_transformer():
     try:
         return _TRANSFORMER
     except NameError:
-        from pyproj import Transformer
+        from pyproj import Transformer  # heavy: pyproj only when coordinates are converted
         _TRANSFORMER = Transformer.from_crs(4326, 27700, always_xy=True)
         return _TRANSFORMER
 
@@ -346,19 +349,13 @@ def _parse_fast(src):
     without police.uk's columns or with repeated ones, ragged rows, a month not
     ``YYYY-MM``, unusual whitespace, and so on.
     """
-    import io
 
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pcsv
 
-    from .common import gb_lonlat, norm_name
     try:
         if isinstance(src, (str, Path)):
             p = Path(src)
             raw = p.read_bytes()
             if p.name.lower().endswith(".gz"):
-                import gzip
                 raw = gzip.decompress(raw)
         elif isinstance(src, bytes):
             raw = src
@@ -453,7 +450,6 @@ def read_police_uk(path: Path, notes: list, cache=None) -> PoliceUkRaw:
     :meth:`PoliceUkRaw.frame_within`); the notes a file's parsing made (e.g. "not
     UTF-8") are added to ``notes`` in file order.
     """
-    from ..cache import NO_CACHE
     cache = cache or NO_CACHE
     path = Path(path)
     files = list_street_files(path)

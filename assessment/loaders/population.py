@@ -33,7 +33,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -52,8 +51,8 @@ class Population:
     """``table``: lsoa_code, lsoa_name (may be NA), population (int) for the chosen year."""
 
     table: pd.DataFrame
-    year: Optional[int]
-    vintage: Optional[int]
+    year: int | None
+    vintage: int | None
     file: Path
 
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import importlib
 
-from .base import StatsError  # noqa: F401 - the error every statistic raises on impossible input
+from .base import StatsError
 
 __all__ = ["concentration", "gistar", "mann_kendall", "emerging", "StatsError"]
 

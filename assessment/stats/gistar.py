@@ -30,16 +30,34 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 # the class labels are defined in .base (standard library only), so that assessment.significance and
 # assessment.maps can name them without importing numpy; they are this module's public names too
-from .base import (ALPHAS, COLD_90, COLD_95, COLD_99, COLD_AT, DECISION_ERROR, DEFAULT_FDR,  # noqa: F401
-                   DEFAULT_PERMUTATIONS, GI_CLASSES, HOT_90, HOT_95, HOT_99, HOT_AT, LEVELS, NO_GEOMETRY,
-                   NO_NEIGHBOURS, NO_VARIATION, NOT_SIGNIFICANT, StatsError)
+from .base import (
+    ALPHAS,
+    COLD_90,
+    COLD_95,
+    COLD_99,
+    COLD_AT,
+    DECISION_ERROR,
+    DEFAULT_FDR,
+    DEFAULT_PERMUTATIONS,
+    GI_CLASSES,
+    HOT_90,
+    HOT_95,
+    HOT_99,
+    HOT_AT,
+    LEVELS,
+    NO_GEOMETRY,
+    NO_NEIGHBOURS,
+    NO_VARIATION,
+    NOT_SIGNIFICANT,
+    StatsError,
+)
 from .concentration import as_counts
 
 __all__ = ["HOT_99", "HOT_95", "HOT_90", "NOT_SIGNIFICANT", "COLD_90", "COLD_95", "COLD_99", "NO_NEIGHBOURS",
@@ -513,7 +531,7 @@ def refine(y: np.ndarray, neighbour_counts: np.ndarray, observed: np.ndarray, z:
 
 # -- Gi* -----------------------------------------------------------------------------------------
 def gistar(counts: pd.Series, boundaries=None, permutations: int = DEFAULT_PERMUTATIONS, seed: int = 20240401,
-           fdr: bool = DEFAULT_FDR, weights=None, max_permutations: Optional[int] = None,
+           fdr: bool = DEFAULT_FDR, weights=None, max_permutations: int | None = None,
            alphas=ALPHAS) -> pd.DataFrame:
     """Getis–Ord Gi* per place: z-score, two-sided permutation p, BH-adjusted p and class.
 
