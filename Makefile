@@ -7,8 +7,10 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+# the tested dependency set (constraints.txt) was resolved on Python 3.11; older Pythons resolve their own
+CONSTRAINTS := $(shell $(PYTHON) -c "import sys; print('-c constraints.txt' if sys.version_info >= (3, 11) else '')")
 
-.PHONY: report test test-slow test-all setup clean
+.PHONY: report test test-slow test-all setup clean constraints
 
 report: $(STAMP)
 	$(VENV)/bin/assessment run
@@ -24,11 +26,18 @@ test-all: $(STAMP)
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]' $(CONSTRAINTS)
 	touch $(STAMP)
+
+# re-resolve the dependency set from pyproject.toml (newest releases) into constraints.txt
+constraints:
+	rm -rf .venv-constraints && $(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip install --quiet -e '.[test]'
+	{ sed -n '1,4p' constraints.txt; .venv-constraints/bin/python -m pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf .venv-constraints
 
 clean:
 	rm -rf reports .pytest_cache
