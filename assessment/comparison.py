@@ -38,6 +38,7 @@ import pandas as pd
 from .errors import AssessmentError, ConfigError, require_columns
 from .periods import Period
 from .rounding import PCT_CHANGE
+from .words.common import group_position, ordinal, pretty_category, rank_phrase, rank_words  # noqa: F401  (re-exported)
 
 ALL_CRIME = "All crime"
 
@@ -154,43 +155,6 @@ def pooled_rate(counts: pd.Series, population, areas=None) -> float:
     return round(float(c.sum()) / float(pop.reindex(idx).sum()) * 1000, 9)
 
 
-def ordinal(n: int) -> str:
-    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 22 -> '22nd'.
-
-    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111)]
-    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th']
-    """
-    n = int(n)
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def rank_phrase(rank, n: int, tied: bool = False) -> str:
-    """Rank ``rank`` of ``n`` (1 = highest) in words, from the nearer end (the middle rank of
-    an odd number of areas is stated from the top).
-
-    >>> rank_phrase(1, 32), rank_phrase(8, 32), rank_phrase(16, 32), rank_phrase(17, 32), rank_phrase(32, 32)
-    ('the highest', '8th highest', '16th highest', '16th lowest', 'the lowest')
-    >>> rank_phrase(3, 10, tied=True)
-    'joint 3rd highest'
-    """
-    if rank is None or (isinstance(rank, float) and math.isnan(rank)):
-        return "not ranked"
-    rank, n = int(rank), int(n)
-    joint = "joint " if tied else ""
-    if rank == 1:
-        return f"{joint}the highest" if not tied else "joint highest"
-    from_bottom = n - rank + 1
-    if rank > (n + 1) / 2:
-        if from_bottom == 1 and not tied:
-            return "the lowest"
-        return f"{joint}{ordinal(from_bottom)} lowest" if from_bottom > 1 else "joint lowest"
-    return f"{joint}{ordinal(rank)} highest"
-
-
 def find_area(areas, *names) -> str:
     """The area in ``areas`` matching one of ``names`` (case and surrounding spaces ignored).
 
@@ -217,12 +181,6 @@ def match_comparators(areas, comparators, where: str = "performance.comparators"
             raise ConfigError(f"{where}: {c!r} is not an area in the crime input (areas: {shown})")
         out.append(lookup[k])
     return list(dict.fromkeys(out))
-
-
-def pretty_category(name: str) -> str:
-    """'VIOLENCE AGAINST THE PERSON' -> 'Violence against the person' (other names unchanged)."""
-    s = str(name)
-    return s[:1] + s[1:].lower() if s.isupper() else s
 
 
 @dataclass
@@ -364,34 +322,13 @@ def sentence(res: ComparisonResult, category: str = ALL_CRIME, area_label: str |
     """
     p = res.position.loc[category]
     what = "recorded crime" if category == ALL_CRIME else pretty_category(category).lower()
-    s = (f"{res.area} had {_rank_words(p['rank_phrase'])} rate of {what} of {_areas_label(res)}"
+    s = (f"{res.area} had {rank_words(p['rank_phrase'])} rate of {what} of {_areas_label(res)}"
          + (f" in {res.period_label}" if res.period_label else "")
          + f" ({p['rate']:.1f} crimes per 1,000 residents, against {p['all_area_rate']:.1f} for all of them together")
     if "comparator_rate" in p and not pd.isna(p.get("comparator_rate")):
         s += (f"; {_ord_in_group(p)} in its comparator group, "
               f"whose rate is {p['comparator_rate']:.1f}")
     return s + ")."
-
-
-def _rank_words(phrase: str) -> str:
-    """'8th highest' -> 'the 8th highest', 'joint 3rd highest' -> 'the joint 3rd highest'.
-
-    >>> _rank_words("the highest"), _rank_words("joint 3rd highest"), _rank_words("2nd lowest")
-    ('the highest', 'the joint 3rd highest', 'the 2nd lowest')
-    """
-    return phrase if phrase.startswith("the ") else f"the {phrase}"
-
-
-def group_position(rank, n, tied: bool = False) -> str:
-    """The area's position in its comparator group, the one wording used in text and tables:
-    its rank in words from the nearer end, "of" the group's size.
-
-    >>> group_position(5, 8), group_position(1, 8), group_position(2, 8, tied=True)
-    ('4th lowest of 8', 'the highest of 8', 'joint 2nd highest of 8')
-    """
-    if rank is None or n is None or (isinstance(rank, float) and math.isnan(rank)):
-        return "not ranked"
-    return f"{rank_phrase(rank, n, tied)} of {int(n)}"
 
 
 def _ord_in_group(p) -> str:
@@ -460,7 +397,7 @@ def rate_figure(res: ComparisonResult, category: str = ALL_CRIME):
     hatched, the all-area rate as a dashed line (readable without colour)."""
     import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
 
-    from .plots import PALETTE  # plots loads matplotlib: only when a figure is drawn
+    from .figures.style import PALETTE  # plots loads matplotlib: only when a figure is drawn
     t = res.table[res.table["category"] == category].dropna(subset=["rate_per_1000"])
     t = t.sort_values("rate_per_1000")
     fig, ax = plt.subplots(figsize=(8, max(3.0, 0.22 * len(t) + 1)))
@@ -491,5 +428,5 @@ def figure_title(res: ComparisonResult, category: str = ALL_CRIME) -> str:
     """'Haringey had the 8th highest crime rate of the 32 London boroughs in 2024/25'."""
     p = res.position.loc[category]
     what = "crime rate" if category == ALL_CRIME else f"rate of {pretty_category(category).lower()}"
-    return (f"{res.area} had {_rank_words(p['rank_phrase'])} {what} of {_areas_label(res)}"
+    return (f"{res.area} had {rank_words(p['rank_phrase'])} {what} of {_areas_label(res)}"
             + (f" in {res.period_label}" if res.period_label else ""))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .dataset import lsoa_counts
-from .maps import choropleth
+from .figures.maps import choropleth
 from .periods import Period
 from .significance import ALPHAS, DEFAULT_FDR, DEFAULT_PERMUTATIONS, SignificanceRule
 

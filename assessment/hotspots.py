@@ -15,7 +15,7 @@ returning a pandas object indexed by ``lsoa_code``:
 * :func:`analyse` — everything the chapter shows, for one :class:`~assessment.dataset.Dataset`.
 
 Emerging hotspots (yearly Gi* + Mann–Kendall) live in :mod:`assessment.emerging`;
-choropleth maps in :mod:`assessment.maps`.
+choropleth maps in :mod:`assessment.figures.maps`.
 
 Headline keys written to ``summary.json`` (all shares are fractions in [0, 1];
 ``null`` when the figure cannot be computed from the inputs):
@@ -69,7 +69,7 @@ from .dataset import lsoa_counts
 from .dataset import lsoa_universe as _universe
 from .emerging import CATEGORIES
 from .errors import AssessmentError
-from .periods import Period
+from .periods import Period, coverage, covers
 from .rounding import GINI, PCT, PCT_CHANGE, pct
 from .significance import (  # noqa: F401
     ALPHAS,
@@ -117,7 +117,6 @@ from .stats.gistar import (  # noqa: F401
     refine,
     two_sided_pseudo_p,
 )
-from .volumes import coverage, covers
 
 _METHODS_HEAD = r"""
 ### Hotspots by LSOA (chapter 2)
@@ -439,7 +438,7 @@ def lorenz_figure(counts_by_group: dict, shares: Iterable[float] = (0.10, 0.20))
     """
     import matplotlib.pyplot as plt
 
-    from .plots import LINESTYLES, MARKERS, PALETTE
+    from .figures.style import LINESTYLES, MARKERS, PALETTE
     fig, ax = plt.subplots(figsize=(6.4, 5.2))
     ax.plot([0, 1], [0, 1], color="#9a9a9a", lw=1, ls=":", label="Crime spread evenly")
     for i, (name, counts) in enumerate(counts_by_group.items()):
@@ -722,7 +721,7 @@ DISPLAY_FORMATS = {"% change": PCT_CHANGE, "Rate per 1,000 residents": "{:.1f}",
 
 
 def map_frame(boundaries, table: pd.DataFrame):
-    """The boundaries joined with an LSOA table, for :mod:`assessment.maps` (index lsoa_code).
+    """The boundaries joined with an LSOA table, for :mod:`assessment.figures.maps` (index lsoa_code).
 
     >>> import geopandas as gpd, pandas as pd
     >>> from shapely.geometry import box

@@ -29,12 +29,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .comparison import _rank_words, group_position, rank_phrase
 from .periods import month_ranges
 from .rounding import pct
 from .scope import Scope
 from .significance import SignificanceRule
 from .summary import collect, get, item_path
+from .words.common import group_position, rank_phrase, rank_words
 
 _METHODS = r"""
 ### Executive summary
@@ -197,7 +197,7 @@ def crime_rate(summary: dict) -> list[Finding]:
         label = text(summary, "comparison.label")
         of = f"the {int(n)} {label}" if label else f"the {int(n)} areas compared"
         tied = get(summary, "comparison.tied_total") is True
-        phrase = _rank_words(rank_phrase(rank, n, tied))
+        phrase = rank_words(rank_phrase(rank, n, tied))
         who = area or "The area"
         s = (f"{who} had {phrase} crime rate of {of}: {crate:.1f} crimes per 1,000 residents, "
              f"against {arate:.1f} across all of them.")

@@ -763,7 +763,7 @@ def lorenz_figure(curve: pd.DataFrame, table: pd.DataFrame | None = None, gini_v
     """
     import matplotlib.pyplot as plt
 
-    from .plots import PALETTE
+    from .figures.style import PALETTE
     fig, ax = plt.subplots(figsize=(6.4, 5.2))
     ax.plot(curve["offenders_share"] * 100, curve["crimes_share"] * 100, color=PALETTE[0], lw=2.2,
             label="Offenders ranked from most to fewest crimes")
@@ -801,7 +801,7 @@ def crime_mix_figure(mix: pd.DataFrame, p: float = 0.10, n: int = 10):
     """
     import matplotlib.pyplot as plt
 
-    from .plots import PALETTE
+    from .figures.style import PALETTE
     m = mix.copy()
     for c in ("top_share", "rest_share"):
         m[c] = pd.to_numeric(m[c], errors="coerce")
@@ -855,7 +855,7 @@ def ward_map(wards: pd.DataFrame, boundaries, lsoas: pd.DataFrame, min_count: in
     """Choropleth of offenders by home ward, from the *published* ward table.
 
     Ward polygons are the LSOA boundaries dissolved by ward (:func:`ward_polygons`), classed by
-    Fisher–Jenks natural breaks with :func:`assessment.maps.choropleth` (a plain geopandas
+    Fisher–Jenks natural breaks with :func:`assessment.figures.maps.choropleth` (a plain geopandas
     fallback when that module is absent); the ``label_top`` wards with most offenders are named.
     Suppressed wards are hatched and not coloured, so the map discloses no more than the table:
     a ward below the threshold ("<5") is drawn as "Fewer than 5", a ward hidden only so that a
@@ -878,7 +878,7 @@ def ward_map(wards: pd.DataFrame, boundaries, lsoas: pd.DataFrame, min_count: in
     if shown.empty:
         return None
     try:
-        from .maps import choropleth  # absent maps: the plain fallback below draws (tested)
+        from .figures.maps import choropleth  # absent maps: the plain fallback below draws (tested)
     except ImportError:
         choropleth = None
     if choropleth is not None:
@@ -906,7 +906,7 @@ def _ward_map_fallback(shown, label_top: int, attribution: str | None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    from .plots import SEQUENTIAL
+    from .figures.style import SEQUENTIAL
     fig, ax = plt.subplots(figsize=(7, 7))
     ax.set_axis_off()
     if len(shown):

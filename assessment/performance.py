@@ -914,7 +914,7 @@ def profile_figure(profile: pd.DataFrame, max_panels: int = 6):
     target (diamonds), year to date annotated."""
     import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
 
-    from .plots import PALETTE  # plots loads matplotlib: only when a figure is drawn
+    from .figures.style import PALETTE  # plots loads matplotlib: only when a figure is drawn
     names = list(dict.fromkeys(profile["indicator"]))[:max_panels]
     ncol = 2 if len(names) > 1 else 1
     nrow = math.ceil(len(names) / ncol)

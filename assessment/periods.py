@@ -360,3 +360,64 @@ def partial_message(period: Period, data_months: Iterable, default: bool = False
     options.append(f"add --allow-partial to report {period.base_label} from {period.months_with_data} of its "
                    f"{period.months} months")
     return f"{head}; " + ", or ".join(options)
+
+
+# -- does the data cover a period? ------------------------------------------------------------------
+def _sum(frame: pd.DataFrame) -> int:
+    return int(frame["count"].sum()) if len(frame) else 0
+
+
+def covers(crimes, period: Period) -> bool:
+    """True when the data's months span the whole ``period`` (first and last month present or beyond)
+    — and, with a span from ``coverage(crimes, period)``, ``period`` is not a year with no data.
+
+    >>> import pandas as pd
+        >>> c = pd.DataFrame({"month": pd.to_datetime(["2024-04-01", "2025-03-01"]), "count": [1, 1]})
+    >>> covers(c, financial_year(2024)), covers(c, financial_year(2023))
+    (True, False)
+    """
+    gaps = ()
+    if isinstance(crimes, tuple):
+        lo, hi, *rest = crimes
+        gaps = rest[0] if rest else ()
+    elif crimes.empty:
+        return False
+    else:
+        lo, hi = crimes["month"].min(), crimes["month"].max()
+    return bool(lo <= period.start and hi >= period.end and period.start not in gaps)
+
+
+def coverage(crimes: pd.DataFrame, period: Period | None = None) -> tuple:
+    """(first month, last month) of the data, for :func:`covers` on subsets of it.
+
+    With ``period``, a third item: the starts of the years before ``period`` (whole years, as
+    :meth:`~assessment.periods.Period.shift` gives them) with no crime at all although the data
+    begin earlier — a gap in the data (a missing extract), not zero crime (the loaders note it),
+    so :func:`covers` is False for them and no change is computed against them.
+
+    >>> import pandas as pd
+        >>> c = pd.DataFrame({"month": pd.to_datetime(["2022-04-01", "2024-05-01"]), "count": [1, 1]})
+    >>> span = coverage(c, financial_year(2024))
+    >>> covers(span, financial_year(2023)), covers(span, financial_year(2022))
+    (False, True)
+    """
+    lo, hi = crimes["month"].min(), crimes["month"].max()
+    if period is None:
+        return (lo, hi)
+    gaps, k = set(), 1
+    while (p := period.shift(-k)).start > lo:
+        if total(crimes, p) == 0:
+            gaps.add(p.start)
+        k += 1
+    return (lo, hi, frozenset(gaps))
+
+
+def total(crimes: pd.DataFrame, period: Period) -> int:
+    """Number of crimes in ``period``.
+
+    >>> import pandas as pd
+        >>> c = pd.DataFrame({"month": pd.to_datetime(["2024-01-01", "2025-01-01"]), "count": [3, 1]})
+    >>> total(c, calendar_year(2024))
+    3
+    """
+    return _sum(crimes[period.contains(crimes["month"])])

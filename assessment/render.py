@@ -82,7 +82,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from . import leaks, provenance
+from . import leaks, provenance, templating
 from . import outdir as _outdir
 from .accounting import Accounting
 from .config import Config, load_config
@@ -96,12 +96,12 @@ from .summary import collect, validate_file
 from .targets import check_crime_types, read_targets
 from .workbook import DATASET_ENV
 
-TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATES = templating.TEMPLATES
 CHAPTER_RE = re.compile(r"^(\d{2})_[^/\\]+\.ipynb$")
 REPORT_PREFIX = "strategic-assessment-"
 KERNEL_NAME = "python3"
 #: added to the report kernels' environment: figures are drawn off screen (Agg) and reach the report only
-#: through Run.figure - never as an inline copy (assessment.plots leaves a kernel's backend alone)
+#: through Run.figure - never as an inline copy (assessment.figures.style leaves a kernel's backend alone)
 KERNEL_ENV = {"MPLBACKEND": "Agg"}
 #: cell tags whose cells are left out of the report
 REMOVE_TAGS = ("remove-cell", "remove_cell")
@@ -578,7 +578,6 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
     headings, and inline screen and print CSS (no scripts, fonts or stylesheets are
     fetched from anywhere).
     """
-    import jinja2  # only when the report page is written
     from markupsafe import Markup  # with jinja2
     exporter = _exporter()
     used: set = set()
@@ -589,8 +588,6 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
         body, heads = chapter_html(nb, cid, base or Path.cwd(), used, exporter, warn)
         parts.append({"id": cid, "body": Markup(body)})
         headings += heads
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             trim_blocks=False, lstrip_blocks=False)
     quarter_text = None
     if quarter:
         q = period.quarter(quarter)
@@ -601,7 +598,8 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
                         f"{period.base_label}: there are none for {month_ranges(period.missing)}. Every figure "
                         f"for {period.base_label} counts those {period.months_with_data} months only, so it is "
                         "not comparable with a whole year.")
-    return env.get_template("report.html").render(
+    return templating.render(
+        "report.html",
         csp=csp(), area=area, label=period.label, synthetic=synthetic, partial_text=partial_text,
         period_text=f"{_day(period.start)} to {_day(period.end_date)}",
         quarter_text=quarter_text, source=source, contents=_contents(headings), chapters=parts,

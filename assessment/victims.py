@@ -754,7 +754,7 @@ def distribution_figure(dist: pd.DataFrame, subsets=(ALL_CRIME, DOMESTIC_ABUSE))
     (solid and hatched, labelled with their percentages; suppressed bands are left out)."""
     import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
 
-    from .plots import PALETTE  # plots loads matplotlib: only when a figure is drawn
+    from .figures.style import PALETTE  # plots loads matplotlib: only when a figure is drawn
     withdrawn = {s for s, d in dist.groupby("subset") if d["victims"].isna().all()}  # by the disclosure audit
     subs = [s for s in subsets if s in set(dist["subset"]) and s not in withdrawn]
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
@@ -785,7 +785,7 @@ def time_to_repeat_figure(curves: dict, lookback_days: int = 365, marks=(7, 30, 
     against a dotted grey even-spread line."""
     import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
 
-    from .plots import PALETTE  # plots loads matplotlib: only when a figure is drawn
+    from .figures.style import PALETTE  # plots loads matplotlib: only when a figure is drawn
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     ax.plot([0, lookback_days], [0, 100], color="#9e9e9e", lw=1.2, ls=":",
             label="If repeats were spread evenly over the year")

@@ -23,7 +23,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .periods import Period
+from .periods import Period, coverage, covers, total
 from .rounding import PCT_CHANGE, signed_count, signed_pct
 from .rounding import pct as fmt_pct
 from .scope import Scope
@@ -66,69 +66,6 @@ METHODS = r"""
 * **Trend**: monthly counts over up to five years, with the rolling 12-month total (each month's
   value is the sum of that month and the eleven before it; shown only once twelve months exist).
 """
-
-
-def _sum(frame: pd.DataFrame) -> int:
-    return int(frame["count"].sum()) if len(frame) else 0
-
-
-def covers(crimes, period: Period) -> bool:
-    """True when the data's months span the whole ``period`` (first and last month present or beyond)
-    — and, with a span from ``coverage(crimes, period)``, ``period`` is not a year with no data.
-
-    >>> import pandas as pd
-    >>> from assessment.periods import financial_year
-    >>> c = pd.DataFrame({"month": pd.to_datetime(["2024-04-01", "2025-03-01"]), "count": [1, 1]})
-    >>> covers(c, financial_year(2024)), covers(c, financial_year(2023))
-    (True, False)
-    """
-    gaps = ()
-    if isinstance(crimes, tuple):
-        lo, hi, *rest = crimes
-        gaps = rest[0] if rest else ()
-    elif crimes.empty:
-        return False
-    else:
-        lo, hi = crimes["month"].min(), crimes["month"].max()
-    return bool(lo <= period.start and hi >= period.end and period.start not in gaps)
-
-
-def coverage(crimes: pd.DataFrame, period: Period | None = None) -> tuple:
-    """(first month, last month) of the data, for :func:`covers` on subsets of it.
-
-    With ``period``, a third item: the starts of the years before ``period`` (whole years, as
-    :meth:`~assessment.periods.Period.shift` gives them) with no crime at all although the data
-    begin earlier — a gap in the data (a missing extract), not zero crime (the loaders note it),
-    so :func:`covers` is False for them and no change is computed against them.
-
-    >>> import pandas as pd
-    >>> from assessment.periods import financial_year
-    >>> c = pd.DataFrame({"month": pd.to_datetime(["2022-04-01", "2024-05-01"]), "count": [1, 1]})
-    >>> span = coverage(c, financial_year(2024))
-    >>> covers(span, financial_year(2023)), covers(span, financial_year(2022))
-    (False, True)
-    """
-    lo, hi = crimes["month"].min(), crimes["month"].max()
-    if period is None:
-        return (lo, hi)
-    gaps, k = set(), 1
-    while (p := period.shift(-k)).start > lo:
-        if total(crimes, p) == 0:
-            gaps.add(p.start)
-        k += 1
-    return (lo, hi, frozenset(gaps))
-
-
-def total(crimes: pd.DataFrame, period: Period) -> int:
-    """Number of crimes in ``period``.
-
-    >>> import pandas as pd
-    >>> from assessment.periods import calendar_year
-    >>> c = pd.DataFrame({"month": pd.to_datetime(["2024-01-01", "2025-01-01"]), "count": [3, 1]})
-    >>> total(c, calendar_year(2024))
-    3
-    """
-    return _sum(crimes[period.contains(crimes["month"])])
 
 
 def pct_change(current, previous):
@@ -306,7 +243,7 @@ def trend_figure(monthly: pd.Series, title_area: str = ""):
     """Monthly counts (bars) with the rolling 12-month total (line, right axis)."""
     import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
 
-    from .plots import PALETTE, thousands  # plots loads matplotlib: only when a figure is drawn
+    from .figures.style import PALETTE, thousands  # plots loads matplotlib: only when a figure is drawn
     fig, ax = plt.subplots(figsize=(8, 3.8))
     ax.bar(monthly.index, monthly.values, width=20, color=PALETTE[0], alpha=0.85, label="Crimes per month")
     ax.set_ylabel("Crimes per month")
@@ -336,7 +273,7 @@ def change_figure(table: pd.DataFrame, label_col: str | None = None, n: int = 12
     """Horizontal bars of change against the previous 12 months, rises and falls labelled."""
     import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
 
-    from .plots import PALETTE  # plots loads matplotlib: only when a figure is drawn
+    from .figures.style import PALETTE  # plots loads matplotlib: only when a figure is drawn
     t = table.dropna(subset=["change"]).copy()
     t = t.reindex(t["change"].abs().sort_values(ascending=False).index).head(n).iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.38 * len(t) + 1.2))

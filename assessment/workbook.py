@@ -167,7 +167,7 @@ def open_run(config=None, year=None, to=None, out_dir=None, chapter: str = "chap
 
 def _apply_plot_style():
     try:
-        from .plots import apply_style  # plots loads matplotlib: only when a figure is drawn
+        from .figures.style import apply_style  # plots loads matplotlib: only when a figure is drawn
         apply_style()
     except ImportError:  # pragma: no cover
         pass

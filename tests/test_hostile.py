@@ -187,7 +187,7 @@ def _publish(payload: str, tmp_path, monkeypatch) -> list:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from assessment.plots import apply_style
+    from assessment.figures.style import apply_style
     apply_style()
     fig, ax = plt.subplots(figsize=(2, 1))
     ax.set_title(payload)

@@ -23,28 +23,29 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "assessment"
 
-#: modules that draw figures with matplotlib today.  Only these may import matplotlib, and only
-#: ``plots`` (the style) does so at module level; the chapters import it inside their figure
-#: functions.  Moving the chapters' figure functions into plotting modules would shorten this list
-#: to plots and maps (see CHANGELOG, issue 13).
+#: the figures room: every module under it may import matplotlib (``style`` does so at module level)
+FIGURES = PACKAGE + ".figures"
+
+#: other modules that draw or close figures.  ``workbook``: Run.figure saves and closes a figure.
 FIGURE_MODULES = {
-    "assessment.plots",        # the style: imports matplotlib (and chooses a backend) at module level
-    "assessment.maps",         # choropleths
-    "assessment.workbook",     # Run.figure saves and closes a chapter's figure
-    "assessment.volumes",      # chapter 1's trend charts
-    "assessment.comparison",   # chapter 1's comparison with the other areas
-    "assessment.hotspots",     # chapter 2's Lorenz curves
-    "assessment.offenders",    # chapter 3's Lorenz curve, crime mix and ward-map fallback
-    "assessment.victims",      # chapter 4's charts
-    "assessment.performance",  # chapter 5's quarterly profile
+    "assessment.workbook",
 }
 
-#: imports that close a cycle today and go when issue 13's move of Gi* to ``assessment.stats`` lands:
-#: (importer, imported) -> the names it may import, inside functions only.  Tolerated only while
-#: ``assessment/stats/`` does not exist; once it does, emerging takes Gi* from there.
-PENDING_UNTIL_STATS = {
-    ("assessment.emerging", "assessment.hotspots"): {"gistar", "queen_weights"},
+#: chapter modules whose figure functions are still moving into assessment.figures (issue 13);
+#: each leaves this list as its figures move, and the list then goes
+STILL_DRAWING = {
+    "assessment.comparison",
+    "assessment.hotspots",
+    "assessment.offenders",
+    "assessment.performance",
+    "assessment.victims",
+    "assessment.volumes",
 }
+
+
+def is_figure_module(name: str) -> bool:
+    return (name == FIGURES or name.startswith(FIGURES + ".") or name in FIGURE_MODULES
+            or name in STILL_DRAWING)
 
 
 @dataclass(frozen=True)
@@ -185,12 +186,6 @@ def describe(cycle: list[str], g: dict[str, dict]) -> str:
     return "\n".join(steps)
 
 
-def _pending(imp: Import, stats_exists: bool) -> bool:
-    names = PENDING_UNTIL_STATS.get((imp.importer, imp.target))
-    return (not stats_exists and names is not None and imp.function is not None
-            and set(imp.names) <= names)
-
-
 def stats_violations(mods: dict[str, Path], found: list[Import], package: str = PACKAGE) -> list[str]:
     stats = package + ".stats"
     out = []
@@ -229,25 +224,10 @@ STATS = (ROOT / PACKAGE / "stats").is_dir()
 
 
 def test_no_import_cycles():
-    g = graph(MODS, FOUND, skip=lambda imp: _pending(imp, STATS))
+    g = graph(MODS, FOUND)
     found = cycles(g)
     assert not found, "import cycles (imports inside functions count too):\n" + "\n\n".join(
         describe(c, g) for c in found)
-
-
-def test_the_pending_cycle_is_still_the_only_exception():
-    """While ``assessment/stats`` does not exist, emerging may take Gi* from hotspots inside its
-    functions (and nothing else from it); the exception lapses when stats exists, so the cycle test
-    then fails until emerging imports Gi* from assessment.stats."""
-    if STATS:
-        pytest.skip("assessment/stats exists: no exception is tolerated (see test_no_import_cycles)")
-    for (importer, imported), names in PENDING_UNTIL_STATS.items():
-        used = [imp for imp in FOUND if imp.importer == importer and imported in targets(imp, MODS)]
-        assert used, f"{importer} no longer imports {imported}: remove it from PENDING_UNTIL_STATS"
-        for imp in used:
-            assert imp.function is not None and set(imp.names) <= names, (
-                f"{importer} imports {imp.names} from {imported} ({imp.where()}); only {sorted(names)} "
-                "inside a function is tolerated until the Gi* move")
 
 
 def test_stats_imports_nothing_from_the_rest_of_the_package():
@@ -259,7 +239,7 @@ def test_stats_imports_nothing_from_the_rest_of_the_package():
 
 def test_only_figure_modules_import_matplotlib_at_module_level():
     reach = matplotlib_at_module_level(MODS, FOUND)
-    bad = {m: how for m, how in reach.items() if m not in FIGURE_MODULES}
+    bad = {m: how for m, how in reach.items() if not is_figure_module(m)}
     assert not bad, "matplotlib at module level outside the figure modules:\n" + "\n".join(
         f"  {m}: " + " -> ".join(how) for m, how in sorted(bad.items()))
 
@@ -267,8 +247,10 @@ def test_only_figure_modules_import_matplotlib_at_module_level():
 def test_figure_modules_list_is_current():
     """Only a figure module imports matplotlib at all; a figure module that no longer draws leaves the list."""
     drawing = {imp.importer for imp in FOUND if imp.target.split(".")[0] == "matplotlib"}
-    assert drawing - FIGURE_MODULES == set(), f"add to FIGURE_MODULES (or move the figure): {sorted(drawing - FIGURE_MODULES)}"
-    assert FIGURE_MODULES - drawing == set(), f"no longer draws, remove from FIGURE_MODULES: {sorted(FIGURE_MODULES - drawing)}"
+    outside = {m for m in drawing if not is_figure_module(m)}
+    assert not outside, f"matplotlib outside assessment.figures (move the figure there): {sorted(outside)}"
+    gone = (FIGURE_MODULES | STILL_DRAWING) - drawing
+    assert not gone, f"no longer draws, remove from FIGURE_MODULES / STILL_DRAWING: {sorted(gone)}"
 
 
 # -- the checks themselves, on small packages made here -----------------------------------------------

@@ -10,8 +10,8 @@ import pytest
 from shapely.geometry import box
 
 from assessment import hotspots as h
-from assessment import maps
 from assessment.errors import AssessmentError
+from assessment.figures import maps
 
 matplotlib.use("Agg")
 
@@ -120,6 +120,6 @@ def test_choropleth_draws_into_a_given_axes():
 def test_docstring_examples_hold():
     import doctest
 
-    from assessment import maps
+    from assessment.figures import maps
     result = doctest.testmod(maps, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 5 and result.failed == 0

@@ -488,11 +488,11 @@ def test_ward_map_does_not_draw_a_secondary_suppressed_ward_as_fewer_than_five(m
     assert "Hidden so that totals cannot reveal a count below 5 ([c]) (1)" in legend   # East, on its own
     classes = [t for t in legend if not t.startswith(("Fewer", "Hidden"))]
     assert sum(int(t.rsplit("(", 1)[1].rstrip(")")) for t in classes) == 3   # North, West, Centre coloured
-    # the fallback drawing (without assessment.maps) keeps the two apart too
+    # the fallback drawing (without assessment.figures.maps) keeps the two apart too
     import sys
 
     import matplotlib.pyplot as plt
-    monkeypatch.setitem(sys.modules, "assessment.maps", None)
+    monkeypatch.setitem(sys.modules, "assessment.figures.maps", None)
     fig = off.ward_map(wards, boundaries, lsoas, min_count=5)
     hidden = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert hidden == ["Fewer than 5 (not shown)", "Hidden so that totals cannot reveal a count below 5 ([c])"]

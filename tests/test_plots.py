@@ -1,4 +1,4 @@
-"""assessment.plots draws off screen (Agg) in scripts, the command line and the tests, and leaves the
+"""assessment.figures.style draws off screen (Agg) in scripts, the command line and the tests, and leaves the
 backend alone in a notebook kernel, so an analyst's own plots still show inline in JupyterLab; the
 report's kernels are told to draw off screen (``render.KERNEL_ENV``)."""
 from __future__ import annotations
@@ -22,7 +22,7 @@ def _env(**extra) -> dict:
 
 
 def _backend_after_import(code: str, **extra) -> str:
-    out = subprocess.run([sys.executable, "-c", code + "\nimport assessment.plots, matplotlib\n"
+    out = subprocess.run([sys.executable, "-c", code + "\nimport assessment.figures.style, matplotlib\n"
                           "print(matplotlib.get_backend())"],
                          capture_output=True, text=True, env=_env(**extra), cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
@@ -58,7 +58,7 @@ def _kernel_backend(env: dict) -> str:
             lines.append(f"{msg['content']['ename']}: {msg['content']['evalue']}")
 
     try:
-        kc.execute_interactive("import assessment.plots, matplotlib\nprint(matplotlib.get_backend())",
+        kc.execute_interactive("import assessment.figures.style, matplotlib\nprint(matplotlib.get_backend())",
                                timeout=120, output_hook=hook)
     finally:
         kc.stop_channels()

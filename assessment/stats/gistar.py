@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 # the class labels are defined in .base (standard library only), so that assessment.significance and
-# assessment.maps can name them without importing numpy; they are this module's public names too
+# assessment.figures.maps can name them without importing numpy; they are this module's public names too
 from .base import (
     ALPHAS,
     COLD_90,

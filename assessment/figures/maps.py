@@ -33,8 +33,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .errors import AssessmentError
-from .significance import (
+from ..errors import AssessmentError
+from ..stats.gistar import (
     COLD_90,
     COLD_95,
     COLD_99,
@@ -264,7 +264,7 @@ def choropleth(gdf, column: str, title: str | None = None, scheme: str = "Natura
     import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
     from matplotlib.patches import Patch
 
-    from .plots import PALETTE, SEQUENTIAL  # plots loads matplotlib: only when a figure is drawn
+    from .style import PALETTE, SEQUENTIAL  # style loads matplotlib: only when a figure is drawn
     if column not in gdf.columns:
         raise AssessmentError(f"map: expected a column {column!r}, found {', '.join(map(str, gdf.columns))}")
     if gdf.geometry is None or len(gdf) == 0:
@@ -396,7 +396,7 @@ def _scale_bar(ax, gdf):
 # -- the Gi* class map ----------------------------------------------------------------------
 def gi_colors() -> dict:
     """Colours of the Gi* classes: hot reds, cold blues, not significant grey, untested white."""
-    from .plots import COLD, HOT, NEUTRAL  # plots loads matplotlib: only when a figure is drawn
+    from .style import COLD, HOT, NEUTRAL  # style loads matplotlib: only when a figure is drawn
     return {HOT_99: HOT[0], HOT_95: HOT[1], HOT_90: HOT[2], NOT_SIGNIFICANT: NEUTRAL,
             COLD_90: COLD[2], COLD_95: COLD[1], COLD_99: COLD[0],
             NO_NEIGHBOURS: "#ffffff", NO_VARIATION: "#ffffff", NO_GEOMETRY: "#ffffff"}
