@@ -15,7 +15,7 @@ module                    what it does
 ``stats``                 the statistics as pure functions (Gini, Gi*, Mann–Kendall, ...)
 ``demo``                  the synthetic demo borough (§9)
 ``volumes``               chapter 1: volumes, change and rates (§5.1)
-``hotspots``              chapter 2: hotspots by LSOA (§5.2)
+``chapters.hotspots``     chapter 2: hotspots by LSOA (§5.2)
 ``offenders``             chapter 3: prolific offenders (§5.3)
 ``victims``               chapter 4: repeat victimisation (§5.4)
 ``performance``           chapter 5: targets and comparisons (§5.6)

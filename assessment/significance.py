@@ -1,7 +1,7 @@
 """The one significance rule of the hot-spot analysis, and every sentence about it.
 
-Hot and cold spots (chapter 2, :mod:`assessment.hotspots`) and the yearly hot/cold states of the
-emerging hot-spot analysis (:mod:`assessment.emerging`) are decided by one rule,
+Hot and cold spots (chapter 2, :mod:`assessment.chapters.hotspots`) and the yearly hot/cold states of the
+emerging hot-spot analysis (:func:`assessment.chapters.hotspots.analyse_emerging`) are decided by one rule,
 :class:`SignificanceRule`, built from the config (``hotspots.fdr``, ``hotspots.permutations``,
 ``hotspots.max_permutations``).  The chapter's text, the p column shown beside each class, the key
 findings and the methods appendix all take their wording from it, so ``hotspots.fdr: false``
@@ -84,7 +84,7 @@ class SignificanceRule:
     ``fdr``: the classes use the Benjamini–Hochberg adjusted p-value (``gi_p_fdr``) rather than the
     unadjusted one (``gi_p``).  ``permutations``: conditional permutations for every LSOA (0 = the
     normal approximation).  ``max_permutations``: the most an LSOA whose class is borderline can get
-    (:func:`assessment.hotspots.refine`; at or below ``permutations`` = no such step).  ``alphas``:
+    (:func:`assessment.stats.gistar.refine`; at or below ``permutations`` = no such step).  ``alphas``:
     the p thresholds of the classes.
     """
 

@@ -419,8 +419,8 @@ def gi_class_map(gdf, column: str = "gi_class", attribution: str = "", legend_ti
     -------
     >>> import geopandas as gpd
     >>> from shapely.geometry import box
-    >>> from assessment import hotspots as h
-    >>> g = gpd.GeoDataFrame({"gi_class": [h.HOT_99, h.NOT_SIGNIFICANT]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=27700)
+    >>> from assessment.stats import gistar
+    >>> g = gpd.GeoDataFrame({"gi_class": [gistar.HOT_99, gistar.NOT_SIGNIFICANT]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=27700)
     >>> [t.get_text() for t in gi_class_map(g).axes[0].get_legend().get_texts()]
     ['Hot spot – 99% confidence (1)', 'Not significant (1)']
     """

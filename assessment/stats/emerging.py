@@ -1,8 +1,8 @@
 """Emerging hot spots: yearly hot/cold states, the Mann–Kendall trend and a pattern class per place.
 
 An adaptation of ArcGIS Pro's *Emerging Hot Spot Analysis* to places and years, on a long table of
-yearly Gi* results (:func:`assessment.stats.gistar.gistar` per year; :mod:`assessment.emerging`
-computes that table from the crimes and re-exports the names here):
+yearly Gi* results (:func:`assessment.stats.gistar.gistar` per year; :mod:`assessment.chapters.hotspots`
+computes that table from the crimes):
 
 * :func:`states` — +1 hot, −1 cold, 0 neither, per year, from the z-score and the p-value;
 * :func:`classify` — the pattern of one place's states and trend (:data:`CATEGORIES`);

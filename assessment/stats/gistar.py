@@ -1,7 +1,7 @@
 """Getis–Ord Gi* per place, with permutation inference, borderline refinement and hot/cold-spot classes.
 
 The statistic of chapter 2's hot-spot map and of each year of the emerging hot-spot analysis
-(:mod:`assessment.hotspots`, :mod:`assessment.emerging`, which re-export the names here):
+(:mod:`assessment.chapters.hotspots`):
 
 * :func:`queen_weights` — binary queen-contiguity weights from polygons;
 * :func:`gistar` — z-score, two-sided permutation p, Benjamini–Hochberg adjusted p and class per

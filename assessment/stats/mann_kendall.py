@@ -1,9 +1,8 @@
 """The Mann–Kendall trend test, with the tie and continuity corrections.
 
 Written here in a few lines rather than adding a dependency for it; the emerging hot-spot analysis
-(:mod:`assessment.stats.emerging`, :mod:`assessment.emerging`) applies it to each LSOA's series of
-yearly Gi* z-scores.  :mod:`assessment.emerging` re-exports :func:`mann_kendall` and
-:class:`MannKendall`.
+(:mod:`assessment.stats.emerging`, :mod:`assessment.chapters.hotspots`) applies it to each LSOA's series of
+yearly Gi* z-scores.
 
 Example
 -------
