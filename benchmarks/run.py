@@ -131,13 +131,13 @@ def _gi(kind: str, obvious: bool):
                          seed=20240401, n_jobs=1)
         hot = int(((r.p_sim < 0.05) & (r.Zs > 0)).sum())
     else:
-        from assessment import hotspots
-        w = hotspots.queen_weights(g)
+        from assessment.stats import gistar
+        w = gistar.queen_weights(g)
         t2 = time.perf_counter()
         # 999 permutations, classes on the unadjusted p: this row's setting since issue 8 (the default
         # significance rule's cost is the gi_rule rows)
-        r = hotspots.gistar(y, weights=w, permutations=999, seed=20240401, fdr=False)
-        hot = int(r["gi_class"].isin(hotspots.HOT_AT[0.95]).sum())
+        r = gistar.gistar(y, weights=w, permutations=999, seed=20240401, fdr=False)
+        hot = int(r["gi_class"].isin(gistar.HOT_AT[0.95]).sum())
     t3 = time.perf_counter()
     return {"lsoas": len(g), "hot95": hot, "read_s": round(t1 - t0, 3), "weights_s": round(t2 - t1, 3),
             "gi_s": round(t3 - t2, 3)}
@@ -176,20 +176,20 @@ def _gi_rule(pattern: str, default_rule: bool):
     t0 = time.perf_counter()
     import geopandas as gpd
 
-    from assessment import hotspots
     from assessment.significance import SignificanceRule
+    from assessment.stats import gistar
     g = gpd.read_file(_london() / "maps" / "lsoa.gpkg").set_index("LSOA21CD")
     g.index.name = "lsoa_code"
     t1 = time.perf_counter()
-    w = hotspots.queen_weights(g)
+    w = gistar.queen_weights(g)
     y = _london_counts(g, w, pattern)
     t2 = time.perf_counter()
     rule = SignificanceRule() if default_rule else SignificanceRule(fdr=False, permutations=999, max_permutations=0)
-    r = hotspots.gistar(y, weights=w, permutations=rule.permutations, seed=20240401, fdr=rule.fdr,
-                        max_permutations=rule.max_permutations)
+    r = gistar.gistar(y, weights=w, permutations=rule.permutations, seed=20240401, fdr=rule.fdr,
+                      max_permutations=rule.max_permutations)
     t3 = time.perf_counter()
     return {"lsoas": len(g), "permutations": rule.permutations, "fdr": int(rule.fdr),
-            "hot95": hotspots.count_classes(r["gi_class"], 0.95), "hot99": hotspots.count_classes(r["gi_class"], 0.99),
+            "hot95": gistar.count_classes(r["gi_class"], 0.95), "hot99": gistar.count_classes(r["gi_class"], 0.99),
             "refined": int((r["gi_permutations"] > rule.permutations).sum()),
             "read_s": round(t1 - t0, 3), "weights_s": round(t2 - t1, 3), "gi_s": round(t3 - t2, 3)}
 
@@ -276,10 +276,11 @@ def stage_national(cache_dir: str, **_):
     import geopandas as gpd
     import pandas as pd
 
-    from assessment import hotspots
     from assessment.cache import Cache
+    from assessment.chapters import hotspots
     from assessment.columnar import group_count
     from assessment.loaders import police_uk
+    from assessment.stats import gistar
     t = {}
     t0 = time.perf_counter()
     shutil.rmtree(cache_dir, ignore_errors=True)
@@ -297,13 +298,13 @@ def stage_national(cache_dir: str, **_):
     conc = hotspots.concentration(counts)
     t["counts_s"] = round(time.perf_counter() - t1, 2)
     t2 = time.perf_counter()
-    w = hotspots.queen_weights(g)
+    w = gistar.queen_weights(g)
     t["weights_s"] = round(time.perf_counter() - t2, 2)
     t3 = time.perf_counter()
-    gi = hotspots.gistar(counts, weights=w, permutations=999, seed=20240401, fdr=False)   # as measured since issue 8
+    gi = gistar.gistar(counts, weights=w, permutations=999, seed=20240401, fdr=False)   # as measured since issue 8
     t["gi_s"] = round(time.perf_counter() - t3, 2)
     return {**t, "rows": tab.num_rows, "lsoas": len(g), "gini": round(float(conc["gini"]), 3),
-            "hot95": int(gi["gi_class"].isin(hotspots.HOT_AT[0.95]).sum()), "max_rate": round(float(rates.max()), 1)}
+            "hot95": int(gi["gi_class"].isin(gistar.HOT_AT[0.95]).sum()), "max_rate": round(float(rates.max()), 1)}
 
 
 def baseline_national(**_):
