@@ -11,9 +11,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from assessment import emerging as em
+from assessment.chapters import hotspots as h
 from assessment.errors import AssessmentError
 from assessment.periods import calendar_year, financial_year
+from assessment.stats import emerging as em
+from assessment.stats import mann_kendall
+from assessment.words import hotspots as words
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "data" / "real"
@@ -24,14 +27,14 @@ needs_real = pytest.mark.skipif(not REAL.exists(), reason="../shared/data/real i
 def test_mann_kendall_strictly_rising_five_years():
     # all 10 pairs rise: S = 10; Var = 5*4*15/18 = 16.6667; Z = (10 - 1)/sqrt(16.6667) = 2.20454;
     # p = 2*(1 - Phi(2.20454)) = 0.02749; tau = 10/10 = 1
-    r = em.mann_kendall([1.2, 1.9, 2.5, 3.0, 4.4])
+    r = mann_kendall.mann_kendall([1.2, 1.9, 2.5, 3.0, 4.4])
     assert r.s == 10 and r.n == 5
     assert r.var_s == pytest.approx(300 / 18)
     assert r.z == pytest.approx(9 / math.sqrt(300 / 18))
     assert r.z == pytest.approx(2.20454, abs=1e-5)
     assert r.p == pytest.approx(0.02749, abs=1e-5)
     assert r.tau == pytest.approx(1.0)
-    f = em.mann_kendall([5, 4, 3, 2, 1])
+    f = mann_kendall.mann_kendall([5, 4, 3, 2, 1])
     assert f.s == -10 and f.z == pytest.approx(-r.z) and f.p == pytest.approx(r.p)
 
 
@@ -39,7 +42,7 @@ def test_mann_kendall_with_ties():
     # [1, 2, 2, 3]: pairs (1,2)+ (1,2)+ (1,3)+ (2,2)0 (2,3)+ (2,3)+ -> S = 5
     # one tied group of size 2: Var = (4*3*13 - 2*1*9)/18 = 138/18 = 7.6667
     # Z = (5 - 1)/sqrt(7.6667) = 1.44463; p = 0.14857; tau = 5/6
-    r = em.mann_kendall([1, 2, 2, 3])
+    r = mann_kendall.mann_kendall([1, 2, 2, 3])
     assert r.s == 5
     assert r.var_s == pytest.approx(138 / 18)
     assert r.z == pytest.approx(1.44463, abs=1e-5)
@@ -50,15 +53,15 @@ def test_mann_kendall_with_ties():
 def test_mann_kendall_mixed_series_and_edge_cases():
     # [3, 1, 4, 1, 5]: + pairs (3,4)(3,5)(1,4)(1,5)(4,5)(1,5) = 6, - pairs (3,1)(3,1)(4,1) = 3, tie (1,1): S = 3
     # ties: the two 1s -> Var = (5*4*15 - 2*1*9)/18 = 282/18 = 15.6667; Z = 2/sqrt(15.6667) = 0.50529; p = 0.61336
-    r = em.mann_kendall([3, 1, 4, 1, 5])
+    r = mann_kendall.mann_kendall([3, 1, 4, 1, 5])
     assert r.s == 3 and r.var_s == pytest.approx(282 / 18)
     assert r.z == pytest.approx(0.50529, abs=1e-5) and r.p == pytest.approx(0.61336, abs=1e-5)
-    flat = em.mann_kendall([2, 2, 2])
+    flat = mann_kendall.mann_kendall([2, 2, 2])
     assert flat.s == 0 and flat.z == 0 and flat.p == pytest.approx(1.0)
     # S = 8 of 10 (one falling pair): Z = 7/sqrt(16.6667) = 1.71464, p = 0.08641: not significant at 0.05
-    eight = em.mann_kendall([1, 3, 2, 4, 5])
+    eight = mann_kendall.mann_kendall([1, 3, 2, 4, 5])
     assert eight.s == 8 and eight.p == pytest.approx(0.08641, abs=1e-5)
-    assert math.isnan(em.mann_kendall([1.0]).p) and math.isnan(em.mann_kendall([1.0, np.nan, 2.0]).z)
+    assert math.isnan(mann_kendall.mann_kendall([1.0]).p) and math.isnan(mann_kendall.mann_kendall([1.0, np.nan, 2.0]).z)
 
 
 # -- classes on constructed series ----------------------------------------------------------
@@ -135,9 +138,9 @@ def grid(n):
 
 def test_emerging_periods_are_complete_years_oldest_first():
     c = pd.DataFrame({"month": pd.to_datetime(["2019-05-01", "2025-03-01"])})
-    got = [p.label for p in em.emerging_periods(c, financial_year(2024))]
+    got = [p.label for p in h.emerging_periods(c, financial_year(2024))]
     assert got == ["2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]   # 2019/20 starts in April 2019: not covered
-    assert em.emerging_periods(c.iloc[:0], financial_year(2024)) == []
+    assert h.emerging_periods(c.iloc[:0], financial_year(2024)) == []
 
 
 def _yearly(block, extra_by_year, seed=11):
@@ -152,7 +155,7 @@ def _yearly(block, extra_by_year, seed=11):
         y = background.copy()
         y[block] += extra_by_year[k]
         rows += [{"lsoa_code": code, "month": pd.Timestamp(f"{year}-06-01"), "count": int(n)} for code, n in y.items() if n]
-    yearly = em.yearly_gistar(pd.DataFrame(rows), list(g.index), [calendar_year(y) for y in years], boundaries=g,
+    yearly = h.yearly_gistar(pd.DataFrame(rows), list(g.index), [calendar_year(y) for y in years], boundaries=g,
                               permutations=999, seed=5)
     return background, years, yearly
 
@@ -178,8 +181,8 @@ def test_yearly_gistar_finds_a_new_cluster():
 
 
 def test_fewer_years_note_is_plain():
-    assert "only 3 complete years" in em.fewer_years_note(3)
-    assert "no trend can be statistically significant" in em.fewer_years_note(4)
+    assert "only 3 complete years" in words.fewer_years_note(3)
+    assert "no trend can be statistically significant" in words.fewer_years_note(4)
 
 
 # -- real data: police.uk burglary, Haringey (36 months: 2022-03 to 2025-02) -------------------
@@ -193,10 +196,10 @@ def test_real_burglary_runs_on_the_months_available_and_says_fewer_than_five_yea
     from assessment.loaders import load_dataset
     cfg = load_config(cfg_path)
     ds = load_dataset(cfg, to="2025-02")                 # rolling 12 months: three complete 12-month spans
-    res = em.analyse(ds)
+    res = h.analyse_emerging(ds)
     assert [p.label for p in res.periods] == ["12 months to Feb 2023", "12 months to Feb 2024", "12 months to Feb 2025"]
     assert res.table is not None and len(res.table) == len(ds.lsoas)
-    assert not res.enough_years and any("only 3 complete years" in n for n in res.notes)
+    assert not res.enough_years and any("only 3 complete years" in n for n in words.emerging_notes(res))
     assert set(res.table["category"]) <= set(em.CATEGORIES)
     # the yearly counts are an independent groupby of the raw police.uk rows (one per distinct Crime ID:
     # the files repeat some rows) by 12-month span, and per LSOA in the last span (all 2021 codes by then)
@@ -211,13 +214,13 @@ def test_real_burglary_runs_on_the_months_available_and_says_fewer_than_five_yea
     got = res.yearly[res.yearly["year"] == last.label].set_index("lsoa_code")["count"]
     assert (got == by_lsoa.reindex(got.index).fillna(0).astype(int)).all()
     fy = load_dataset(cfg, year=2023)                    # 2023/24: only two complete financial years
-    short = em.analyse(fy)
-    assert short.table is None and "2 complete years" in short.reason
+    short = h.analyse_emerging(fy)
+    assert short.table is None and "2 complete years" in words.emerging_reason(short)
 
 
 def test_docstring_examples_hold():
     import doctest
 
-    from assessment import emerging
-    result = doctest.testmod(emerging, optionflags=doctest.NORMALIZE_WHITESPACE)
+    from assessment.words import hotspots
+    result = doctest.testmod(hotspots, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 5 and result.failed == 0

@@ -15,9 +15,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from assessment import hotspots as h
+from assessment import dataset
+from assessment.chapters import hotspots as h
 from assessment.errors import AssessmentError
 from assessment.periods import financial_year
+from assessment.stats import concentration, gistar
+from assessment.words import hotspots as words
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "data" / "real"
@@ -43,19 +46,19 @@ def test_lsoa_counts_sum_count_column_and_include_zero_lsoas():
                       "crime_type": ["Robbery", "Burglary", "Burglary", "Robbery", "Robbery"],
                       "month": pd.to_datetime(["2024-04-01", "2025-03-01", "2024-09-01", "2025-04-01", "2024-03-01"])})
     lsoas = pd.DataFrame(index=pd.Index(["C", "B", "A"], name="lsoa_code"))
-    got = h.lsoa_counts(c, lsoas, financial_year(2024))
+    got = dataset.lsoa_counts(c, lsoas, financial_year(2024))
     # 2024/25 = Apr 2024 - Mar 2025: A has 3 + 1 (the Mar 2024 and Apr 2025 rows are outside), B has 7
     assert got.to_dict() == {"C": 0, "B": 7, "A": 4}
     assert got.index.tolist() == ["C", "B", "A"] and got.dtype == "int64" and got.index.name == "lsoa_code"
-    assert h.lsoa_counts(c, lsoas, financial_year(2024), ["Robbery"]).to_dict() == {"C": 0, "B": 0, "A": 3}
+    assert dataset.lsoa_counts(c, lsoas, financial_year(2024), ["Robbery"]).to_dict() == {"C": 0, "B": 0, "A": 3}
 
 
 def test_lsoa_counts_refuses_crimes_outside_the_area():
     c = pd.DataFrame({"lsoa_code": ["A", "Z9"], "count": [1, 1]})
     with pytest.raises(AssessmentError, match=r"1 rows have an LSOA code that is not one of the area's 2 LSOAs \(e.g. Z9\)"):
-        h.lsoa_counts(c, ["A", "B"])
+        dataset.lsoa_counts(c, ["A", "B"])
     with pytest.raises(AssessmentError, match="expected column"):
-        h.lsoa_counts(pd.DataFrame({"lsoa": ["A"]}), ["A"])
+        dataset.lsoa_counts(pd.DataFrame({"lsoa": ["A"]}), ["A"])
 
 
 def test_rates_per_1000_and_missing_population():
@@ -90,29 +93,29 @@ def test_largest_changes():
 # -- concentration -------------------------------------------------------------------------
 def test_top_k_rule_is_ceiling_of_p_times_n():
     # ceil(0.01*150)=2, ceil(0.05*150)=8 (7.5 up), ceil(0.1*150)=15 (not 16 from float error), ceil(0.2*147)=30 (29.4 up)
-    assert [h.top_k(150, p) for p in (0.01, 0.05, 0.10, 0.20)] == [2, 8, 15, 30]
-    assert h.top_k(147, 0.20) == 30 and h.top_k(10, 0.01) == 1 and h.top_k(0, 0.1) == 0
+    assert [concentration.top_k(150, p) for p in (0.01, 0.05, 0.10, 0.20)] == [2, 8, 15, 30]
+    assert concentration.top_k(147, 0.20) == 30 and concentration.top_k(10, 0.01) == 1 and concentration.top_k(0, 0.1) == 0
     with pytest.raises(AssessmentError, match="fraction"):
-        h.top_k(10, 5)
+        concentration.top_k(10, 5)
 
 
 def test_top_share_by_hand():
     # 10 LSOAs, 100 crimes: top 10% = 1 LSOA (50) -> 0.5; top 20% = 2 (50+30) -> 0.8;
     # top 1% = ceil(0.1) = 1 LSOA -> 0.5; top 50% = 5 -> (50+30+10+5+5)/100 = 1.0
     c = pd.Series([0, 30, 0, 5, 50, 0, 10, 0, 5, 0], index=list("abcdefghij"))
-    assert h.top_share(c, 0.10) == pytest.approx(0.5)
-    assert h.top_share(c, 0.20) == pytest.approx(0.8)
-    assert h.top_share(c, 0.01) == pytest.approx(0.5)
-    assert h.top_share(c, 0.50) == pytest.approx(1.0)
-    assert math.isnan(h.top_share(pd.Series([0, 0]), 0.1))
+    assert concentration.top_share(c, 0.10) == pytest.approx(0.5)
+    assert concentration.top_share(c, 0.20) == pytest.approx(0.8)
+    assert concentration.top_share(c, 0.01) == pytest.approx(0.5)
+    assert concentration.top_share(c, 0.50) == pytest.approx(1.0)
+    assert math.isnan(concentration.top_share(pd.Series([0, 0]), 0.1))
 
 
 def test_gini_hand_worked():
     # sorted [1, 2, 3, 4]: sum (2i - 5) x_i = -3*1 - 1*2 + 1*3 + 3*4 = 10; G = 10 / (4 * 10) = 0.25
-    assert h.gini(pd.Series([4, 1, 3, 2])) == pytest.approx(0.25)
-    assert h.gini(pd.Series([5, 5, 5])) == pytest.approx(0.0)
+    assert concentration.gini(pd.Series([4, 1, 3, 2])) == pytest.approx(0.25)
+    assert concentration.gini(pd.Series([5, 5, 5])) == pytest.approx(0.0)
     # one LSOA has everything: (N - 1) / N
-    assert h.gini(pd.Series([0, 0, 0, 0, 9])) == pytest.approx(0.8)
+    assert concentration.gini(pd.Series([0, 0, 0, 0, 9])) == pytest.approx(0.8)
 
 
 def test_generalised_gini_hand_worked_bernasco_steenbeek():
@@ -120,15 +123,15 @@ def test_generalised_gini_hand_worked_bernasco_steenbeek():
     # G = sum (2i - 6) x_i / (5 * 2) = (2*4-6)*1 + (2*5-6)*1 = 2 + 4 = 6 -> 6/10 = 0.6 = 1 - C/N
     # G' = max(1, 5/2) * (0.6 - 1) + 1 = 2.5 * (-0.4) + 1 = 0
     even = pd.Series([0, 1, 0, 1, 0])
-    assert h.gini(even) == pytest.approx(0.6)
-    assert h.generalised_gini(even) == pytest.approx(0.0)
+    assert concentration.gini(even) == pytest.approx(0.6)
+    assert concentration.generalised_gini(even) == pytest.approx(0.0)
     # same places, both crimes in one: G = (2*5-6)*2 / 10 = 0.8; G' = 2.5 * (0.8 - 1) + 1 = 0.5
     lumped = pd.Series([0, 0, 2, 0, 0])
-    assert h.gini(lumped) == pytest.approx(0.8)
-    assert h.generalised_gini(lumped) == pytest.approx(0.5)
+    assert concentration.gini(lumped) == pytest.approx(0.8)
+    assert concentration.generalised_gini(lumped) == pytest.approx(0.5)
     # more crimes than places: G' = G
     many = pd.Series([10, 3, 0, 7])
-    assert h.generalised_gini(many) == pytest.approx(h.gini(many))
+    assert concentration.generalised_gini(many) == pytest.approx(concentration.gini(many))
 
 
 def test_generalised_gini_of_an_even_spread_is_zero_not_minus_zero():
@@ -139,20 +142,20 @@ def test_generalised_gini_of_an_even_spread_is_zero_not_minus_zero():
     from assessment.rounding import GINI
     for n in range(2, 40):
         for c in range(1, n):
-            g = h.generalised_gini(pd.Series([1] * c + [0] * (n - c)))
+            g = concentration.generalised_gini(pd.Series([1] * c + [0] * (n - c)))
             assert g == 0.0 and math.copysign(1.0, g) == 1.0, (n, c, g)
-    g = h.generalised_gini(pd.Series([1, 0, 0, 0, 0, 0, 0]))
+    g = concentration.generalised_gini(pd.Series([1, 0, 0, 0, 0, 0, 0]))
     assert json.dumps(g) == "0.0" and GINI.format(g) == "0.00"
-    assert h.gini(pd.Series([4, 4, 4])) == 0.0 and math.copysign(1.0, h.gini(pd.Series([4, 4, 4]))) == 1.0
+    assert concentration.gini(pd.Series([4, 4, 4])) == 0.0 and math.copysign(1.0, concentration.gini(pd.Series([4, 4, 4]))) == 1.0
 
 
 def test_lorenz_points():
-    lz = h.lorenz(pd.Series({"A": 1, "B": 3, "C": 0, "D": 4}))
+    lz = concentration.lorenz(pd.Series({"A": 1, "B": 3, "C": 0, "D": 4}))
     # most crime first: D(4), B(3), A(1), C(0) of 8
     assert lz["share_of_lsoas"].tolist() == [0, 0.25, 0.5, 0.75, 1.0]
     assert lz["share_of_crime"].tolist() == pytest.approx([0, 0.5, 0.875, 1.0, 1.0])
     assert lz.index[1:].tolist() == ["D", "B", "A", "C"]
-    asc = h.lorenz(pd.Series({"A": 1, "B": 3, "C": 0, "D": 4}), descending=False)
+    asc = concentration.lorenz(pd.Series({"A": 1, "B": 3, "C": 0, "D": 4}), descending=False)
     assert asc["share_of_crime"].tolist() == pytest.approx([0, 0, 0.125, 0.5, 1.0])
 
 
@@ -176,7 +179,7 @@ def test_gistar_z_equals_esda_on_same_weights_whatever_the_input_order():
     y = pd.Series(rng.poisson(4, len(g)), index=g.index)
     y[["L0303", "L0304", "L0403", "L0404"]] += 25
     shuffled = y.sample(frac=1.0, random_state=3)         # counts in a different order from the boundaries
-    got = h.gistar(shuffled, g.sample(frac=1.0, random_state=5), permutations=99, seed=11)
+    got = gistar.gistar(shuffled, g.sample(frac=1.0, random_state=5), permutations=99, seed=11)
     assert got.index.tolist() == shuffled.index.tolist()
     w = libpysal.weights.Queen.from_dataframe(g, use_index=True)
     ref = esda.G_Local(y.to_numpy(dtype=float), w, transform="B", star=True, permutations=0)
@@ -193,7 +196,7 @@ def test_gistar_z_by_hand_on_a_5x5_grid():
     g = grid(5)
     y = pd.Series(1, index=g.index)
     y[["L0000", "L0001", "L0100", "L0101"]] = 20
-    r = h.gistar(y, g, permutations=0)
+    r = gistar.gistar(y, g, permutations=0)
     assert r.loc["L0000", "gi_z"] == pytest.approx(4.8990, abs=1e-4)
     assert r.loc["L0000", "neighbours"] == 3
     # with permutations=0 the p-value is two-sided normal: 2 * (1 - Phi(4.899)) ~ 9.6e-7
@@ -205,7 +208,7 @@ def test_two_sided_pseudo_p_by_hand():
     obs = np.array([1000.0, 0.0, 990.0, 500.0])
     # above all: (0 + 1)/1000 * 2 = 0.002; below all: same; 990: #sim >= 990 = 10 -> 2 * 11/1000 = 0.022;
     # 500: #>= = 500, #<= = 500 -> 2 * 501/1000 > 1 -> 1
-    np.testing.assert_allclose(h.two_sided_pseudo_p(obs, sims), [0.002, 0.002, 0.022, 1.0])
+    np.testing.assert_allclose(gistar.two_sided_pseudo_p(obs, sims), [0.002, 0.002, 0.022, 1.0])
 
 
 def test_gistar_p_two_sided_is_twice_esdas_directed_p_sim_and_seeded():
@@ -215,8 +218,8 @@ def test_gistar_p_two_sided_is_twice_esdas_directed_p_sim_and_seeded():
     rng = np.random.default_rng(3)
     y = pd.Series(rng.gamma(2.0, 2.0, len(g)), index=g.index)   # continuous values: no ties among simulations
     y[["L0101", "L0102", "L0201"]] += 30
-    a = h.gistar(y, g, permutations=999, seed=42)
-    b = h.gistar(y, g, permutations=999, seed=42)
+    a = gistar.gistar(y, g, permutations=999, seed=42)
+    b = gistar.gistar(y, g, permutations=999, seed=42)
     pd.testing.assert_frame_equal(a, b)                         # same seed, same answer
     w = libpysal.weights.Queen.from_dataframe(g, use_index=True)
     ref = esda.G_Local(y.to_numpy(), w, transform="B", star=True, permutations=999, seed=42, n_jobs=1)
@@ -232,7 +235,7 @@ def test_gistar_fdr_and_classes():
     for r in range(2, 5):
         for c in range(2, 5):
             y[f"L{r:02d}{c:02d}"] += 20
-    out = h.gistar(y, g, permutations=999, seed=1, fdr=True)
+    out = gistar.gistar(y, g, permutations=999, seed=1, fdr=True)
     from scipy.stats import false_discovery_control
     np.testing.assert_allclose(out["gi_p_fdr"], false_discovery_control(out["gi_p"], method="bh"))
     assert (out["gi_p_fdr"] >= out["gi_p"] - 1e-15).all()
@@ -240,23 +243,23 @@ def test_gistar_fdr_and_classes():
     for code, row in out.iterrows():
         p, z = row["gi_p_fdr"], row["gi_z"]
         if p <= 0.01:
-            expected = h.HOT_99 if z > 0 else h.COLD_99
+            expected = gistar.HOT_99 if z > 0 else gistar.COLD_99
         elif p <= 0.05:
-            expected = h.HOT_95 if z > 0 else h.COLD_95
+            expected = gistar.HOT_95 if z > 0 else gistar.COLD_95
         elif p <= 0.10:
-            expected = h.HOT_90 if z > 0 else h.COLD_90
+            expected = gistar.HOT_90 if z > 0 else gistar.COLD_90
         else:
-            expected = h.NOT_SIGNIFICANT
+            expected = gistar.NOT_SIGNIFICANT
         assert row["gi_class"] == expected, code
-    raw = h.gistar(y, g, permutations=999, seed=1, fdr=False)   # hotspots.fdr: false: classes on the unadjusted p
+    raw = gistar.gistar(y, g, permutations=999, seed=1, fdr=False)   # hotspots.fdr: false: classes on the unadjusted p
     assert (raw["gi_p"] == out["gi_p"]).all()
-    assert (raw["gi_class"] == h.gi_class(raw["gi_z"], raw["gi_p"])).all()
-    assert h.count_classes(raw["gi_class"], 0.90) >= h.count_classes(out["gi_class"], 0.90)
-    assert h.count_fdr(raw, 0.05) == h.count_classes(out["gi_class"], 0.95)
+    assert (raw["gi_class"] == gistar.gi_class(raw["gi_z"], raw["gi_p"])).all()
+    assert gistar.count_classes(raw["gi_class"], 0.90) >= gistar.count_classes(out["gi_class"], 0.90)
+    assert gistar.count_fdr(raw, 0.05) == gistar.count_classes(out["gi_class"], 0.95)
     # the planted block's centre is a hot spot at 95% or more: its raw p is the floor 2/1000, but with
     # 999 permutations and 100 tests BH reaches 0.01 only when >= 20 LSOAs sit at that floor
     assert out.loc["L0303", "gi_p"] == pytest.approx(0.002)
-    assert out.loc["L0303", "gi_class"] in h.HOT_AT[0.95]
+    assert out.loc["L0303", "gi_class"] in gistar.HOT_AT[0.95]
 
 
 def test_planted_cluster_found_with_few_false_hot_spots():
@@ -266,9 +269,9 @@ def test_planted_cluster_found_with_few_false_hot_spots():
     y = pd.Series(rng.poisson(5, len(g)), index=g.index)
     cluster = [f"L{r:02d}{c:02d}" for r in (5, 6, 7) for c in (5, 6, 7)]
     y[cluster] = rng.poisson(25, len(cluster))
-    out = h.gistar(y, g, permutations=999, seed=20240401)
-    assert out.loc["L0606", "gi_class"] in h.HOT_AT[0.95]
-    hot = set(out.index[out["gi_class"].isin(h.HOT_AT[0.95])])
+    out = gistar.gistar(y, g, permutations=999, seed=20240401)
+    assert out.loc["L0606", "gi_class"] in gistar.HOT_AT[0.95]
+    hot = set(out.index[out["gi_class"].isin(gistar.HOT_AT[0.95])])
     ring = {f"L{r:02d}{c:02d}" for r in range(4, 9) for c in range(4, 9)}   # cluster + the LSOAs touching it
     assert len(hot - ring) <= 2
 
@@ -278,33 +281,33 @@ def test_gistar_island_is_reported_not_tested_and_does_not_crash():
     y = pd.Series(2, index=g.index)
     y["L0000"] = 30
     y["LISLE"] = 50     # a big count on an island must not make it a 'hot spot'
-    out = h.gistar(y, g, permutations=99, seed=1)
-    assert out.loc["LISLE", "gi_class"] == h.NO_NEIGHBOURS
+    out = gistar.gistar(y, g, permutations=99, seed=1)
+    assert out.loc["LISLE", "gi_class"] == gistar.NO_NEIGHBOURS
     assert out.loc["LISLE", "neighbours"] == 0
     assert math.isnan(out.loc["LISLE", "gi_z"]) and math.isnan(out.loc["LISLE", "gi_p_fdr"])
     assert out.drop("LISLE")["gi_z"].notna().all()
-    assert h.queen_weights(g).islands == ["LISLE"]
+    assert gistar.queen_weights(g).islands == ["LISLE"]
 
 
 def test_gistar_with_no_variation_and_mismatched_inputs():
     g = grid(3)
-    out = h.gistar(pd.Series(0, index=g.index), g, permutations=9)
-    assert (out["gi_class"] == h.NO_VARIATION).all() and out["gi_z"].isna().all()
+    out = gistar.gistar(pd.Series(0, index=g.index), g, permutations=9)
+    assert (out["gi_class"] == gistar.NO_VARIATION).all() and out["gi_z"].isna().all()
     with pytest.raises(AssessmentError, match="same LSOAs"):
-        h.gistar(pd.Series(1, index=g.index[:-1]), g)
+        gistar.gistar(pd.Series(1, index=g.index[:-1]), g)
     with pytest.raises(AssessmentError, match="boundary file"):
-        h.gistar(pd.Series(1, index=g.index), None)
+        gistar.gistar(pd.Series(1, index=g.index), None)
     with pytest.raises(AssessmentError, match="permutations"):
-        h.gistar(pd.Series([1, 2] * 4 + [3], index=g.index), g, permutations=-1)
+        gistar.gistar(pd.Series([1, 2] * 4 + [3], index=g.index), g, permutations=-1)
 
 
 def test_gistar_999_permutations_on_150_lsoas_is_fast():
     g = grid(12)                       # 144 LSOAs
     y = pd.Series(np.random.default_rng(1).poisson(8, len(g)), index=g.index)
-    w = h.queen_weights(g)
-    h.gistar(y, weights=w, permutations=999)          # warm-up (imports)
+    w = gistar.queen_weights(g)
+    gistar.gistar(y, weights=w, permutations=999)          # warm-up (imports)
     t = time.perf_counter()
-    h.gistar(y, weights=w, permutations=999)
+    gistar.gistar(y, weights=w, permutations=999)
     assert time.perf_counter() - t < 1.0
 
 
@@ -339,13 +342,13 @@ def test_lsoa_table_columns_and_ward_rollup():
     # South has an LSOA without population: no ward rate
     assert math.isnan(w.loc["W2", "rate_per_1000"])
     assert w["share_of_crime"].sum() == pytest.approx(1.0)
-    assert (w["hot_lsoas_95"] == t["gi_class"].isin(h.HOT_AT[0.95]).groupby(t["ward_code"]).sum().reindex(w.index)).all()
+    assert (w["hot_lsoas_95"] == t["gi_class"].isin(gistar.HOT_AT[0.95]).groupby(t["ward_code"]).sum().reindex(w.index)).all()
 
 
 def test_lsoa_table_without_boundaries_or_previous_year():
     g, lsoas, crimes = _small_area()
     t = h.lsoa_table(crimes, lsoas, financial_year(2024), previous=False)
-    assert (t["gi_class"] == h.NO_GEOMETRY).all() and t["gi_z"].isna().all()
+    assert (t["gi_class"] == gistar.NO_GEOMETRY).all() and t["gi_z"].isna().all()
     assert t["previous_count"].isna().all()
     assert h.ward_rollup(t.assign(ward_code=pd.NA))["count"].empty
 
@@ -404,20 +407,19 @@ def test_demo_planted_hotspots_are_found(demo):
     t = res.table
     planted = set()
     for cl in clusters:
-        assert t.loc[cl["core"], "gi_class"] in h.HOT_AT[0.95], (cl["pattern"], t.loc[cl["core"], "gi_class"])
+        assert t.loc[cl["core"], "gi_class"] in gistar.HOT_AT[0.95], (cl["pattern"], t.loc[cl["core"], "gi_class"])
         planted |= set(cl["members"]) | set(cl["ring"])   # ring LSOAs' Gi* includes cluster members
-    hot = set(t.index[t["gi_class"].isin(h.HOT_AT[0.95])])
+    hot = set(t.index[t["gi_class"].isin(gistar.HOT_AT[0.95])])
     assert len(hot - planted) <= MAX_FALSE_HOT, sorted(hot - planted)
     island = truth["geography"]["island"]
-    assert res.islands == [island] and t.loc[island, "gi_class"] == h.NO_NEIGHBOURS
+    assert res.islands == [island] and t.loc[island, "gi_class"] == gistar.NO_NEIGHBOURS
     assert res.headlines["hotspots.hot_spots_95"] == len(hot)
 
 
 def test_demo_emerging_patterns_of_the_planted_clusters(demo):
-    from assessment import emerging as em
     ds, truth = demo
-    res = em.analyse(ds)
-    assert len(res.periods) >= 5 and res.enough_years and not res.notes
+    res = h.analyse_emerging(ds)
+    assert len(res.periods) >= 5 and res.enough_years and not words.emerging_notes(res)
     t = res.table
     cores = {cl["pattern"]: cl["core"] for cl in truth["hotspots"]["clusters"]}
     years = [p.label for p in res.periods]
@@ -435,10 +437,10 @@ def _hot95_by_seed(ds, seeds):
     """All-crime hot spots at 95%+ under the config's significance rule, for each seed."""
     from assessment.significance import SignificanceRule
     rule = SignificanceRule.from_config(ds.config.hotspots)
-    lsoas = h._lsoa_frame(ds)
-    w = h.queen_weights(ds.boundaries.reindex(h._universe(lsoas)))
-    counts = h.lsoa_counts(ds.crimes, lsoas, ds.period)
-    return rule, {s: h.count_classes(h.gistar(counts, weights=w, permutations=rule.permutations, seed=s, fdr=rule.fdr,
+    lsoas = ds.lsoa_frame()
+    w = gistar.queen_weights(ds.boundaries.reindex(dataset.lsoa_universe(lsoas)))
+    counts = dataset.lsoa_counts(ds.crimes, lsoas, ds.period)
+    return rule, {s: gistar.count_classes(gistar.gistar(counts, weights=w, permutations=rule.permutations, seed=s, fdr=rule.fdr,
                                               max_permutations=rule.max_permutations)["gi_class"], 0.95)
                   for s in seeds}
 
@@ -472,16 +474,16 @@ def test_real_haringey_mps_counts_equal_independent_groupby_and_gistar_runs():
     long = long.rename(columns={"minor_category": "crime_type"})
     bnd = gpd.read_file(BOUNDARIES).to_crs(27700).set_index("LSOA21CD")
     bnd.index.name = "lsoa_code"
-    counts = h.lsoa_counts(long, bnd, financial_year(2024))
+    counts = dataset.lsoa_counts(long, bnd, financial_year(2024))
     assert len(counts) == 147
     pd.testing.assert_series_equal(counts.sort_index(), expected.reindex(counts.index).fillna(0).astype("int64")
                                    .sort_index().rename("count"), check_names=False)
     assert counts.sum() == int(raw[months].to_numpy().sum())
     t = time.perf_counter()
-    out = h.gistar(counts, bnd, permutations=999, seed=20240401)
+    out = gistar.gistar(counts, bnd, permutations=999, seed=20240401)
     elapsed = time.perf_counter() - t
-    assert out["gi_z"].notna().sum() + (out["gi_class"] == h.NO_NEIGHBOURS).sum() == 147
-    assert set(out["gi_class"]) <= set(h.GI_CLASSES)
+    assert out["gi_z"].notna().sum() + (out["gi_class"] == gistar.NO_NEIGHBOURS).sum() == 147
+    assert set(out["gi_class"]) <= set(gistar.GI_CLASSES)
     assert elapsed < 3.0    # includes building the queen weights
 
 
@@ -535,7 +537,7 @@ def test_real_haringey_hot_spot_count_at_95_does_not_depend_on_the_seed(tmp_path
 def test_docstring_examples_hold():
     import doctest
 
-    from assessment import hotspots
+    from assessment.chapters import hotspots
     result = doctest.testmod(hotspots, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 5 and result.failed == 0
 
@@ -570,8 +572,8 @@ def test_concentration_title_sentence_and_summary_round_alike():
     conc = pd.DataFrame({h.ALL_CRIME: h.concentration(counts, top_n=10)}).T
     res = SimpleNamespace(concentration=conc, period=financial_year(2024))
     # top 10% = 10 LSOAs: 20 + 15 + 12 + 7 = 54 of 144 = 37.5%; the top 10 LSOAs are the same 10
-    assert h.lorenz_title(res) == "The 10% of LSOAs with most crime had 37.5% of it in 2024/25"
-    assert h.concentration_sentence(res, "Testham").startswith(
+    assert words.lorenz_title(res) == "The 10% of LSOAs with most crime had 37.5% of it in 2024/25"
+    assert words.concentration_sentence(res, "Testham").startswith(
         "The 10 LSOAs with most crime (10.0% of Testham's 100 LSOAs) had 37.5% of its 144 crimes in 2024/25")
     s = build_summary([{"hotspots.top10_lsoas": list(counts.index[:10]), "hotspots.lsoas": 100,
                         "hotspots.top10_share": float(conc.loc[h.ALL_CRIME, "top10_share"])}])

@@ -139,10 +139,10 @@ def test_south_yorkshire_rolling_by_force():
                                    check_names=False, check_index_type=False)
     reconciles(ds)
     # chapter 1's total and chapter 2's LSOA counts
-    from assessment import hotspots, volumes
+    from assessment import dataset, volumes
     v = volumes.analyse(ds)
     assert (v.current, v.headlines["crime.no_location"]) == (138_775, 5_511)
-    assert int(hotspots.lsoa_counts(ds.crimes, ds.lsoas, ds.period).sum()) == 138_775 - 5_511
+    assert int(dataset.lsoa_counts(ds.crimes, ds.lsoas, ds.period).sum()) == 138_775 - 5_511
     assert ds.boundaries is None and ds.population is None
     # the four districts are the comparison areas
     assert {"Barnsley", "Doncaster", "Rotherham", "Sheffield"} <= set(ds.all_areas["area"])

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from assessment import hotspots as h
 from assessment.errors import AssessmentError
 from assessment.figures import maps
+from assessment.stats import gistar
 
 matplotlib.use("Agg")
 
@@ -99,11 +99,11 @@ def test_categorical_map_with_hatching_and_order():
 
 
 def test_gi_class_map_shows_present_classes_in_order_hot_hatched():
-    g = strip([h.NOT_SIGNIFICANT, h.COLD_95, h.HOT_99, h.HOT_95, h.NO_NEIGHBOURS], col="gi_class")
+    g = strip([gistar.NOT_SIGNIFICANT, gistar.COLD_95, gistar.HOT_99, gistar.HOT_95, gistar.NO_NEIGHBOURS], col="gi_class")
     g["gi_z"] = [0.1, -2.5, 4.0, 2.2, np.nan]
     fig = maps.gi_class_map(g, label_top=1)
-    assert legend_texts(fig) == [f"{h.HOT_99} (1)", f"{h.HOT_95} (1)", f"{h.NOT_SIGNIFICANT} (1)",
-                                 f"{h.COLD_95} (1)", f"{h.NO_NEIGHBOURS} (1)"]
+    assert legend_texts(fig) == [f"{gistar.HOT_99} (1)", f"{gistar.HOT_95} (1)", f"{gistar.NOT_SIGNIFICANT} (1)",
+                                 f"{gistar.COLD_95} (1)", f"{gistar.NO_NEIGHBOURS} (1)"]
     patches = fig.axes[0].get_legend().legend_handles
     assert patches[0].get_hatch() and patches[1].get_hatch() and not patches[2].get_hatch()
     assert patches[0].get_hatch() != patches[1].get_hatch()            # 99% and 95% differ without colour

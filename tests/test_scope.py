@@ -77,8 +77,8 @@ def test_crimes_with_no_location_are_in_the_totals_and_said_once():
     assert volumes.scope_sentences(r) == [
         "1 of these crimes (12.5%) have no location in the data (police.uk 'No Location'): they are in the totals and "
         "the crime-type tables but cannot be mapped, so the analyses by LSOA leave them out."]
-    from assessment import hotspots
-    assert hotspots.lsoa_counts(crimes, ["E1", "E2"], financial_year(2024)).to_dict() == {"E1": 3, "E2": 4}
+    from assessment import dataset
+    assert dataset.lsoa_counts(crimes, ["E1", "E2"], financial_year(2024)).to_dict() == {"E1": 3, "E2": 4}
     s = build_summary([r.headlines, {"hotspots.top10_lsoas": ["E2"], "hotspots.top10_share": 4 / 7}])
     assert narrative.hotspots(s)[0].sentence == "The 1 LSOAs with most crime had 57.1% of all recorded crime with a location."
 

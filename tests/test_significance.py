@@ -17,10 +17,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from assessment import appendix, emerging, narrative
-from assessment import hotspots as h
+from assessment import appendix, narrative
+from assessment.chapters import hotspots as h
 from assessment.significance import SignificanceRule
+from assessment.stats import gistar
 from assessment.summary import build_summary
+from assessment.words import hotspots as words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +53,7 @@ def test_rule_round_trips_through_summary_json():
 def test_distinct_draws_are_distinct_and_uniform():
     rng = np.random.default_rng(3)
     for m, k in ((40, 6), (9, 8)):                  # rejection of repeats; random sort keys (k close to m)
-        d = h._distinct_draws(rng, 60_000, m, k)
+        d = gistar._distinct_draws(rng, 60_000, m, k)
         assert d.shape == (60_000, k) and d.min() >= 0 and d.max() < m
         assert (np.sort(d, axis=1)[:, 1:] != np.sort(d, axis=1)[:, :-1]).all()      # no repeat in a row
         # each position is equally likely in each column: 1/m, to within 5 standard errors
@@ -66,7 +68,7 @@ def test_more_permutations_have_the_moments_of_sampling_without_replacement():
     y = np.arange(30, dtype=float) ** 1.5
     others = y[1:]
     m, k = len(others), 5
-    draws = h._distinct_draws(np.random.default_rng(11), 200_000, m, k)
+    draws = gistar._distinct_draws(np.random.default_rng(11), 200_000, m, k)
     sums = others[draws[:, :k]].sum(axis=1)
     mean, var = k * others.mean(), k * others.var() * (m - k) / (m - 1)
     assert sums.mean() == pytest.approx(mean, rel=3 * np.sqrt(var / len(sums)) / mean)
@@ -74,7 +76,7 @@ def test_more_permutations_have_the_moments_of_sampling_without_replacement():
     # the counts _more_permutations returns are those of the same sums against the observed statistic
     scaling = y.sum()
     observed = (y[0] + np.quantile(sums, 0.9)) / scaling
-    ge, le = h._more_permutations(y, 0, k, observed, scaling, np.ascontiguousarray(draws.T))
+    ge, le = gistar._more_permutations(y, 0, k, observed, scaling, np.ascontiguousarray(draws.T))
     assert ge == int(((sums + y[0]) / scaling >= observed - 1e-9 * observed).sum())
     assert le == int(((sums + y[0]) / scaling <= observed + 1e-9 * observed).sum())
 
@@ -95,7 +97,7 @@ def test_refined_p_values_agree_with_esda_run_with_many_more_permutations(plante
     import esda
     import libpysal
     g, y = planted
-    out = h.gistar(y, g, permutations=999, seed=7, fdr=False, max_permutations=19999)
+    out = gistar.gistar(y, g, permutations=999, seed=7, fdr=False, max_permutations=19999)
     w = libpysal.weights.Queen.from_dataframe(g, use_index=True)
     yy = y.reindex(w.id_order).to_numpy()
     base = esda.G_Local(yy, w, transform="B", star=True, permutations=999, seed=7, n_jobs=1)
@@ -116,29 +118,29 @@ def test_refined_p_values_agree_with_esda_run_with_many_more_permutations(plante
     # every class settled below the cap is the class of the precise p-value, wherever that p-value is not
     # itself within its own Monte Carlo error of a threshold; at the cap an unsettled class takes the
     # cautious end of its interval, so it is never more significant than the precise one
-    precise = h.gi_class(out["gi_z"], ref_p.reindex(out.index))
+    precise = gistar.gi_class(out["gi_z"], ref_p.reindex(out.index))
     se_ref = np.sqrt(2 * ref_p * (1 - ref_p / 2) / 49999).reindex(out.index)
     clear = pd.Series(True, index=out.index)
     for a in (0.01, 0.05, 0.10):
         clear &= (ref_p.reindex(out.index) - a).abs() > 4 * se_ref
     below_cap = n < 19999
     assert (out.loc[clear & below_cap, "gi_class"] == precise[clear & below_cap]).all()
-    level = {h.HOT_99: 3, h.HOT_95: 2, h.HOT_90: 1, h.NOT_SIGNIFICANT: 0, h.COLD_90: 1, h.COLD_95: 2, h.COLD_99: 3}
+    level = {gistar.HOT_99: 3, gistar.HOT_95: 2, gistar.HOT_90: 1, gistar.NOT_SIGNIFICANT: 0, gistar.COLD_90: 1, gistar.COLD_95: 2, gistar.COLD_99: 3}
     at_cap = out.index[~below_cap]
     assert len(at_cap) and all(level[out.loc[c, "gi_class"]] <= level[precise[c]] for c in at_cap)
 
 
 def test_no_refinement_when_the_cap_is_not_above_the_permutations(planted):
     g, y = planted
-    a = h.gistar(y, g, permutations=499, seed=3, fdr=True, max_permutations=499)
-    b = h.gistar(y, g, permutations=499, seed=3, fdr=True)
+    a = gistar.gistar(y, g, permutations=499, seed=3, fdr=True, max_permutations=499)
+    b = gistar.gistar(y, g, permutations=499, seed=3, fdr=True)
     pd.testing.assert_frame_equal(a, b)
     assert (a["gi_permutations"] == 499).all()
 
 
 def test_bh_adjustment_over_the_refined_p_by_hand(planted):
     g, y = planted
-    out = h.gistar(y, g, permutations=999, seed=2, fdr=True, max_permutations=9999)
+    out = gistar.gistar(y, g, permutations=999, seed=2, fdr=True, max_permutations=9999)
     p = out["gi_p"].to_numpy()
     # Benjamini-Hochberg by hand: sort, p_(k) * m / k, running minimum from the largest, cap at 1
     order = np.argsort(p)
@@ -148,7 +150,7 @@ def test_bh_adjustment_over_the_refined_p_by_hand(planted):
     by_hand[order] = np.minimum(adj, 1)
     np.testing.assert_allclose(out["gi_p_fdr"].to_numpy(), by_hand, rtol=1e-12)
     # the class is the class of the p shown beside it (the adjusted one under fdr: true)
-    assert (out["gi_class"] == h.gi_class(out["gi_z"], out["gi_p_fdr"])).all()
+    assert (out["gi_class"] == gistar.gi_class(out["gi_z"], out["gi_p_fdr"])).all()
 
 
 # -- one rule, every sentence -------------------------------------------------------------
@@ -184,9 +186,9 @@ UNADJUSTED = "each LSOA tested on its own"
 def test_table_class_and_p_column_are_the_same_p(both):
     for _fdr, res in both.items():
         rule = res.rule
-        shown = h.display_columns(res.table, rule)
+        shown = words.display_columns(res.table, rule)
         assert rule.p_label in shown and ({"p (FDR-adjusted)", "p (unadjusted)"} - {rule.p_label}).isdisjoint(shown)
-        assert (shown["Gi* class"].to_numpy() == h.gi_class(res.table["gi_z"], res.table[rule.p_column]).to_numpy()).all()
+        assert (shown["Gi* class"].to_numpy() == gistar.gi_class(res.table["gi_z"], res.table[rule.p_column]).to_numpy()).all()
         cols = list(h.publishable(res.table, rule).columns)
         assert cols[-2:] == [rule.p_column, "gi_class"] and {"gi_p", "gi_p_fdr", "gi_permutations"} <= set(cols)
     # the cluster is found either way, but the unadjusted rule finds more
@@ -197,20 +199,20 @@ def test_table_class_and_p_column_are_the_same_p(both):
 def test_fdr_setting_changes_chapter_findings_and_methods_together(both):
     for fdr, res in both.items():
         yes, no = (ADJUSTED, UNADJUSTED) if fdr else (UNADJUSTED, ADJUSTED)
-        chapter = h.significance_text(res) + " " + h.gi_sentence(res)
+        chapter = words.significance_text(res) + " " + words.gi_sentence(res)
         findings = " ".join(f.sentence for f in narrative.key_findings(build_summary([res.headlines])))
-        for text in (h.gi_sentence(res), findings):
+        for text in (words.gi_sentence(res), findings):
             assert yes in text, text
         assert ("allow for testing all 144 LSOAs at once" if fdr else "do not allow for testing 144 LSOAs at once") \
-            in h.significance_text(res)
+            in words.significance_text(res)
         assert ("statistically significant" in findings) == fdr
         assert ("The p-value beside each class is the adjusted one" in chapter) == fdr
         if fdr:      # the adjusted rule never says the opposite
             assert no not in chapter and no not in findings
         else:        # the unadjusted rule says how many survive the adjustment
             k = res.headlines["hotspots.hot_spots_95_fdr"]
-            assert f"{k} of the {res.headlines['hotspots.hot_spots_95']} remain" in h.gi_sentence(res)
-        methods = h.methods(res.rule) + emerging.methods(res.rule)
+            assert f"{k} of the {res.headlines['hotspots.hot_spots_95']} remain" in words.gi_sentence(res)
+        methods = words.methods(res.rule) + words.emerging_methods(res.rule)
         assert ("The classes use the adjusted p-value" in methods) == fdr
         assert ("The classes use the unadjusted p-value" in methods) == (not fdr)
         assert res.rule.p_name() in methods
@@ -227,7 +229,8 @@ def test_appendix_methods_follow_the_configs_rule(tmp_path):
         p.write_text("area: {name: Testham}\ninputs: {crimes: crimes.csv}\n"
                      f"hotspots: {{fdr: {str(fdr).lower()}, permutations: 999, emerging_alpha: 0.05}}\n")
         cfg = load_config(p, check_files=False)
-        text = appendix._configured_methods("hotspots", h, cfg) + appendix._configured_methods("emerging", emerging, cfg)
+        text = appendix._configured_methods("hotspots", words, cfg) + appendix._configured_methods(
+            "emerging", SimpleNamespace(methods=words.emerging_methods), cfg)
         assert ("The classes use the adjusted p-value" in text) == fdr
         assert "shuffled among its neighbours 999 times" in text and "up to 99,999" in text
         assert "α = 0.05 (95% confidence" in text
@@ -239,8 +242,8 @@ def test_emerging_state_sentence_follows_the_rule():
     y = pd.DataFrame({"year": ["a"] * 3 + ["b"] * 3, "gi_p": [0.1, 0.2, 0.3] * 2})
     for fdr, phrase in ((True, "allowing for testing all 3 LSOAs at once each year"),
                         (False, "each LSOA tested on its own, not allowing for testing 3 LSOAs at once each year")):
-        r = emerging.EmergingResult(periods=[1, 2], min_years=5, yearly=y, rule=SignificanceRule(fdr=fdr), alpha=0.05)
-        s = emerging.state_sentence(r)
+        r = h.EmergingResult(periods=[1, 2], min_years=5, yearly=y, rule=SignificanceRule(fdr=fdr), alpha=0.05)
+        s = words.state_sentence(r)
         assert phrase in s and "at 95% confidence or more" in s
 
 

@@ -17,9 +17,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from assessment import emerging, errors, hotspots, offenders, rounding, significance
+from assessment import errors, offenders, rounding, significance
+from assessment.chapters import hotspots
+from assessment.figures import hotspots as hotspot_figures
 from assessment.stats import base, concentration, gistar, mann_kendall
 from assessment.stats import emerging as emerging_stats
+from assessment.words import hotspots as hotspot_words
 
 ROOT = Path(__file__).resolve().parents[1]
 STATS = ROOT / "assessment" / "stats"
@@ -141,36 +144,62 @@ def test_every_public_function_is_documented_like_esda():
 
 
 # -- one copy of each rule --------------------------------------------------------------------------
+#: chapter 2's modules (issue 13: the chapter, its words and its figures); the flat assessment.hotspots
+#: and assessment.emerging that re-exported the statistics are gone
+CHAPTER_2 = (hotspots, hotspot_words, hotspot_figures)
+
+
+def _defined(mod) -> set:
+    """The names a module defines at top level (functions, classes, assignments), not those it imports."""
+    out = set()
+    for n in ast.parse(Path(mod.__file__).read_text(encoding="utf-8")).body:
+        if isinstance(n, (ast.FunctionDef, ast.ClassDef)):
+            out.add(n.name)
+        elif isinstance(n, (ast.Assign, ast.AnnAssign)):
+            out |= {t.id for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+    return out
+
+
 def test_one_gini_and_one_top_p_rule():
     assert hotspots.gini is offenders.gini is concentration.gini
     assert hotspots.top_k is offenders.group_size is concentration.top_k
     assert offenders.share_key is concentration.share_key
     assert hotspots.generalised_gini is concentration.generalised_gini
-    assert hotspots.lorenz is concentration.lorenz and hotspots.top_share is concentration.top_share
+    assert hotspot_figures.lorenz is concentration.lorenz and hotspots.top_share is concentration.top_share
     assert hotspots.top_areas is concentration.top_areas
     assert rounding.zero_clip is base.zero_clip
-    # neither chapter module defines them again
-    for mod in (hotspots, offenders):
+    # no chapter module defines them again
+    for mod in (*CHAPTER_2, offenders):
         defined = {n.name for n in ast.parse(Path(mod.__file__).read_text(encoding="utf-8")).body
                    if isinstance(n, ast.FunctionDef)}
         assert not defined & {"gini", "generalised_gini", "top_k", "group_size", "share_key", "_pct_key",
                               "lorenz", "top_share", "top_areas", "_as_counts", "_check_share"}, mod.__name__
 
 
-def test_hotspots_re_exports_every_gistar_name():
-    for name in gistar.__all__:
+def test_chapter_2_takes_every_gistar_name_from_the_statistics():
+    """Every Gi* name chapter 2's modules hold is assessment.stats.gistar's object, and none of them
+    defines a Gi* name again (the check that the flat assessment.hotspots re-exported them all)."""
+    names = set(gistar.__all__) | {"_distinct_draws", "_more_permutations", "_p_bounds", "_levels", "_tail_counts",
+                                   "_pseudo_p"}
+    for mod in CHAPTER_2:
+        for name in names:
+            if hasattr(mod, name):
+                assert getattr(mod, name) is getattr(gistar, name), (mod.__name__, name)
+        assert not _defined(mod) & names, mod.__name__
+    for name in ("gistar", "queen_weights", "count_classes", "count_fdr", "no_geometry", "HOT_AT", "COLD_AT"):
         assert getattr(hotspots, name) is getattr(gistar, name), name
-    for name in ("_distinct_draws", "_more_permutations", "_p_bounds", "_levels", "_tail_counts", "_pseudo_p"):
-        assert getattr(hotspots, name) is getattr(gistar, name), name
+    assert not (ROOT / "assessment" / "hotspots.py").exists() and not (ROOT / "assessment" / "emerging.py").exists()
 
 
-def test_emerging_re_exports_the_trend_test_and_the_pattern_classes():
-    assert emerging.mann_kendall is mann_kendall.mann_kendall and emerging.MannKendall is mann_kendall.MannKendall
-    for name in emerging_stats.__all__:
-        assert getattr(emerging, name) is getattr(emerging_stats, name), name
-    defined = {n.name for n in ast.parse(Path(emerging.__file__).read_text(encoding="utf-8")).body
-               if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-    assert not defined & {"mann_kendall", "MannKendall", "classify", "states", "emerging_hotspots"}
+def test_chapter_2_takes_the_trend_test_and_the_pattern_classes_from_the_statistics():
+    names = set(emerging_stats.__all__) | {"mann_kendall", "MannKendall"}
+    for mod in CHAPTER_2:
+        for name in names:
+            if hasattr(mod, name):
+                assert getattr(mod, name) is getattr(emerging_stats, name, getattr(mann_kendall, name, None)), \
+                    (mod.__name__, name)
+        assert not _defined(mod) & (names | {"classify", "states"}), mod.__name__
+    assert hotspots.emerging_hotspots is emerging_stats.emerging_hotspots and hotspots.CATEGORIES is emerging_stats.CATEGORIES
 
 
 def test_one_root_error_and_one_set_of_significance_numbers():
