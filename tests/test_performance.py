@@ -277,6 +277,36 @@ def test_profile_table_and_display(ds):
     assert words.title(res) == "0 of 3 indicators were on target in 2024/25; 1 missed its target by more than 10%"
 
 
+RAG_HTML = (  # what the RAG table's HTML was when it was built in Python strings (before the template)
+    '<figure class="sa-table sa-rag"><figcaption>T &quot;x&quot;</figcaption><table style="font-size:0.85em"><thead><tr>'
+    '<th scope="col">Indicator</th><th scope="col">Owner</th><th scope="col">Baseline</th><th scope="col">Target</th>'
+    '<th scope="col">Actual</th><th scope="col">Variance</th><th scope="col">Status</th>'
+    '<th scope="col">Direction of travel</th></tr></thead><tbody><tr><th scope="row">Burglary &amp; &lt;b&gt;<br>'
+    '<small style="font-weight:normal">Recorded crimes; higher is better</small></th><td>O&#x27;Neil</td>'
+    '<td class="num">100</td><td class="num">90 (−10%), profiled</td><td class="num">93</td>'
+    '<td class="num">+3 (+3.3%)</td><td class="rag rag-amber_green" style="background:#e5f0c8;color:#3b4d00;'
+    'font-weight:bold">◕ Amber-Green</td><td>▼ down, deteriorating<br><small>last year 100</small></td></tr>'
+    '</tbody></table><p class="note">n &lt;1&gt;</p><p class="source">S</p></figure><p class="note">Key: '
+    '<span style="background:#cce2d8;color:#005a30;padding:0 0.4em">● Green: on target</span> '
+    '<span style="background:#e5f0c8;color:#3b4d00;padding:0 0.4em">◕ Amber-Green: up to 5% off</span> '
+    '<span style="background:#fcd6c3;color:#6e3619;padding:0 0.4em">◔ Amber-Red: up to 10% off</span> '
+    '<span style="background:#f4cdc6;color:#2a0b06;padding:0 0.4em">○ Red: more than 10% off</span> '
+    '<span style="background:#f3f2f1;color:#383f43;padding:0 0.4em">– No data: cannot be computed from the inputs</span>'
+    '. Arrows show which way the figure moved since last year.</p>')
+
+
+def test_rag_table_template_gives_the_same_html():
+    """The template (rag_table.html) gives the HTML the Python strings gave: same cells, classes, symbols,
+    colours and escaping (Jinja2 spells the escaped quotes &#34; and &#39;, html.escape &quot; and &#x27;)."""
+    t = pd.DataFrame({"measure": ["Recorded crimes: Burglary & <b>"], "owner": ["O'Neil"], "direction": ["higher"],
+                      "format": ["count"], "baseline": [100.0], "target_spec": ["-10%"], "target": [90.0],
+                      "target_profiled": [True], "actual": [93.0], "variance": [3.0], "variance_pct": [3 / 90],
+                      "status": ["Amber-Green"], "level": ["amber_green"], "previous": [100.0],
+                      "travel": ["Deteriorating"]}, index=pd.Index(["Burglary & <b>"], name="indicator"))
+    got = workbook.rag_table_html(t, 'T "x"', "S", note="n <1>", scheme="four", threshold=0.10)
+    assert got.replace("&#39;", "&#x27;").replace("&#34;", "&quot;") == RAG_HTML
+
+
 def test_demo_targets_file_parses():
     demo = ROOT / "data" / "demo-targets.yml"
     cfg = ROOT / "assessment.yml"
