@@ -18,7 +18,7 @@ module                    what it does
 ``chapters.hotspots``     chapter 2: hotspots by LSOA (§5.2)
 ``offenders``             chapter 3: prolific offenders (§5.3)
 ``victims``               chapter 4: repeat victimisation (§5.4)
-``performance``           chapter 5: targets and comparisons (§5.6)
+``chapters.performance``  chapter 5: targets and comparisons (§5.6)
 ``targets``               the targets file: reading and checking it
 ``disclosure``            small-number suppression (§6)
 ``workbook``              what a chapter notebook calls to show and save

@@ -1,8 +1,8 @@
 """The partnership's targets file: reading and checking it (the indicators of chapter 5).
 
-The file's format, the measures and the target rules are described in
-:mod:`assessment.performance` (the chapter that evaluates the indicators) and, for
-analysts, in ``data/TARGETS.md``.  This module only reads and validates the file, so the
+The file's format and the measures are described in :mod:`assessment.chapters.performance`
+(the chapter that evaluates the indicators), the target rules in :mod:`assessment.stats.rag`,
+and, for analysts, in ``data/TARGETS.md``.  This module only reads and validates the file, so the
 loaders and ``assessment validate`` can check it without loading the chapter.
 
 Example
@@ -21,13 +21,13 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError, _short
+from .stats.rag import DIRECTIONS
 from .summary import parse_path
 from .yamlfile import read_yaml
 
 MEASURES = ("crime_count", "repeat_rate", "offender_share", "summary")
 KEYS = {"name", "measure", "group", "crime_type", "subset", "p", "denominator", "key", "previous_key",
         "baseline", "baseline_year", "target", "direction", "owner", "format", "notes"}
-DIRECTIONS = ("lower", "higher")
 FORMATS = ("count", "percent", "number")
 
 

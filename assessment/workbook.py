@@ -38,6 +38,8 @@ from .periods import Period
 from .periods import resolve_period as resolve_period  # re-exported: it lived here before assessment.periods
 from .safe_html import markdown_html, spreadsheet_safe
 from .summary import check_keys
+from .templating import render
+from .words import performance as performance_words
 
 #: set by the runner: a pickle of the loaded Dataset, in the run's private temporary folder
 #: (mode 0700, deleted when the run ends; see assessment.outdir) - never beside the report
@@ -120,6 +122,22 @@ class Run:
         fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
         plt.close(fig)
         _display(figure_html(buf.getvalue(), title, source or self.source, alt=alt or title, note=note))
+
+    def rag_table(self, table: pd.DataFrame, title: str, source: str | None = None, note: str | None = None,
+                  scheme: str = "three", threshold: float = 0.10, amber_green: float | None = None) -> None:
+        """Show chapter 5's performance table as a RAG table, with the key to its symbols and colours.
+
+        Parameters
+        ----------
+        table : DataFrame
+            :attr:`PerformanceResult.table <assessment.chapters.performance.PerformanceResult>`
+            (its CSV is written by :meth:`table`; this is a view of it).
+        title, source, note : str
+            The caption stating the finding, the source line (default the run's), a note.
+        scheme, threshold, amber_green
+            The RAG scheme and thresholds (``performance.*`` in the config), for the key.
+        """
+        _display(rag_table_html(table, title, source or self.source, note, scheme, threshold, amber_green))
 
     def text(self, markdown_text: str) -> None:
         """Show computed narrative (markdown) in the report.
@@ -219,6 +237,33 @@ def table_figure(title: str, head_cells: str, body_rows: list, source: str, note
     return (f'<figure class="{css_class}"><figcaption>{html.escape(title)}</figcaption>'
             f'<table{style}><thead><tr>{head_cells}</tr></thead><tbody>{"".join(body_rows)}</tbody></table>'
             f'{note_html}<p class="source">{html.escape(source)}</p></figure>')
+
+
+def rag_table_html(table: pd.DataFrame, title: str, source: str, note: str | None = None, scheme: str = "three",
+                   threshold: float = 0.10, amber_green: float | None = None) -> str:
+    """Chapter 5's RAG table and its key as accessible HTML (template ``rag_table.html``).
+
+    Status cells are coloured *and* labelled with a symbol and words, so the table reads the same
+    in greyscale print; the texts are :mod:`assessment.words.performance`'s, escaped by the template.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :attr:`PerformanceResult.table <assessment.chapters.performance.PerformanceResult>`.
+    title, source, note : str
+        The caption, the source line, an optional note.
+    scheme, threshold, amber_green
+        The RAG scheme and thresholds, for the key.
+
+    Returns
+    -------
+    str
+        A ``<figure>`` holding the table, then the key paragraph.
+    """
+    w = performance_words
+    return render("rag_table.html", title=title, source=source, note=note, columns=w.RAG_COLUMNS,
+                  rows=w.rag_rows(table), key=w.rag_key(scheme, threshold, amber_green), key_note=w.KEY_NOTE,
+                  colours=w.COLOURS)
 
 
 def figure_html(png: bytes, title: str, source: str, alt: str, note: str | None = None) -> str:

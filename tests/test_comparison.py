@@ -7,9 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment import comparison as cmp
+from assessment.chapters import performance as chapter
 from assessment.errors import AssessmentError, ConfigError
 from assessment.periods import financial_year
+from assessment.words import common
+from assessment.words import performance as words
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "data" / "real"
@@ -34,13 +36,13 @@ def small():
 
 def test_rates_ranks_hand_worked(small):
     f, pop = small
-    res = cmp.compare(f, pop, "a", comparators=["B"])
+    res = chapter.compare(f, pop, "a", comparators=["B"])
     assert res.area == "A" and res.areas == 3                     # D has no population: not ranked
     p = res.position
     # all crime: A 20.0 joint highest with C; all-area rate (40+10+60)/(6,000) x 1000 = 18.333
     assert p.loc["All crime", "rate"] == 20.0
     assert p.loc["All crime", "rank"] == 1 and p.loc["All crime", "tied"]
-    assert p.loc["All crime", "rank_phrase"] == "joint highest"
+    assert words.position_phrase(res, "All crime") == "joint highest"
     assert p.loc["All crime", "all_area_rate"] == pytest.approx(110 / 6000 * 1000)
     assert p.loc["All crime", "vs_all"] == pytest.approx(20 / (110 / 6) - 1)
     # comparator group {A, B}: (40 + 10) / 3,000 x 1000 = 16.667; A ranks 1st of 2
@@ -50,44 +52,44 @@ def test_rates_ranks_hand_worked(small):
     assert p.loc["THEFT", "rate"] == 15.0 and p.loc["THEFT", "rank"] == 2
     assert p.loc["THEFT", "all_area_rate"] == pytest.approx(100 / 6)
     # robbery: A 5.0, B 0, C 0 -> A highest
-    assert p.loc["ROBBERY", "rank"] == 1 and p.loc["ROBBERY", "rank_phrase"] == "the highest"
+    assert p.loc["ROBBERY", "rank"] == 1 and words.position_phrase(res, "ROBBERY") == "the highest"
     t = res.table
     d = t[(t["area"] == "D") & (t["category"] == "All crime")].iloc[0]
     assert d["count"] == 10 and pd.isna(d["rank"]) and np.isnan(d["rate_per_1000"])
-    assert "D" in res.notes[0]
+    assert "D" in words.comparison_notes(res)[0]
     assert list(t["category"].unique())[0] == "All crime"
 
 
 def test_ordinals_and_phrases():
-    assert [cmp.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 32)] == \
+    assert [common.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 32)] == \
         ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "32nd"]
-    assert cmp.rank_phrase(8, 32) == "8th highest"
-    assert cmp.rank_phrase(16, 32) == "16th highest"    # the upper half is counted from the top
-    assert cmp.rank_phrase(17, 32) == "16th lowest"     # 32 - 17 + 1
-    assert cmp.rank_phrase(32, 32) == "the lowest"
-    assert cmp.rank_phrase(2, 3) == "2nd highest"       # the middle of an odd number, from the top
-    assert cmp.rank_phrase(4, 10, tied=True) == "joint 4th highest"
+    assert common.rank_phrase(8, 32) == "8th highest"
+    assert common.rank_phrase(16, 32) == "16th highest"    # the upper half is counted from the top
+    assert common.rank_phrase(17, 32) == "16th lowest"     # 32 - 17 + 1
+    assert common.rank_phrase(32, 32) == "the lowest"
+    assert common.rank_phrase(2, 3) == "2nd highest"       # the middle of an odd number, from the top
+    assert common.rank_phrase(4, 10, tied=True) == "joint 4th highest"
 
 
 def test_bad_inputs(small):
     f, pop = small
     with pytest.raises(ConfigError, match="'Zed' is not an area in the crime input"):
-        cmp.compare(f, pop, "A", comparators=["Zed"])
+        chapter.compare(f, pop, "A", comparators=["Zed"])
     with pytest.raises(AssessmentError, match="'Nowhere' is not among the areas"):
-        cmp.compare(f, pop, "Nowhere")
+        chapter.compare(f, pop, "Nowhere")
     with pytest.raises(AssessmentError, match="no population figure for D"):
-        cmp.compare(f, pop, "D")
+        chapter.compare(f, pop, "D")
     with pytest.raises(Exception, match="column"):
-        cmp.compare(f.drop(columns="count"), pop, "A")
+        chapter.compare(f.drop(columns="count"), pop, "A")
 
 
 def test_sentence_and_headlines(small):
     f, pop = small
-    res = cmp.compare(f, pop, "B")
+    res = chapter.compare(f, pop, "B")
     res.label, res.period_label = "test areas", "2024/25"
-    assert cmp.sentence(res) == ("B had the lowest rate of recorded crime of the 3 test areas in 2024/25 "
+    assert words.comparison_sentence(res) == ("B had the lowest rate of recorded crime of the 3 test areas in 2024/25 "
                                  "(10.0 crimes per 1,000 residents, against 18.3 for all of them together).")
-    h = cmp.headlines(res)
+    h = chapter.comparison_headlines(res)
     assert (h["comparison.rank_total"], h["comparison.areas"], h["comparison.rate_total"]) == (3, 3, 10.0)
     theft = next(c for c in h["comparison.by_category"] if c["name"] == "Theft")
     assert theft["rank"] == 3 and theft["tied"] is False   # B's theft rate 10.0 is the lowest of 15, 10, 20
@@ -96,7 +98,7 @@ def test_sentence_and_headlines(small):
 def test_period_filter():
     f = pd.DataFrame({"area": ["A", "A", "B"], "major_category": ["THEFT"] * 3, "count": [5, 7, 1],
                       "month": pd.to_datetime(["2024-03-01", "2024-04-01", "2024-04-01"])})
-    c = cmp.area_counts(f, period=financial_year(2024))
+    c = chapter.area_counts(f, period=financial_year(2024))
     assert c.loc["A", "All crime"] == 7 and c.loc["B", "All crime"] == 1   # March 2024 is 2023/24
 
 
@@ -128,7 +130,7 @@ def test_london_haringey_2024_25(london):
     long["month"] = pd.to_datetime(long["yyyymm"], format="%Y%m")
     long = long[long["count"] > 0]
     population = pop.assign(area=_borough(pop["LSOA 2021 Name"])).groupby("area")["Mid-2022: Population"].sum()
-    res = cmp.compare(long, population, "Haringey", period=financial_year(2024),
+    res = chapter.compare(long, population, "Haringey", period=financial_year(2024),
                       comparators=["Enfield", "Waltham Forest", "Hackney", "Lambeth"])
 
     # independent computation: sum the twelve month columns of the wide file per borough and category
@@ -174,7 +176,7 @@ def test_london_through_the_loader(tmp_path):
     cfg = load_config(ROOT / "examples" / "london-comparison.yml")
     ds = load_dataset(cfg, year=2024)
     assert ds.all_areas is not None and ds.all_areas_population is not None
-    res = cmp.analyse(ds)
+    res = chapter.comparison(ds)
     assert res is not None and res.areas == 32 and res.area == "Haringey"
     # same independent computation as above, for all crime only
     raw = pd.read_csv(MPS)
@@ -185,7 +187,7 @@ def test_london_through_the_loader(tmp_path):
     p = res.position.loc["All crime"]
     assert p["rate"] == pytest.approx(rate["Haringey"], rel=1e-12)
     assert p["rank"] == int((rate > rate["Haringey"]).sum()) + 1
-    assert cmp.figure_title(res).startswith("Haringey had the ")
+    assert words.comparison_figure_title(res).startswith("Haringey had the ")
 
 
 def test_unavailable_reasons():
@@ -197,38 +199,38 @@ def test_unavailable_reasons():
                           "crime_type": ["Burglary"] * 2, "major_category": [pd.NA] * 2, "count": [5, 3]})
     pop = pd.Series({"Sheffield": 500_000, "Rotherham": 250_000})
     ds = SimpleNamespace(config=cfg, period=financial_year(2024), all_areas=None, all_areas_population=None)
-    assert "covers only this area" in cmp.unavailable_reason(ds)
+    assert "covers only this area" in words.unavailable_reason(ds)
     ds.all_areas = frame
-    assert "no population figure" in cmp.unavailable_reason(ds)
+    assert "no population figure" in words.unavailable_reason(ds)
     ds.all_areas_population = pop
     # the assessed area is the whole force, not one of the districts: no ranking, a sentence saying why
-    assert cmp.unavailable_reason(ds).startswith("South Yorkshire is not one of the areas in the crime input")
-    assert cmp.analyse(ds) is None
+    assert words.unavailable_reason(ds).startswith("South Yorkshire is not one of the areas in the crime input")
+    assert chapter.comparison(ds) is None
     ds.config = Config.model_validate({"area": {"name": "Sheffield"}})
-    res = cmp.analyse(ds)
+    res = chapter.comparison(ds)
     # no major categories in police.uk data: compared by crime type; Sheffield 5/500,000 = 0.01 per 1,000
     assert res.by == "crime_type" and res.position.loc["All crime", "rate"] == pytest.approx(0.01)
     assert res.position.loc["All crime", "rank"] == 2     # Rotherham 3/250,000 = 0.012
     ds.period = financial_year(2025)
-    assert "do not cover the whole of 2025/26" in cmp.unavailable_reason(ds)
+    assert "do not cover the whole of 2025/26" in words.unavailable_reason(ds)
 
 
 def test_comparator_position_is_worded_the_same_in_text_table_and_summary():
     # 8 areas, all in the comparator group; A's rate 50 is the 5th highest of 8 = the 4th lowest
     rates = {"A": 50, "B": 80, "C": 70, "D": 60, "E": 55, "F": 40, "G": 30, "H": 20}
     f = pd.DataFrame({"area": list(rates), "major_category": ["THEFT"] * 8, "count": list(rates.values())})
-    res = cmp.compare(f, pd.Series({a: 1000 for a in rates}), "A", comparators=[a for a in rates if a != "A"])
+    res = chapter.compare(f, pd.Series({a: 1000 for a in rates}), "A", comparators=[a for a in rates if a != "A"])
     res.label = "test areas"
-    assert cmp.position_display(res).loc["All crime", "Position in group"] == "4th lowest of 8"
-    assert "; 4th lowest of 8 in its comparator group, whose rate is 50.6" in cmp.sentence(res)
+    assert words.position_display(res).loc["All crime", "Position in group"] == "4th lowest of 8"
+    assert "; 4th lowest of 8 in its comparator group, whose rate is 50.6" in words.comparison_sentence(res)
     from assessment import narrative as nar
     from assessment.summary import build_summary
-    s = build_summary([{**cmp.headlines(res), "area.name": "A"}])
+    s = build_summary([{**chapter.comparison_headlines(res), "area.name": "A"}])
     assert "it ranked 4th lowest of 8 in its comparator group" in nar.crime_rate(s)[0].sentence
     # a tie is "joint" everywhere, and the sentence reads "the joint ..."
     f.loc[f["area"] == "E", "count"] = 50
-    res = cmp.compare(f, pd.Series({a: 1000 for a in rates}), "A", comparators=[a for a in rates if a != "A"])
-    assert cmp.position_display(res).loc["All crime", "Position in group"] == "joint 4th highest of 8"
-    assert cmp.sentence(res).startswith("A had the joint 4th highest rate of recorded crime")
-    s = build_summary([{**cmp.headlines(res), "area.name": "A"}])
+    res = chapter.compare(f, pd.Series({a: 1000 for a in rates}), "A", comparators=[a for a in rates if a != "A"])
+    assert words.position_display(res).loc["All crime", "Position in group"] == "joint 4th highest of 8"
+    assert words.comparison_sentence(res).startswith("A had the joint 4th highest rate of recorded crime")
+    s = build_summary([{**chapter.comparison_headlines(res), "area.name": "A"}])
     assert "it ranked joint 4th highest of 8 in its comparator group" in nar.crime_rate(s)[0].sentence

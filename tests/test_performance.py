@@ -10,63 +10,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assessment import performance as perf
+from assessment import targets, workbook
+from assessment.chapters import performance as perf
 from assessment.config import Config
 from assessment.dataset import Dataset
 from assessment.errors import InputError
 from assessment.periods import financial_year
+from assessment.stats import rag
+from assessment.words import performance as words
 
 ROOT = Path(__file__).resolve().parents[1]
 AMBER, RED = "Up to 10% off target", "Missing target by more than 10%"
-
-
-# ---------------------------------------------------------------------------------------------
-# RAG status: a table of hand-worked cases, edges included
-# ---------------------------------------------------------------------------------------------
-RAG_CASES = [
-    # actual, target, direction, scheme, threshold, expected status      # shortfall worked by hand
-    (95, 100, "lower", "three", 0.10, "On target"),                       # (95-100)/100 = -0.05
-    (100, 100, "lower", "three", 0.10, "On target"),                      # 0: meeting it exactly is on target
-    (110, 100, "lower", "three", 0.10, AMBER),                            # 10/100 = 0.10 exactly: amber
-    (111, 100, "lower", "three", 0.10, RED),                              # 0.11 > 0.10
-    (0.2475, 0.225, "lower", "three", 0.10, AMBER),                       # 0.0225/0.225 = 0.1 (float noise rounded)
-    (120, 100, "higher", "three", 0.10, "On target"),                     # higher is better: (100-120)/100 < 0
-    (90, 100, "higher", "three", 0.10, AMBER),                            # (100-90)/100 = 0.10 exactly
-    (89, 100, "higher", "three", 0.10, RED),                              # 0.11
-    (1980, 1900, "lower", "three", 0.10, AMBER),                          # 80/1900 = 0.0421
-    (0, 0, "lower", "three", 0.10, "On target"),                          # target 0 met by 0
-    (1, 0, "lower", "three", 0.10, RED),                                  # any miss of a zero target is red
-    (107, 100, "lower", "three", 0.05, "Missing target by more than 5%"),  # 0.07 > 0.05 with a 5% band
-    (104, 100, "lower", "three", 0.05, "Up to 5% off target"),            # 0.04 <= 0.05
-    (100, 100, "lower", "four", 0.10, "Green"),                           # 0
-    (105, 100, "lower", "four", 0.10, "Amber-Green"),                     # 0.05 = half the threshold: Amber-Green
-    (106, 100, "lower", "four", 0.10, "Amber-Red"),                       # 0.06 in (0.05, 0.10]
-    (110, 100, "lower", "four", 0.10, "Amber-Red"),                       # 0.10 exactly: still Amber-Red
-    (111, 100, "lower", "four", 0.10, "Red"),                             # 0.11
-    (96, 100, "higher", "four", 0.10, "Amber-Green"),                     # (100-96)/100 = 0.04
-    (None, 100, "lower", "three", 0.10, "No data"),                       # actual not computable
-    (100, None, "lower", "four", 0.10, "No data"),                        # target not computable
-]
-
-
-@pytest.mark.parametrize("actual,target,direction,scheme,threshold,expected", RAG_CASES)
-def test_rag_status_hand_worked(actual, target, direction, scheme, threshold, expected):
-    s = perf.shortfall(actual, target, direction)
-    assert perf.rag_status(s, threshold, scheme) == expected
-
-
-def test_shortfall_values():
-    assert perf.shortfall(110, 100) == 0.1            # exactly 0.1 after rounding
-    assert perf.shortfall(0.2475, 0.225) == 0.1       # raw float is 0.10000000000000009
-    assert perf.shortfall(90, 100, "higher") == 0.1
-    assert perf.shortfall(3, 0) == math.inf
-    assert perf.shortfall(5, None) is None
-
-
-def test_four_level_custom_amber_green():
-    # amber_green 0.02: 0.03 is past it (Amber-Red), 0.02 is within (Amber-Green)
-    assert perf.rag_status(0.02, 0.10, "four", amber_green=0.02) == "Amber-Green"
-    assert perf.rag_status(0.03, 0.10, "four", amber_green=0.02) == "Amber-Red"
 
 
 TARGET_CASES = [
@@ -87,44 +41,19 @@ def test_target_value(spec, baseline, expected):
 
 def test_maintain_is_no_worse_than_baseline():
     t = perf.target_value("maintain", 500)
-    assert perf.rag_status(perf.shortfall(500, t, "lower")) == "On target"      # equal: no worse
-    assert perf.rag_status(perf.shortfall(480, t, "lower")) == "On target"      # better
-    assert perf.rag_status(perf.shortfall(501, t, "lower")) == AMBER            # 1/500 = 0.2% worse
-    assert perf.rag_status(perf.shortfall(499, t, "higher")) == AMBER           # higher is better: 0.2% worse
-    assert perf.rag_status(perf.shortfall(560, t, "lower")) == RED              # 60/500 = 12% worse
-
-
-TRAVEL_CASES = [
-    (95, 100, "lower", 0.0, "Improving"),        # down, lower is better
-    (105, 100, "lower", 0.0, "Deteriorating"),   # up, lower is better
-    (105, 100, "higher", 0.0, "Improving"),      # up, higher is better
-    (95, 100, "higher", 0.0, "Deteriorating"),
-    (100, 100, "lower", 0.0, "No change"),
-    (101, 100, "lower", 0.02, "No change"),      # |1| <= 0.02 x 100
-    (102, 100, "lower", 0.02, "No change"),      # the band's edge is no change
-    (103, 100, "lower", 0.02, "Deteriorating"),  # 3 > 2
-    (0.25, 0.1765, "lower", 0.0, "Deteriorating"),
-    (5, None, "lower", 0.0, "Not available"),
-]
-
-
-@pytest.mark.parametrize("current,previous,direction,band,expected", TRAVEL_CASES)
-def test_direction_of_travel(current, previous, direction, band, expected):
-    assert perf.direction_of_travel(current, previous, direction, band) == expected
+    assert rag.rag_status(rag.shortfall(500, t, "lower")) == "On target"      # equal: no worse
+    assert rag.rag_status(rag.shortfall(480, t, "lower")) == "On target"      # better
+    assert rag.rag_status(rag.shortfall(501, t, "lower")) == AMBER            # 1/500 = 0.2% worse
+    assert rag.rag_status(rag.shortfall(499, t, "higher")) == AMBER           # higher is better: 0.2% worse
+    assert rag.rag_status(rag.shortfall(560, t, "lower")) == RED              # 60/500 = 12% worse
 
 
 def test_travel_and_status_read_without_colour():
-    assert perf.travel_label("Deteriorating", 120, 100) == "▲ up, deteriorating"
-    assert perf.travel_label("Improving", 80, 100) == "▼ down, improving"
-    assert perf.status_label("On target") == "● On target"
-    assert perf.status_label(RED) == "○ " + RED
-    assert perf.status_label("Amber-Red") == "◔ Amber-Red"
-
-
-def test_variance():
-    assert perf.variance(1980, 1900) == (80, pytest.approx(80 / 1900))
-    assert perf.variance(0.25, 0.18) == (pytest.approx(0.07), pytest.approx(0.07 / 0.18))
-    assert perf.variance(None, 5) == (None, None)
+    assert words.travel_label("Deteriorating", 120, 100) == "▲ up, deteriorating"
+    assert words.travel_label("Improving", 80, 100) == "▼ down, improving"
+    assert words.status_label("On target") == "● On target"
+    assert words.status_label(RED) == "○ " + RED
+    assert words.status_label("Amber-Red") == "◔ Amber-Red"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,7 +83,7 @@ def _ind(**kw):
 ])
 def test_bad_targets_give_one_clear_line(item, message):
     with pytest.raises(InputError) as e:
-        perf.parse_targets([item], "targets.yml", GROUPS)
+        targets.parse_targets([item], "targets.yml", GROUPS)
     assert message in str(e.value)
     assert str(e.value).startswith("targets.yml: indicator 1")
     assert "\n" not in str(e.value)
@@ -162,20 +91,20 @@ def test_bad_targets_give_one_clear_line(item, message):
 
 def test_duplicate_names_and_empty_file():
     with pytest.raises(InputError, match="a name not used by another indicator"):
-        perf.parse_targets([_ind(), _ind()], "t.yml")
+        targets.parse_targets([_ind(), _ind()], "t.yml")
     with pytest.raises(InputError, match="a list of indicators"):
-        perf.parse_targets({"indicators": []}, "t.yml")
+        targets.parse_targets({"indicators": []}, "t.yml")
 
 
 def test_read_targets_bad_yaml(tmp_path):
     p = tmp_path / "t.yml"
     p.write_text("indicators:\n  - name: [unclosed\n")
     with pytest.raises(InputError, match="valid YAML"):
-        perf.read_targets(p)
+        targets.read_targets(p)
 
 
 def test_parse_forms():
-    inds = perf.parse_targets({"indicators": [
+    inds = targets.parse_targets({"indicators": [
         _ind(name="A", baseline={"year": 2023}),
         _ind(name="B", measure="repeat_rate", subset="domestic_abuse", baseline=0.2, target="-2pp"),
         _ind(name="C", measure="offender_share", p="1%", baseline=0.05, target="maintain"),
@@ -241,7 +170,7 @@ INDICATORS = [
 
 
 def test_evaluate_hand_worked(ds):
-    inds = perf.parse_targets(INDICATORS, "t.yml", GROUPS)
+    inds = targets.parse_targets(INDICATORS, "t.yml", GROUPS)
     t = perf.evaluate(inds, ds, summary={"hotspots": {"top10_share": 0.30}})
     # A: baseline FY2023 burglary = 100; target 90; actual 93 -> 3/90 = 3.3% off: amber; last year 100: improving
     a = t.loc["A burglary"]
@@ -281,7 +210,7 @@ def test_evaluate_hand_worked(ds):
 
 def test_evaluate_four_level(ds):
     ds.config.performance.rag_scheme = "four"
-    inds = perf.parse_targets(INDICATORS[:3], "t.yml", GROUPS)
+    inds = targets.parse_targets(INDICATORS[:3], "t.yml", GROUPS)
     t = perf.evaluate(inds, ds)
     # A 3.3% off -> Amber-Green (<= 5%); B 40% -> Red; C 9.3% -> Amber-Red
     assert t["status"].tolist() == ["Amber-Green", "Red", "Amber-Red"]
@@ -292,7 +221,7 @@ def test_evaluate_four_level(ds):
 def test_small_repeat_counts_are_suppressed(ds):
     # keep only 3 repeat victims in FY2024 (V0..V2): fewer than 5 -> the rate is not published
     ds.victims = ds.victims[~ds.victims["victim_id"].isin([f"V{i}" for i in range(3, 10)])]
-    inds = perf.parse_targets([INDICATORS[3]], "t.yml", GROUPS)
+    inds = targets.parse_targets([INDICATORS[3]], "t.yml", GROUPS)
     t = perf.evaluate(inds, ds)
     assert t.loc["D repeat", "status"] == "No data"
     assert "suppressed" in t.loc["D repeat", "note"]
@@ -300,12 +229,12 @@ def test_small_repeat_counts_are_suppressed(ds):
 
 def test_no_victims_link_is_no_data(ds):
     ds.victims = None
-    t = perf.evaluate(perf.parse_targets([INDICATORS[3]], "t.yml", GROUPS), ds)
+    t = perf.evaluate(targets.parse_targets([INDICATORS[3]], "t.yml", GROUPS), ds)
     assert t.loc["D repeat", "status"] == "No data" and "no victims link" in t.loc["D repeat", "note"]
 
 
 def test_quarterly_profile_hand_worked(ds):
-    ind = perf.parse_targets([INDICATORS[0]], "t.yml", GROUPS)[0]
+    ind = targets.parse_targets([INDICATORS[0]], "t.yml", GROUPS)[0]
     p = perf.quarterly_profile(ind, ds, ds.period, 90.0, quarter=2)
     # baseline FY2023 seasonality 10/100, 20/100, 30/100, 40/100; annual target 90 -> 9, 18, 27, 36
     assert p["share"].tolist() == pytest.approx([0.1, 0.2, 0.3, 0.4])
@@ -318,7 +247,7 @@ def test_quarterly_profile_hand_worked(ds):
 
 
 def test_in_year_progress_uses_profiled_target(ds):
-    inds = perf.parse_targets(INDICATORS[:2] + [INDICATORS[3]], "t.yml", GROUPS)
+    inds = targets.parse_targets(INDICATORS[:2] + [INDICATORS[3]], "t.yml", GROUPS)
     t = perf.evaluate(inds, ds, quarter=2)
     a = t.loc["A burglary"]
     # YTD Q1-Q2: actual 8 + 20 = 28 against profiled 9 + 18 = 27; a year earlier 10 + 20 = 30
@@ -332,25 +261,50 @@ def test_in_year_progress_uses_profiled_target(ds):
     assert t.loc["D repeat", "target"] == pytest.approx(0.18) and t.loc["D repeat", "actual"] == pytest.approx(1.0)
 
 
-def test_seasonal_shares_fallback():
-    assert perf.seasonal_shares(pd.Series([0, 0, 0, 0], index=[1, 2, 3, 4])).tolist() == [0.25] * 4
-    assert perf.seasonal_shares(pd.Series([1, float("nan"), 1, 1], index=[1, 2, 3, 4])).tolist() == [0.25] * 4
-
-
 def test_profile_table_and_display(ds):
-    inds = perf.parse_targets(INDICATORS[:3], "t.yml", GROUPS)
+    inds = targets.parse_targets(INDICATORS[:3], "t.yml", GROUPS)
     res = perf.analyse(ds, targets=inds)
     assert set(res.profile["indicator"]) == {"A burglary", "B robbery", "C all crime"}
     assert len(res.profile) == 12
-    d = perf.display_table(res.table)
+    d = words.display_table(res.table)
     assert d.loc["A burglary", "Target"] == "90 (−10%)"
     assert d.loc["A burglary", "Variance"] == "+3 (+3.3%)"
     assert d.loc["B robbery", "Target"] == "5 (maintain)"
     assert d.loc["A burglary", "Direction of travel"] == "▼ down, improving"
-    html = perf.rag_html(res.table, "t", "src")
+    html = workbook.rag_table_html(res.table, "t", "src")
     assert "◐ Up to 10% off target" in html and "○ Missing target by more than 10%" in html
     assert "background:#fff7bf" in html            # amber cell coloured as well as labelled
-    assert perf.title(res) == "0 of 3 indicators were on target in 2024/25; 1 missed its target by more than 10%"
+    assert words.title(res) == "0 of 3 indicators were on target in 2024/25; 1 missed its target by more than 10%"
+
+
+RAG_HTML = (  # what the RAG table's HTML was when it was built in Python strings (before the template)
+    '<figure class="sa-table sa-rag"><figcaption>T &quot;x&quot;</figcaption><table style="font-size:0.85em"><thead><tr>'
+    '<th scope="col">Indicator</th><th scope="col">Owner</th><th scope="col">Baseline</th><th scope="col">Target</th>'
+    '<th scope="col">Actual</th><th scope="col">Variance</th><th scope="col">Status</th>'
+    '<th scope="col">Direction of travel</th></tr></thead><tbody><tr><th scope="row">Burglary &amp; &lt;b&gt;<br>'
+    '<small style="font-weight:normal">Recorded crimes; higher is better</small></th><td>O&#x27;Neil</td>'
+    '<td class="num">100</td><td class="num">90 (−10%), profiled</td><td class="num">93</td>'
+    '<td class="num">+3 (+3.3%)</td><td class="rag rag-amber_green" style="background:#e5f0c8;color:#3b4d00;'
+    'font-weight:bold">◕ Amber-Green</td><td>▼ down, deteriorating<br><small>last year 100</small></td></tr>'
+    '</tbody></table><p class="note">n &lt;1&gt;</p><p class="source">S</p></figure><p class="note">Key: '
+    '<span style="background:#cce2d8;color:#005a30;padding:0 0.4em">● Green: on target</span> '
+    '<span style="background:#e5f0c8;color:#3b4d00;padding:0 0.4em">◕ Amber-Green: up to 5% off</span> '
+    '<span style="background:#fcd6c3;color:#6e3619;padding:0 0.4em">◔ Amber-Red: up to 10% off</span> '
+    '<span style="background:#f4cdc6;color:#2a0b06;padding:0 0.4em">○ Red: more than 10% off</span> '
+    '<span style="background:#f3f2f1;color:#383f43;padding:0 0.4em">– No data: cannot be computed from the inputs</span>'
+    '. Arrows show which way the figure moved since last year.</p>')
+
+
+def test_rag_table_template_gives_the_same_html():
+    """The template (rag_table.html) gives the HTML the Python strings gave: same cells, classes, symbols,
+    colours and escaping (Jinja2 spells the escaped quotes &#34; and &#39;, html.escape &quot; and &#x27;)."""
+    t = pd.DataFrame({"measure": ["Recorded crimes: Burglary & <b>"], "owner": ["O'Neil"], "direction": ["higher"],
+                      "format": ["count"], "baseline": [100.0], "target_spec": ["-10%"], "target": [90.0],
+                      "target_profiled": [True], "actual": [93.0], "variance": [3.0], "variance_pct": [3 / 90],
+                      "status": ["Amber-Green"], "level": ["amber_green"], "previous": [100.0],
+                      "travel": ["Deteriorating"]}, index=pd.Index(["Burglary & <b>"], name="indicator"))
+    got = workbook.rag_table_html(t, 'T "x"', "S", note="n <1>", scheme="four", threshold=0.10)
+    assert got.replace("&#39;", "&#x27;").replace("&#34;", "&quot;") == RAG_HTML
 
 
 def test_demo_targets_file_parses():
@@ -360,7 +314,7 @@ def test_demo_targets_file_parses():
         pytest.skip("the demo config assessment.yml is not there yet")
     from assessment.config import load_config
     groups = load_config(cfg, check_files=False).crime_groups
-    inds = perf.read_targets(demo, groups)
+    inds = targets.read_targets(demo, groups)
     assert 6 <= len(inds) <= 10
     assert {i.direction for i in inds} == {"lower", "higher"}
     assert {i.measure for i in inds} >= {"crime_count", "repeat_rate", "offender_share"}
@@ -372,7 +326,7 @@ def test_group_whose_types_never_occur_is_no_data_not_zero(ds):
     # a misspelt crime type in crime_groups ("Burglery") must not be reported as zero crimes on target
     ds.config.crime_groups["Typo"] = ["Burglery"]
     groups = dict(ds.config.crime_groups)
-    inds = perf.parse_targets([_ind(name="T", group="Typo", baseline=10, target="-5%")], "t.yml", groups)
+    inds = targets.parse_targets([_ind(name="T", group="Typo", baseline=10, target="-5%")], "t.yml", groups)
     t = perf.evaluate(inds, ds)
     assert t.loc["T", "status"] == "No data"
     assert "none of the crime types of group 'Typo' (Burglery) occurs in the data" in t.loc["T", "note"]

@@ -125,9 +125,10 @@ def test_paths_select_named_items_and_free_text_keys():
 def test_a_performance_target_reads_a_named_figure():
     from types import SimpleNamespace
 
-    from assessment import performance as perf
+    from assessment import targets
+    from assessment.chapters import performance as perf
     s = build_summary([{"crime.by_group": [{"name": "Burglary (inc. attempts)", "current": 812, "previous": 790}]}])
-    ind = perf.parse_targets([{"name": "Burglary", "measure": "summary", "baseline": 800, "target": 780,
+    ind = targets.parse_targets([{"name": "Burglary", "measure": "summary", "baseline": 800, "target": 780,
                                "direction": "lower", "key": item_path("crime.by_group", "Burglary (inc. attempts)",
                                                                       "current")}], "t.yml", {})[0]
     ds = SimpleNamespace(config=Config.model_validate({"area": {"name": "T"}}))
@@ -137,7 +138,7 @@ def test_a_performance_target_reads_a_named_figure():
     assert v is None and why.startswith("crime.by_group is a list of named figures")
     from assessment.errors import InputError
     with pytest.raises(InputError, match="a summary.json path"):
-        perf.parse_targets([{"name": "X", "measure": "summary", "baseline": 1, "target": 1, "direction": "lower",
+        targets.parse_targets([{"name": "X", "measure": "summary", "baseline": 1, "target": 1, "direction": "lower",
                              "key": 'crime.by_group[name="unclosed'}], "t.yml", {})
 
 
