@@ -14,6 +14,9 @@ module                  what it computes
                         adjustment and the hot/cold-spot classes
 :mod:`.mann_kendall`    the Mann–Kendall trend test (tie- and continuity-corrected)
 :mod:`.emerging`        emerging hot spots: yearly states, trend and pattern class per place
+:mod:`.rag`             RAG and direction of travel: target from a baseline, shortfall, three- and
+                        four-level status, variance, direction of travel, seasonal shares
+:mod:`.rates`           rates per 1,000 residents, competition ranks, pooled rates of sets of areas
 :mod:`.base`            the errors, :func:`~.base.zero_clip` and the numbers of the significance rule
                         (standard library only)
 ======================  ==========================================================================
@@ -27,9 +30,7 @@ which family it belongs to::
     gistar.gistar(counts, weights=gistar.queen_weights(boundaries))
 
 The package exposes the modules, not their functions: ``assessment.stats.gistar`` is the module
-(a function of the same name in the package namespace would hide it).  ``assessment.stats.emerging``
-is the statistics of :mod:`assessment.emerging`; import it under another name
-(``from assessment.stats import emerging as emerging_stats``) where both are used.  The modules are imported
+(a function of the same name in the package namespace would hide it).  The modules are imported
 on first use, so ``import assessment.stats`` (which :mod:`assessment.errors` does at start-up, for
 the errors in :mod:`.base`) does not import numpy or pandas.
 
@@ -48,9 +49,9 @@ import importlib
 
 from .base import StatsError
 
-__all__ = ["concentration", "gistar", "mann_kendall", "emerging", "StatsError"]
+__all__ = ["concentration", "gistar", "mann_kendall", "emerging", "rag", "rates", "StatsError"]
 
-_MODULES = {"concentration", "gistar", "mann_kendall", "emerging"}
+_MODULES = {"concentration", "gistar", "mann_kendall", "emerging", "rag", "rates"}
 
 
 def __getattr__(name: str):
