@@ -36,7 +36,6 @@ FIGURE_MODULES = {
 STILL_DRAWING = {
     "assessment.comparison",
     "assessment.hotspots",
-    "assessment.offenders",
     "assessment.performance",
     "assessment.victims",
     "assessment.volumes",
