@@ -105,9 +105,11 @@ def _numeric_demo(tmp_path):
 
 
 def test_numeric_pseudonyms_end_to_end(tmp_path):
-    from assessment import asb, offenders, victims
+    from assessment import asb, victims
+    from assessment.chapters import offenders
     from assessment.disclosure import identifiers
     from assessment.loaders import load_dataset
+    from assessment.words import offenders as offender_words
     from assessment.workbook import Run
     ds = load_dataset(_numeric_demo(tmp_path), year=2024)
     ids = identifiers(ds)
@@ -130,9 +132,9 @@ def test_numeric_pseudonyms_end_to_end(tmp_path):
             run.table(asb.display_table(a.table), None, title="t", show=False)
         else:
             run.headline(o.headlines)
-            for name, t in offenders.published_tables(o).items():
-                run.table(t["csv"], name, title="t", show=False)
-                run.table(t["display"], None, title="t", show=False)
+            for name, csv in offenders.published_tables(o).items():
+                run.table(csv, name, title="t", show=False)
+                run.table(offender_words.table_text(o, name)["display"], None, title="t", show=False)
     written = sorted(p.name for p in (out / "tables").glob("*.csv"))
     assert written == ["offender_age_sex.csv", "offender_concentration.csv", "offender_crime_mix.csv",
                        "offender_wards.csv", "repeat_asb_callers.csv", "repeat_victim_distribution.csv",

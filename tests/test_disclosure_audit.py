@@ -15,8 +15,8 @@ from scipy.optimize import linprog
 
 from assessment import asb as A
 from assessment import disclosure_audit as DA
-from assessment import offenders as O
 from assessment import victims as V
+from assessment.chapters import offenders as O
 from assessment.config import Area, Config, Disclosure
 from assessment.dataset import CRIME_COLUMNS, VICTIM_COLUMNS, Dataset, conform
 from assessment.periods import financial_year

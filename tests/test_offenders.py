@@ -58,16 +58,21 @@ Not recorded: O06 O09 O12 = 3.
 """
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-from assessment import offenders as off
+from assessment.chapters import offenders as off
 from assessment.config import Config
 from assessment.dataset import OFFENDER_COLUMNS, Dataset, conform
 from assessment.disclosure import check_publishable
 from assessment.errors import AssessmentError, InputError
+from assessment.figures import offenders as figures
 from assessment.periods import financial_year
+from assessment.stats import concentration
+from assessment.stats import offenders as stats
+from assessment.words import offenders as words
 from assessment.workbook import Run
 
 P = financial_year(2024)
@@ -119,6 +124,28 @@ def _links(columns=("age", "sex", "home_lsoa")):
     return conform(df, OFFENDER_COLUMNS)
 
 
+def _per(links=None):
+    """Crimes per offender in the period (the chapter's links, the statistics' count)."""
+    return stats.crimes_per_offender(off.period_links(_links() if links is None else links, _crimes(), P))
+
+
+def _publish(run, r, name):
+    """What the notebook's publish() does: tables/<name>.csv and the readable table."""
+    text = words.table_text(r, name)
+    run.table(off.published_tables(r)[name], name, title=text["title"], show=False, audit=r.audit.get(name))
+    run.table(text["display"], None, title=text["title"], formats=text["formats"], note=text["note"])
+
+
+def _words(r):
+    """The sentences and notes the notebook writes for an available result ``r``."""
+    return SimpleNamespace(
+        concentration_sentence=words.concentration_sentence(r.concentration, r.period_label),
+        prolific_sentence=words.prolific_sentence(r), ties_note=words.ties_note(r), link_note=words.link_note(r),
+        mix_sentence=words.common_offences_sentence(r.mix, r.mix_share),
+        wards_sentence=words.wards_sentence(r.wards, r.top_wards),
+        suppressed=words.suppressed_items(r), notes=words.notes(r))
+
+
 def _lsoas():
     return pd.DataFrame({"lsoa_name": ["A 001", "A 002", "A 003", "A 004"],
                          "ward_code": ["W1", "W1", "W2", "W3"], "ward_name": ["North", "North", "South", "East"],
@@ -136,7 +163,7 @@ def _ds(min_count=1, threshold=5, offenders="default", lsoas="default"):
 
 # --- the verbs ---------------------------------------------------------------------------------
 def test_crimes_per_offender_credits_distinct_crimes_in_period_and_ranks_ties_by_reference():
-    per = off.crimes_per_offender(_links(), _crimes(), P)
+    per = _per()
     assert per.index.tolist() == IDS[:12]                      # O13 (crime not in data) is not an offender
     assert per["crimes"].tolist() == [6, 4, 4, 3, 2, 2, 2, 1, 1, 1, 1, 1]
     assert per["rank"].tolist() == list(range(1, 13))
@@ -150,17 +177,17 @@ def test_link_quality_counts_every_row():
 
 
 def test_top_offenders_and_group_sizes():
-    per = off.crimes_per_offender(_links(), _crimes(), P)
-    assert off.top_offenders(per, 0.01).tolist() == ["O01"]
-    assert off.top_offenders(per, 0.05).tolist() == ["O01"]
-    assert off.top_offenders(per, 0.10).tolist() == ["O01", "O02"]
-    assert off.top_offenders(per, 0.20).tolist() == ["O01", "O02", "O03"]
-    assert [off.ties_at_boundary(per, p) for p in (0.01, 0.05, 0.10, 0.20)] == [0, 0, 1, 0]
+    per = _per()
+    assert stats.top_offenders(per, 0.01).tolist() == ["O01"]
+    assert stats.top_offenders(per, 0.05).tolist() == ["O01"]
+    assert stats.top_offenders(per, 0.10).tolist() == ["O01", "O02"]
+    assert stats.top_offenders(per, 0.20).tolist() == ["O01", "O02", "O03"]
+    assert [stats.ties_at_boundary(per, p) for p in (0.01, 0.05, 0.10, 0.20)] == [0, 0, 1, 0]
 
 
 def test_concentration_hand_worked():
     links = off.period_links(_links(), _crimes(), P)
-    t = off.concentration(links, all_crimes=40)
+    t = stats.concentration_table(links, all_crimes=40)
     assert t["offenders"].tolist() == [1, 1, 2, 3]
     assert t["crimes"].tolist() == [6, 6, 9, 13]
     assert t["linked_crimes"].tolist() == [26] * 4 and t["all_crimes"].tolist() == [40] * 4
@@ -169,12 +196,12 @@ def test_concentration_hand_worked():
 
 
 def test_gini_and_curve_hand_worked():
-    per = off.crimes_per_offender(_links(), _crimes(), P)
-    assert off.gini(per["crimes"]) == pytest.approx(116 / 336)
+    per = _per()
+    assert concentration.gini(per["crimes"]) == pytest.approx(116 / 336)
     # brute force definition: sum |xi - xj| / (2 n^2 mean)
     x = per["crimes"].tolist()
-    assert off.gini(x) == pytest.approx(sum(abs(a - b) for a in x for b in x) / (2 * 12 ** 2 * (28 / 12)))
-    curve = off.concentration_curve(off.period_links(_links(), _crimes(), P), per)
+    assert concentration.gini(x) == pytest.approx(sum(abs(a - b) for a in x for b in x) / (2 * 12 ** 2 * (28 / 12)))
+    curve = stats.concentration_curve(off.period_links(_links(), _crimes(), P), per)
     assert len(curve) == 13 and curve.iloc[0].tolist() == [0.0, 0.0] and curve.iloc[-1].tolist() == [1.0, 1.0]
     # k = 1, 2, 3 offenders: 6, 9, 13 of 26 crimes
     assert curve["crimes_share"].iloc[1:4].tolist() == pytest.approx([6 / 26, 9 / 26, 13 / 26])
@@ -182,15 +209,15 @@ def test_gini_and_curve_hand_worked():
 
 def test_prolific_thresholds():
     links = off.period_links(_links(), _crimes(), P)
-    assert off.prolific(links, 40, 5) == pytest.approx(
+    assert stats.prolific(links, 40, 5) == pytest.approx(
         {"threshold": 5, "offenders": 1, "offenders_share": 1 / 12, "crimes": 6,
          "share_linked": 6 / 26, "share_all": 0.15})
-    r = off.prolific(links, 40, 4)
+    r = stats.prolific(links, 40, 4)
     assert (r["offenders"], r["crimes"], r["share_linked"], r["share_all"]) == (3, 13, 0.5, 0.325)
 
 
 def test_crime_mix_top_10_vs_rest():
-    m = off.crime_mix(off.period_links(_links(), _crimes(), P), 0.10)
+    m = stats.crime_mix(off.period_links(_links(), _crimes(), P), 0.10)
     assert m.index.tolist() == ["Burglary", "Shoplifting", "Theft from motor vehicle",
                                 "Violence and sexual offences", "Criminal damage and arson"]
     assert m["top_crimes"].tolist() == [5, 2, 2, 0, 0]
@@ -223,17 +250,17 @@ def test_wards_and_age_sex_breakdowns():
 
 def test_input_checks_say_what_is_wrong():
     with pytest.raises(InputError, match="offender_id"):
-        off.crimes_per_offender(pd.DataFrame({"crime_id": ["K01"]}), _crimes(), P)
+        _per(pd.DataFrame({"crime_id": ["K01"]}))
     with pytest.raises(AssessmentError, match="between 0 and 1"):
-        off.group_size(10, 5)
+        concentration.top_k(10, 5)
     with pytest.raises(AssessmentError, match="non-negative"):
-        off.gini([1, -2])
+        concentration.gini([1, -2])
 
 
 # --- the whole chapter -----------------------------------------------------------------------------
 def test_analyse_headlines_and_sentences_unsuppressed():
     r = off.analyse(_ds(min_count=1))
-    h = r.headlines
+    h, w = r.headlines, _words(r)
     assert r.available and (h["offenders.offenders"], h["offenders.linked_crimes"], h["offenders.all_crimes"]) == (12, 26, 40)
     for key, lk, al in (("1", 6 / 26, 0.15), ("5", 6 / 26, 0.15), ("10", 9 / 26, 0.225), ("20", 0.5, 0.325)):
         assert h[f"offenders.top_share.{key}.linked"] == pytest.approx(lk)
@@ -245,29 +272,30 @@ def test_analyse_headlines_and_sentences_unsuppressed():
     assert h["offenders.peak_age_band"] == "16–24"
     assert h["offenders.top_mix_types"] == ["Burglary", "Shoplifting", "Theft from motor vehicle"]
     # shares to one decimal place, as the executive summary states them (6/26 = 23.1%, 9/26 = 34.6%, 9/40 = 22.5%)
-    assert r.concentration_sentence.startswith(
+    assert w.concentration_sentence.startswith(
         "In 2024/25 the top 1% of offenders (1 offender) were linked to 23.1% of offender-linked crimes and 15.0% of all "
         "recorded crime;")
     assert ("the top 10% of offenders (2 offenders) were linked to 34.6% of offender-linked crimes and 22.5% of all"
-            in r.concentration_sentence)
+            in w.concentration_sentence)
     # wards 5/12, 3/12, 1/12; mix 5/9, 2/9, 2/9
-    assert r.wards_sentence == "North (41.7%), South (25.0%) and East (8.3%) house the highest numbers of offenders."
-    assert r.mix_sentence == ("Common offences committed by the most prolific offenders (the top 10%) include burglary "
+    assert w.wards_sentence == "North (41.7%), South (25.0%) and East (8.3%) house the highest numbers of offenders."
+    assert w.mix_sentence == ("Common offences committed by the most prolific offenders (the top 10%) include burglary "
                               "(55.6% of their linked crimes), shoplifting (22.2%) and theft from motor vehicle (22.2%).")
-    assert "10%" in r.ties_note and "1%" not in r.ties_note
-    assert r.link_note.startswith("28 offender–crime links are to crimes in 2024/25; not used in this chapter: "
+    assert "10%" in w.ties_note and "1%" not in w.ties_note
+    assert w.link_note.startswith("28 offender–crime links are to crimes in 2024/25; not used in this chapter: "
                                   "1 link(s) to crimes in other years of the data; 1 link(s) to crimes not in the "
                                   "crimes data; 1 repeated link(s)")
-    assert r.suppressed == [] and r.notes == {}
+    assert w.suppressed == [] and w.notes == {}
 
 
 def test_analyse_suppresses_small_counts_with_threshold_5():
     r = off.analyse(_ds(min_count=5))
+    said = _words(r)
     w = r.wards.set_index("ward_name")
     # North 5 stays; South 3, East 1, outside 2, not recorded 1 are all below 5
     assert w["offenders"].tolist() == [5, "<5", "<5", "<5", "<5", 12]
     assert w["share"].isna().tolist() == [False, True, True, True, True, False]
-    assert r.wards_sentence == "North (41.7%) houses the highest numbers of offenders."
+    assert said.wards_sentence == "North (41.7%) houses the highest numbers of offenders."
     assert r.headlines["offenders.outside_area"] is None
     # mix: top [5,2,2,0,0] -> the two 2s; rest [1,3,0,7,6] -> 1 and 3
     assert r.mix["top_crimes"].tolist() == [5, "<5", "<5", 0, 0]
@@ -276,7 +304,7 @@ def test_analyse_suppresses_small_counts_with_threshold_5():
     # top 1 offender is linked to 6 crimes and the top 2 to 9 (offender_concentration), so a share of
     # 6/40 for the prolific group would mean exactly 1 prolific offender
     assert r.headlines["offenders.prolific"] is None and r.headlines["offenders.prolific_share.all"] is None
-    assert r.prolific_sentence.startswith("Fewer than 5 offenders were linked to 5 or more crimes")
+    assert said.prolific_sentence.startswith("Fewer than 5 offenders were linked to 5 or more crimes")
     assert r.audit["offender_concentration"]["determined_before"] == 1
     # age: all bands below 5 except 16-24 (4 is below 5 too) -> everything but zeros and totals
     ages = r.age_sex[r.age_sex["breakdown"] == "Age band"]["offenders"].tolist()
@@ -284,8 +312,8 @@ def test_analyse_suppresses_small_counts_with_threshold_5():
     sexes = r.age_sex[r.age_sex["breakdown"] == "Sex"]["offenders"].tolist()
     assert sexes == ["<5", 5, "<5", 12]   # Female 4 primary; Male 5 stays (two cells already hidden)
     assert r.headlines["offenders.peak_age_band"] is None   # every band hidden: no peak is published
-    assert len(r.suppressed) == 5 and "offenders by ward: 4" in r.suppressed[2]
-    assert r.suppressed[4].endswith("(disclosure audit): the prolific offenders' shares of crime")
+    assert len(said.suppressed) == 5 and "offenders by ward: 4" in said.suppressed[2]
+    assert said.suppressed[4].endswith("(disclosure audit): the prolific offenders' shares of crime")
     # headline totals above the threshold are published
     assert r.headlines["offenders.offenders"] == 12 and r.headlines["offenders.top_share.20.all"] == pytest.approx(0.325)
 
@@ -294,18 +322,20 @@ def test_missing_optional_columns_leave_sections_out_with_a_note():
     r = off.analyse(_ds(offenders=_links(columns=())))
     assert r.available and r.headlines["offenders.top_share.10.linked"] == pytest.approx(9 / 26)
     assert r.wards is None and r.age_sex is None
-    assert set(r.notes) == {"wards", "age", "sex"} and "no home LSOA" in r.notes["wards"]
+    notes = words.notes(r)
+    assert set(notes) == {"wards", "age", "sex"} and "no home LSOA" in notes["wards"]
     assert r.headlines["offenders.top_wards"] is None and r.headlines["offenders.peak_age_band"] is None
     assert set(off.published_tables(r)) == {"offender_concentration", "offender_crime_mix"}
     # ages but no sex and no ward lookup
     r = off.analyse(_ds(offenders=_links(columns=("age", "home_lsoa")), lsoas=None))
-    assert set(r.notes) == {"wards", "sex"} and "ward lookup" in r.notes["wards"]
+    notes = words.notes(r)
+    assert set(notes) == {"wards", "sex"} and "ward lookup" in notes["wards"]
     assert r.age_sex["breakdown"].unique().tolist() == ["Age band"]
 
 
 def test_no_offenders_link_gives_null_headlines():
     r = off.analyse(_ds(offenders=None))
-    assert not r.available and "No offenders link" in r.notes["all"]
+    assert not r.available and "No offenders link" in words.notes(r)["all"]
     for k in ("offenders.offenders", "offenders.linked_crimes", "offenders.gini",
               *[f"offenders.top_share.{p}.{d}" for p in (1, 5, 10, 20) for d in ("linked", "all")]):
         assert k in r.headlines and r.headlines[k] is None
@@ -317,7 +347,7 @@ def test_published_tables_hold_no_offender_ids(tmp_path):
     r = off.analyse(ds)
     run = Run(dataset=ds, out_dir=tmp_path, chapter="offenders")
     for name in off.published_tables(r):
-        off.publish_table(run, r, name)
+        _publish(run, r, name)
     run.headline(r.headlines)
     written = sorted(p.name for p in (tmp_path / "tables").glob("*.csv"))
     assert written == ["offender_age_sex.csv", "offender_concentration.csv", "offender_crime_mix.csv",
@@ -325,9 +355,9 @@ def test_published_tables_hold_no_offender_ids(tmp_path):
     text = "\n".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file())
     for oid in IDS:
         assert oid not in text
-    for t in off.published_tables(r).values():
-        check_publishable(t["csv"], ds)
-        check_publishable(t["display"], ds)
+    for name, csv in off.published_tables(r).items():
+        check_publishable(csv, ds)
+        check_publishable(words.table_text(r, name)["display"], ds)
     conc = pd.read_csv(tmp_path / "tables" / "offender_concentration.csv")
     assert conc["crimes"].tolist() == [6, 6, 9, 13] and conc["all_denominator"].tolist() == [40] * 4
     assert {"share_linked", "share_all", "linked_denominator_is", "all_denominator_is"} <= set(conc.columns)
@@ -337,9 +367,9 @@ def test_figures_draw(tmp_path):
     import matplotlib
     matplotlib.use("Agg")
     r = off.analyse(_ds(min_count=1))
-    fig = off.lorenz_figure(r.curve, r.concentration, r.gini)
+    fig = figures.lorenz_figure(r.curve, r.concentration, r.gini)
     assert len(fig.axes) == 1
-    fig = off.crime_mix_figure(r.mix, 0.10)
+    fig = figures.crime_mix_figure(r.mix, 0.10)
     assert len(fig.axes[0].patches) == 10       # 5 crime types x 2 groups
 
 
@@ -388,7 +418,7 @@ def test_demo_crime_mix_matches_truth(demo_run):
     from assessment.demo import ACQUISITIVE
     ds, r, truth = demo_run
     links = off.period_links(ds.offenders, ds.crimes, ds.period)
-    mix = off.crime_mix(links, 0.10)
+    mix = stats.crime_mix(links, 0.10)
     top = mix.loc[mix.index.isin(ACQUISITIVE), "top_share"].sum()
     rest = mix.loc[mix.index.isin(ACQUISITIVE), "rest_share"].sum()
     assert top == pytest.approx(truth["top10_acquisitive_share"], abs=1e-12)
@@ -399,7 +429,7 @@ def test_demo_offender_ids_never_published(demo_run, tmp_path):
     ds, r, _ = demo_run
     run = Run(dataset=ds, out_dir=tmp_path, chapter="offenders")
     for name in off.published_tables(r):
-        off.publish_table(run, r, name)
+        _publish(run, r, name)
     run.headline(r.headlines)
     ids = set(ds.offenders["offender_id"].dropna().astype(str))
     assert len(ids) > 1000
@@ -463,8 +493,8 @@ def test_totals_below_the_threshold_are_hidden_and_the_gate_accepts_every_table(
     assert r.wards.set_index("ward_name").loc["Total", "offenders"] == "<13"
     assert (r.age_sex[r.age_sex["group"] == "Total"]["offenders"] == "<13").all()
     assert r.headlines["offenders.offenders"] is None
-    for name, t in off.published_tables(r).items():
-        check_publishable(t["csv"], ds, name=name, min_count=13)   # would raise on a small count
+    for name, csv in off.published_tables(r).items():
+        check_publishable(csv, ds, name=name, min_count=13)   # would raise on a small count
 
 
 def test_ward_map_does_not_draw_a_secondary_suppressed_ward_as_fewer_than_five(monkeypatch):
@@ -482,7 +512,7 @@ def test_ward_map_does_not_draw_a_secondary_suppressed_ward_as_fewer_than_five(m
     wards = pd.DataFrame({"ward_code": ["W1", "W2", "W3", "W4", "W5"],
                           "ward_name": ["North", "South", "East", "West", "Centre"],
                           "offenders": [120, "<5", "[c]", 80, 70]})
-    fig = off.ward_map(wards, boundaries, lsoas, min_count=5)
+    fig = figures.ward_map(wards, boundaries, lsoas, min_count=5)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "Fewer than 5 (not shown) (1)" in legend                     # South only
     assert "Hidden so that totals cannot reveal a count below 5 ([c]) (1)" in legend   # East, on its own
@@ -493,7 +523,7 @@ def test_ward_map_does_not_draw_a_secondary_suppressed_ward_as_fewer_than_five(m
 
     import matplotlib.pyplot as plt
     monkeypatch.setitem(sys.modules, "assessment.figures.maps", None)
-    fig = off.ward_map(wards, boundaries, lsoas, min_count=5)
+    fig = figures.ward_map(wards, boundaries, lsoas, min_count=5)
     hidden = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert hidden == ["Fewer than 5 (not shown)", "Hidden so that totals cannot reveal a count below 5 ([c])"]
     plt.close("all")

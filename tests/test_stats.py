@@ -17,11 +17,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from assessment import errors, offenders, rounding, significance
-from assessment.chapters import hotspots
+from assessment import errors, rounding, significance
+from assessment.chapters import hotspots, offenders
 from assessment.figures import hotspots as hotspot_figures
 from assessment.stats import base, concentration, gistar, mann_kendall
 from assessment.stats import emerging as emerging_stats
+from assessment.stats import offenders as offender_stats
 from assessment.words import hotspots as hotspot_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,14 +163,14 @@ def _defined(mod) -> set:
 
 def test_one_gini_and_one_top_p_rule():
     assert hotspots.gini is offenders.gini is concentration.gini
-    assert hotspots.top_k is offenders.group_size is concentration.top_k
+    assert hotspots.top_k is offenders.top_k is offender_stats.top_k is concentration.top_k
     assert offenders.share_key is concentration.share_key
     assert hotspots.generalised_gini is concentration.generalised_gini
     assert hotspot_figures.lorenz is concentration.lorenz and hotspots.top_share is concentration.top_share
     assert hotspots.top_areas is concentration.top_areas
     assert rounding.zero_clip is base.zero_clip
     # no chapter module defines them again
-    for mod in (*CHAPTER_2, offenders):
+    for mod in (*CHAPTER_2, offenders, offender_stats):
         defined = {n.name for n in ast.parse(Path(mod.__file__).read_text(encoding="utf-8")).body
                    if isinstance(n, ast.FunctionDef)}
         assert not defined & {"gini", "generalised_gini", "top_k", "group_size", "share_key", "_pct_key",

@@ -77,7 +77,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import offenders as off
+from ..stats import offenders as offender_stats
+from . import offenders as off
 from .. import victims as vic
 from ..errors import AssessmentError, ConfigError, InputError, quote, require_columns
 from ..periods import Period, coverage, covers
@@ -359,7 +360,7 @@ def _offender_share(ind: Indicator, ds, period: Period) -> tuple:
     if links.empty:
         return None, "no offender-linked crimes in the period"
     all_crimes = int(crimes.loc[period.contains(crimes["month"]), "count"].sum())
-    row = off.concentration(links, all_crimes, [ind.p]).iloc[0]
+    row = offender_stats.concentration_table(links, all_crimes, [ind.p]).iloc[0]
     if 0 < row["crimes"] < min_count:
         return None, f"suppressed: fewer than {min_count} crimes linked to the group"
     v = row["share_all" if ind.denominator == "all" else "share_linked"]

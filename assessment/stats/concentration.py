@@ -1,8 +1,8 @@
 """Concentration of counts over places or people: Lorenz curve, Gini, generalised Gini, top-p% shares.
 
 Chapter 2 applies these to crimes per LSOA (:mod:`assessment.hotspots`), chapter 3 to crimes per
-offender (:mod:`assessment.offenders`); both re-export the functions here under their old names,
-so there is one copy of each rule:
+offender (:mod:`assessment.stats.offenders`, :mod:`assessment.chapters.offenders`); they use the
+functions here (by the same names), so there is one copy of each rule:
 
 * :func:`top_k` — the one "top p% of n" size rule, ⌈p·n⌉ (at least 1 of a non-empty set);
 * :func:`top_areas`, :func:`top_share` — the k largest counts (ties by label) and their share;
