@@ -77,16 +77,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..stats import offenders as offender_stats
-from . import offenders as off
 from .. import victims as vic
 from ..errors import AssessmentError, ConfigError, InputError, quote, require_columns
 from ..periods import Period, coverage, covers
+from ..stats import offenders as offender_stats
 from ..stats import rag
 from ..stats import rates as area_rates
 from ..summary import get, missing_reason
 from ..targets import Indicator, check_crime_types, parse_target, read_targets
 from ..words.common import pretty_category
+from . import offenders as off
 
 #: the "category" of every crime together, in the comparison's tables
 ALL_CRIME = "All crime"

@@ -14,6 +14,8 @@ module                  what it computes
                         adjustment and the hot/cold-spot classes
 :mod:`.mann_kendall`    the Mann–Kendall trend test (tie- and continuity-corrected)
 :mod:`.emerging`        emerging hot spots: yearly states, trend and pattern class per place
+:mod:`.offenders`       offender concentration: crimes per offender, ranking, top-p% shares of crime,
+                        concentration curve, prolific offenders, crime mix of the top group
 :mod:`.rag`             RAG and direction of travel: target from a baseline, shortfall, three- and
                         four-level status, variance, direction of travel, seasonal shares
 :mod:`.rates`           rates per 1,000 residents, competition ranks, pooled rates of sets of areas
@@ -49,9 +51,9 @@ import importlib
 
 from .base import StatsError
 
-__all__ = ["concentration", "gistar", "mann_kendall", "emerging", "rag", "rates", "StatsError"]
+__all__ = ["concentration", "gistar", "mann_kendall", "emerging", "offenders", "rag", "rates", "StatsError"]
 
-_MODULES = {"concentration", "gistar", "mann_kendall", "emerging", "rag", "rates"}
+_MODULES = {"concentration", "gistar", "mann_kendall", "emerging", "offenders", "rag", "rates"}
 
 
 def __getattr__(name: str):
