@@ -39,7 +39,6 @@ STILL_DRAWING = {
     "assessment.offenders",
     "assessment.performance",
     "assessment.victims",
-    "assessment.volumes",
 }
 
 

@@ -17,10 +17,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from assessment import appendix, emerging, narrative
+from assessment import appendix, emerging
 from assessment import hotspots as h
 from assessment.significance import SignificanceRule
 from assessment.summary import build_summary
+from assessment.words import summary as narrative
 
 ROOT = Path(__file__).resolve().parents[1]
 
