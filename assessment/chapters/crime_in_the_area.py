@@ -23,7 +23,7 @@ Example
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -66,7 +66,7 @@ class CrimeInTheAreaResult:
     years_shown: float              #: length of the trend in years
     scope: Scope                    #: what the crime input counts
     no_location: int                #: crimes in the period with no location (in the totals, not mapped)
-    headlines: dict                 #: summary.json keys -> values
+    headlines: dict = field(default_factory=dict)   #: summary.json keys -> values
 
 
 # -- the chapter, step by step ------------------------------------------------------------------------
@@ -90,18 +90,17 @@ def analyse(ds) -> CrimeInTheAreaResult:
     types, groups = _tables(crimes, ds.config.crime_groups, period, baseline, span)
     monthly = _trend(crimes, period, ds.config.trend_years)
     scope = getattr(ds, "scope", None) or Scope()
-    no_location = _no_location(crimes, period)
-    headlines = _headlines(ds, current, previous, change, pct, population, rate, baseline, span, no_location,
-                           scope, types, groups)
-    return CrimeInTheAreaResult(
+    result = CrimeInTheAreaResult(
         area=ds.area, period=period, current=current, previous=previous, change=change, pct=pct,
         population=population, rate=rate, types=types, groups=groups,
         types_table=_published(types, population),
         groups_table=_published(groups, population) if groups is not None else None,
         largest_type_change=largest_change(types),
         largest_group_change=largest_change(groups) if groups is not None else None,
-        monthly=monthly, baseline=baseline, years_shown=len(monthly) / 12, scope=scope, no_location=no_location,
-        headlines=headlines)
+        monthly=monthly, baseline=baseline, years_shown=len(monthly) / 12, scope=scope,
+        no_location=_no_location(crimes, period))
+    result.headlines = _headlines(result, span, ds.config.crime_groups)
+    return result
 
 
 def _totals(crimes: pd.DataFrame, period: Period, span) -> tuple:
@@ -145,29 +144,27 @@ def _published(table: pd.DataFrame, population) -> pd.DataFrame:
     return add_rates(table, population) if population is not None else table.copy()
 
 
-def _headlines(ds, current, previous, change, pct, population, rate, baseline, span, no_location, scope,
-               types, groups) -> dict:
-    """summary.json keys of chapter 1."""
-    period = ds.period
+def _headlines(r: CrimeInTheAreaResult, span, cfg_groups: dict) -> dict:
+    """summary.json keys of chapter 1 (``span``: the data's coverage; ``cfg_groups``: the config's crime groups)."""
+    period = r.period
     headlines = {
         "period.label": period.label, "period.start": str(period.start.date()),
-        "period.end": str(period.end_date.date()), "area.name": ds.area,
-        "crime.total": current, "crime.previous_total": previous, "crime.change": change,
-        "crime.change_pct": None if is_nan(pct) else pct,
-        "crime.population": population, "crime.rate_per_1000": None if is_nan(rate) else rate,
-        "crime.baseline_label": baseline.label if covers(span, baseline) else None if span else None,
-        "crime.no_location": no_location,
-        **scope.headlines(),
+        "period.end": str(period.end_date.date()), "area.name": r.area,
+        "crime.total": r.current, "crime.previous_total": r.previous, "crime.change": r.change,
+        "crime.change_pct": None if is_nan(r.pct) else r.pct,
+        "crime.population": r.population, "crime.rate_per_1000": None if is_nan(r.rate) else r.rate,
+        "crime.baseline_label": r.baseline.label if covers(span, r.baseline) else None if span else None,
+        "crime.no_location": r.no_location,
+        **r.scope.headlines(),
     }
     # names are values, never key paths (see assessment.summary): one object per type / group
-    headlines["crime.by_type"] = [_row_item(name, row) for name, row in types.iterrows()]
-    if groups is not None:
-        cfg_groups = ds.config.crime_groups
+    headlines["crime.by_type"] = [_row_item(name, row) for name, row in r.types.iterrows()]
+    if r.groups is not None:
         composites = composite_groups(cfg_groups)
         headlines["crime.by_group"] = [
             {**_row_item(name, row), "crime_types": [str(t) for t in cfg_groups.get(name, [])],
              "composite": name in composites}
-            for name, row in groups.iterrows()]
+            for name, row in r.groups.iterrows()]
     return headlines
 
 
