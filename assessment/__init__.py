@@ -14,8 +14,8 @@ module                    what it does
 ``dataset``               the loaded, validated inputs of one run
 ``stats``                 the statistics as pure functions (Gini, Gi*, Mann–Kendall, ...)
 ``demo``                  the synthetic demo borough (§9)
-``volumes``               chapter 1: volumes, change and rates (§5.1)
-``chapters.hotspots``     chapter 2: hotspots by LSOA (§5.2)
+``chapters``              one module per chapter: ``chapters.crime_in_the_area`` (chapter 1, §5.1),
+                          ``chapters.hotspots`` (chapter 2, §5.2) ..., with ``words`` and ``figures`` of the same names
 ``offenders``             chapter 3: prolific offenders (§5.3)
 ``victims``               chapter 4: repeat victimisation (§5.4)
 ``chapters.performance``  chapter 5: targets and comparisons (§5.6)

@@ -2,11 +2,13 @@
 
 A chapter notebook is thin::
 
-    from assessment import workbook, volumes
+    from assessment import workbook
+    from assessment.chapters import crime_in_the_area as chapter
+    from assessment.words import crime_in_the_area as words
     run = workbook.open_run(config, year, to=to, out_dir=out_dir, chapter="volumes")
-    table = volumes.by_crime_type(run.dataset)
-    run.table(table, "crime_types", title="Violence against the person rose most")
-    run.headline({"crime.total": 1234})
+    result = chapter.analyse(run.dataset)
+    run.table(words.display_table(result.types_table), "crime_types", title=words.types_title(result))
+    run.headline(result.headlines)
 
 Tables are displayed as HTML (with a title that states the finding and a
 source line) and written to ``<out_dir>/tables/<name>.csv``; figures are

@@ -223,8 +223,8 @@ def test_comparator_position_is_worded_the_same_in_text_table_and_summary():
     res.label = "test areas"
     assert words.position_display(res).loc["All crime", "Position in group"] == "4th lowest of 8"
     assert "; 4th lowest of 8 in its comparator group, whose rate is 50.6" in words.comparison_sentence(res)
-    from assessment import narrative as nar
     from assessment.summary import build_summary
+    from assessment.words import summary as nar
     s = build_summary([{**chapter.comparison_headlines(res), "area.name": "A"}])
     assert "it ranked 4th lowest of 8 in its comparator group" in nar.crime_rate(s)[0].sentence
     # a tie is "joint" everywhere, and the sentence reads "the joint ..."

@@ -566,8 +566,8 @@ def test_concentration_title_sentence_and_summary_round_alike():
     to one decimal place everywhere (the sentence and title said '16%' where the summary said 16.5%)."""
     from types import SimpleNamespace
 
-    from assessment import narrative
     from assessment.summary import build_summary
+    from assessment.words import summary as narrative
     counts = pd.Series([20, 15, 12] + [1] * 97, index=[f"L{i:03d}" for i in range(100)])   # 144 crimes
     conc = pd.DataFrame({h.ALL_CRIME: h.concentration(counts, top_n=10)}).T
     res = SimpleNamespace(concentration=conc, period=financial_year(2024))

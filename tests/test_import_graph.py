@@ -35,7 +35,6 @@ FIGURE_MODULES = {
 #: each leaves this list as its figures move, and the list then goes
 STILL_DRAWING = {
     "assessment.victims",
-    "assessment.volumes",
 }
 
 

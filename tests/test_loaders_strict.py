@@ -202,7 +202,7 @@ def _extract_config(tmp_path, crimes: str, **inputs) -> Config:
 
 
 def test_blank_crime_types_stay_in_the_totals_and_the_tables_by_type(tmp_path):
-    from assessment import volumes
+    from assessment.chapters import crime_in_the_area as volumes
     text = (BASE / "crimes.csv").read_text().replace("C03,2024-05-07,Shoplifting", "C03,2024-05-07,") \
         .replace("C07,2024-10-05,Vehicle crime", "C07,2024-10-05,  ")
     ds = load_dataset(_extract_config(tmp_path, text), 2024)

@@ -5,8 +5,9 @@ import copy
 
 import pandas as pd
 
-from assessment import narrative as nar
+from assessment.chapters.summary import trace_table
 from assessment.summary import build_summary, get
+from assessment.words import summary as nar
 
 
 def item(name, current, previous, change=None, change_pct=None, **more) -> dict:
@@ -87,7 +88,7 @@ def test_every_sentence_traces_to_present_keys():
         assert f.keys, f.sentence
         for k in f.keys:
             assert get(s, k) is not None, (k, f.sentence)
-    t = nar.trace_table(nar.key_findings(s), s)
+    t = trace_table(nar.key_findings(s), s)
     assert list(t.columns) == ["topic", "finding", "summary_keys", "values"]
     row = t[t["topic"] == "performance"].iloc[0]
     assert "performance.red_indicators" in row["summary_keys"] and "Residential burglary" in row["values"]
@@ -213,8 +214,9 @@ def test_summary_notebook_follows_the_conventions():
 def test_run_figures_carry_the_runs_period_and_say_when_no_chapter_ran(tmp_path):
     from types import SimpleNamespace
 
-    from assessment.narrative import intro, no_chapters_note, run_figures
+    from assessment.chapters.summary import run_figures
     from assessment.periods import financial_year
+    from assessment.words.summary import intro, no_chapters_note
     run = SimpleNamespace(out_dir=tmp_path, chapter="executive_summary", period=financial_year(2023),
                           config=SimpleNamespace(area=SimpleNamespace(name="Testham")))
     f = run_figures(run)

@@ -124,8 +124,8 @@ def test_in_year_progress_needs_only_the_months_to_the_end_of_the_quarter(tmp_pa
 
 
 def test_the_cover_the_summary_and_summary_json_say_how_many_months(tmp_path):
-    from assessment import narrative
     from assessment.render import report_html, write_summary
+    from assessment.words import summary as narrative
     period = financial_year(2020).with_coverage(pd.date_range("2020-10-01", "2021-09-01", freq="MS"))
     html = report_html([], area="South Yorkshire", period=period, synthetic=False)
     assert "<title>South Yorkshire – Strategic assessment 2020/21 (6 of 12 months)</title>" in html

@@ -11,13 +11,15 @@ import glob
 import pandas as pd
 from conftest import REAL, ROOT, needs_real
 
-from assessment import narrative, volumes
 from assessment.accounting import Accounting
+from assessment.chapters import crime_in_the_area as volumes
 from assessment.config import Config, load_config
 from assessment.dataset import Dataset
 from assessment.periods import financial_year
 from assessment.scope import MPS_LSOA_NOTE, Scope, detect
 from assessment.summary import build_summary
+from assessment.words import crime_in_the_area as words
+from assessment.words import summary as narrative
 
 
 def _crimes(spec):
@@ -51,12 +53,12 @@ def test_chapter_1_and_the_summary_say_recorded_burglary():
                  crimes=crimes, accounting=Accounting(), population=pd.Series([1000, 1000], index=["E1", "E2"]),
                  scope=detect(None, "police_uk", ["Burglary"]))
     r = volumes.analyse(ds)
-    assert r.sentence == ("Recorded burglary in Testham fell 10.0% in 2024/25 compared with the previous 12 months "
-                          "(1 fewer offences, 9 in all).")
-    assert volumes.rate_sentence(r, "Testham") == ("That is a rate of 4.5 burglary offences per 1,000 residents "
-                                                   "(2,000 residents in Testham).")
-    assert r.trend_title == "Recorded burglary fell 10.0% in 2024/25 (-1)"  # one rounding rule (issue 12)
-    assert volumes.scope_sentences(r) == []
+    assert words.sentence(r) == ("Recorded burglary in Testham fell 10.0% in 2024/25 compared with the previous "
+                                 "12 months (1 fewer offences, 9 in all).")
+    assert words.rate_sentence(r, "Testham") == ("That is a rate of 4.5 burglary offences per 1,000 residents "
+                                                 "(2,000 residents in Testham).")
+    assert words.trend_title(r) == "Recorded burglary fell 10.0% in 2024/25 (-1)"  # one rounding rule (issue 12)
+    assert words.scope_sentences(r) == []
     s = build_summary([r.headlines])
     assert s["crime"]["scope"] == {"what": "recorded burglary", "all_types": False, "unit": "burglary offences", "note": ""}
     found = [f.sentence for f in narrative.key_findings(s)]
@@ -74,7 +76,7 @@ def test_crimes_with_no_location_are_in_the_totals_and_said_once():
     r = volumes.analyse(ds)
     assert (r.current, r.headlines["crime.no_location"]) == (8, 1)
     assert r.types.loc["Robbery", "current"] == 4
-    assert volumes.scope_sentences(r) == [
+    assert words.scope_sentences(r) == [
         "1 of these crimes (12.5%) have no location in the data (police.uk 'No Location'): they are in the totals and "
         "the crime-type tables but cannot be mapped, so the analyses by LSOA leave them out."]
     from assessment import dataset
@@ -96,11 +98,11 @@ def test_haringey_burglary_police_uk_headline_says_burglary():
     residents = int(pop["Mid-2022: Population"].astype(str).str.replace(",", "").astype(int).sum())
     r = volumes.analyse(ds)
     pct = (prev - cur) / prev * 100
-    assert r.sentence == (f"Recorded burglary in Haringey fell {pct:.1f}% in 2023/24 compared with the previous 12 months "
-                          f"({prev - cur:,} fewer offences, {cur:,} in all).")
-    assert volumes.rate_sentence(r, ds.area) == (f"That is a rate of {cur / residents * 1000:.1f} burglary offences per "
-                                                 f"1,000 residents ({residents:,} residents in Haringey).")
-    assert "crimes per 1,000" not in volumes.rate_sentence(r, ds.area)
+    assert words.sentence(r) == (f"Recorded burglary in Haringey fell {pct:.1f}% in 2023/24 compared with the "
+                                 f"previous 12 months ({prev - cur:,} fewer offences, {cur:,} in all).")
+    assert words.rate_sentence(r, ds.area) == (f"That is a rate of {cur / residents * 1000:.1f} burglary offences per "
+                                               f"1,000 residents ({residents:,} residents in Haringey).")
+    assert "crimes per 1,000" not in words.rate_sentence(r, ds.area)
     assert ds.scope.cover_line(ds.source).endswith("Figures count recorded burglary.")
 
 
@@ -109,8 +111,8 @@ def test_mps_lsoa_counts_are_called_geocoded_and_the_ward_file_counts_more():
     from assessment.loaders import load_dataset
     ds = load_dataset(load_config(ROOT / "examples" / "haringey-mps-2024.yml"), 2024)
     r = volumes.analyse(ds)
-    assert r.sentence == f"{r.current:,} geocoded crimes were recorded in Haringey in 2024/25."
-    assert volumes.scope_sentences(r) == [MPS_LSOA_NOTE]
+    assert words.sentence(r) == f"{r.current:,} geocoded crimes were recorded in Haringey in 2024/25."
+    assert words.scope_sentences(r) == [MPS_LSOA_NOTE]
     # what the note says, checked on the files: the ward-level counts of the same months are higher
     months = [str(m) for m in list(range(202404, 202413)) + [202501, 202502, 202503]]
     lsoa = pd.read_csv(REAL / "mps_recorded_crime" / "mps_lsoa_level_crime_202402_202602_haringey.csv")

@@ -17,12 +17,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from assessment import appendix, narrative
+from assessment import appendix
 from assessment.chapters import hotspots as h
 from assessment.significance import SignificanceRule
 from assessment.stats import gistar
 from assessment.summary import build_summary
 from assessment.words import hotspots as words
+from assessment.words import summary as narrative
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,14 +8,15 @@ import json
 import pandas as pd
 import pytest
 
-from assessment import narrative as nar
 from assessment import summary as sm
-from assessment import volumes
 from assessment.accounting import Accounting
+from assessment.chapters import crime_in_the_area as volumes
+from assessment.chapters.summary import trace_table
 from assessment.config import Config
 from assessment.dataset import CRIME_COLUMNS, Dataset, conform
 from assessment.periods import financial_year
 from assessment.summary import SummaryError, build_summary, get, item_path
+from assessment.words import summary as nar
 
 DOTTED = "Theft from shops (inc. shoplifting)"                      # the reviewer's name: a "." inside
 PUNCT = 'Criminal damage & arson [incl. "graffiti"]: misc. / other'  # "." plus brackets, quotes, ":", "/", "&"
@@ -78,7 +79,7 @@ def test_key_findings_name_the_right_crime_types(tmp_path):
     # every key behind the sentence resolves in summary.json, and the trace table shows the values
     for k in by_type.keys:
         assert get(s, k) is not None, k
-    t = nar.trace_table([by_type], s)
+    t = trace_table([by_type], s)
     values = json.loads(t.loc[0, "values"])
     assert values[item_path("crime.by_type", DOTTED, "change")] == -60
 

@@ -35,9 +35,8 @@ from ..columnar import duplicated, group_count, map_unique
 from ..config import Config
 from ..dataset import CRIME_COLUMNS, Dataset, conform
 from ..errors import AssessmentError, ConfigError
-from ..periods import Period, partial_message, resolve_period, trend_window
+from ..periods import Period, partial_message, resolve_period, total, trend_window
 from ..scope import detect as detect_scope
-from ..volumes import total
 from . import extract, links, mps, police_uk, population
 from .common import area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, month_label, problem, starts_with_area
 from .geography import (

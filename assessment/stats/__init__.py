@@ -13,6 +13,8 @@ module                  what it computes
 :mod:`.gistar`          Getis–Ord Gi* with permutation inference, borderline refinement, BH
                         adjustment and the hot/cold-spot classes
 :mod:`.mann_kendall`    the Mann–Kendall trend test (tie- and continuity-corrected)
+:mod:`.change`          counts, change and rates: percentage change, the rolling 12-month total,
+                        the rate per 1,000 residents
 :mod:`.emerging`        emerging hot spots: yearly states, trend and pattern class per place
 :mod:`.offenders`       offender concentration: crimes per offender, ranking, top-p% shares of crime,
                         concentration curve, prolific offenders, crime mix of the top group
@@ -51,9 +53,9 @@ import importlib
 
 from .base import StatsError
 
-__all__ = ["concentration", "gistar", "mann_kendall", "emerging", "offenders", "rag", "rates", "StatsError"]
+__all__ = ["concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "StatsError"]
 
-_MODULES = {"concentration", "gistar", "mann_kendall", "emerging", "offenders", "rag", "rates"}
+_MODULES = {"concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates"}
 
 
 def __getattr__(name: str):

@@ -1,8 +1,9 @@
-"""The executive summary: key findings written from the computed figures in ``summary.json``.
+"""The executive summary in words: key findings written from the computed figures in ``summary.json``.
 
 Every sentence is built from values in the merged summary (the chapters' headline
-figures) and carries the summary paths it was written from (see :mod:`assessment.summary`),
-so each can be traced back (:class:`Finding`).  A sentence is written only when all its figures are present: a
+figures, gathered by :func:`assessment.chapters.summary.run_figures`) and carries the summary
+paths it was written from (see :mod:`assessment.summary`), so each can be traced back
+(:class:`~assessment.chapters.summary.Finding`, :func:`~assessment.chapters.summary.trace_table`).  A sentence is written only when all its figures are present: a
 figure that is null, absent, or suppressed (a "<5" string) leaves its sentence out, and a
 chapter that did not run leaves out its lines — the summary never fills a gap with a guess.
 
@@ -21,20 +22,19 @@ Example
 """
 from __future__ import annotations
 
-import json
 import math
 import re
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 
 import pandas as pd
 
-from .periods import month_ranges
-from .rounding import pct
-from .scope import Scope
-from .significance import SignificanceRule
-from .summary import collect, get, item_path
-from .words.common import group_position, rank_phrase, rank_words
+from ..chapters.summary import Finding, changes, named, names, text, value
+from ..periods import month_ranges
+from ..rounding import pct
+from ..scope import Scope
+from ..significance import SignificanceRule
+from ..summary import get, item_path
+from .common import group_position, rank_phrase, rank_words
 
 _METHODS = r"""
 ### Executive summary
@@ -60,50 +60,23 @@ MIN_PREVIOUS = 20
 MIN_PREVIOUS_PCT = 100
 METHODS = _METHODS.format(min_previous=MIN_PREVIOUS, min_previous_pct=MIN_PREVIOUS_PCT)
 
-
-@dataclass(frozen=True)
-class Finding:
-    """One sentence of the executive summary and the summary keys it was written from."""
-
-    topic: str
-    sentence: str
-    keys: tuple
-    names: tuple = ()      # the crime types / groups the sentence names
+#: the title of the trace table (``tables/key_findings.csv``)
+TRACE_TITLE = "Key findings and the summary.json figures each is written from"
 
 
 # ---------------------------------------------------------------------------------------------
 # values and formatting
 # ---------------------------------------------------------------------------------------------
-def value(summary: dict, key: str):
-    """A numeric figure from the summary, or None when it is null, absent, suppressed or not a number.
-
-    >>> value({"a": {"b": 3}}, "a.b"), value({"a": {"b": "<5"}}, "a.b"), value({"a": {}}, "a.b"), value({"a": True}, "a")
-    (3, None, None, None)
-    """
-    v = get(summary, key)
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        return None
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    return v
-
-
-def text(summary: dict, key: str) -> str | None:
-    """A text figure (a name, a label) from the summary, or None."""
-    v = get(summary, key)
-    return v if isinstance(v, str) and v and not v.startswith("<") else None
-
-
-def names(summary: dict, key: str) -> list | None:
-    """A non-empty list of names from the summary, or None."""
-    v = get(summary, key)
-    if isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v):
-        return list(v)
-    return None
-
-
 def count(n) -> str:
     """A count with thousands separators: 2096 -> '2,096'.
+
+    Parameters
+    ----------
+    n : int or float
+
+    Returns
+    -------
+    str
 
     >>> count(2096), count(32038.0)
     ('2,096', '32,038')
@@ -112,7 +85,15 @@ def count(n) -> str:
 
 
 def join_names(items: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'.
+    """Names joined as in a sentence: 'A', 'A and B', 'A, B and C'.
+
+    Parameters
+    ----------
+    items : list of str
+
+    Returns
+    -------
+    str
 
     >>> join_names(["A"]), join_names(["A", "B"]), join_names(["A", "B", "C"])
     ('A', 'A and B', 'A, B and C')
@@ -153,7 +134,18 @@ def _all_of(summary: dict, keys: list) -> str:
 # ---------------------------------------------------------------------------------------------
 def total_crime(summary: dict) -> list[Finding]:
     """'Total recorded crime rose 7.0% in 2024/25 compared with the previous 12 months (2,096 more
-    offences, 32,038 in all).'  Needs crime.total and crime.previous_total."""
+    offences, 32,038 in all).'  Needs crime.total and crime.previous_total.
+
+    Parameters
+    ----------
+    summary : dict
+        The merged summary (:func:`assessment.chapters.summary.run_figures`).
+
+    Returns
+    -------
+    list of Finding
+        Empty when its figures are missing.
+    """
     total, prev = value(summary, "crime.total"), value(summary, "crime.previous_total")
     label = text(summary, "period.label")
     when = f" in {label}" if label else ""
@@ -187,7 +179,18 @@ def total_crime(summary: dict) -> list[Finding]:
 
 def crime_rate(summary: dict) -> list[Finding]:
     """'That is 41.4 crimes per 1,000 residents, the 8th highest rate of the 32 London boroughs
-    (38.0 across them all).'  The comparison part only when chapter 5's comparison ran."""
+    (38.0 across them all).'  The comparison part only when chapter 5's comparison ran.
+
+    Parameters
+    ----------
+    summary : dict
+        The merged summary (:func:`assessment.chapters.summary.run_figures`).
+
+    Returns
+    -------
+    list of Finding
+        Empty when its figures are missing.
+    """
     rate = value(summary, "crime.rate_per_1000")
     rank, n = value(summary, "comparison.rank_total"), value(summary, "comparison.areas")
     crate, arate = value(summary, "comparison.rate_total"), value(summary, "comparison.all_area_rate_total")
@@ -230,12 +233,23 @@ def comparison_categories(summary: dict, share: float = 0.25) -> list[Finding]:
 
     'Its rates were among the highest quarter of the 32 London boroughs for vehicle offences (5th
     highest) and robbery (7th highest).'
+
+    Parameters
+    ----------
+    summary : dict
+        The merged summary.
+    share : float
+        The top share of the areas compared (0.25: the highest quarter).
+
+    Returns
+    -------
+    list of Finding
     """
     n = value(summary, "comparison.areas")
     if not n:
         return []
     top = []
-    for d in _named(summary, "comparison.by_category"):
+    for d in named(summary, "comparison.by_category"):
         r = value(d, "rank")
         if r is not None and r <= max(1, math.floor(n * share)):
             top.append((r, d["name"], d.get("tied") is True))
@@ -249,35 +263,6 @@ def comparison_categories(summary: dict, share: float = 0.25) -> list[Finding]:
         (["comparison.label"] if label else [])
     return [Finding("comparison", f"Its rates were among the highest quarter of {of} for {join_names(items)}.",
                     tuple(keys), tuple(c for _, c, _ in top))]
-
-
-def _named(summary: dict, path: str) -> list[dict]:
-    """The objects of a list of named figures (``[{"name": ..., ...}, ...]``), or [] (each named once)."""
-    block = get(summary, path)
-    out, seen = [], set()
-    if isinstance(block, list):
-        for d in block:
-            if isinstance(d, dict) and isinstance(d.get("name"), str) and d["name"] and d["name"] not in seen:
-                seen.add(d["name"])
-                out.append(d)
-    return out
-
-
-def _changes(summary: dict, prefix: str, min_previous: int) -> pd.DataFrame:
-    rows = []
-    for d in _named(summary, prefix):
-        cur, prev = value(d, "current"), value(d, "previous")
-        if cur is None or prev is None or prev < min_previous:
-            continue
-        ch = value(d, "change")
-        ch = cur - prev if ch is None else ch
-        p = value(d, "change_pct")
-        p = (ch / prev if prev else None) if p is None else p
-        rows.append({"name": d["name"], "current": cur, "previous": prev, "change": ch, "change_pct": p,
-                     "has_change": value(d, "change") is not None, "has_pct": value(d, "change_pct") is not None,
-                     "composite": d.get("composite") is True})
-    return pd.DataFrame(rows, columns=["name", "current", "previous", "change", "change_pct", "has_change", "has_pct",
-                                       "composite"])
 
 
 def _change_phrase(r) -> str:
@@ -311,24 +296,41 @@ def largest_changes(summary: dict, prefix: str = "crime.by_group", what: str = "
     When every group rose (or fell) the sentence says so — 'all 7 rose' — counting the groups
     that are not composites (``"composite": true`` in summary.json: a group made of two or more
     other groups, whose offences those groups count already).
+
+    Parameters
+    ----------
+    summary : dict
+        The merged summary.
+    prefix : str
+        'crime.by_group' or 'crime.by_type'.
+    what : str
+        The sentence's opening words.
+    min_previous, min_previous_pct : int
+        The smallest previous count of a named change, and of a named proportional rise.
+    exclude : iterable of str
+        Names already stated.
+
+    Returns
+    -------
+    list of Finding
     """
-    t = _changes(summary, prefix, min_previous)
+    t = changes(summary, prefix, min_previous)
     t = t[~t["name"].isin(list(exclude))]
     if t.empty:
         return []
     rises = t[t["change"] > 0].sort_values(["change", "name"], ascending=[False, True])
     falls = t[t["change"] < 0].sort_values(["change", "name"])
-    parts, keys, named = [], [], []
+    parts, keys, said = [], [], []
     if len(rises):
         r = rises.iloc[0]
         parts.append(f"{_lower(r['name'])} rose most, {_change_phrase(r)}")
         keys += _keys_for(prefix, r)
-        named.append(r["name"])
+        said.append(r["name"])
     if len(falls):
         r = falls.iloc[0]
         parts.append(f"{_lower(r['name'])} fell most, {_change_phrase(r)}")
         keys += _keys_for(prefix, r)
-        named.append(r["name"])
+        said.append(r["name"])
     if not parts:
         return [Finding(prefix.split(".")[-1], f"{what}, none changed from the previous 12 months.",
                         tuple(k for _, r in t.iterrows() for k in _keys_for(prefix, r)))]
@@ -339,19 +341,31 @@ def largest_changes(summary: dict, prefix: str = "crime.by_group", what: str = "
         parts.insert(1, f"the sharpest rise in proportion was in {_lower(r['name'])}, up {pct(r['change_pct'])} "
                         f"({count(r['change'])} offences)")
         keys += _keys_for(prefix, r)
-        named.append(r["name"])
+        said.append(r["name"])
     s = f"{what}, " + "; ".join(parts) + "."
     n = int((~t["composite"].astype(bool)).sum())     # composites are not counted again
     if len(rises) and not len(falls) and n > 1:
         s = f"{what}, all {n} rose; " + "; ".join(parts) + "."
     elif len(falls) and not len(rises) and n > 1:
         s = f"{what}, all {n} fell; " + "; ".join(parts) + "."
-    return [Finding("crime", s, tuple(keys), tuple(named))]
+    return [Finding("crime", s, tuple(keys), tuple(said))]
 
 
 def hotspots(summary: dict, lsoas: pd.DataFrame | None = None) -> list[Finding]:
     """Concentration ('The 10 LSOAs with most crime — 6.7% of the area's 150 — had 21.3% of it'),
-    the wards they are in (when the LSOA-to-ward lookup is given), and the Gi* hot spots."""
+    the wards they are in (when the LSOA-to-ward lookup is given), and the Gi* hot spots.
+
+    Parameters
+    ----------
+    summary : dict
+        The merged summary.
+    lsoas : DataFrame, optional
+        The LSOA table with ``ward_name`` (the Dataset's ``lsoas``), to name the wards.
+
+    Returns
+    -------
+    list of Finding
+    """
     out = []
     top = get(summary, "hotspots.top10_lsoas")
     share, n = value(summary, "hotspots.top10_share"), value(summary, "hotspots.lsoas")
@@ -433,7 +447,17 @@ def _wards_of(codes: list, lsoas: pd.DataFrame | None, most: int = 3) -> str:
 
 def offenders(summary: dict) -> list[Finding]:
     """'The most prolific 1% of offenders were linked to 4.0% of all recorded crime, and the top
-    10% to 20.0%.' and where offenders live."""
+    10% to 20.0%.' and where offenders live.
+
+    Parameters
+    ----------
+    summary : dict
+        The merged summary.
+
+    Returns
+    -------
+    list of Finding
+    """
     out = []
     s1, s10 = value(summary, "offenders.top_share.1.all"), value(summary, "offenders.top_share.10.all")
     l1, l10 = value(summary, "offenders.top_share.1.linked"), value(summary, "offenders.top_share.10.linked")
@@ -467,7 +491,19 @@ def offenders(summary: dict) -> list[Finding]:
 def victims(summary: dict, asb_rule: tuple = (10, 24)) -> list[Finding]:
     """'17.1% of victims were victims of two or more crimes in the year; 26.6% of domestic abuse
     victims experienced more than one incident.'  ``asb_rule`` = (calls, weeks) of the config's
-    repeat-caller definition (``asb.repeat_calls``, ``asb.window_weeks``)."""
+    repeat-caller definition (``asb.repeat_calls``, ``asb.window_weeks``).
+
+    Parameters
+    ----------
+    summary : dict
+        The merged summary.
+    asb_rule : tuple of (int, int)
+        The repeat-caller rule: calls, within weeks.
+
+    Returns
+    -------
+    list of Finding
+    """
     out = []
     label = text(summary, "period.label")
     when = f" in {label}" if label else " in the year"
@@ -507,7 +543,17 @@ def victims(summary: dict, asb_rule: tuple = (10, 24)) -> list[Finding]:
 
 def performance(summary: dict) -> list[Finding]:
     """'Of 8 performance indicators, 4 were on target, 1 was up to 10% off target and 2 missed their
-    target by more than 10% (violence with injury and residential burglary); 1 had no data.'"""
+    target by more than 10% (violence with injury and residential burglary); 1 had no data.'
+
+    Parameters
+    ----------
+    summary : dict
+        The merged summary.
+
+    Returns
+    -------
+    list of Finding
+    """
     n = value(summary, "performance.indicators")
     if not n:
         return []
@@ -549,6 +595,21 @@ def key_findings(summary: dict, lsoas: pd.DataFrame | None = None, min_previous:
                  asb_rule: tuple = (10, 24)) -> list[Finding]:
     """All the key findings, in report order; a topic whose figures are missing has none.
 
+    Parameters
+    ----------
+    summary : dict
+        The merged summary (:func:`assessment.chapters.summary.run_figures`).
+    lsoas : DataFrame, optional
+        The LSOA table with ``ward_name``, to name the wards of the hot spots.
+    min_previous : int
+        The smallest previous count of a crime group or type named as the largest rise or fall.
+    asb_rule : tuple of (int, int)
+        The repeat-caller rule: calls, within weeks.
+
+    Returns
+    -------
+    list of Finding
+
     Example
     -------
     >>> s = {"crime": {"total": 100, "previous_total": None}, "victims": {"repeat_rate": None, "da_repeat_rate": 0.2}}
@@ -562,8 +623,8 @@ def key_findings(summary: dict, lsoas: pd.DataFrame | None = None, min_previous:
         out += comparison_categories(summary)
     groups = largest_changes(summary, "crime.by_group", "Among the priority crimes", min_previous)
     out += groups
-    named = {n for f in groups for n in f.names}
-    out += largest_changes(summary, "crime.by_type", "By crime type", min_previous, exclude=named)
+    said = {n for f in groups for n in f.names}
+    out += largest_changes(summary, "crime.by_type", "By crime type", min_previous, exclude=said)
     out += hotspots(summary, lsoas)
     out += offenders(summary)
     out += victims(summary, asb_rule)
@@ -572,44 +633,35 @@ def key_findings(summary: dict, lsoas: pd.DataFrame | None = None, min_previous:
 
 
 def markdown(findings: list[Finding]) -> str:
-    """The findings as a markdown bullet list."""
+    """The findings as a markdown bullet list.
+
+    Parameters
+    ----------
+    findings : list of Finding
+
+    Returns
+    -------
+    str
+    """
     if not findings:
         return "_No headline figures could be computed from the inputs supplied._"
     return "\n".join(f"- {f.sentence}" for f in findings)
 
 
-def trace_table(findings: list[Finding], summary: dict) -> pd.DataFrame:
-    """``tables/key_findings.csv``: each sentence, the summary keys behind it and their values."""
-    rows = [{"topic": f.topic, "finding": f.sentence, "summary_keys": "; ".join(f.keys),
-             "values": json.dumps({k: get(summary, k) for k in f.keys}, ensure_ascii=False, default=str)}
-            for f in findings]
-    return pd.DataFrame(rows, columns=["topic", "finding", "summary_keys", "values"])
-
-
-def headlines(findings: list[Finding]) -> dict:
-    """summary.json keys of the executive summary: the sentences and how many."""
-    return {"executive_summary.findings": len(findings),
-            "executive_summary.sentences": [f.sentence for f in findings]}
-
-
-def run_figures(run) -> dict:
-    """The figures the summary is written from: the chapters' headline fragments in the run's
-    output folder, with the run's own period and area (as ``summary.json`` will have them).
-
-    ``figures["_chapters"]`` is the number of chapter fragments found (0 when the chapter
-    notebooks have not been run into this folder yet).
-    """
-    frags = sorted((Path(run.out_dir) / "_summary").glob("*.json"))
-    frags = [p for p in frags if p.stem != run.chapter]
-    s = collect(run.out_dir)
-    s["period"] = {**(s.get("period") or {}), **run.period.to_dict()}
-    s["area"] = {**(s.get("area") or {}), "name": run.config.area.name}
-    s["_chapters"] = len(frags)
-    return s
-
-
 def no_chapters_note(figures: dict, out_dir) -> str | None:
-    """A note when no chapter has been run into ``out_dir`` yet (the summary is written last)."""
+    """A note when no chapter has been run into ``out_dir`` yet (the summary is written last).
+
+    Parameters
+    ----------
+    figures : dict
+        :func:`assessment.chapters.summary.run_figures` of the run.
+    out_dir : path
+        The run's output folder.
+
+    Returns
+    -------
+    str or None
+    """
     if figures.get("_chapters", 1):
         return None
     return (f"_No chapter results were found in `{out_dir}`: the executive summary is written from the other "
@@ -618,7 +670,19 @@ def no_chapters_note(figures: dict, out_dir) -> str | None:
 
 
 def intro(summary: dict, synthetic: bool = False) -> str:
-    """The opening line: what the assessment covers."""
+    """The opening line: what the assessment covers.
+
+    Parameters
+    ----------
+    summary : dict
+        The merged summary (its period and area).
+    synthetic : bool
+        The data are the synthetic demo (said in bold).
+
+    Returns
+    -------
+    str
+    """
     area, label = text(summary, "area.name"), text(summary, "period.label")
     start, end = text(summary, "period.start"), text(summary, "period.end")
     partial = get(summary, "period.complete") is False and value(summary, "period.months_with_data") is not None
