@@ -38,7 +38,6 @@ STILL_DRAWING = {
     "assessment.hotspots",
     "assessment.offenders",
     "assessment.performance",
-    "assessment.victims",
     "assessment.volumes",
 }
 
