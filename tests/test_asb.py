@@ -1,6 +1,6 @@
 """Repeat ASB callers: 10 or more calls within any 24-week (168-day) sliding window.
 
-The rule (written down in assessment.asb): a call's day is its calendar date; a window starting
+The rule (written down in assessment.stats.repeat_calls): a call's day is its calendar date; a window starting
 on day t holds days t … t+167.  Calls on day 0 and day 167 are in one window; day 168 is not.
 """
 from __future__ import annotations
@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment import asb as A
+from assessment.chapters import victims as A
 from assessment.config import Area, Config, Disclosure
 from assessment.dataset import ASB_COLUMNS, CRIME_COLUMNS, Dataset, conform, empty_frame
 from assessment.errors import AssessmentError
 from assessment.periods import financial_year
+from assessment.stats import repeat_calls as RC
+from assessment.words import victims as W
 
 FY = financial_year(2024)                   # 1 Apr 2024 - 31 Mar 2025
 T0 = pd.Timestamp("2024-05-01")
@@ -34,16 +36,16 @@ NINE = [0, 10, 20, 30, 40, 50, 60, 70, 80]
 def test_tenth_call_on_last_day_inside_window_counts():
     # nine calls on days 0..80 and the tenth on day 167: all ten within days 0..167 -> repeat caller
     c = _calls("K1", NINE + [167])
-    assert A.most_calls_in_window(c, 168).to_dict() == {"K1": 10}
-    assert A.repeat_callers(c, 10, 24).tolist() == ["K1"]
+    assert RC.most_calls_in_window(c, 168).to_dict() == {"K1": 10}
+    assert RC.repeat_callers(c, 10, 24).tolist() == ["K1"]
 
 
 def test_tenth_call_one_day_later_does_not():
     # the same with the tenth on day 168: the window from day 0 holds 9 calls (days 0..80), the
     # window from day 10 holds days 10..177 -> 8 + 1 = 9; no window holds 10
     c = _calls("K1", NINE + [168])
-    assert A.most_calls_in_window(c, 168).to_dict() == {"K1": 9}
-    assert A.repeat_callers(c, 10, 24).tolist() == []
+    assert RC.most_calls_in_window(c, 168).to_dict() == {"K1": 9}
+    assert RC.repeat_callers(c, 10, 24).tolist() == []
 
 
 def test_time_of_day_is_ignored():
@@ -51,22 +53,22 @@ def test_time_of_day_is_ignored():
     # day 168 at 00:00 are under 168 x 24 hours apart but on calendar days 0 and 168
     inside = _calls("K1", NINE + [167], times=["23:59:00"] + ["12:00:00"] * 8 + ["00:01:00"])
     outside = _calls("K2", NINE + [168], times=["00:01:00"] + ["12:00:00"] * 8 + ["00:00:00"])
-    assert A.repeat_callers(pd.concat([inside, outside]), 10, 24).tolist() == ["K1"]
+    assert RC.repeat_callers(pd.concat([inside, outside]), 10, 24).tolist() == ["K1"]
 
 
 def test_sliding_not_calendar_blocks():
     # ten calls on ten consecutive days 160..169 after 1 May: split 8 / 2 by a 168-day block
     # starting 1 May, but one sliding window holds all ten
     c = _calls("K1", range(160, 170))
-    assert A.repeat_callers(c, 10, 24).tolist() == ["K1"]
+    assert RC.repeat_callers(c, 10, 24).tolist() == ["K1"]
     # ten calls 20 days apart span 180 days: at most 9 in any 168 days (days 0..160 or 20..180)
     c2 = _calls("K2", range(0, 200, 20))
-    assert A.most_calls_in_window(c2, 168).to_dict() == {"K2": 9}
+    assert RC.most_calls_in_window(c2, 168).to_dict() == {"K2": 9}
 
 
 def test_several_calls_on_one_day_each_count():
     c = _calls("K1", [5] * 10)
-    assert A.most_calls_in_window(c, 168).to_dict() == {"K1": 10}
+    assert RC.most_calls_in_window(c, 168).to_dict() == {"K1": 10}
 
 
 def test_vectorised_equals_brute_force():
@@ -78,7 +80,7 @@ def test_vectorised_equals_brute_force():
     days = rng.integers(0, 500, n)
     c = pd.DataFrame({"caller_id": [f"C{k:03d}" for k in callers],
                       "datetime": pd.Timestamp("2023-01-01") + pd.to_timedelta(days, unit="D")})
-    fast = A.most_calls_in_window(c, 168)
+    fast = RC.most_calls_in_window(c, 168)
     # O(n^2) reference: for each call, count the caller's calls on its day .. day + 167
     ref = {}
     for k, g in c.groupby("caller_id"):
@@ -133,9 +135,9 @@ def test_bad_inputs():
     with pytest.raises(AssessmentError, match="caller_id"):
         A.caller_calls(pd.DataFrame({"incident_id": ["a"], "datetime": [T0]}))
     with pytest.raises(AssessmentError, match="whole number"):
-        A.window_days(0)
+        RC.window_days(0)
     with pytest.raises(AssessmentError, match="sorted"):
-        A.calls_in_window(np.array([0, 0]), np.array([5, 1]), 168)
+        RC.calls_in_window(np.array([0, 0]), np.array([5, 1]), 168)
 
 
 def _dataset(asb, min_count=1):
@@ -151,23 +153,23 @@ def test_analyse_headlines_and_previous_year():
     cur = pd.concat([_calls("K1", range(12)), _calls("K2", range(0, 200, 20))])
     prev = pd.concat([_calls("K9", range(10), start=pd.Timestamp("2023-04-03")),
                       _calls("K8", [0], start=pd.Timestamp("2024-03-20"))])
-    res = A.analyse(_dataset(pd.concat([cur, prev], ignore_index=True)))
+    res = A.analyse_asb(_dataset(pd.concat([cur, prev], ignore_index=True)))
     assert res.available
     assert res.table["period"].tolist() == ["2023/24", "2024/25"]
     assert res.table["repeat_callers"].tolist() == [1, 1]
     h = res.headlines
     assert (h["victims.asb_calls"], h["victims.asb_callers"], h["victims.repeat_callers"]) == (22, 2, 1)
     assert h["victims.repeat_caller_call_share"] == pytest.approx(12 / 22)
-    assert "K1" not in res.table.to_csv() and "K1" not in res.sentence
+    assert "K1" not in res.table.to_csv() and "K1" not in W.asb_sentence(res)
 
 
 def test_analyse_missing_inputs():
-    res = A.analyse(_dataset(None))
-    assert not res.available and "No ASB incident file" in res.note
+    res = A.analyse_asb(_dataset(None))
+    assert not res.available and "No ASB incident file" in W.asb_note(res)
     assert all(v is None for v in res.headlines.values())
     police_uk_asb = _calls(None, [1, 2])
-    res2 = A.analyse(_dataset(police_uk_asb))
-    assert not res2.available and "no caller references" in res2.note
+    res2 = A.analyse_asb(_dataset(police_uk_asb))
+    assert not res2.available and "no caller references" in W.asb_note(res2)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,7 +207,7 @@ def test_demo_planted_edge_callers(demo_asb):
     # one spanning 168 days (not), one with 9 calls, one over 25 weeks (not); and ordinary repeat callers
     a, truth = demo_asb
     fy = financial_year(2024)
-    rep = set(A.repeat_callers(A.caller_calls(a, fy)).tolist())
+    rep = set(RC.repeat_callers(A.caller_calls(a, fy)).tolist())
     planted = [p for p in truth["asb"]["planted_callers"] if p["year"] == fy.label]
     kinds = {p["kind"] for p in planted}
     assert {"edge_in_167_days", "edge_out_168_days"} <= kinds

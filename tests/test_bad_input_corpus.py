@@ -202,8 +202,8 @@ def test_error_case_is_listed_by_validate(name, cli_results):
 
 # -- counted cases: load_dataset, the data-quality table and the figures ---------------------------------
 def _figures(ds, keys) -> dict:
-    from assessment import victims
     from assessment.chapters import crime_in_the_area as volumes
+    from assessment.chapters import victims
     h = dict(volumes.analyse(ds).headlines)
     if any(k.startswith("victims.") for k in keys):
         h.update(victims.analyse(ds).headlines)

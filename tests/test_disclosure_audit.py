@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from assessment import asb as A
 from assessment import disclosure_audit as DA
-from assessment import victims as V
 from assessment.chapters import offenders as O
+from assessment.chapters import victims as V
 from assessment.config import Area, Config, Disclosure
 from assessment.dataset import CRIME_COLUMNS, VICTIM_COLUMNS, Dataset, conform
 from assessment.periods import financial_year
+from assessment.words import victims as W
 
 FY = financial_year(2024)
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
@@ -168,7 +168,7 @@ def test_hate_crime_cells_are_not_recoverable_after_the_audit():
     r = audited.set_index("cell")
     assert r.loc["Hate crime|R", ["low", "high"]].tolist() == [1, 4]
     assert r.loc["Hate crime|x2", ["low", "high"]].tolist() == [1, 4]
-    assert any("disclosure audit" in s and "Hate crime: victim–crime pairs" in s for s in res.suppressed)
+    assert any("disclosure audit" in s and "Hate crime: victim–crime pairs" in s for s in W.suppressed(res))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,7 +277,7 @@ def test_repeat_callers_pinned_by_calls_and_callers_then_protected():
     s = {"period": "2024/25", "calls": 60, "calls_with_caller": 40, "callers": 31, "repeat_callers": 1,
          "repeat_caller_calls": 10, "repeat_caller_call_share": 0.25, "repeat_caller_share_all_calls": 1 / 6,
          "repeat_caller_share": 1 / 31}
-    table, _ = A.publishable([s], 5)
+    table, _ = V.publishable([s], 5)
     assert table.iloc[0][["callers", "repeat_callers", "repeat_caller_calls"]].tolist() == [31, "<5", "[c]"]
     # by hand: a repeat caller made 10+ calls and every other caller at least 1, so
     # 10·R ≤ C ≤ 40 − (31 − R): 9·R ≤ 9 -> R = 1, C = 10
@@ -296,7 +296,7 @@ def test_a_headline_repeating_a_hidden_count_is_caught():
     s = {"period": "2024/25", "calls": 900, "calls_with_caller": 800, "callers": 300, "repeat_callers": 3,
          "repeat_caller_calls": 40, "repeat_caller_call_share": 0.05, "repeat_caller_share_all_calls": 40 / 900,
          "repeat_caller_share": 0.01}
-    table, _ = A.publishable([s], 5)
+    table, _ = V.publishable([s], 5)
     fam = DA.ASBFamily(table, 5, 10, 24)
     assert DA.audit(fam.system())["protected"].all()
     fam.headlines = {"victims.repeat_callers": 3}

@@ -34,11 +34,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment import victims as V
+from assessment.chapters import victims as V
 from assessment.config import Area, Config, Disclosure
 from assessment.dataset import CRIME_COLUMNS, VICTIM_COLUMNS, Dataset, conform
 from assessment.errors import AssessmentError
 from assessment.periods import financial_year
+from assessment.stats import repeats as R
+from assessment.words import victims as W
 
 FY = financial_year(2024)
 GROUPS = {"Burglary": ["Burglary"], "Robbery": ["Robbery"], "Violence": ["Violence with injury"]}
@@ -159,22 +161,22 @@ def test_distribution(table):
 
 
 def test_distribution_top_band():
-    d = V.distribution(pd.Series({"A": 5, "B": 9, "C": 4}))
+    d = R.distribution(pd.Series({"A": 5, "B": 9, "C": 4}))
     assert d["victims"].tolist() == [0, 0, 0, 1, 2] and d["pairs"].tolist() == [0, 0, 0, 4, 14]
 
 
 def test_same_day_order_by_crime_reference():
     # the second crime of the day (by reference) is the repeat, whatever the row order
     p = pd.DataFrame({"crime_id": ["b", "a"], "victim_id": ["X", "X"], "date": pd.to_datetime(["2024-05-01"] * 2)})
-    assert V.days_since_previous(p).tolist()[0] == 0.0 and math.isnan(V.days_since_previous(p).tolist()[1])
+    assert R.days_since_previous(p).tolist()[0] == 0.0 and math.isnan(R.days_since_previous(p).tolist()[1])
 
 
 def test_lookback_boundary_365_and_366_days():
     p = pd.DataFrame({"crime_id": ["a", "b", "c", "d"], "victim_id": ["X", "X", "Y", "Y"],
                       "date": pd.to_datetime(["2023-05-01", "2024-04-30", "2023-05-01", "2024-05-01"])})
-    g = V.days_since_previous(p)
+    g = R.days_since_previous(p)
     assert g.tolist()[1] == 365 and g.tolist()[3] == 366   # 2024 is a leap year
-    assert V.lookback_measures(g.iloc[[1, 3]])["lookback_repeat_pairs"] == 1
+    assert R.lookback_measures(g.iloc[[1, 3]])["lookback_repeat_pairs"] == 1
 
 
 def test_undated_pairs_left_out_of_lookback():
@@ -190,19 +192,20 @@ def test_undated_pairs_left_out_of_lookback():
 
 def test_time_to_repeat_and_curve():
     g = pd.Series([np.nan, 0, 7, 8, 30, 400])
-    tt = V.time_to_repeat(g, [7, 30], lookback_days=365)
+    tt = R.time_to_repeat(g, [7, 30], lookback_days=365)
     # repeats (<= 365): 0, 7, 8, 30 -> within 7: 2 of 4; within 30: 4 of 4
     assert tt == {"repeats": 4, "n_within_7": 2, "within_7": 0.5, "n_within_30": 4, "within_30": 1.0}
-    tt8 = V.time_to_repeat(g, [7], lookback_days=8)
+    tt8 = R.time_to_repeat(g, [7], lookback_days=8)
     assert tt8["repeats"] == 3 and tt8["within_7"] == pytest.approx(2 / 3)
-    c = V.repeat_curve(g, 30)
+    c = R.repeat_curve(g, 30)
     assert len(c) == 31 and c.iloc[0] == 0.25 and c.iloc[7] == 0.5 and c.iloc[30] == 1.0
-    assert V.front_loaded(g, 365) is True   # 4 of the 4 repeats within 91 days
+    assert R.front_loaded(g, 365) is True   # 4 of the 4 repeats within 91 days
 
 
 def test_publishable_table_suppresses_small_subsets(table):
     t, _, _ = table
-    out, notes = V.publishable_table(t, min_count=5)
+    out, withheld = V.publishable_table(t, min_count=5)
+    notes = W.withheld_lines(withheld, min_count=5)
     # 2 repeat victims (< 5): count shown as "<5", rate and share blank, and the notes say so
     assert out.loc["All crime", "repeat_victims"] == "<5"
     assert out.loc["All crime", "victims"] == 6
@@ -213,7 +216,8 @@ def test_publishable_table_suppresses_small_subsets(table):
     assert any("All crime: fewer than 5 repeat victims" in n for n in notes)
     assert list(out.columns[:6]) == ["victims", "repeat_victims", "repeat_rate", "pairs", "repeat_pair_share",
                                      "lookback_rate"]
-    out1, notes1 = V.publishable_table(t, min_count=1)
+    out1, withheld1 = V.publishable_table(t, min_count=1)
+    notes1 = W.withheld_lines(withheld1, min_count=1)
     assert out1.loc["Domestic abuse", "repeat_rate"] == pytest.approx(0.5) and notes1 == []
 
 
@@ -229,7 +233,7 @@ def test_bad_input_is_one_clear_line():
     with pytest.raises(AssessmentError, match="victim_id"):
         V.victim_pairs(pd.DataFrame({"crime_id": ["c1"]}), _crimes())
     with pytest.raises(AssessmentError, match="whole number of days"):
-        V.lookback_measures(pd.Series([1.0]), lookback_days=-1)
+        R.lookback_measures(pd.Series([1.0]), lookback_days=-1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,7 +256,7 @@ def test_analyse_headlines():
     assert h["victims.repeat_within.90"] == pytest.approx(0.6)   # 3 of the 5 repeats
     assert h["victims.repeat_locations"] is None          # victims supplied: no location proxy
     assert "V1" not in res.table.to_csv() and "victim_id" not in res.table.to_csv()
-    assert res.sentence.startswith("In 2024/25, 6 people in Testham were victims")
+    assert W.sentence(res).startswith("In 2024/25, 6 people in Testham were victims")
 
 
 def test_analyse_suppresses_headline_rate_below_threshold():
@@ -262,8 +266,8 @@ def test_analyse_suppresses_headline_rate_below_threshold():
     assert h["victims.victims"] == 6 and h["victims.repeat_victims"] is None and h["victims.repeat_rate"] is None
     assert h["victims.repeat_rate_lookback"] == pytest.approx(0.5)   # 5 look-back repeats: not small
     assert h["victims.da_repeat_rate"] is None
-    assert any("fewer than 5 repeat victims" in s for s in res.suppressed)
-    assert "not published" in res.sentence
+    assert any("fewer than 5 repeat victims" in s for s in W.suppressed(res))
+    assert "not published" in W.sentence(res)
 
 
 def test_analyse_without_victims_uses_locations():
@@ -272,7 +276,7 @@ def test_analyse_without_victims_uses_locations():
     c["latitude"] = 51.5
     c["location"] = ["On or near High Road"] * 6 + ["On or near Park Lane"] * 6
     res = V.analyse(_dataset(victims=False, crimes=c))
-    assert not res.available and "No victims link" in res.notes["victims"]
+    assert not res.available and "No victims link" in W.notes(res)["victims"]
     assert res.headlines["victims.repeat_rate"] is None and res.headlines["victims.victims"] is None
     # in 2024/25: High Road has c02 c03 c04 c05 (4; c09, c01 before the year), Park Lane c11 c06 c07 c10 c08 (5)
     assert res.headlines["victims.repeat_locations"] == 2
@@ -486,7 +490,6 @@ def _demo_config(d, tmp_path):
 def test_demo_through_the_loader_equals_truth(demo_files, tmp_path):
     # the same figures when the demo goes through the real loader and analyse() (disclosure on:
     # every count here is far above 5, so nothing is suppressed)
-    from assessment import asb as A
     from assessment.loaders import load_dataset
     d, truth = demo_files
     ds = load_dataset(_demo_config(d, tmp_path), year=2024)
@@ -501,7 +504,7 @@ def test_demo_through_the_loader_equals_truth(demo_files, tmp_path):
     assert h["victims.da_repeat_rate"] == pytest.approx(real["domestic_abuse"]["repeat_rate"], abs=1e-12)
     assert h["victims.da_repeat_rate_lookback"] == pytest.approx(real["domestic_abuse"]["lookback_rate"], abs=1e-12)
     assert res.table.loc["Burglary", "repeat_victims"] == real["by_crime_type"]["Burglary"]["repeat_victims"]
-    ah = A.analyse(ds).headlines
+    ah = V.analyse_asb(ds).headlines
     ta = truth["asb"]["realised"]["2024/25"]
     assert ah["victims.repeat_callers"] == ta["repeat_callers"]
     assert ah["victims.repeat_caller_call_share"] == pytest.approx(ta["share_of_calls"], abs=1e-12)

@@ -77,16 +77,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import victims as vic
 from ..errors import AssessmentError, ConfigError, InputError, quote, require_columns
 from ..periods import Period, coverage, covers
 from ..stats import offenders as offender_stats
-from ..stats import rag
+from ..stats import rag, repeats
 from ..stats import rates as area_rates
 from ..summary import get, missing_reason
 from ..targets import Indicator, check_crime_types, parse_target, read_targets
 from ..words.common import pretty_category
 from . import offenders as off
+from . import victims as vic
 
 #: the "category" of every crime together, in the comparison's tables
 ALL_CRIME = "All crime"
@@ -277,7 +277,7 @@ def repeat_victim_measures(victims: pd.DataFrame, crimes: pd.DataFrame, period: 
     """Victims, repeat victims and the repeat-victim rate (§5.4) for the crimes in ``period``.
 
     Repeat-victim rate = victims of ≥ 2 distinct crimes in the period ÷ victims of ≥ 1.
-    Computed with chapter 4's verbs (:mod:`assessment.victims`), so the figure is the one
+    Computed with chapter 4's verbs (:mod:`assessment.chapters.victims`, :mod:`assessment.stats.repeats`), so the figure is the one
     chapter 4 reports.  Only the crimes in ``crimes`` count (pass a subset — domestic abuse, a
     crime group — for that subset's rate).  The rate is None when no victim has a crime in
     the period.
@@ -290,7 +290,7 @@ def repeat_victim_measures(victims: pd.DataFrame, crimes: pd.DataFrame, period: 
     (3, 1, 0.3333)
     """
     year = vic.in_period(vic.victim_pairs(victims, crimes), period)
-    return vic.in_year_measures(vic.crimes_per_victim(year))
+    return repeats.in_year_measures(repeats.crimes_per_victim(year))
 
 
 def measured(ind: Indicator, ds, period: Period, summary: dict | None = None,

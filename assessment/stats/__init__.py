@@ -18,6 +18,9 @@ module                  what it computes
 :mod:`.emerging`        emerging hot spots: yearly states, trend and pattern class per place
 :mod:`.offenders`       offender concentration: crimes per offender, ranking, top-p% shares of crime,
                         concentration curve, prolific offenders, crime mix of the top group
+:mod:`.repeats`         repeat victimisation: crimes per victim, in-year and look-back (MARAC) measures,
+                        time to repeat, the repeat curve, front-loading
+:mod:`.repeat_calls`    repeat callers: the most calls in any sliding window of days (ASB)
 :mod:`.rag`             RAG and direction of travel: target from a baseline, shortfall, three- and
                         four-level status, variance, direction of travel, seasonal shares
 :mod:`.rates`           rates per 1,000 residents, competition ranks, pooled rates of sets of areas
@@ -53,9 +56,9 @@ import importlib
 
 from .base import StatsError
 
-__all__ = ["concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "StatsError"]
+__all__ = ["concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls", "StatsError"]
 
-_MODULES = {"concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates"}
+_MODULES = {"concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls"}
 
 
 def __getattr__(name: str):

@@ -1,0 +1,217 @@
+"""The appendix's words: the methods (each chapter's methods text from :mod:`assessment.words`,
+with this run's settings, in report order), the notes on the inputs, what disclosure control hid,
+and the configuration file.
+
+>>> [name for name, _ in METHOD_SECTIONS][:3]
+['crime_in_the_area', 'hotspots', 'emerging']
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+
+from ..disclosure import AUDIT_COLUMNS
+from ..errors import one_line
+from ..significance import SignificanceRule
+from . import crime_in_the_area, hotspots, offenders, performance, summary, victims
+
+
+def _rule(cfg) -> SignificanceRule:
+    return SignificanceRule.from_config(cfg.hotspots)
+
+
+#: the methods sections in report order: (name, the section's text for a run's config)
+METHOD_SECTIONS = [
+    ("crime_in_the_area", lambda cfg: crime_in_the_area.METHODS),
+    ("hotspots", lambda cfg: hotspots.methods(_rule(cfg))),
+    ("emerging", lambda cfg: hotspots.emerging_methods(_rule(cfg), cfg.hotspots.emerging_alpha,
+                                                       cfg.hotspots.trend_alpha, cfg.hotspots.emerging_min_years)),
+    ("offenders", lambda cfg: offenders.METHODS),
+    ("victims", lambda cfg: victims.methods(cfg.victims.lookback_days, cfg.victims.repeat_windows,
+                                            cfg.disclosure.min_count)),
+    ("asb", lambda cfg: victims.asb_methods(cfg.asb.repeat_calls, cfg.asb.window_weeks, cfg.disclosure.min_count)),
+    ("performance", lambda cfg: performance.methods(cfg.performance.amber_threshold,
+                                                    cfg.performance.amber_green_threshold,
+                                                    cfg.performance.no_change_band)),
+    ("comparison", lambda cfg: performance.COMPARISON_METHODS),
+    ("summary", lambda cfg: summary.METHODS),
+]
+
+
+def methods_text(name: str, cfg) -> str:
+    """One methods section (``name`` from :data:`METHOD_SECTIONS`) with the run's settings."""
+    return dict(METHOD_SECTIONS)[name](cfg)
+
+
+DISCLOSURE_METHODS = """
+### Disclosure control
+
+Victim, offender and caller identifiers are personal data: no identifier appears in any table,
+chart, log or file this workbook writes. Counts derived from victim or offender records that are
+below the threshold ({min_count}) are shown as "<{min_count}" (primary suppression); where a published
+total would let a reader work out a suppressed count, the next-smallest count is hidden too and shown
+as "[c]" (secondary suppression; "[c]", the Government Statistical Service's symbol for confidential,
+because such a count is not itself below {min_count}). Rates and shares resting on a hidden count are
+left blank. Zeros are not disclosive and are shown. One gate decides what is published: every table
+written to `tables/` and every headline figure passes through it, and a table built from personal
+records that still held a count below the threshold would stop the run rather than be published.
+Counts of crimes and of places (LSOAs, wards, map points) are not personal data and are not
+suppressed.
+
+Hiding a count is not enough if the figures around it let a reader work it out, so every run
+audits what it publishes from personal records, as statistical offices' tools (τ-ARGUS, sdcTable)
+do (Hundepool et al., *Statistical Disclosure Control*, 2012). Every figure of a chapter — its
+tables, their share and rate columns, its headline figures and the numbers in its sentences — is
+treated as one system of linear relations, together with how the figures were made: totals;
+victim–crime pairs = k × victims in the band of k crimes; share × total = count; a crime group's
+victims and pairs against those of the groups it contains; the order rows are listed in; the
+suppression rules themselves ("<{min_count}" is 1 to {below}; a "[c]" chosen as the next-smallest
+count was not itself below {min_count}). For each hidden cell the smallest and largest values it can take are found by
+integer linear programming (scipy's linprog). **Protection rule:** a hidden cell must be able to
+take at least two whole values given everything published — it may not be pinned to one. Where a
+cell would be pinned, more is hidden — further bands or counts of the same table (smallest
+first), a small group's whole crimes-per-victim distribution, a total of victim–crime pairs or
+look-back repeats with the rates resting on it — and the audit runs again, until no hidden cell
+can be worked out; otherwise the run stops. Appendix B lists what was hidden, and for each table
+how many hidden cells were audited, how many could have been worked out under the suppression
+rules alone and how many figures the audit hid as well.
+"""
+
+
+def methods_markdown(ds) -> str:
+    """The methods appendix: each chapter's methods text (with this run's settings), in report
+    order, then disclosure control and the periods."""
+    parts = [textwrap.dedent(text(ds.config)).strip() for _, text in METHOD_SECTIONS]
+    m = ds.config.disclosure.min_count
+    parts.append(textwrap.dedent(DISCLOSURE_METHODS.format(min_count=m, below=max(1, m - 1))).strip())
+    parts.append(periods_methods(ds))
+    return "\n\n".join(parts)
+
+
+def periods_methods(ds) -> str:
+    p = ds.period
+    return ("### Periods\n\n"
+            f"The assessment period is {p.label} ({p.start:%-d %B %Y} to {p.end_date:%-d %B %Y}). "
+            "Financial years run from 1 April to 31 March; a rolling period is the 12 months ending "
+            "with the month given. The previous 12 months are the same months one year earlier. "
+            "police.uk data are monthly, so periods are whole months.")
+
+
+def quality_title(ds) -> str:
+    acc = ds.accounting
+    read = sum(acc.reads.values())
+    excl = sum(acc.excluded(k) for k in acc.reads)
+    if read == 0:
+        return "No input rows were read"
+    return f"{read - excl:,} of {read:,} input rows were used ({excl / read:.1%} excluded, each with a reason)"
+
+
+def _note_text(text) -> str:
+    """A data-quality note as a markdown bullet's text: one line.  (A value quoted from a public
+    input stays text: :meth:`assessment.workbook.Run.text` renders prose with raw HTML escaped.)
+
+    >>> _note_text("boundaries.gpkg: 2 layers; used the first, '<b>x</b>'\\n(set boundaries.layer)")
+    "boundaries.gpkg: 2 layers; used the first, '<b>x</b>' (set boundaries.layer)"
+    """
+    return one_line(text)
+
+
+def quality_notes(ds) -> str:
+    """The notes on the inputs, each once (one line each; a note about a file holding personal
+    data — victims, offenders, ASB, the crime extract — never quotes a cell value): the accounting's notes by input, then the loaders' other
+    notes.  (The loader copies every accounting note into ``ds.notes`` as ``"<input>: <note>"``, for
+    ``assessment validate``; listing both printed each of them twice.)
+
+    >>> from types import SimpleNamespace
+    >>> from assessment.accounting import Accounting
+    >>> acc = Accounting(); acc.note("population", "mid-2022 estimates")
+    >>> ds = SimpleNamespace(accounting=acc, notes=["population: mid-2022 estimates", "x.csv: read as Windows-1252",
+    ...                                             "x.csv: read as Windows-1252"])
+    >>> print(quality_notes(ds))
+    Notes on the inputs:
+    <BLANKLINE>
+    * **population**: mid-2022 estimates
+    * x.csv: read as Windows-1252
+    """
+    notes, seen = [], set()
+    for name, texts in ds.accounting.notes.items():
+        for t in texts:
+            if f"{name}: {t}" not in seen:
+                seen.add(f"{name}: {t}")
+                notes.append(f"* **{name}**: {_note_text(t)}")
+    for t in ds.notes:
+        if t not in seen:
+            seen.add(t)
+            notes.append(f"* {_note_text(t)}")
+    if not notes:
+        return "No further data-quality notes."
+    return "Notes on the inputs:\n\n" + "\n".join(notes)
+
+
+def suppression_text(table: pd.DataFrame, min_count: int = 5) -> str:
+    """What disclosure control hid across the whole report, in words, with the disclosure audit's
+    outcome when the table carries it (:func:`assessment.disclosure.ledger_table`).
+
+    >>> t = pd.DataFrame({"Table": ["offender_wards.csv", "repeat_victims.csv"],
+    ...                   "Cells shown as <5": [3, 0], "Cells shown as [c]": [1, 0]})
+    >>> print(suppression_text(t))  # doctest: +NORMALIZE_WHITESPACE
+    Counts from victim, offender and caller records below 5 are shown as "<5"; where a published
+    total would let a reader work out a hidden count, the next-smallest count is hidden too and
+    shown as "[c]". 4 cells were hidden, in 1 of the 2 tables built from personal records
+    (offender_wards.csv). Rates and shares resting on a hidden count are left blank.
+    >>> t["Hidden cells audited"], t["Determinable before the audit"] = [4, 0], [2, 0]
+    >>> t["Hidden further by the audit"], t["Determinable now"] = [1, 0], [0, 0]
+    >>> print(suppression_text(t).split("blank. ")[1])  # doctest: +NORMALIZE_WHITESPACE
+    The disclosure audit attacked every hidden cell with everything published alongside it. Under
+    the suppression rules alone, 2 hidden cells could have been worked out, so 1 further figure was
+    hidden or withdrawn; none of the 4 cells hidden now can be worked out.
+    """
+    head = (f'Counts from victim, offender and caller records below {min_count} are shown as "<{min_count}"; '
+            "where a published total would let a reader work out a hidden count, the next-smallest count is "
+            'hidden too and shown as "[c]".')
+    if table is None or not len(table):
+        return head + " No table built from victim, offender or caller records was published in this report."
+    cells = table.filter(like="Cells shown").sum(axis=1)
+    hidden = table.loc[cells > 0, "Table"].tolist()
+    if not hidden:
+        text = head + (f" No count needed hiding: every count in the {len(table)} tables built from personal "
+                       f"records is {min_count} or more, or zero.")
+    else:
+        text = head + (f" {int(cells.sum()):,} cells were hidden, in {len(hidden)} of the {len(table)} tables built "
+                       f"from personal records ({', '.join(hidden)}). Rates and shares resting on a hidden count are "
+                       "left blank.")
+    return text + _audit_text(table)
+
+
+def _audit_text(table: pd.DataFrame) -> str:
+    cols = list(AUDIT_COLUMNS.values())
+    if not set(cols) <= set(table.columns):
+        return ""
+    a = table[cols].apply(pd.to_numeric, errors="coerce")
+    missing = table.loc[a[cols[0]].isna(), "Table"].tolist()
+    audited, before, extra, now = (int(a[c].fillna(0).sum()) for c in cols)
+    if audited == 0 and before == 0 and extra == 0:
+        text = (" The disclosure audit found no hidden cell to attack: nothing published from personal records is "
+                "hidden.")
+    else:
+        text = " The disclosure audit attacked every hidden cell with everything published alongside it. "
+        if before:
+            text += (f"Under the suppression rules alone, {before:,} hidden cell{'s' if before != 1 else ''} could "
+                     f"have been worked out, so {extra:,} further figure{'s were' if extra != 1 else ' was'} hidden "
+                     "or withdrawn; ")
+        else:
+            text += "None could have been worked out; "
+        text += (f"none of the {audited:,} cells hidden now can be worked out." if now == 0 else
+                 f"{now:,} of the {audited:,} cells hidden now still can.")
+    if missing:
+        text += f" Not audited: {', '.join(missing)}."
+    return text
+
+
+def config_markdown(ds) -> str:
+    cfg = ds.config
+    if cfg.path is None:
+        return "The configuration was given in code, not from a file."
+    text = cfg.path.read_text(encoding="utf-8-sig")
+    return f"The configuration file used (`{cfg.path.name}`):\n\n```yaml\n{text.rstrip()}\n```"
