@@ -5,9 +5,9 @@ import json
 import shutil
 from pathlib import Path
 
-from assessment import appendix
 from assessment.config import Config
 from assessment.loaders import load_dataset
+from assessment.words import appendix
 
 F = Path(__file__).resolve().parent / "fixtures" / "loaders"
 

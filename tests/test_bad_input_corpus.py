@@ -212,7 +212,7 @@ def _figures(ds, keys) -> dict:
 
 @pytest.mark.parametrize("name", COUNTED_CASES)
 def test_counted_case_loads_and_counts_the_problem(name, tmp_path):
-    from assessment.appendix import data_quality
+    from assessment.chapters.appendix import data_quality
     from assessment.config import load_config
     from assessment.loaders import load_dataset
     from assessment.validate import validate

@@ -348,7 +348,7 @@ def test_the_ledger_lists_each_tables_audit(tmp_path):
     assert r[["Hidden cells audited", "Determinable before the audit", "Hidden further by the audit",
               "Determinable now", "Audit"]].tolist() == [18, 20, 5, 0, "passed"]
     assert led.loc["offender_wards.csv", "Audit"] == "not audited"
-    from assessment.appendix import suppression_text
+    from assessment.words.appendix import suppression_text
     text = suppression_text(led.reset_index())
     assert "Under the suppression rules alone, 20 hidden cells could have been worked out, so 5 further" in text
     assert "none of the 18 cells hidden now can be worked out" in text and "Not audited: offender_wards.csv" in text

@@ -213,7 +213,7 @@ def test_blank_crime_types_stay_in_the_totals_and_the_tables_by_type(tmp_path):
     assert int(by_type.loc[NOT_RECORDED, "current"]) == 2 and int(by_type["current"].sum()) == 10
     assert ds.accounting.notes["crimes"] == [
         "2 crime(s) with a blank crime type counted as 'Not recorded' (kept in the totals and in the tables by type)"]
-    from assessment.appendix import quality_notes
+    from assessment.words.appendix import quality_notes
     assert "* **crimes**: 2 crime(s) with a blank crime type counted as 'Not recorded'" in quality_notes(ds)
 
 
@@ -255,7 +255,7 @@ def test_placeholder_links_are_excluded_and_counted(tmp_path):
     assert notes == ["offenders.csv: 3 link(s) with a placeholder offender id (a stand-in for 'unknown', not a "
                      "person) left out of the offender analysis, first in row 3"]
     # the data-quality table of the appendix shows the exclusion
-    from assessment.appendix import accounting_table
+    from assessment.chapters.appendix import accounting_table
     t = accounting_table(acc)
     assert t.loc[t["Reason"] == "placeholder offender id (not a person)", "Rows"].tolist() == [3]
 

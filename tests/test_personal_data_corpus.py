@@ -126,9 +126,10 @@ def test_error_case_names_the_row_not_the_identifier(name, tmp_path, capsys):
 
 @pytest.mark.parametrize("name", [n for n, c in CASES.items() if c["expect"] == "counted"])
 def test_counted_case_names_the_row_not_the_identifier(name, tmp_path, capsys):
-    from assessment.appendix import data_quality, quality_notes
+    from assessment.chapters.appendix import data_quality
     from assessment.config import load_config
     from assessment.loaders import load_dataset
+    from assessment.words.appendix import quality_notes
 
     case = CASES[name]
     cfg_path, _ = build(name, tmp_path)

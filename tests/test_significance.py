@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from assessment import appendix
 from assessment.chapters import hotspots as h
 from assessment.significance import SignificanceRule
 from assessment.stats import gistar
 from assessment.summary import build_summary
+from assessment.words import appendix
 from assessment.words import hotspots as words
 from assessment.words import summary as narrative
 
@@ -230,8 +230,7 @@ def test_appendix_methods_follow_the_configs_rule(tmp_path):
         p.write_text("area: {name: Testham}\ninputs: {crimes: crimes.csv}\n"
                      f"hotspots: {{fdr: {str(fdr).lower()}, permutations: 999, emerging_alpha: 0.05}}\n")
         cfg = load_config(p, check_files=False)
-        text = appendix._configured_methods("hotspots", words, cfg) + appendix._configured_methods(
-            "emerging", SimpleNamespace(methods=words.emerging_methods), cfg)
+        text = appendix.methods_text("hotspots", cfg) + appendix.methods_text("emerging", cfg)
         assert ("The classes use the adjusted p-value" in text) == fdr
         assert "shuffled among its neighbours 999 times" in text and "up to 99,999" in text
         assert "α = 0.05 (95% confidence" in text
