@@ -31,15 +31,8 @@ FIGURE_MODULES = {
     "assessment.workbook",
 }
 
-#: chapter modules whose figure functions are still moving into assessment.figures (issue 13);
-#: each leaves this list as its figures move, and the list then goes
-STILL_DRAWING = {
-}
-
-
 def is_figure_module(name: str) -> bool:
-    return (name == FIGURES or name.startswith(FIGURES + ".") or name in FIGURE_MODULES
-            or name in STILL_DRAWING)
+    return name == FIGURES or name.startswith(FIGURES + ".") or name in FIGURE_MODULES
 
 
 @dataclass(frozen=True)
@@ -243,8 +236,8 @@ def test_figure_modules_list_is_current():
     drawing = {imp.importer for imp in FOUND if imp.target.split(".")[0] == "matplotlib"}
     outside = {m for m in drawing if not is_figure_module(m)}
     assert not outside, f"matplotlib outside assessment.figures (move the figure there): {sorted(outside)}"
-    gone = (FIGURE_MODULES | STILL_DRAWING) - drawing
-    assert not gone, f"no longer draws, remove from FIGURE_MODULES / STILL_DRAWING: {sorted(gone)}"
+    gone = FIGURE_MODULES - drawing
+    assert not gone, f"no longer draws, remove from FIGURE_MODULES: {sorted(gone)}"
 
 
 # -- the checks themselves, on small packages made here -----------------------------------------------
