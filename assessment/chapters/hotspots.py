@@ -94,6 +94,7 @@ from ..stats.gistar import (  # noqa: F401
     no_geometry,
     queen_weights,
 )
+from ..stats.rates import rates as area_rates
 
 DEFAULT_SHARES = (0.01, 0.05, 0.10, 0.20)
 ALL_CRIME = "All crime"
@@ -129,11 +130,7 @@ def rates(counts: pd.Series, population) -> pd.Series:
     """
     if population is None:
         return pd.Series(np.nan, index=counts.index, name="rate_per_1000")
-    pop = pd.Series(population).reindex(counts.index).astype(float)
-    pop = pop.where(pop > 0)
-    out = counts.astype(float) / pop * 1000.0
-    out.index.name = counts.index.name
-    return out.rename("rate_per_1000")
+    return area_rates(counts, population).rename("rate_per_1000")   # the one rate rule (stats.rates)
 
 
 def missing_population(counts: pd.Series, population) -> pd.Index:
