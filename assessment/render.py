@@ -82,6 +82,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from markupsafe import Markup
+
 from . import leaks, provenance, templating
 from . import outdir as _outdir
 from .accounting import Accounting
@@ -578,7 +580,6 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
     headings, and inline screen and print CSS (no scripts, fonts or stylesheets are
     fetched from anywhere).
     """
-    from markupsafe import Markup  # with jinja2
     exporter = _exporter()
     used: set = set()
     parts, headings = [], []
@@ -866,7 +867,8 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
     period checked (:func:`_check_period`); the dataset pickled into the private folder
     (:func:`_private_folder`); the chapters executed (:func:`_run_chapters`) and tidied
     (:func:`_executed_chapters`); ``summary.json``, the HTML and the PDF (:func:`_write_report`),
-    ``run.log``; the folder checked for identifiers and moved into place (:func:`_publish_checked`).
+    ``run.log`` (:func:`_write_run_log`); the folder checked for identifiers and moved into place
+    (:func:`_publish_checked`).
 
     Example
     -------
@@ -883,8 +885,7 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         ds = dataset if dataset is not None else _load_inputs(cfg, year, to, quarter, allow_partial, log)
         record.warnings += _check_period(ds.period, quarter, allow_partial)
         record.step("config and inputs")
-        nb_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir(cfg)
-        chapters = chapter_notebooks(nb_dir, notebooks)
+        nb_dir, chapters = _chapters(cfg, notebooks_dir, notebooks)
         if out is None:
             out = _claim_output((cfg.root / "reports" / ds.period.slug).resolve(), stack, log)
         work = _private_folder(stack, ds)
@@ -892,14 +893,10 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         record.step("dataset pickle")
         runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log)
         record.step("chapter notebooks", runs)
-        kernel_messages = _kernel_messages(work.kernel_log)
         executed = _executed_chapters(chapters, runs, work.staging, out)
         _write_report(executed, cfg, ds, quarter, nb_dir, work.staging, record, log)
-        write_run_log(work.staging / "run.log", cfg=cfg, ds=ds, out=out, runs=runs, timings=record.timings,
-                      started=record.started, warnings=record.warnings, kernel_messages=kernel_messages,
-                      args={"config": str(cfg.path), "year": year, "to": to, "quarter": quarter, "out_dir": str(out),
-                            "notebooks": [p.name for p in chapters], "fresh_kernels": fresh_kernels,
-                            "allow_partial": allow_partial})
+        args = _arguments(cfg, year, to, quarter, out, chapters, fresh_kernels, allow_partial)
+        _write_run_log(work, cfg, ds, out, args, runs, record)
         _publish_checked(work.staging, ds, out)
     _log_warnings(record.warnings, ds, log)
     log(f"done in {time.perf_counter() - record.start:.1f} s: {out}")
@@ -992,6 +989,12 @@ def _check_period(period, quarter: int | None, allow_partial: bool) -> list[str]
             "period covers those months only, as the report says"]
 
 
+def _chapters(cfg: Config, notebooks_dir, notebooks: Iterable | None) -> tuple[Path, list[Path]]:
+    """The notebooks folder and the chapter notebooks to run, in report order."""
+    nb_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir(cfg)
+    return nb_dir, chapter_notebooks(nb_dir, notebooks)
+
+
 def _parameters(cfg: Config, period, to: str | None, quarter: int | None, staging: Path) -> dict:
     """The papermill parameters every chapter gets (in this order: papermill writes them so)."""
     params = {"year": period.year if to is None else None, "config": str(Path(cfg.path).resolve()),
@@ -1077,6 +1080,22 @@ def _write_report(executed: list, cfg: Config, ds, quarter: int | None, nb_dir: 
         raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
     record.step("PDF")
     record.timings.append(("total before the move", time.perf_counter() - record.start))
+
+
+def _arguments(cfg: Config, year, to, quarter, out: Path, chapters: list[Path], fresh_kernels: bool,
+               allow_partial: bool) -> dict:
+    """The run's arguments as ``run.log`` lists them."""
+    return {"config": str(cfg.path), "year": year, "to": to, "quarter": quarter,
+            "out_dir": str(out), "notebooks": [p.name for p in chapters],
+            "fresh_kernels": fresh_kernels, "allow_partial": allow_partial}
+
+
+def _write_run_log(work: _Workspace, cfg: Config, ds, out: Path, args: dict, runs: list[NotebookRun],
+                   record: _RunRecord) -> None:
+    """``run.log`` in the report (see :func:`write_run_log`), with the kernel process's own messages."""
+    write_run_log(work.staging / "run.log", cfg=cfg, ds=ds, out=out, args=args, runs=runs,
+                  timings=record.timings, started=record.started, warnings=record.warnings,
+                  kernel_messages=_kernel_messages(work.kernel_log))
 
 
 def _publish_checked(staging: Path, ds, out: Path) -> None:
