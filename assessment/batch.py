@@ -38,6 +38,9 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup
+
+from . import templating
 from .config import load_config
 from .errors import AssessmentError, ConfigError, one_line
 from .outdir import check_output_folder, make_parent, output_lock, write_marker
@@ -225,53 +228,48 @@ def _text(value) -> str:
     return html.escape(one_line(value))
 
 
+def _cell(value) -> Markup:
+    """:func:`_text` as markup for the template: escaped here with :func:`html.escape`, which writes
+    ``&quot;`` and ``&#x27;`` (Jinja2's escape writes ``&#34;`` and ``&#39;``), so the page reads as it did."""
+    return Markup(_text(value))
+
+
 def _href(path: Path) -> str:
-    """A relative link, URL-quoted and escaped for an attribute.
+    """A relative link, URL-quoted (the template escapes it for the attribute).
 
     >>> _href(Path("a b/2024-25/x&y.html"))
     'a%20b/2024-25/x%26y.html'
     """
-    return html.escape(urllib.parse.quote(Path(path).as_posix()), quote=True)
+    return urllib.parse.quote(Path(path).as_posix())
+
+
+def _index_row(r: JobResult, out_root: Path, cfg) -> dict:
+    """One run's row of the index: its texts escaped (:func:`_cell`), its links URL-quoted (:func:`_href`)."""
+    row = {"ok": r.ok, "area": _cell(r.job.area or cfg.area.name),
+           "log": _href(Path(r.job.log_path).relative_to(out_root))}
+    if not r.ok:
+        return {**row, "label": _cell(r.job.year), "error": _cell(r.error)}
+    s = r.summary
+    report = Path(r.job.out_dir).relative_to(out_root) / f"strategic-assessment-{Path(r.job.out_dir).name}"
+    total = get(s, "crime.total")
+    spots = get(s, "hotspots.hot_spots_95")
+    figures = ["–" if total is None else _cell(f"{total:,}"), _cell(_pct(get(s, "crime.change_pct"))),
+               "–" if spots is None else _cell(spots), _cell(_share(get(s, "offenders.top_share.1.all"))),
+               _cell(_share(get(s, "victims.repeat_rate")))]
+    return {**row, "label": _cell(get(s, "period.label", "")), "figures": figures,
+            "html": _href(report.with_name(report.name + ".html")),
+            "pdf": _href(report.with_name(report.name + ".pdf"))}
 
 
 def write_index(out_root: Path, results: list[JobResult], cfg) -> Path:
     """``index.html``: one row per run with links and headline figures (self-contained).
 
-    Every text in it is escaped (:func:`_text`, :func:`_href`); a failed run's error line is
-    the one the run printed, which never quotes a value of a file holding personal data.
+    Rendered from ``assessment/templates/batch_index.html`` (autoescape on).  Every text in it is
+    escaped (:func:`_cell`, :func:`_href`); a failed run's error line is the one the run printed,
+    which never quotes a value of a file holding personal data.
     """
-    rows = []
-    for r in results:
-        rel = Path(r.job.out_dir).relative_to(out_root)
-        area = _text(r.job.area or cfg.area.name)
-        log = _href(Path(r.job.log_path).relative_to(out_root))
-        if r.ok:
-            s = r.summary
-            label = get(s, "period.label", "")
-            slug = Path(r.job.out_dir).name
-            report = rel / f"strategic-assessment-{slug}"
-            links = (f'<a href="{_href(report.with_name(report.name + ".html"))}">HTML</a> · '
-                     f'<a href="{_href(report.with_name(report.name + ".pdf"))}">PDF</a> · <a href="{log}">log</a>')
-            total = get(s, "crime.total")
-            spots = get(s, "hotspots.hot_spots_95")
-            cells = [area, _text(label), links, "–" if total is None else _text(f"{total:,}"),
-                     _text(_pct(get(s, "crime.change_pct"))), "–" if spots is None else _text(spots),
-                     _text(_share(get(s, "offenders.top_share.1.all"))), _text(_share(get(s, "victims.repeat_rate")))]
-        else:
-            cells = [area, _text(r.job.year), f'<span class="fail">failed</span> (<a href="{log}">log</a>)',
-                     _text(r.error), "", "", "", ""]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    failed = sum(not r.ok for r in results)
-    head = ["Area", "Period", "Report", "Recorded crime", "Change", "Hot spots (95%)",
-            "Top 1% offenders' share of all crime", "Repeat-victim rate"]
-    doc = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Strategic assessments</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c}}
-table{{border-collapse:collapse;width:100%}}th,td{{border-bottom:1px solid #b1b4b6;padding:.4rem .6rem;text-align:left}}
-th{{background:#f3f2f1}}.fail{{color:#d4351c;font-weight:bold}}</style></head><body>
-<h1>Strategic assessments</h1>
-<p>{len(results)} run(s), {failed} failed.{' Synthetic demo data.' if cfg.synthetic else ''}</p>
-<table><thead><tr>{''.join(f'<th scope="col">{h}</th>' for h in head)}</tr></thead>
-<tbody>{''.join(rows)}</tbody></table></body></html>"""
+    doc = templating.render("batch_index.html", runs=[_index_row(r, out_root, cfg) for r in results],
+                            failed=sum(not r.ok for r in results), synthetic=bool(cfg.synthetic))
     p = out_root / "index.html"
     p.write_text(doc, encoding="utf-8")
     return p

@@ -8,6 +8,8 @@ report folder, or is being written by another run; an unexpected internal error 
 one line too, with exit status 1 (set ``ASSESSMENT_DEBUG=1`` to see the traceback).
 A run stopped by SIGTERM, SIGHUP or Ctrl-C cleans up (no dataset copy is left in the
 temporary folder) and exits with 128 + the signal number.
+Each command imports the modules it needs when it runs, so ``assessment --help`` and a bad
+argument answer at once, without loading pandas or the workbook.
 
 Example
 -------
@@ -28,6 +30,7 @@ import sys
 from pathlib import Path
 
 from .errors import AssessmentError, ConfigError, one_line
+from .outdir import RunInterrupted
 
 PARTIAL_HELP = ("run a period the data do not fully cover; the report then says 'N of 12 months' "
                 "on the cover, in every title naming the period and in summary.json")
@@ -35,7 +38,7 @@ PARTIAL_HELP = ("run a period the data do not fully cover; the report then says 
 
 def _check_period_args(a) -> None:
     """A bad --year or --to, or both, is one line before the config or the data are read."""
-    from .periods import parse_year, rolling
+    from .periods import parse_year, rolling  # heavy (pandas): only when a command runs, not for --help
     if a.year is not None and a.to is not None:
         raise ConfigError("--year and --to: give one or the other (--year 2024 for 2024/25, "
                           "--to 2025-03 for the 12 months to March 2025)")
@@ -79,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(a) -> int:
-    from .render import run_assessment
+    from .render import run_assessment  # heavy (the whole workbook): only for `run`, not for --help
     _check_period_args(a)
     out = run_assessment(a.config, year=a.year, to=a.to, out_dir=a.out, quarter=a.quarter,
                          allow_partial=a.allow_partial)
@@ -88,8 +91,8 @@ def _cmd_run(a) -> int:
 
 
 def _cmd_validate(a) -> int:
-    from .config import ConfigProblems, load_config
-    from .validate import validate
+    from .config import ConfigProblems, load_config  # heavy (pydantic): only for `validate`
+    from .validate import validate  # heavy (pandas, the loaders): only for `validate`
     _check_period_args(a)
     try:
         cfg = load_config(a.config, check_files=False)
@@ -107,7 +110,7 @@ def _cmd_validate(a) -> int:
 
 
 def _cmd_batch(a) -> int:
-    from .batch import parse_years, run_batch
+    from .batch import parse_years, run_batch  # heavy (the whole workbook): only for `batch`
     years = parse_years(a.years)
     areas = [x.strip() for x in a.areas.split(",") if x.strip()] if a.areas else None
     results = run_batch(a.config, years, areas=areas, jobs=a.jobs, out_root=a.out,
@@ -116,9 +119,9 @@ def _cmd_batch(a) -> int:
 
 
 def _cmd_demo(a) -> int:
-    from . import demo
+    from . import demo  # heavy (pandas, geopandas): only for `demo`
     if a.root is None:
-        from .config import find_config
+        from .config import find_config  # heavy (pydantic): only for `demo`
         try:
             root = find_config().parent
         except AssessmentError:
@@ -144,7 +147,6 @@ def main(argv=None) -> int:
         print(f"error: {one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as e:
-        from .outdir import RunInterrupted
         if isinstance(e, RunInterrupted):
             print(f"error: {e}", file=sys.stderr)
             return e.exit_status

@@ -79,8 +79,10 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+from markupsafe import Markup
 
 from . import leaks, provenance, templating
 from . import outdir as _outdir
@@ -578,7 +580,6 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
     headings, and inline screen and print CSS (no scripts, fonts or stylesheets are
     fetched from anywhere).
     """
-    from markupsafe import Markup  # with jinja2
     exporter = _exporter()
     used: set = set()
     parts, headings = [], []
@@ -764,13 +765,15 @@ def _check_no_identifiers(staging: Path, ds) -> None:
                               "nothing was written (please report this as a bug)")
 
 
-def _claim_output(out: Path, stack: contextlib.ExitStack, log: Callable) -> None:
-    """Check ``out`` may be written and replaced, take its lock (held until ``stack`` closes), tidy up."""
+def _claim_output(out: Path, stack: contextlib.ExitStack, log: Callable) -> Path:
+    """Check ``out`` may be written and replaced, take its lock (held until ``stack`` closes), tidy
+    up; return ``out``."""
     _outdir.check_output_folder(out)
     _outdir.make_parent(out)
     stack.enter_context(_outdir.output_lock(out))
     _outdir.check_output_folder(out)  # again, holding the lock: a run may just have finished into it
     _recover_interrupted(out, log)
+    return out
 
 
 def _publish(staging: Path, out: Path) -> None:
@@ -810,13 +813,6 @@ def _keep_failed(staging: Path, out: Path) -> Path | None:
 
 
 # -- the run --------------------------------------------------------------------------------
-def _read_targets(cfg):
-    """The targets file's indicators, read and checked before the inputs load (None without one)."""
-    if cfg.inputs.targets is None or not Path(cfg.inputs.targets).exists():
-        return None   # chapter 5 says there is no targets file (a missing one is a config error already)
-    return read_targets(cfg.inputs.targets, cfg.crime_groups)
-
-
 def run_assessment(config=None, year: int | None = None, to: str | None = None,
                    out_dir=None, quarter: int | None = None, notebooks: Iterable | None = None,
                    log: Callable = print, notebooks_dir=None, dataset=None,
@@ -864,140 +860,256 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
     assessment.outdir.RunInterrupted
         On SIGTERM, SIGINT or SIGHUP (when called from the main thread), after cleaning up.
 
+    Notes
+    -----
+    The steps (see the module docstring): the config, and the output folder claimed when it is
+    known (:func:`_config_and_output`); the inputs loaded once (:func:`_load_inputs`) and the
+    period checked (:func:`_check_period`); the dataset pickled into the private folder
+    (:func:`_private_folder`); the chapters executed (:func:`_run_chapters`) and tidied
+    (:func:`_executed_chapters`); ``summary.json``, the HTML and the PDF (:func:`_write_report`),
+    ``run.log`` (:func:`_write_run_log`); the folder checked for identifiers and moved into place
+    (:func:`_publish_checked`).
+
     Example
     -------
     >>> out = run_assessment("assessment.yml", year=2024)  # doctest: +SKIP
     >>> sorted(p.name for p in out.iterdir())  # doctest: +SKIP
     ['.csp-assessment-report', 'notebooks', 'run.log', 'strategic-assessment-2024-25.html', 'strategic-assessment-2024-25.pdf', 'summary.json', 'tables']
     """
-
-    t_start = time.perf_counter()
-    started = _dt.datetime.now().astimezone()
-    timings: list[tuple[str, float]] = []
-    warnings: list[str] = []
-
-    def step(name: str, t0: float) -> float:
-        t = time.perf_counter()
-        timings.append((name, t - t0))
-        return t
-
+    record = _RunRecord()
     with contextlib.ExitStack() as stack:
         stack.enter_context(_outdir.signals_raise())   # SIGTERM/SIGHUP unwind like Ctrl-C: cleanup runs
         _outdir.remove_stale_private_dirs()
-        t = time.perf_counter()
-        cfg = config if isinstance(config, Config) else load_config(config)
-        if cfg.path is None:
-            raise ConfigError("the config was built in code; run_assessment needs one read from a file (load_config)")
-        # a bad --year or --to (or both) is one line before anything else
-        requested = make_period(cfg.period, year=year, to=to) if year is not None or to is not None else None
-        if requested is not None and to is None:
-            year = requested.year
-        # the output folder: checked and locked before the long work whenever it is known already
-        out = None
-        if out_dir:
-            out = Path(out_dir).resolve()
-        elif dataset is None and requested is not None:
-            out = (cfg.root / "reports" / requested.slug).resolve()
-        if out is not None:
-            _claim_output(out, stack, log)
-        if dataset is None:
-            if cfg.demo:
-                ensure_demo(cfg)
-            targets = _read_targets(cfg)   # a bad targets file stops the run now, not in chapter 5
-            log("loading the inputs ...")
-            # in-year progress (--quarter) needs the months to the end of the quarter: checked below
-            dataset = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial or quarter is not None)
-            if targets:
-                check_crime_types(targets, dataset.crimes, cfg.inputs.targets)
-        ds = dataset
-        period = ds.period
-        if quarter is not None:
-            period.quarter(quarter)  # checks 1..4 with a one-line error
-        if period.complete is False:
-            needed = set(period.month_starts()[:3 * quarter] if quarter else period.month_starts())
-            gaps = [m for m in period.missing if m in needed]
-            if gaps and not allow_partial:
-                to_q = f" to the end of quarter {quarter}" if quarter else ""
-                raise ConfigError(f"{period.base_label} is not complete in the data{to_q}: no data for "
-                                  f"{month_ranges(gaps)}; add --allow-partial to report it from "
-                                  f"{period.months_with_data} of its {period.months} months")
-            warnings.append(f"{period.base_label} has data for {period.months_with_data} of its {period.months} "
-                            f"months (none for {month_ranges(period.missing)}): every figure for the "
-                            "period covers those months only, as the report says")
-        t = step("config and inputs", t)
-
-        nb_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir(cfg)
-        chapters = chapter_notebooks(nb_dir, notebooks)
+        record.restart()
+        cfg, year, out = _config_and_output(config, year, to, out_dir, dataset, stack, log)
+        ds = dataset if dataset is not None else _load_inputs(cfg, year, to, quarter, allow_partial, log)
+        record.warnings += _check_period(ds.period, quarter, allow_partial)
+        record.step("config and inputs")
+        nb_dir, chapters = _chapters(cfg, notebooks_dir, notebooks)
         if out is None:
-            out = (cfg.root / "reports" / period.slug).resolve()
-            _claim_output(out, stack, log)
+            out = _claim_output((cfg.root / "reports" / ds.period.slug).resolve(), stack, log)
+        work = _private_folder(stack, ds)
+        params = _parameters(cfg, ds.period, to, quarter, work.staging)
+        record.step("dataset pickle")
+        runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log)
+        record.step("chapter notebooks", runs)
+        executed = _executed_chapters(chapters, runs, work.staging, out)
+        _write_report(executed, cfg, ds, quarter, nb_dir, work.staging, record, log)
+        args = _arguments(cfg, year, to, quarter, out, chapters, fresh_kernels, allow_partial)
+        _write_run_log(work, cfg, ds, out, args, runs, record)
+        _publish_checked(work.staging, ds, out)
+    _log_warnings(record.warnings, ds, log)
+    log(f"done in {time.perf_counter() - record.start:.1f} s: {out}")
+    return out
 
-        # everything that holds records, or output not yet checked, stays in the private folder
-        work = stack.enter_context(_outdir.private_workdir())
-        staging = work / "report"
-        staging.mkdir()
-        pickle_path = work / "_dataset.pickle"
-        kernel_log = work / "_kernel.log"
-        pickle_dataset(ds, pickle_path)
-        params = {"year": period.year if to is None else None, "config": str(Path(cfg.path).resolve()),
-                  "to": to, "out_dir": str(staging)}
-        if quarter is not None:
-            params["quarter"] = quarter
-        t = step("dataset pickle", t)
-        log(f"{cfg.area.name} {period.label}: running {len(chapters)} chapter notebook(s)")
-        _preload_renderers()
-        try:
-            runs = execute_notebooks(execution_order(chapters), staging / "notebooks", params, nb_dir,
-                                     {DATASET_ENV: str(pickle_path), **KERNEL_ENV}, log=log, fresh_kernels=fresh_kernels,
-                                     kernel_log=kernel_log)
-        except AssessmentError as e:
-            pickle_path.unlink(missing_ok=True)
-            ids = leaks.of_dataset(ds)
-            leaks.scrub_folder(staging, ids)  # a traceback may quote a value: kept without identifiers
-            failed = _keep_failed(staging, out)
-            if failed is None:
-                raise AssessmentError(leaks.scrub(f"{e} (executed notebooks not kept: {out.name}.failed is not "
-                                                  "a failed run of this tool)", ids)) from e
-            raise AssessmentError(leaks.scrub(f"{e} (executed notebooks kept in {failed / 'notebooks'})", ids)) from e
-        t = step("chapter notebooks", t)
+
+# -- the steps of run_assessment --------------------------------------------------------------
+@dataclass
+class _RunRecord:
+    """What ``run.log`` records of the run as it goes: when it started, each step's seconds, its warnings."""
+
+    start: float = field(default_factory=time.perf_counter)
+    started: _dt.datetime = field(default_factory=lambda: _dt.datetime.now().astimezone())
+    timings: list[tuple[str, float]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    last: float = 0.0
+
+    def restart(self) -> None:
+        """The next step is timed from now."""
+        self.last = time.perf_counter()
+
+    def step(self, name: str, runs: list[NotebookRun] = ()) -> None:
+        """Record the step ``name`` (seconds since the last), then each chapter notebook's own time."""
+        t = time.perf_counter()
+        self.timings.append((name, t - self.last))
+        self.last = t
         for r in runs:
-            timings.append((f"  {r.source.name}", r.seconds))
-        pickle_path.unlink()
-        kernel_messages = _kernel_messages(kernel_log)
+            self.timings.append((f"  {r.source.name}", r.seconds))
 
-        import nbformat  # heavy: the notebook stack only when notebooks are read
-        by_name = {r.source: r for r in runs}
-        executed = [(p.name, nbformat.read(by_name[p].output, as_version=4)) for p in chapters]
-        for r in runs:
-            tidy_executed_notebook(r.output, staging, out)
-        write_summary(staging, ds, quarter)
-        t = step("summary.json", t)
 
-        html_text = report_html(executed, area=cfg.area.name, period=period, synthetic=cfg.synthetic,
-                                source=ds.scope.cover_line(ds.source), quarter=quarter, base=nb_dir, warn=warnings.append)
-        stem = f"{REPORT_PREFIX}{period.slug}"
-        (staging / f"{stem}.html").write_text(html_text, encoding="utf-8")
-        t = step("HTML", t)
-        log("  writing the PDF ...")
-        try:
-            write_pdf(html_text, staging / f"{stem}.pdf", base=nb_dir, warn=warnings.append)
-        except Exception as e:
-            raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
-        t = step("PDF", t)
-        timings.append(("total before the move", time.perf_counter() - t_start))
-        args = {"config": str(cfg.path), "year": year, "to": to, "quarter": quarter,
-                "out_dir": str(out), "notebooks": [p.name for p in chapters],
-                "fresh_kernels": fresh_kernels, "allow_partial": allow_partial}
-        write_run_log(staging / "run.log", cfg=cfg, ds=ds, out=out, args=args, runs=runs,
-                      timings=timings, started=started, warnings=warnings,
-                      kernel_messages=kernel_messages)
-        _check_no_identifiers(staging, ds)
-        _publish(staging, out)
-        failed = out.with_name(f"{out.name}.failed")
-        if failed.exists() and _outdir.replaceable(failed, "failed")[0]:
-            shutil.rmtree(failed, ignore_errors=True)
+def _config_and_output(config, year, to, out_dir, dataset, stack: contextlib.ExitStack,
+                       log: Callable) -> tuple[Config, int | None, Path | None]:
+    """The config (read from a file), the year asked for, and the output folder when it is known
+    already (``out_dir``, or ``year``/``to`` without a dataset): checked and locked before the long work."""
+    cfg = config if isinstance(config, Config) else load_config(config)
+    if cfg.path is None:
+        raise ConfigError("the config was built in code; run_assessment needs one read from a file (load_config)")
+    # a bad --year or --to (or both) is one line before anything else
+    requested = make_period(cfg.period, year=year, to=to) if year is not None or to is not None else None
+    if requested is not None and to is None:
+        year = requested.year
+    out = None
+    if out_dir:
+        out = Path(out_dir).resolve()
+    elif dataset is None and requested is not None:
+        out = (cfg.root / "reports" / requested.slug).resolve()
+    if out is not None:
+        _claim_output(out, stack, log)
+    return cfg, year, out
+
+
+def _read_targets(cfg):
+    """The targets file's indicators, read and checked before the inputs load (None without one)."""
+    if cfg.inputs.targets is None or not Path(cfg.inputs.targets).exists():
+        return None   # chapter 5 says there is no targets file (a missing one is a config error already)
+    return read_targets(cfg.inputs.targets, cfg.crime_groups)
+
+
+def _load_inputs(cfg: Config, year, to, quarter: int | None, allow_partial: bool, log: Callable):
+    """The dataset, loaded once for every chapter (the demo data made first when ``demo: true``);
+    the targets file is read first and its crime types checked against the data."""
+    if cfg.demo:
+        ensure_demo(cfg)
+    targets = _read_targets(cfg)   # a bad targets file stops the run now, not in chapter 5
+    log("loading the inputs ...")
+    # in-year progress (--quarter) needs the months to the end of the quarter: checked below
+    dataset = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial or quarter is not None)
+    if targets:
+        check_crime_types(targets, dataset.crimes, cfg.inputs.targets)
+    return dataset
+
+
+def _check_period(period, quarter: int | None, allow_partial: bool) -> list[str]:
+    """Check ``quarter``; a period the data do not fully cover stops the run (one line) unless
+    ``allow_partial`` (with ``quarter``: only the months to its end must be there).  Returns the
+    run's warning about a part period (none for a whole one)."""
+    if quarter is not None:
+        period.quarter(quarter)  # checks 1..4 with a one-line error
+    if period.complete is not False:
+        return []
+    needed = set(period.month_starts()[:3 * quarter] if quarter else period.month_starts())
+    gaps = [m for m in period.missing if m in needed]
+    if gaps and not allow_partial:
+        to_q = f" to the end of quarter {quarter}" if quarter else ""
+        raise ConfigError(f"{period.base_label} is not complete in the data{to_q}: no data for "
+                          f"{month_ranges(gaps)}; add --allow-partial to report it from "
+                          f"{period.months_with_data} of its {period.months} months")
+    return [f"{period.base_label} has data for {period.months_with_data} of its {period.months} "
+            f"months (none for {month_ranges(period.missing)}): every figure for the "
+            "period covers those months only, as the report says"]
+
+
+def _chapters(cfg: Config, notebooks_dir, notebooks: Iterable | None) -> tuple[Path, list[Path]]:
+    """The notebooks folder and the chapter notebooks to run, in report order."""
+    nb_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir(cfg)
+    return nb_dir, chapter_notebooks(nb_dir, notebooks)
+
+
+def _parameters(cfg: Config, period, to: str | None, quarter: int | None, staging: Path) -> dict:
+    """The papermill parameters every chapter gets (in this order: papermill writes them so)."""
+    params = {"year": period.year if to is None else None, "config": str(Path(cfg.path).resolve()),
+              "to": to, "out_dir": str(staging)}
+    if quarter is not None:
+        params["quarter"] = quarter
+    return params
+
+
+@dataclass
+class _Workspace:
+    """The run's private folder (:func:`assessment.outdir.private_workdir`): the report being written
+    (``staging``), the dataset pickle the chapters read and the kernel's own log."""
+
+    staging: Path
+    pickle: Path
+    kernel_log: Path
+
+
+def _private_folder(stack: contextlib.ExitStack, ds) -> _Workspace:
+    """The private folder (deleted when ``stack`` closes), with the dataset pickled into it."""
+    # everything that holds records, or output not yet checked, stays in the private folder
+    work = stack.enter_context(_outdir.private_workdir())
+    staging = work / "report"
+    staging.mkdir()
+    ws = _Workspace(staging=staging, pickle=work / "_dataset.pickle", kernel_log=work / "_kernel.log")
+    pickle_dataset(ds, ws.pickle)
+    return ws
+
+
+def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Workspace, params: dict,
+                  out: Path, fresh_kernels: bool, log: Callable) -> list[NotebookRun]:
+    """Execute the chapters (see :func:`execute_notebooks`); then delete the dataset pickle.
+
+    A failing chapter raises one line; its executed notebooks are kept, scrubbed of identifiers,
+    in ``<out>.failed`` (see :func:`_keep_failed`)."""
+    log(f"{cfg.area.name} {ds.period.label}: running {len(chapters)} chapter notebook(s)")
+    _preload_renderers()
+    try:
+        runs = execute_notebooks(execution_order(chapters), work.staging / "notebooks", params, nb_dir,
+                                 {DATASET_ENV: str(work.pickle), **KERNEL_ENV}, log=log, fresh_kernels=fresh_kernels,
+                                 kernel_log=work.kernel_log)
+    except AssessmentError as e:
+        work.pickle.unlink(missing_ok=True)
+        ids = leaks.of_dataset(ds)
+        leaks.scrub_folder(work.staging, ids)  # a traceback may quote a value: kept without identifiers
+        failed = _keep_failed(work.staging, out)
+        if failed is None:
+            raise AssessmentError(leaks.scrub(f"{e} (executed notebooks not kept: {out.name}.failed is not "
+                                              "a failed run of this tool)", ids)) from e
+        raise AssessmentError(leaks.scrub(f"{e} (executed notebooks kept in {failed / 'notebooks'})", ids)) from e
+    work.pickle.unlink()
+    return runs
+
+
+def _executed_chapters(chapters: list[Path], runs: list[NotebookRun], staging: Path, out: Path) -> list:
+    """The executed notebooks in report order, ``(name, notebook)``, as the kernel left them; the
+    files are then tidied for publishing (:func:`tidy_executed_notebook`)."""
+    import nbformat  # heavy: the notebook stack only when notebooks are read
+    by_name = {r.source: r for r in runs}
+    executed = [(p.name, nbformat.read(by_name[p].output, as_version=4)) for p in chapters]
+    for r in runs:
+        tidy_executed_notebook(r.output, staging, out)
+    return executed
+
+
+def _write_report(executed: list, cfg: Config, ds, quarter: int | None, nb_dir: Path, staging: Path,
+                  record: _RunRecord, log: Callable) -> None:
+    """``summary.json``, then the report as HTML and as PDF, ``strategic-assessment-<slug>.*``."""
+    write_summary(staging, ds, quarter)
+    record.step("summary.json")
+    period = ds.period
+    html_text = report_html(executed, area=cfg.area.name, period=period, synthetic=cfg.synthetic,
+                            source=ds.scope.cover_line(ds.source), quarter=quarter, base=nb_dir,
+                            warn=record.warnings.append)
+    stem = f"{REPORT_PREFIX}{period.slug}"
+    (staging / f"{stem}.html").write_text(html_text, encoding="utf-8")
+    record.step("HTML")
+    log("  writing the PDF ...")
+    try:
+        write_pdf(html_text, staging / f"{stem}.pdf", base=nb_dir, warn=record.warnings.append)
+    except Exception as e:
+        raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
+    record.step("PDF")
+    record.timings.append(("total before the move", time.perf_counter() - record.start))
+
+
+def _arguments(cfg: Config, year, to, quarter, out: Path, chapters: list[Path], fresh_kernels: bool,
+               allow_partial: bool) -> dict:
+    """The run's arguments as ``run.log`` lists them."""
+    return {"config": str(cfg.path), "year": year, "to": to, "quarter": quarter,
+            "out_dir": str(out), "notebooks": [p.name for p in chapters],
+            "fresh_kernels": fresh_kernels, "allow_partial": allow_partial}
+
+
+def _write_run_log(work: _Workspace, cfg: Config, ds, out: Path, args: dict, runs: list[NotebookRun],
+                   record: _RunRecord) -> None:
+    """``run.log`` in the report (see :func:`write_run_log`), with the kernel process's own messages."""
+    write_run_log(work.staging / "run.log", cfg=cfg, ds=ds, out=out, args=args, runs=runs,
+                  timings=record.timings, started=record.started, warnings=record.warnings,
+                  kernel_messages=_kernel_messages(work.kernel_log))
+
+
+def _publish_checked(staging: Path, ds, out: Path) -> None:
+    """Stop if any file holds a personal identifier; move the report into place as ``out``; delete
+    an older failed run's ``<out>.failed``."""
+    _check_no_identifiers(staging, ds)
+    _publish(staging, out)
+    failed = out.with_name(f"{out.name}.failed")
+    if failed.exists() and _outdir.replaceable(failed, "failed")[0]:
+        shutil.rmtree(failed, ignore_errors=True)
+
+
+def _log_warnings(warnings: list[str], ds, log: Callable) -> None:
+    """Each warning of the run, one line, without a personal identifier."""
     ids = leaks.of_dataset(ds)
     for w in warnings:
         log(f"warning: {leaks.scrub(w, ids)}")
-    log(f"done in {time.perf_counter() - t_start:.1f} s: {out}")
-    return out

@@ -71,40 +71,59 @@ def validate(cfg: Config, year=None, to=None, allow_partial: bool = False) -> li
     Parameters are those of :func:`assessment.loaders.load_dataset` (``allow_partial``:
     a period the data do not fully cover is not a problem).
     """
+    problems = _Problems()
+    year, period_ok = _period_arguments(cfg, year, to, problems)
+    cfg = _check_files(cfg, problems)                                         # 1. files exist
+    targets = _read_each_input(cfg, year, to, period_ok, problems)           # 2. the other inputs on their own
+    if period_ok:
+        _check_dataset(cfg, year, to, allow_partial, targets, problems)     # 3. the whole dataset
+    return list(problems)
 
-    lines: list[str] = []
 
-    def add(line: str):
+class _Problems(list):
+    """The problem lines found, in the order found, each once."""
+
+    def add(self, line: str) -> None:
         line = one_line(line)   # one problem, one line (a personal file's values are never in it)
-        if line not in lines:
-            lines.append(line)
+        if line not in self:
+            self.append(line)
 
-    period_ok = True
-    if year is not None or to is not None:
-        try:
-            requested = make_period(cfg.period, year=year, to=to)
-            year = None if to is not None else requested.year
-        except AssessmentError as e:
-            add(str(e))
-            period_ok = False
 
-    # 1. files exist
+def _period_arguments(cfg: Config, year, to, problems: _Problems) -> tuple:
+    """A bad ``year``/``to`` is a problem (and the dataset is then not loaded); the year asked for."""
+    if year is None and to is None:
+        return year, True
+    try:
+        requested = make_period(cfg.period, year=year, to=to)
+    except AssessmentError as e:
+        problems.add(str(e))
+        return year, False
+    return (None if to is not None else requested.year), True
+
+
+def _check_files(cfg: Config, problems: _Problems) -> Config:
+    """Pass 1: every input file named exists (a file where a file is expected); the config without
+    the inputs that do not (a copy, when any is missing)."""
     missing = set()
     for name in Inputs.model_fields:
         p = getattr(cfg.inputs, name)
         if p is not None and not Path(p).exists():
-            add(f"inputs.{name}: file not found: {p}")
+            problems.add(f"inputs.{name}: file not found: {p}")
             missing.add(name)
         elif p is not None and name not in FOLDER_INPUTS and Path(p).is_dir():
-            add(folder_problem(cfg.path or "config", name, Path(p)))
+            problems.add(folder_problem(cfg.path or "config", name, Path(p)))
             missing.add(name)
     if missing:
         cfg = cfg.model_copy(deep=True)
         for name in missing:
             setattr(cfg.inputs, name, None)
         cfg.path = getattr(cfg, "path", None)
+    return cfg
 
-    # 2. the other inputs on their own
+
+def _read_each_input(cfg: Config, year, to, period_ok: bool, problems: _Problems) -> list:
+    """Pass 2: every input other than the crime input read on its own, every problem of each
+    collected; returns the targets file's indicators (empty without one, or when it failed)."""
     acc, notes = Accounting(), []
     year_for_pop = 9999 if not period_ok else year if year is not None else (int(to[:4]) if to else 9999)
     readers = []
@@ -127,38 +146,40 @@ def validate(cfg: Config, year=None, to=None, allow_partial: bool = False) -> li
     if inp.targets:
         readers.append(lambda: targets.extend(read_targets(inp.targets, cfg.crime_groups)))
     for read in readers:
-        with collect_problems() as found:
-            try:
-                read()
-            except AssessmentError as e:
-                add(str(e))
-        for e in found:
-            add(str(e))
+        _collect(read, problems)
+    return targets
 
-    # 3. the whole dataset
-    if not period_ok:
-        return lines
+
+def _collect(fn, problems: _Problems):
+    """Run ``fn`` inside ``collect_problems``: its error and every problem it recorded are added."""
+    result = None
     with collect_problems() as found:
         try:
-            ds = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial)
+            result = fn()
         except AssessmentError as e:
-            ds = None
-            add(str(e))
+            problems.add(str(e))
     for e in found:
-        add(str(e))
-    if ds is not None:
-        for name, reasons in ds.accounting.exclusions.items():
-            for reason, n in sorted(reasons.items()):
-                if reason in PROBLEM_REASONS and n:
-                    add(f"{name}: {n} row(s) excluded: {reason}")
-        for note in ds.notes:
-            if any(k in note for k in PROBLEM_NOTES) and not (allow_partial and any(k in note for k in PARTIAL_NOTES)):
-                add(note)
-        for line in plausibility.validate_lines(ds):   # placeholder ids, implausible values (notes)
-            add(line)
-        if targets:
-            try:
-                check_crime_types(targets, ds.crimes, inp.targets)
-            except AssessmentError as e:
-                add(str(e))
-    return lines
+        problems.add(str(e))
+    return result
+
+
+def _check_dataset(cfg: Config, year, to, allow_partial: bool, targets: list, problems: _Problems) -> None:
+    """Pass 3: the whole dataset loaded; the counted exclusions and notes that point to a fault in
+    the data, the plausibility checks and the targets' crime types are problems."""
+    ds = _collect(lambda: load_dataset(cfg, year=year, to=to, allow_partial=allow_partial), problems)
+    if ds is None:
+        return
+    for name, reasons in ds.accounting.exclusions.items():
+        for reason, n in sorted(reasons.items()):
+            if reason in PROBLEM_REASONS and n:
+                problems.add(f"{name}: {n} row(s) excluded: {reason}")
+    for note in ds.notes:
+        if any(k in note for k in PROBLEM_NOTES) and not (allow_partial and any(k in note for k in PARTIAL_NOTES)):
+            problems.add(note)
+    for line in plausibility.validate_lines(ds):   # placeholder ids, implausible values (notes)
+        problems.add(line)
+    if targets:
+        try:
+            check_crime_types(targets, ds.crimes, cfg.inputs.targets)
+        except AssessmentError as e:
+            problems.add(str(e))

@@ -22,8 +22,8 @@ Example
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
-from pathlib import Path as _P
 
 import numpy as np
 import pandas as pd
@@ -162,31 +162,89 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     ------
     InputError, ConfigError, AssessmentError
         One line naming the file, row/column and what was expected.
+
+    Notes
+    -----
+    The steps, in order (each a private function below): the reference inputs and the area's
+    LSOAs (:func:`_load_geography`); the crime input read (:func:`_read_crime_input`); the period
+    and the data window (:func:`_period`); the window's rows and the crime types checked
+    (:func:`_read_window`, :func:`_crime_scope`); the crimes selected and accounted
+    (:func:`_select_mps` or :func:`_select_records`); the links and ASB (:func:`_load_links`);
+    the population and the LSOA table (:func:`_load_population`); the reference inputs accounted
+    (:func:`_account_reference_inputs`); the Dataset, its accounting checked (:func:`_dataset`).
     """
-
     kind = crime_input(cfg)
-    acc = Accounting()
-    notes: list = []
-    inp = cfg.inputs
+    acc, notes = Accounting(), []
+    geo = _load_geography(cfg, acc, notes)
+    src = _read_crime_input(cfg, kind, notes)
+    period, window = _period(cfg, src, year, to, allow_partial)
+    _read_window(src, period, window, acc)
+    scope = _crime_scope(cfg, src)
+    ctx = _context(cfg, src, geo, acc, notes, period, window)
+    if kind == "crime_counts":
+        sel = _select_mps(cfg, src, ctx, period, geo.wards)
+    else:
+        sel = _select_records(cfg, src, ctx, period, window)
+    _note_harmonisation(ctx, acc, notes, geo.target)
+    _note_empty_years(sel.crimes, period, window, acc)
+    victims, offenders, asb = _load_links(cfg, sel, geo.harm, ctx)
+    lsoas, pop_series, pop_table = _load_population(cfg, period, geo, sel.crimes, acc, notes)
+    _account_reference_inputs(geo, lsoas, acc)
+    check_rates(sel.crimes, lsoas, period, acc)     # populations and rates no real LSOA has (noted)
+    return _dataset(cfg, kind, period, scope, geo, sel, acc, notes, victims=victims, offenders=offenders,
+                    asb=asb, population=pop_series, pop_table=pop_table, lsoas=lsoas)
 
+
+# -- the steps of load_dataset -------------------------------------------------------------------
+@dataclass
+class _Geography:
+    """The reference inputs, read before the crimes: the area's LSOAs and how codes are harmonised."""
+
+    lookup: pd.DataFrame | None             # the ONS LSOA 2011 -> 2021 lookup
+    bfile: BoundaryFile | None
+    wards_raw: pd.DataFrame | None          # the ward lookup as read (accounted in its own codes)
+    wards: pd.DataFrame | None              # the ward lookup in the target vintage
+    target: int | None                      # the LSOA vintage codes are harmonised to
+    harm: Harmoniser
+    universe: pd.Index | None               # the area's LSOA codes (None: no code selection)
+    gdf: object | None                      # the area's boundary polygons (GeoDataFrame by code)
+    no_polygon: frozenset                   # the area's codes whose feature had an empty geometry
+    names: pd.Series | None                 # code -> LSOA name (target vintage)
+    area_names: set                         # the areas named by the area's LSOA names
+
+
+def _load_geography(cfg: Config, acc: Accounting, notes: list) -> _Geography:
+    """Read the LSOA lookup, the boundaries and the ward lookup; select the area's LSOAs."""
+    inp = cfg.inputs
     lookup = _guard(lambda: load_lsoa_lookup(inp.lsoa_lookup, acc, notes)) if inp.lsoa_lookup else None
     bfile: BoundaryFile | None = (_guard(lambda: load_boundaries(cfg, acc, notes, lookup))
                                      if inp.boundaries else None)
-    wards = _guard(lambda: load_wards(inp.wards, acc, notes)) if inp.wards else None
-    if bfile is not None:
-        target = bfile.vintage
-        if target is None and lookup is not None:
-            notes.append(f"{bfile.file.name}: could not tell whether its LSOA codes are 2011 or 2021; "
-                         "codes are not harmonised")
-    else:
-        target = 2021 if lookup is not None else None
+    wards_raw = _guard(lambda: load_wards(inp.wards, acc, notes)) if inp.wards else None
+    target = _target_vintage(bfile, lookup, notes)
     harm = Harmoniser(target, lookup, bfile.gdf if bfile is not None else None)
-    wards_raw = wards
-    if wards is not None:
-        wards = harm.translate_table(wards)
+    wards = harm.translate_table(wards_raw) if wards_raw is not None else None
     universe, gdf = _area_universe(cfg, bfile, wards, acc)
     check_overlaps(gdf, bfile.file if bfile is not None else None)   # the area's polygons
     no_polygon = _empty_polygons(cfg, bfile, wards)
+    names, area_names = _lsoa_names(gdf, lookup, target)
+    return _Geography(lookup=lookup, bfile=bfile, wards_raw=wards_raw, wards=wards, target=target, harm=harm,
+                      universe=universe, gdf=gdf, no_polygon=no_polygon, names=names, area_names=area_names)
+
+
+def _target_vintage(bfile: BoundaryFile | None, lookup, notes: list) -> int | None:
+    """The LSOA vintage every code is harmonised to: the boundary file's (noted when it cannot be
+    told); 2021 with the lookup and no boundary file; None without either."""
+    if bfile is None:
+        return 2021 if lookup is not None else None
+    if bfile.vintage is None and lookup is not None:
+        notes.append(f"{bfile.file.name}: could not tell whether its LSOA codes are 2011 or 2021; "
+                     "codes are not harmonised")
+    return bfile.vintage
+
+
+def _lsoa_names(gdf, lookup, target) -> tuple[pd.Series | None, set]:
+    """Code -> LSOA name (the boundary file's, else the lookup's of the target vintage), and the
+    areas the boundary file's names belong to."""
     names = None
     if gdf is not None and gdf["lsoa_name"].notna().any():
         names = gdf["lsoa_name"].dropna()
@@ -194,11 +252,32 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
         col, ncol = ("lsoa21", "name21") if target == 2021 else ("lsoa11", "name11")
         names = lookup.dropna(subset=[ncol]).drop_duplicates(col).set_index(col)[ncol]
     area_names = set(area_of_lsoa_name(gdf["lsoa_name"].dropna()).unique()) if gdf is not None else set()
+    return names, area_names
 
-    # -- the crime input --------------------------------------------------------------------
-    path = getattr(inp, kind)
+
+@dataclass
+class _CrimeInput:
+    """The crime input as read, before any row is selected."""
+
+    kind: str                               # police_uk, crime_counts or crimes (see crime_input)
+    path: Path
+    raw: object | None                      # police.uk files or the MPS wide table; None for an extract
+    frame: pd.DataFrame | None              # record rows (police.uk: those of the data window's files)
+    first: pd.Timestamp
+    last: pd.Timestamp
+    months: pd.DatetimeIndex                # the months with data (see data_months)
+    skipped: list = field(default_factory=list)   # police.uk files left unread (outside the window)
+
+    @property
+    def span(self) -> str:
+        return f"the data cover {month_label(self.first)} – {month_label(self.last)}"
+
+
+def _read_crime_input(cfg: Config, kind: str, notes: list) -> _CrimeInput:
+    """Read the crime input (police.uk street files, MPS counts or a record-level extract)."""
+    path = getattr(cfg.inputs, kind)
     store = cache.for_config(cfg)
-    skipped = []
+    raw = frame = None
     if kind == "police_uk":
         raw = police_uk.read_police_uk(path, notes, cache=store)
         last, first = raw.last_month, raw.first_month
@@ -211,136 +290,211 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     if pd.isna(last):
         raise AssessmentError(f"{Path(path).name}: no crime with a valid month or date")
     months = data_months(kind, raw if kind != "crimes" else frame)
-    period = resolve_period(cfg, year, to, last_month=last, data_months=months)
+    return _CrimeInput(kind=kind, path=path, raw=raw, frame=frame, first=first, last=last, months=months)
+
+
+def _period(cfg: Config, src: _CrimeInput, year, to, allow_partial: bool) -> tuple[Period, Period]:
+    """The assessment period (a part period is a problem unless ``allow_partial``) and the data window."""
+    period = resolve_period(cfg, year, to, last_month=src.last, data_months=src.months)
     if period.months_with_data and not period.complete and not allow_partial:
-        problem(ConfigError(partial_message(period, months, default=year is None and to is None)))
-    window = data_window(cfg, period)
-    if kind == "police_uk":
+        problem(ConfigError(partial_message(period, src.months, default=year is None and to is None)))
+    return period, data_window(cfg, period)
+
+
+def _read_window(src: _CrimeInput, period: Period, window: Period, acc: Accounting) -> None:
+    """The rows of the data window's police.uk files (their months checked against their names);
+    blank crime types filled (a blank type is "Not recorded", kept and noted)."""
+    if src.kind == "police_uk":
         # only the files the window needs are read; the rows of the others are accounted below
-        frame, skipped = raw.frame_within(window.start, period.end)
-        _check_file_months(raw, frame, acc)
-    if kind == "crime_counts":
-        raw.rows = fill_blank_types(raw.rows)      # a blank type is "Not recorded", kept (noted)
+        src.frame, src.skipped = src.raw.frame_within(window.start, period.end)
+        _check_file_months(src.raw, src.frame, acc)
+    if src.kind == "crime_counts":
+        src.raw.rows = fill_blank_types(src.raw.rows)
     else:
-        frame = fill_blank_types(frame)
-    types = _crime_types(kind, raw if kind == "crime_counts" else frame)
+        src.frame = fill_blank_types(src.frame)
+
+
+def _crime_scope(cfg: Config, src: _CrimeInput):
+    """Check the config's crime groups against the input's crime types; what the figures count."""
+    kind = src.kind
+    types = _crime_types(kind, src.raw if kind == "crime_counts" else src.frame)
     # the record-level extract holds personal data: a type held by fewer rows than the disclosure
     # threshold (an identifier typed into crime_type?) is never quoted as a suggestion
-    check_crime_names(cfg, types, suggest=_crime_types(kind, frame, cfg.disclosure.min_count) if kind == "crimes" else None)
-    scope = detect_scope(cfg, kind, types, level=getattr(raw, "level", None) if kind == "crime_counts" else None)
-    ctx = Context(cfg=cfg, acc=acc, notes=notes, window_start=window.start, window_end=period.end, harm=harm,
-                  boundaries=gdf, universe=universe, names=names, area_names=area_names, no_polygon=no_polygon,
-                  keep_unlocated=kind == "police_uk" and by_force(cfg))
-    span = f"the data cover {month_label(first)} – {month_label(last)}"
+    check_crime_names(cfg, types, suggest=_crime_types(kind, src.frame, cfg.disclosure.min_count) if kind == "crimes" else None)
+    return detect_scope(cfg, kind, types, level=getattr(src.raw, "level", None) if kind == "crime_counts" else None)
 
-    asb_from_crimes = None
-    all_areas = None
-    if kind == "crime_counts":
-        crimes, all_areas, record_level = _select_mps(raw, cfg, ctx, period, span, wards)
-        all_ids = used_ids = pd.Index([], dtype="str")
-    else:
-        in_period = period.contains(frame["month"]).fillna(False)
-        if not in_period.any():
-            raise AssessmentError(f"no crimes in {period.base_label} in {Path(path).name}: {span}")
-        acc.read("crimes", len(frame))
-        if skipped:
-            _account_skipped_files(skipped, acc, window.start, asb_input=inp.asb is not None)
-        if "_x" not in frame:
-            ok, _ = gb_lonlat(frame["longitude"], frame["latitude"])
-            x = np.full(len(frame), np.nan)
-            y = np.full(len(frame), np.nan)
-            if ok.any():
-                x[ok.to_numpy()], y[ok.to_numpy()] = lonlat_to_bng(frame["longitude"][ok], frame["latitude"][ok])
-            frame = frame.assign(_x=x, _y=y)
-        linked = inp.victims is not None or inp.offenders is not None
-        # crime ids are only needed to account the links: 5 million distinct ids take seconds
-        all_ids = pd.Index(frame["crime_id"].dropna().unique()) if linked else pd.Index([], dtype="str")
-        if skipped and linked:
-            ids = [f.frame(columns=["crime_id"])["crime_id"].dropna() for f in skipped]
-            all_ids = all_ids.append(pd.Index(pd.concat(ids).unique())).unique()
-        all_areas = _all_areas_records(frame, ctx)
-        if kind == "police_uk" and inp.asb is not None and frame["_asb"].any():
-            m = frame["_asb"].to_numpy()
-            acc.exclude("crimes", "anti-social behaviour (the asb input is used instead)", int(m.sum()))
-            frame = frame[~m]
-        kept = select_rows(frame, "crimes", ctx, id_col="crime_id", need_code=(kind == "police_uk"),
-                           outside_reason="outside the area" if kind == "police_uk" or universe is None or
-                           cfg.area.lsoa_name_prefix or cfg.area.lad_code else NOT_IN_BOUNDARIES)
-        acc.use("crimes", len(kept))
-        note_blank_types(acc, kept)
-        if kind == "police_uk":
-            asb_mask = kept["_asb"].to_numpy()
-            if asb_mask.any():
-                a = kept[asb_mask]
-                asb_from_crimes = links.asb_frame(pd.DataFrame({
-                    "incident_id": pd.NA, "datetime": a["month"], "month": a["month"], "caller_id": pd.NA,
-                    "lsoa_code": a["lsoa_code"]}))
-                acc.note("crimes", f"{int(asb_mask.sum())} anti-social behaviour rows used as ASB incidents "
-                         "(no caller ids)")
-            kept = kept[~asb_mask]
-            _note_missing_months(raw, kept, period, acc, notes, frame)
-        crimes = _crimes_frame(kept)
-        _note_unlocated(crimes, acc)
-        used_ids = pd.Index(crimes["crime_id"].dropna().unique())
-        record_level = True
-        if crimes.empty or not period.contains(crimes["month"]).any():
-            raise AssessmentError(f"no crimes in {period.base_label} in the area in {Path(path).name} "
-                                  f"({int(in_period.sum())} rows in {period.base_label}, none selected: check area: in the config)")
-    _note_harmonisation(ctx, acc, notes, target)
-    _note_empty_years(crimes, period, window, acc)
 
-    # -- links and ASB -------------------------------------------------------------------------
+def _context(cfg: Config, src: _CrimeInput, geo: _Geography, acc: Accounting, notes: list,
+             period: Period, window: Period) -> Context:
+    """What row selection (:func:`~.pipeline.select_rows`) needs to know about the run."""
+    return Context(cfg=cfg, acc=acc, notes=notes, window_start=window.start, window_end=period.end, harm=geo.harm,
+                   boundaries=geo.gdf, universe=geo.universe, names=geo.names, area_names=geo.area_names,
+                   no_polygon=geo.no_polygon, keep_unlocated=src.kind == "police_uk" and by_force(cfg))
+
+
+@dataclass
+class _Selected:
+    """The crimes selected for the area and the data window, and what the links are checked against."""
+
+    crimes: pd.DataFrame
+    all_areas: pd.DataFrame | None          # counts by area when the input covers several areas
+    record_level: bool
+    all_ids: pd.Index                       # every crime id read (only when links are given)
+    used_ids: pd.Index                      # the crime ids kept
+    asb: pd.DataFrame | None = None         # police.uk ASB rows used as ASB incidents
+
+
+def _select_records(cfg: Config, src: _CrimeInput, ctx: Context, period: Period, window: Period) -> _Selected:
+    """Record-level crimes (police.uk, an extract): every row accounted, the area's kept."""
+    acc, inp, frame = ctx.acc, cfg.inputs, src.frame
+    in_period = period.contains(frame["month"]).fillna(False)
+    if not in_period.any():
+        raise AssessmentError(f"no crimes in {period.base_label} in {Path(src.path).name}: {src.span}")
+    acc.read("crimes", len(frame))
+    if src.skipped:
+        _account_skipped_files(src.skipped, acc, window.start, asb_input=inp.asb is not None)
+    frame = _with_bng(frame)
+    all_ids = _crime_ids_read(frame, src.skipped, linked=inp.victims is not None or inp.offenders is not None)
+    all_areas = _all_areas_records(frame, ctx)
+    if src.kind == "police_uk" and inp.asb is not None and frame["_asb"].any():
+        m = frame["_asb"].to_numpy()
+        acc.exclude("crimes", "anti-social behaviour (the asb input is used instead)", int(m.sum()))
+        frame = frame[~m]
+    kept = select_rows(frame, "crimes", ctx, id_col="crime_id", need_code=(src.kind == "police_uk"),
+                       outside_reason="outside the area" if src.kind == "police_uk" or ctx.universe is None or
+                       cfg.area.lsoa_name_prefix or cfg.area.lad_code else NOT_IN_BOUNDARIES)
+    acc.use("crimes", len(kept))
+    note_blank_types(acc, kept)
+    asb = None
+    if src.kind == "police_uk":
+        kept, asb = _police_uk_asb(kept, acc)
+        _note_missing_months(src.raw, kept, period, acc, ctx.notes, frame)
+    crimes = _crimes_frame(kept)
+    _note_unlocated(crimes, acc)
+    if crimes.empty or not period.contains(crimes["month"]).any():
+        raise AssessmentError(f"no crimes in {period.base_label} in the area in {Path(src.path).name} "
+                              f"({int(in_period.sum())} rows in {period.base_label}, none selected: check area: in the config)")
+    return _Selected(crimes=crimes, all_areas=all_areas, record_level=True, all_ids=all_ids,
+                     used_ids=pd.Index(crimes["crime_id"].dropna().unique()), asb=asb)
+
+
+def _with_bng(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows' British National Grid coordinates (``_x``, ``_y``; NaN off Great Britain), unless read already."""
+    if "_x" in frame:
+        return frame
+    ok, _ = gb_lonlat(frame["longitude"], frame["latitude"])
+    x = np.full(len(frame), np.nan)
+    y = np.full(len(frame), np.nan)
+    if ok.any():
+        x[ok.to_numpy()], y[ok.to_numpy()] = lonlat_to_bng(frame["longitude"][ok], frame["latitude"][ok])
+    return frame.assign(_x=x, _y=y)
+
+
+def _crime_ids_read(frame: pd.DataFrame, skipped: list, linked: bool) -> pd.Index:
+    """Every crime id read, the unread police.uk files' too: links to a crime outside the area or
+    the window are accounted as such, not as links to no crime."""
+    # crime ids are only needed to account the links: 5 million distinct ids take seconds
+    all_ids = pd.Index(frame["crime_id"].dropna().unique()) if linked else pd.Index([], dtype="str")
+    if skipped and linked:
+        ids = [f.frame(columns=["crime_id"])["crime_id"].dropna() for f in skipped]
+        all_ids = all_ids.append(pd.Index(pd.concat(ids).unique())).unique()
+    return all_ids
+
+
+def _police_uk_asb(kept: pd.DataFrame, acc: Accounting) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Split police.uk's kept ASB rows off the crimes: they are the ASB incidents (no caller ids)
+    when there is no asb input (with one, they were excluded before selection)."""
+    asb = None
+    asb_mask = kept["_asb"].to_numpy()
+    if asb_mask.any():
+        a = kept[asb_mask]
+        asb = links.asb_frame(pd.DataFrame({
+            "incident_id": pd.NA, "datetime": a["month"], "month": a["month"], "caller_id": pd.NA,
+            "lsoa_code": a["lsoa_code"]}))
+        acc.note("crimes", f"{int(asb_mask.sum())} anti-social behaviour rows used as ASB incidents "
+                 "(no caller ids)")
+    return kept[~asb_mask], asb
+
+
+def _load_links(cfg: Config, sel: _Selected, harm: Harmoniser, ctx: Context):
+    """The victim and offender links (checked against the crime ids read and used) and the ASB
+    incidents (the asb input, else police.uk's ASB rows); each None without its input."""
+    inp, acc, notes = cfg.inputs, ctx.acc, ctx.notes
     victims = offenders = None
     if inp.victims is not None:
-        victims = _guard(lambda: links.load_links(inp.victims, "victims", acc, notes, all_ids, used_ids))
+        victims = _guard(lambda: links.load_links(inp.victims, "victims", acc, notes, sel.all_ids, sel.used_ids))
     if inp.offenders is not None:
-        offenders = _guard(lambda: links.load_links(inp.offenders, "offenders", acc, notes, all_ids, used_ids, harm))
-    asb = asb_from_crimes
+        offenders = _guard(lambda: links.load_links(inp.offenders, "offenders", acc, notes, sel.all_ids,
+                                                    sel.used_ids, harm))
+    asb = sel.asb
     if inp.asb is not None:
         asb = _guard(lambda: _load_asb(inp.asb, ctx, notes), asb)
+    return victims, offenders, asb
 
-    # -- population, LSOAs ---------------------------------------------------------------------------
+
+def _load_population(cfg: Config, period: Period, geo: _Geography, crimes: pd.DataFrame, acc: Accounting,
+                     notes: list) -> tuple[pd.DataFrame, pd.Series | None, pd.DataFrame | None]:
+    """The area's LSOA table (name, ward, population), the residents per LSOA of the area (None
+    without a population input) and the population table by LSOA (every LSOA read)."""
     pop_rows = None
-    if inp.population is not None:
-        def _pop():
-            p = population.load_population(inp.population, period.year, acc, notes)
-            if p.year is not None:
-                acc.note("population", f"mid-{p.year} estimates")
-            return population.harmonise_population(p, harm, acc)
-        pop_rows = _guard(_pop)
+    if cfg.inputs.population is not None:
+        pop_rows = _guard(lambda: _population_rows(cfg.inputs.population, period, geo.harm, acc, notes))
     pop_table = population.aggregate(pop_rows) if pop_rows is not None else None
-    lsoas = _lsoas(universe, gdf, crimes, wards, pop_table, names)
+    lsoas = _lsoas(geo.universe, geo.gdf, crimes, geo.wards, pop_table, geo.names)
     pop_series = None
     if pop_rows is not None:
-        inside = pop_rows["lsoa_code"].isin(lsoas.index).to_numpy()
-        nopoly = ~inside & pop_rows["lsoa_code"].isin(no_polygon).to_numpy()
-        acc.exclude("population", NO_POLYGON, int(nopoly.sum()))
-        acc.exclude("population", "outside the area", int((~inside & ~nopoly).sum()))
-        acc.use("population", int(inside.sum()))
-        pop_series = pop_table[pop_table["lsoa_code"].isin(lsoas.index)].set_index("lsoa_code")["population"]
-        pop_series = pop_series.astype("int64").rename("population")
-        missing = int(lsoas["population"].isna().sum())
-        if missing:
-            acc.note("population", f"{missing} of the area's {len(lsoas)} LSOAs have no population estimate")
+        pop_series = _account_population(pop_rows, pop_table, lsoas, geo.no_polygon, acc)
+    return lsoas, pop_series, pop_table
+
+
+def _population_rows(path, period: Period, harm: Harmoniser, acc: Accounting, notes: list) -> pd.DataFrame:
+    """The population input for the period's year, its codes harmonised."""
+    p = population.load_population(path, period.year, acc, notes)
+    if p.year is not None:
+        acc.note("population", f"mid-{p.year} estimates")
+    return population.harmonise_population(p, harm, acc)
+
+
+def _account_population(pop_rows, pop_table, lsoas: pd.DataFrame, no_polygon: frozenset, acc: Accounting) -> pd.Series:
+    """Account the population rows (used: the area's LSOAs); the residents of the area's LSOAs."""
+    inside = pop_rows["lsoa_code"].isin(lsoas.index).to_numpy()
+    nopoly = ~inside & pop_rows["lsoa_code"].isin(no_polygon).to_numpy()
+    acc.exclude("population", NO_POLYGON, int(nopoly.sum()))
+    acc.exclude("population", "outside the area", int((~inside & ~nopoly).sum()))
+    acc.use("population", int(inside.sum()))
+    pop_series = pop_table[pop_table["lsoa_code"].isin(lsoas.index)].set_index("lsoa_code")["population"]
+    pop_series = pop_series.astype("int64").rename("population")
+    missing = int(lsoas["population"].isna().sum())
+    if missing:
+        acc.note("population", f"{missing} of the area's {len(lsoas)} LSOAs have no population estimate")
+    return pop_series
+
+
+def _account_reference_inputs(geo: _Geography, lsoas: pd.DataFrame, acc: Accounting) -> None:
+    """Account the ward lookup's rows (used: those on the area's LSOAs) and the boundary features
+    (the LSOA lookup is a reference table: all its rows are used, see load_lsoa_lookup)."""
+    wards_raw = geo.wards_raw
     if wards_raw is not None:
-        succ = wards_raw["lsoa_code"].map(harm.successors).explode()
+        succ = wards_raw["lsoa_code"].map(geo.harm.successors).explode()
         inside = succ.isin(lsoas.index).groupby(level=0).any().reindex(wards_raw.index, fill_value=False)
-        nopoly = ~inside & succ.isin(no_polygon).groupby(level=0).any().reindex(wards_raw.index, fill_value=False)
+        nopoly = ~inside & succ.isin(geo.no_polygon).groupby(level=0).any().reindex(wards_raw.index, fill_value=False)
         acc.exclude("wards", NO_POLYGON, int(nopoly.sum()))
         acc.exclude("wards", "outside the area", int((~inside & ~nopoly).sum()))
         acc.use("wards", int(inside.sum()))
-    if bfile is not None:
-        acc.use("boundaries", len(gdf))
-    if lookup is not None:
-        pass  # a reference table: all rows used (see load_lsoa_lookup)
+    if geo.bfile is not None:
+        acc.use("boundaries", len(geo.gdf))
 
-    check_rates(crimes, lsoas, period, acc)     # populations and rates no real LSOA has (noted)
+
+def _dataset(cfg: Config, kind: str, period: Period, scope, geo: _Geography, sel: _Selected, acc: Accounting,
+             notes: list, *, victims, offenders, asb, population, pop_table, lsoas) -> Dataset:
+    """The Dataset: the population of every area of ``all_areas``, the source line and the
+    boundary attribution added, the accounting's notes copied into ``notes`` and the accounting
+    checked (``read = used + Σ excluded``)."""
     all_pop = None
-    if all_areas is not None and pop_table is not None:
-        all_pop = _all_areas_population(pop_table, all_areas, names, crimes)
-
+    if sel.all_areas is not None and pop_table is not None:
+        all_pop = _all_areas_population(pop_table, sel.all_areas, geo.names, sel.crimes)
     source = cfg.source or (SOURCES["synthetic"] if cfg.synthetic else SOURCES[kind].format(area=cfg.area.name))
-    attribution = boundary_attribution(gdf.index if gdf is not None else None, cfg.synthetic)
+    attribution = boundary_attribution(geo.gdf.index if geo.gdf is not None else None, cfg.synthetic)
     for name, texts in acc.notes.items():
         for t in texts:
             line = f"{name}: {t}"
@@ -348,10 +502,10 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
                 notes.append(line)
     acc.check()
     _picklable(acc)
-    return Dataset(config=cfg, period=period, crimes=crimes, accounting=acc, victims=victims,
-                   offenders=offenders, asb=asb, population=pop_series, lsoas=lsoas,
-                   boundaries=gdf, all_areas=all_areas, all_areas_population=all_pop, source=source,
-                   boundary_attribution=attribution, record_level=record_level, notes=notes, scope=scope)
+    return Dataset(config=cfg, period=period, crimes=sel.crimes, accounting=acc, victims=victims,
+                   offenders=offenders, asb=asb, population=population, lsoas=lsoas,
+                   boundaries=geo.gdf, all_areas=sel.all_areas, all_areas_population=all_pop, source=source,
+                   boundary_attribution=attribution, record_level=sel.record_level, notes=notes, scope=scope)
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -471,8 +625,27 @@ def _empty_polygons(cfg, bfile, wards) -> frozenset:
     return frozenset(e.loc[keep, "lsoa_code"])
 
 
-def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
+def _select_mps(cfg: Config, src: _CrimeInput, ctx: Context, period: Period, wards=None) -> _Selected:
     """Select an MPS wide table's rows and months; melt the kept cells into crime rows."""
+    raw, acc = src.raw, ctx.acc
+    inwin = _mps_window_columns(raw, ctx, period, src.span)
+    rows = _mps_rows(raw, inwin)
+    all_areas = _all_areas_mps(raw, inwin)
+    rows = _mps_select_area(rows, raw, cfg, ctx, wards)
+    acc.use("crimes", len(rows))
+    note_blank_types(acc, rows)
+    crimes = _melt_mps(raw, rows, inwin)
+    if not period.contains(crimes["month"]).any():
+        raise AssessmentError(f"no crimes in {period.base_label} in the area in {raw.file.name} "
+                              "(check area: in the config)")
+    no_ids = pd.Index([], dtype="str")
+    return _Selected(crimes=crimes, all_areas=all_areas, record_level=False, all_ids=no_ids, used_ids=no_ids)
+
+
+def _mps_window_columns(raw, ctx: Context, period: Period, span: str) -> pd.Index:
+    """The month columns in the data window.  The accounting counts the file's rows (one per area and
+    category), as for every input; the months are columns, so months outside the data window are
+    not rows excluded but cells unused (noted with their crimes)."""
     acc = ctx.acc
     months = pd.Series(raw.months)
     before = months[months < ctx.window_start].index
@@ -481,8 +654,6 @@ def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
     if not period.contains(months).any():
         raise AssessmentError(f"no crimes in {period.base_label} in {raw.file.name}: {span}")
     values = raw.values
-    # the accounting counts the file's rows (one per area and category), as for every input; the
-    # months are columns, so months outside the data window are not rows excluded but cells unused
     acc.read("crimes", len(raw.rows))
     n_before, n_after = int(values[before].to_numpy().sum()), int(values[after].to_numpy().sum())
     if n_before or n_after:
@@ -490,17 +661,47 @@ def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
                 ([f"{n_after:,} in the {len(after)} month column(s) after the assessment period"] if n_after else [])
         acc.note("crimes", f"{raw.file.name}: crimes in month columns outside {month_label(ctx.window_start)} – "
                            f"{month_label(ctx.window_end)} are not used: {' and '.join(parts)}")
+    return inwin
+
+
+def _mps_rows(raw, inwin: pd.Index) -> pd.DataFrame:
+    """The file's rows, each weighing one file row (``_w``), with its crimes in the data window (``_crimes``)."""
     rows = raw.rows.copy()
     rows["_w"] = np.int64(1)        # one file row
-    rows["_crimes"] = values[inwin].to_numpy().sum(axis=1) if len(inwin) else 0   # its crimes in the data window
-    area = cfg.area
-    all_areas = _all_areas_mps(raw, inwin)
+    rows["_crimes"] = raw.values[inwin].to_numpy().sum(axis=1) if len(inwin) else 0   # its crimes in the data window
+    return rows
 
+
+def _excluder(acc: Accounting):
+    """``drop(frame, mask, reason)``: the rows of ``frame`` not in ``mask``, the others excluded from crimes."""
     def drop(frame, mask, reason):
         mask = np.asarray(mask, dtype=bool)
         acc.exclude("crimes", reason, int(mask.sum()))
         return frame[~mask]
+    return drop
 
+
+def _mps_select_area(rows: pd.DataFrame, raw, cfg: Config, ctx: Context, wards) -> pd.DataFrame:
+    """The area's rows: by borough (without an LSOA universe), then by ward or LSOA (one row per area
+    and category; a repeated one is a duplicate)."""
+    drop = _excluder(ctx.acc)
+    rows = _mps_select_borough(rows, cfg, ctx, drop)
+    if raw.level == "ward":
+        rows = _select_mps_wards(rows, cfg, ctx, wards, drop)
+        rows["_key"] = rows["ward_code"].fillna("") + "|" + rows["major_category"].fillna("") + "|" + rows["crime_type"].fillna("")
+        dup = rows.duplicated("_key").to_numpy()
+        rows = drop(rows, dup, "duplicate row (same area and category)")
+        ctx.notes.append(f"{raw.file.name}: ward-level counts have no LSOA: analyses by LSOA are not possible")
+        return rows
+    rows["_key"] = rows["lsoa_code"].fillna("") + "|" + rows["major_category"].fillna("") + "|" + rows["crime_type"].fillna("")
+    return select_rows(rows, "crimes", ctx, id_col="_key", dup_reason="duplicate row (same area and category)",
+                       window=False, need_code=True)
+
+
+def _mps_select_borough(rows: pd.DataFrame, cfg: Config, ctx: Context, drop) -> pd.DataFrame:
+    """Without an LSOA universe, keep the rows of the area's borough: by ``area.lad_code`` when the
+    borough column holds codes, else by ``area.name`` (unless ``area.lsoa_name_prefix`` selects)."""
+    area = cfg.area
     borough = rows["borough"]
     if ctx.universe is None and borough.notna().any():
         b = borough.str.casefold()
@@ -511,19 +712,12 @@ def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
             wanted = area.name.strip().casefold()
         if wanted is not None:
             rows = drop(rows, ~(b == wanted).fillna(False), "outside the area")
-    if raw.level == "ward":
-        rows = _select_mps_wards(rows, cfg, ctx, wards, drop)
-        rows["_key"] = rows["ward_code"].fillna("") + "|" + rows["major_category"].fillna("") + "|" + rows["crime_type"].fillna("")
-        dup = rows.duplicated("_key").to_numpy()
-        rows = drop(rows, dup, "duplicate row (same area and category)")
-        ctx.notes.append(f"{raw.file.name}: ward-level counts have no LSOA: analyses by LSOA are not possible")
-    else:
-        rows["_key"] = rows["lsoa_code"].fillna("") + "|" + rows["major_category"].fillna("") + "|" + rows["crime_type"].fillna("")
-        rows = select_rows(rows, "crimes", ctx, id_col="_key", dup_reason="duplicate row (same area and category)",
-                           window=False, need_code=True)
-    acc.use("crimes", len(rows))
-    note_blank_types(acc, rows)
-    cells = values.loc[rows.index, list(inwin)]
+    return rows
+
+
+def _melt_mps(raw, rows: pd.DataFrame, inwin: pd.Index) -> pd.DataFrame:
+    """The kept rows' cells in the data window as crime rows (one per LSOA, category, type and month)."""
+    cells = raw.values.loc[rows.index, list(inwin)]
     cells.columns = [raw.months[c] for c in inwin]
     keep_cols = ["lsoa_code", "lsoa_name", "major_category", "crime_type"]
     long = pd.concat([rows[keep_cols].reset_index(drop=True), cells.reset_index(drop=True)], axis=1)
@@ -531,11 +725,7 @@ def _select_mps(raw, cfg, ctx: Context, period: Period, span: str, wards=None):
     long = long[long["count"] > 0]
     long["month"] = pd.to_datetime(long["month"]).astype("datetime64[ns]")
     long = long.sort_values(["month", "lsoa_code", "major_category", "crime_type"], kind="stable")
-    crimes = _crimes_frame(long)
-    if not period.contains(crimes["month"]).any():
-        raise AssessmentError(f"no crimes in {period.base_label} in the area in {raw.file.name} "
-                              "(check area: in the config)")
-    return crimes, all_areas, False
+    return _crimes_frame(long)
 
 
 def _select_mps_wards(rows, cfg, ctx, wards, drop):
@@ -704,7 +894,7 @@ def _note_missing_months(raw, kept, period, acc, notes, frame=None):
     dups = [f for f in raw.files if f.duplicate]
     if dups:
         acc.note("crimes", f"{len(dups)} duplicate month file(s) not used: "
-                 + ", ".join(_P(f.label).name for f in dups[:5]))
+                 + ", ".join(Path(f.label).name for f in dups[:5]))
 
 
 def _note_empty_years(crimes, period, window, acc) -> None:

@@ -445,10 +445,24 @@ def load_boundaries(cfg, acc, notes: list, lookup: pd.DataFrame | None = None) -
     >>> b.vintage, b.gdf.index.tolist(), b.gdf.crs.to_epsg()
     (2021, ['E01000001'], 27700)
     """
+    path = cfg.inputs.boundaries
+    gdf = _read_boundary_layer(path, cfg.boundaries.layer, notes)
+    cols = _BoundaryColumns.find(gdf, cfg.boundaries, path)
+    gdf = _check_boundary_geometry(gdf, path, cols.code, acc, notes)
+    out = _boundary_frame(gdf, cols)
+    out, empty_rows = _drop_unusable_features(out, path, acc)
+    malformed = ~valid_lsoa(out["lsoa_code"])
+    if malformed.all():
+        problem(InputError(path, f"column '{cols.code}'", "LSOA codes such as E01001962",
+                           found=f"{quote(out['lsoa_code'].iloc[0])} in every feature (is boundaries.code_column right?)"))
+    vintage = vintage_of_column(cols.code) or vintage_by_lookup(out["lsoa_code"], lookup)
+    return _boundary_file(out, empty_rows, vintage, cols.code, path)
+
+
+def _read_boundary_layer(path: Path, layer: str | None, notes: list):
+    """The boundary file's layer (``boundaries.layer``, else the first: noted when there are several)."""
     import geopandas as gpd  # heavy: geopandas only when a boundary file is read
 
-    path = cfg.inputs.boundaries
-    layer = cfg.boundaries.layer
     try:
         import pyogrio  # heavy: with geopandas, only when a boundary file is read
         layers = [line[0] for line in pyogrio.list_layers(path)]
@@ -461,37 +475,57 @@ def load_boundaries(cfg, acc, notes: list, lookup: pd.DataFrame | None = None) -
     if layer is None and len(layers) > 1:
         notes.append(f"{path.name}: {len(layers)} layers; used the first, {quote(layers[0])} (set boundaries.layer to choose)")
     try:
-        gdf = gpd.read_file(path, layer=layer or (layers[0] if layers else None))
+        return gpd.read_file(path, layer=layer or (layers[0] if layers else None))
     except Exception as e:  # noqa: BLE001
         raise InputError(path, "", "a GeoPackage, GeoJSON or Shapefile of LSOA polygons",
                          found=f"a file that cannot be read ({_reader_error(e, path)})") from None
-    cols = {norm_name(c): c for c in gdf.columns if c != gdf.geometry.name}
-    probe = pd.DataFrame(columns=list(cols))
-    if cfg.boundaries.code_column:
-        code_col = find_column(probe, cfg.boundaries.code_column)
-        if code_col is None:
-            raise InputError(path, f"column '{cfg.boundaries.code_column}'", "the LSOA code column named in "
-                             "boundaries.code_column", found="columns " + ", ".join(cols.values()))
-    else:
-        code_col = find_column(probe, *_CODE_ALIASES, pattern=r"lsoa\d\dcd")
-        if code_col is None:
-            raise InputError(path, "column 'LSOA21CD'", "an LSOA code column (LSOA21CD, LSOA11CD or lsoa_code; "
-                             "or set boundaries.code_column)", found="columns " + ", ".join(cols.values()))
-    if cfg.boundaries.name_column:
-        name_col = find_column(probe, cfg.boundaries.name_column)
-        if name_col is None:
-            raise InputError(path, f"column '{cfg.boundaries.name_column}'", "the LSOA name column named in "
-                             "boundaries.name_column", found="columns " + ", ".join(cols.values()))
-    else:
-        name_col = find_column(probe, *_NAME_ALIASES, pattern=r"lsoa\d\dnm")
-    lad_col = find_column(probe, "lad_code", pattern=r"lad\d\dcd")
 
+
+@dataclass
+class _BoundaryColumns:
+    """The boundary file's LSOA code, LSOA name and local authority code columns (as in the file)."""
+
+    code: str
+    name: str | None
+    lad: str | None
+
+    @classmethod
+    def find(cls, gdf, options, path: Path) -> _BoundaryColumns:
+        """The columns named in the config (``boundaries.code_column``, ``name_column``), else found by
+        their usual names; a code column that is not there stops with one line."""
+        cols = {norm_name(c): c for c in gdf.columns if c != gdf.geometry.name}
+        probe = pd.DataFrame(columns=list(cols))
+        if options.code_column:
+            code_col = find_column(probe, options.code_column)
+            if code_col is None:
+                raise InputError(path, f"column '{options.code_column}'", "the LSOA code column named in "
+                                 "boundaries.code_column", found="columns " + ", ".join(cols.values()))
+        else:
+            code_col = find_column(probe, *_CODE_ALIASES, pattern=r"lsoa\d\dcd")
+            if code_col is None:
+                raise InputError(path, "column 'LSOA21CD'", "an LSOA code column (LSOA21CD, LSOA11CD or lsoa_code; "
+                                 "or set boundaries.code_column)", found="columns " + ", ".join(cols.values()))
+        if options.name_column:
+            name_col = find_column(probe, options.name_column)
+            if name_col is None:
+                raise InputError(path, f"column '{options.name_column}'", "the LSOA name column named in "
+                                 "boundaries.name_column", found="columns " + ", ".join(cols.values()))
+        else:
+            name_col = find_column(probe, *_NAME_ALIASES, pattern=r"lsoa\d\dnm")
+        lad_col = find_column(probe, "lad_code", pattern=r"lad\d\dcd")
+        return cls(code=cols[code_col], name=cols[name_col] if name_col else None,
+                   lad=cols[lad_col] if lad_col else None)
+
+
+def _check_boundary_geometry(gdf, path: Path, code_column: str, acc, notes: list):
+    """Polygons in Great Britain (stops with one line otherwise, before the features are accounted);
+    the features read; the layer in EPSG:27700 (a file without a CRS: guessed from the coordinates, noted)."""
     n = len(gdf)
     if n == 0:
         acc.read("boundaries", n)
         raise InputError(path, "", "LSOA polygons", found="no features")
     # a file that is not LSOA polygons in Great Britain stops before its features are accounted
-    check_polygons(gdf, path, gdf[cols[code_col]])
+    check_polygons(gdf, path, gdf[code_column])
     if gdf.crs is None:
         minx, miny, maxx, maxy = gdf.total_bounds
         guess = 4326 if (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90) else 27700
@@ -501,14 +535,25 @@ def load_boundaries(cfg, acc, notes: list, lookup: pd.DataFrame | None = None) -
     acc.read("boundaries", n)
     if gdf.crs.to_epsg() != 27700:
         gdf = gdf.to_crs(27700)
+    return gdf
+
+
+def _boundary_frame(gdf, cols: _BoundaryColumns):
+    """``lsoa_code``, ``lsoa_name`` (and ``lad_code``) and the geometry, in EPSG:27700."""
+    import geopandas as gpd  # heavy: geopandas only when a boundary file is read
 
     out = gpd.GeoDataFrame({
-        "lsoa_code": strip(gdf[cols[code_col]].astype("str")),
-        "lsoa_name": strip(gdf[cols[name_col]].astype("str")) if name_col else pd.Series(pd.NA, index=gdf.index, dtype="str"),
+        "lsoa_code": strip(gdf[cols.code].astype("str")),
+        "lsoa_name": strip(gdf[cols.name].astype("str")) if cols.name else pd.Series(pd.NA, index=gdf.index, dtype="str"),
     }, geometry=gdf.geometry.values, crs=27700)
-    if lad_col:
-        out["lad_code"] = strip(gdf[cols[lad_col]].astype("str"))
+    if cols.lad:
+        out["lad_code"] = strip(gdf[cols.lad].astype("str"))
+    return out
 
+
+def _drop_unusable_features(out, path: Path, acc):
+    """Exclude (counted) the features with an empty geometry, no code or a repeated code; repair
+    invalid geometries (noted).  Returns the features kept and those left out for an empty geometry."""
     empty = out.geometry.isna() | out.geometry.is_empty
     acc.exclude("boundaries", "empty geometry", int(empty.sum()))
     empty_rows = pd.DataFrame(out.loc[empty.to_numpy()].drop(columns="geometry"))
@@ -527,12 +572,12 @@ def load_boundaries(cfg, acc, notes: list, lookup: pd.DataFrame | None = None) -
         acc.note("boundaries", f"{path.name}: {msg}")   # copied into the dataset's notes by load_dataset
     if len(out) == 0:
         raise InputError(path, "", "LSOA polygons", found="no feature with both an LSOA code and a geometry")
-    malformed = ~valid_lsoa(out["lsoa_code"])
-    if malformed.all():
-        problem(InputError(path, f"column '{cols[code_col]}'", "LSOA codes such as E01001962",
-                           found=f"{quote(out['lsoa_code'].iloc[0])} in every feature (is boundaries.code_column right?)"))
+    return out, empty_rows
 
-    vintage = vintage_of_column(cols[code_col]) or vintage_by_lookup(out["lsoa_code"], lookup)
+
+def _boundary_file(out, empty_rows: pd.DataFrame, vintage, code_column: str, path: Path) -> BoundaryFile:
+    """The polygons indexed by LSOA code, the local authority codes apart, and the empty-geometry
+    features whose (valid) code has no polygon."""
     out = out.set_index("lsoa_code")
     out.index.name = "lsoa_code"
     lad = out.pop("lad_code") if "lad_code" in out else None
@@ -540,7 +585,7 @@ def load_boundaries(cfg, acc, notes: list, lookup: pd.DataFrame | None = None) -
         lad.name = "lad_code"
     out = out.set_geometry("geometry")
     empty_rows = empty_rows[valid_lsoa(empty_rows["lsoa_code"]).to_numpy() & ~empty_rows["lsoa_code"].isin(out.index)]
-    return BoundaryFile(gdf=out, vintage=vintage, code_column=cols[code_col], lad=lad, file=path,
+    return BoundaryFile(gdf=out, vintage=vintage, code_column=code_column, lad=lad, file=path,
                         empty=empty_rows.reset_index(drop=True))
 
 

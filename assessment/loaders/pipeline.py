@@ -72,63 +72,108 @@ def select_rows(df: pd.DataFrame, input: str, ctx: Context, *, id_col: str | Non
     ``need_code``: rows must carry an LSOA code (police.uk, MPS); coordinates only help
     assign split LSOAs.
     """
-    acc, cfg = ctx.acc, ctx.cfg
+    drop = _dropper(ctx.acc, input)
+    df = _drop_bad_files_and_dates(df, drop)                               # steps 1-2
+    if window:
+        df = _drop_outside_window(df, ctx, drop)                           # 3
+    df = _drop_other_force(df, ctx, drop)                                  # 4
+    df, ok_code, place = _locate(df, input, ctx, need_code)                # 5
+    df, ok_code, place = _drop_outside_by_name(df, ok_code, place, ctx, drop)   # 6
+    df = _harmonise(df, ok_code, input, ctx)                               # 7
+    df = _place_points(df, place, input, ctx, drop)
+    if ctx.universe is not None:
+        df = _drop_outside_by_code(df, input, ctx, outside_reason, drop)   # 8
+    if id_col and id_col in df:
+        dup = (df[id_col].notna() & df.duplicated(id_col)).to_numpy()
+        df = drop(df, dup, dup_reason)                                     # 9
+    return _fill_names(df, ctx)
 
+
+def _dropper(acc, input: str):
+    """``drop(frame, mask, reason)``: ``frame`` without the rows of ``mask``, their weight (``_w``)
+    counted as excluded from ``input`` for ``reason``."""
     def drop(frame, mask, reason):
         mask = np.asarray(mask, dtype=bool)
         if mask.any():
             acc.exclude(input, reason, int(frame["_w"].to_numpy()[mask].sum()))
             frame = frame[~mask]
         return frame
+    return drop
 
+
+def _drop_bad_files_and_dates(df: pd.DataFrame, drop) -> pd.DataFrame:
+    """Steps 1-2: a second police.uk file for a month; a missing or unreadable date."""
     if "_dupfile" in df:
         df = drop(df, df["_dupfile"], "duplicate month file")
     if "_date_problem" in df:
         for reason in df["_date_problem"].dropna().unique():
             df = drop(df, (df["_date_problem"] == reason).fillna(False), str(reason))
         df = drop(df, df["month"].isna(), "no date")
-    if window:
-        df = drop(df, df["month"] < ctx.window_start, "before the data window")
-        df = drop(df, df["month"] > ctx.window_end, "after the assessment period")
-    force = getattr(cfg.area, "force", None)
+    return df
+
+
+def _drop_outside_window(df: pd.DataFrame, ctx: Context, drop) -> pd.DataFrame:
+    """Step 3: months before the data window or after the assessment period."""
+    df = drop(df, df["month"] < ctx.window_start, "before the data window")
+    return drop(df, df["month"] > ctx.window_end, "after the assessment period")
+
+
+def _drop_other_force(df: pd.DataFrame, ctx: Context, drop) -> pd.DataFrame:
+    """Step 4: police.uk rows another force's ("Falls within") than ``area.force``."""
+    force = getattr(ctx.cfg.area, "force", None)
     if force and "_force" in df:
         df = drop(df, ~(df["_force"].str.casefold() == force.strip().casefold()).fillna(False), "outside the area")
+    return df
 
-    # -- location ---------------------------------------------------------------------
+
+def _locate(df: pd.DataFrame, input: str, ctx: Context, need_code: bool):
+    """Step 5: rows need a valid LSOA code or (unless ``need_code``) a point to place; the others are
+    excluded with their reason, but an area selected by force keeps its crimes with no location.
+
+    Returns the rows, which of them have a valid code, and which are to be placed by their point."""
+    acc = ctx.acc
     code = df["lsoa_code"]
     ok_code = valid_lsoa(code).to_numpy()
     has_xy = (df["_x"].notna() & df["_y"].notna()).to_numpy() if "_x" in df else np.zeros(len(df), bool)
     place = has_xy & ~ok_code if not need_code else np.zeros(len(df), bool)
     none = ~ok_code & ~place
-    if none.any():
-        blank = code.isna().to_numpy()
-        xy_bad = df["_xy_bad"].to_numpy(dtype=object) if "_xy_bad" in df else np.full(len(df), None, dtype=object)
-        bad_xy = none & blank & pd.notna(xy_bad)
-        for reason in ("coordinates outside Great Britain", "latitude and longitude swapped"):
-            m = bad_xy & (xy_bad == reason)
-            if m.any():
-                acc.exclude(input, reason, int(df["_w"].to_numpy()[m].sum()))
-        rest = none & ~bad_xy
-        # an area selected by force owns its crimes with no location: kept (with no LSOA) for the
-        # totals, left out only of the analyses by LSOA
-        keep = rest & blank & ctx.keep_unlocated
-        if keep.any() and "_asb" in df:
-            keep &= ~df["_asb"].to_numpy(dtype=bool)
-        acc.exclude(input, "no location", int(df["_w"].to_numpy()[rest & blank & ~keep].sum()))
-        acc.exclude(input, "malformed LSOA code", int(df["_w"].to_numpy()[rest & ~blank].sum()))
-        gone = none & ~keep
-        if keep.any():
-            df = df.assign(_noloc=keep)
-        df, ok_code, place = df[~gone], ok_code[~gone], place[~gone]
+    if not none.any():
+        return df, ok_code, place
+    blank = code.isna().to_numpy()
+    xy_bad = df["_xy_bad"].to_numpy(dtype=object) if "_xy_bad" in df else np.full(len(df), None, dtype=object)
+    bad_xy = none & blank & pd.notna(xy_bad)
+    for reason in ("coordinates outside Great Britain", "latitude and longitude swapped"):
+        m = bad_xy & (xy_bad == reason)
+        if m.any():
+            acc.exclude(input, reason, int(df["_w"].to_numpy()[m].sum()))
+    rest = none & ~bad_xy
+    # an area selected by force owns its crimes with no location: kept (with no LSOA) for the
+    # totals, left out only of the analyses by LSOA
+    keep = rest & blank & ctx.keep_unlocated
+    if keep.any() and "_asb" in df:
+        keep &= ~df["_asb"].to_numpy(dtype=bool)
+    acc.exclude(input, "no location", int(df["_w"].to_numpy()[rest & blank & ~keep].sum()))
+    acc.exclude(input, "malformed LSOA code", int(df["_w"].to_numpy()[rest & ~blank].sum()))
+    gone = none & ~keep
+    if keep.any():
+        df = df.assign(_noloc=keep)
+    return df[~gone], ok_code[~gone], place[~gone]
 
-    prefix = getattr(cfg.area, "lsoa_name_prefix", None)
-    if prefix and ctx.universe is None and "lsoa_name" in df:
-        df_in = starts_with_area(df["lsoa_name"], prefix).to_numpy()
-        keep_placed = place  # points are selected by polygon, not by name
-        m = ~df_in & ~keep_placed
-        df, ok_code, place = drop(df, m, "outside the area"), ok_code[~m], place[~m]
 
-    # -- harmonise and place -------------------------------------------------------------
+def _drop_outside_by_name(df: pd.DataFrame, ok_code, place, ctx: Context, drop):
+    """Step 6: without codes to select by, rows whose LSOA name is not the area's (``area.lsoa_name_prefix``);
+    points are selected by polygon, not by name."""
+    prefix = getattr(ctx.cfg.area, "lsoa_name_prefix", None)
+    if not (prefix and ctx.universe is None and "lsoa_name" in df):
+        return df, ok_code, place
+    df_in = starts_with_area(df["lsoa_name"], prefix).to_numpy()
+    m = ~df_in & ~place
+    return drop(df, m, "outside the area"), ok_code[~m], place[~m]
+
+
+def _harmonise(df: pd.DataFrame, ok_code, input: str, ctx: Context) -> pd.DataFrame:
+    """Step 7: codes of the other vintage placed by point in polygon, the others converted with the
+    ONS lookup (the code read kept as ``_orig_code``)."""
     df = df.copy()
     df["_orig_code"] = df["lsoa_code"]
     placed = _place_other_vintage(df, ok_code, input, ctx)
@@ -139,50 +184,56 @@ def select_rows(df: pd.DataFrame, input: str, ctx: Context, *, id_col: str | Non
         df.loc[ok_code & ~placed, "lsoa_code"] = new.to_numpy()
         for k, v in stats.items():
             _count(ctx, input, k, v)
-    if place.any():
-        if ctx.boundaries is None:
-            m = place
-            acc.exclude(input, "no location", int(df["_w"].to_numpy()[m].sum()))
-            ctx.notes.append(f"{input}: {int(m.sum())} row(s) with coordinates but no LSOA code cannot be "
-                             "placed without a boundary file (inputs.boundaries)")
-            df, ok_code = df[~m], ok_code[~m]
-        else:
-            codes = place_points(df.loc[place, "_x"].to_numpy(), df.loc[place, "_y"].to_numpy(), ctx.boundaries)
-            df.loc[place, "lsoa_code"] = codes.to_numpy()
-            m = place & df["lsoa_code"].isna().to_numpy()
-            df = drop(df, m, "outside the area (point outside the boundary file)")
+    return df
 
-    # -- area by code ---------------------------------------------------------------------
-    if ctx.universe is not None:
-        out = ~isin(df["lsoa_code"], ctx.universe)
-        if "_noloc" in df:
-            out &= ~df["_noloc"].to_numpy(dtype=bool)
-        if out.any() and not ctx.harm.active and ctx.area_names and "lsoa_name" in df:
-            other = out & area_of_lsoa_name(df["lsoa_name"]).isin(ctx.area_names).fillna(False).to_numpy()
-            if other.any():
-                reason = "LSOA code of another vintage (no inputs.lsoa_lookup)"
-                ctx.notes.append(f"{input}: {int(df['_w'].to_numpy()[other].sum())} record(s) in the area carry LSOA "
-                                 "codes of the other vintage (2011/2021) than the boundary file and no point in the "
-                                 "area's LSOA polygons; set inputs.lsoa_lookup to the ONS LSOA 2011 to 2021 lookup to "
-                                 "use them")
-                df = drop(df, other, reason)
-                out = ~isin(df["lsoa_code"], ctx.universe)
-        if out.any() and ctx.no_polygon:
-            m = out & isin(df["lsoa_code"], ctx.no_polygon)
-            df, out = drop(df, m, NO_POLYGON), out[~m]
-        if out.any() and outside_reason == NOT_IN_BOUNDARIES:
-            codes = sorted(df.loc[out, "lsoa_code"].dropna().unique())
-            hint = ("" if ctx.harm.lookup is not None else ": if they are codes of the other vintage "
-                    "(2011/2021), set inputs.lsoa_lookup to the ONS LSOA 2011 to 2021 lookup")
-            ctx.notes.append(f"{input}: {int(df['_w'].to_numpy()[out].sum())} record(s) have LSOA codes that are "
-                             f"not in the boundary file ({', '.join(codes[:5])}{', ...' if len(codes) > 5 else ''})"
-                             + hint)
-        df = drop(df, out, outside_reason)
 
-    if id_col and id_col in df:
-        dup = (df[id_col].notna() & df.duplicated(id_col)).to_numpy()
-        df = drop(df, dup, dup_reason)
+def _place_points(df: pd.DataFrame, place, input: str, ctx: Context, drop) -> pd.DataFrame:
+    """Step 7: points without a code placed in the boundary polygons (without a boundary file they
+    cannot be: excluded, with a note)."""
+    if not place.any():
+        return df
+    if ctx.boundaries is None:
+        m = place
+        ctx.acc.exclude(input, "no location", int(df["_w"].to_numpy()[m].sum()))
+        ctx.notes.append(f"{input}: {int(m.sum())} row(s) with coordinates but no LSOA code cannot be "
+                         "placed without a boundary file (inputs.boundaries)")
+        return df[~m]
+    codes = place_points(df.loc[place, "_x"].to_numpy(), df.loc[place, "_y"].to_numpy(), ctx.boundaries)
+    df.loc[place, "lsoa_code"] = codes.to_numpy()
+    m = place & df["lsoa_code"].isna().to_numpy()
+    return drop(df, m, "outside the area (point outside the boundary file)")
 
+
+def _drop_outside_by_code(df: pd.DataFrame, input: str, ctx: Context, outside_reason: str, drop) -> pd.DataFrame:
+    """Step 8: codes not among the area's LSOAs (the reasons and notes of the module docstring)."""
+    out = ~isin(df["lsoa_code"], ctx.universe)
+    if "_noloc" in df:
+        out &= ~df["_noloc"].to_numpy(dtype=bool)
+    if out.any() and not ctx.harm.active and ctx.area_names and "lsoa_name" in df:
+        other = out & area_of_lsoa_name(df["lsoa_name"]).isin(ctx.area_names).fillna(False).to_numpy()
+        if other.any():
+            reason = "LSOA code of another vintage (no inputs.lsoa_lookup)"
+            ctx.notes.append(f"{input}: {int(df['_w'].to_numpy()[other].sum())} record(s) in the area carry LSOA "
+                             "codes of the other vintage (2011/2021) than the boundary file and no point in the "
+                             "area's LSOA polygons; set inputs.lsoa_lookup to the ONS LSOA 2011 to 2021 lookup to "
+                             "use them")
+            df = drop(df, other, reason)
+            out = ~isin(df["lsoa_code"], ctx.universe)
+    if out.any() and ctx.no_polygon:
+        m = out & isin(df["lsoa_code"], ctx.no_polygon)
+        df, out = drop(df, m, NO_POLYGON), out[~m]
+    if out.any() and outside_reason == NOT_IN_BOUNDARIES:
+        codes = sorted(df.loc[out, "lsoa_code"].dropna().unique())
+        hint = ("" if ctx.harm.lookup is not None else ": if they are codes of the other vintage "
+                "(2011/2021), set inputs.lsoa_lookup to the ONS LSOA 2011 to 2021 lookup")
+        ctx.notes.append(f"{input}: {int(df['_w'].to_numpy()[out].sum())} record(s) have LSOA codes that are "
+                         f"not in the boundary file ({', '.join(codes[:5])}{', ...' if len(codes) > 5 else ''})"
+                         + hint)
+    return drop(df, out, outside_reason)
+
+
+def _fill_names(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """The LSOA name of each row whose code changed or has no name, where the code's name is known."""
     if ctx.names is not None and len(df):
         changed = (df["lsoa_code"] != df["_orig_code"]).fillna(True).to_numpy()
         known = df["lsoa_code"].map(ctx.names)

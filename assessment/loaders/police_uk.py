@@ -349,8 +349,20 @@ def _parse_fast(src):
     without police.uk's columns or with repeated ones, ragged rows, a month not
     ``YYYY-MM``, unusual whitespace, and so on.
     """
+    read = _fast_table(src)
+    if read is None:
+        return None
+    table, names = read
+    cols = _fast_columns(table, names)
+    if cols is None:
+        return None
+    return _fast_frame(table, cols)
 
 
+def _fast_table(src):
+    """The file as a pyarrow table of strings and its (normalised) column names, or None: not bytes
+    or a path, not UTF-8, a header not police.uk's (quoted, repeated or missing columns), ragged,
+    or no rows."""
     try:
         if isinstance(src, (str, Path)):
             p = Path(src)
@@ -376,50 +388,65 @@ def _parse_fast(src):
         return None
     if table.num_rows == 0:
         return None
+    return table, names
 
-    def text(name):
-        col = table.column(name)
-        if pc.any(pc.match_substring_regex(col, _ODD_EDGE)).as_py():
-            raise ValueError("unusual whitespace")
-        col = pc.utf8_trim(col, _ASCII_SPACE)
-        return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
 
+def _fast_text(table, name: str):
+    """A text column trimmed as :func:`~.common.strip` does, blanks null; unusual whitespace raises."""
+    col = table.column(name)
+    if pc.any(pc.match_substring_regex(col, _ODD_EDGE)).as_py():
+        raise ValueError("unusual whitespace")
+    col = pc.utf8_trim(col, _ASCII_SPACE)
+    return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+
+
+def _fast_columns(table, names: list) -> dict | None:
+    """The text columns, and ``month`` as timestamps; None when a column has unusual whitespace or a
+    month is not ``YYYY-MM`` of 1900-2100 (the general path reports them)."""
     try:
-        cols = {k: text(k) for k in ("crime_id", "month", "crime_type", "lsoa_code", "lsoa_name", "falls_within")}
-        cols["location"] = text("location") if "location" in names else None
+        cols = {k: _fast_text(table, k) for k in ("crime_id", "month", "crime_type", "lsoa_code", "lsoa_name",
+                                                   "falls_within")}
+        cols["location"] = _fast_text(table, "location") if "location" in names else None
         month = cols["month"]
         # a month of 1900-2100 (others take the general path, which reports them)
         ok = pc.match_substring_regex(month, r"^(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])$")
         if not pc.all(pc.or_kleene(ok, pc.is_null(month))).as_py():
             return None
-        month = pc.strptime(pc.binary_join_element_wise(month, "-01", ""), format="%Y-%m-%d", unit="ns")
+        cols["month"] = pc.strptime(pc.binary_join_element_wise(month, "-01", ""), format="%Y-%m-%d", unit="ns")
     except Exception:  # noqa: BLE001
         return None
+    return cols
 
-    def number(name):
-        col = table.column(name)
-        try:
-            return pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return pd.to_numeric(col.to_pandas(), errors="coerce").to_numpy(dtype="float64")
 
-    def series(arr):
-        return pd.Series(arr.to_pandas() if hasattr(arr, "to_pandas") else arr).astype("str")
+def _fast_number(table, name: str) -> np.ndarray:
+    """A coordinate column as float64 (what is not a number: NaN)."""
+    col = table.column(name)
+    try:
+        return pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.to_numeric(col.to_pandas(), errors="coerce").to_numpy(dtype="float64")
 
+
+def _fast_str(arr) -> pd.Series:
+    return pd.Series(arr.to_pandas() if hasattr(arr, "to_pandas") else arr).astype("str")
+
+
+def _fast_frame(table, cols: dict) -> pd.DataFrame:
+    """The pipeline's columns (see :func:`parse_street_file`) from the fast path's columns."""
     n = table.num_rows
-    lon = pd.Series(number("longitude"), dtype="float64")
-    lat = pd.Series(number("latitude"), dtype="float64")
+    lon = pd.Series(_fast_number(table, "longitude"), dtype="float64")
+    lat = pd.Series(_fast_number(table, "latitude"), dtype="float64")
     out = pd.DataFrame({
-        "crime_id": series(cols["crime_id"]),
-        "month": pd.Series(month.to_pandas()).astype("datetime64[ns]"),
-        "crime_type": series(cols["crime_type"]),
-        "lsoa_code": series(cols["lsoa_code"]),
-        "lsoa_name": series(cols["lsoa_name"]),
+        "crime_id": _fast_str(cols["crime_id"]),
+        "month": pd.Series(cols["month"].to_pandas()).astype("datetime64[ns]"),
+        "crime_type": _fast_str(cols["crime_type"]),
+        "lsoa_code": _fast_str(cols["lsoa_code"]),
+        "lsoa_name": _fast_str(cols["lsoa_name"]),
         "longitude": lon,
         "latitude": lat,
-        "location": (series(cols["location"]) if cols["location"] is not None
+        "location": (_fast_str(cols["location"]) if cols["location"] is not None
                      else pd.Series(pd.NA, index=range(n), dtype="str")),
-        "_force": series(cols["falls_within"]),
+        "_force": _fast_str(cols["falls_within"]),
     })
     types = out["crime_type"]
     asb_type = {t: str(t).casefold() == ASB_TYPE for t in types.dropna().unique()}

@@ -81,25 +81,7 @@ def load_population(path: Path, assessment_year: int, acc, notes: list) -> Popul
     name = find_column(df, *_NAME, pattern=r"lsoa\d\dnm")
     wide = {int(m.group(1)): c for c in df.columns if (m := re.fullmatch(r"mid_?(\d{4}):?_?population", c))}
     acc.read("population", len(df))
-    year = None
-    if wide:
-        year = _pick_year(sorted(wide), assessment_year, notes, path)
-        popcol = wide[year]
-        years = None
-    else:
-        popcol = find_column(df, *_POP)
-        if popcol is None:
-            raise InputError(path, "column 'population'", "a column named population (or 'Mid-YYYY: Population' "
-                             "columns, or Persons_All-Ages)", found="columns " + ", ".join(orig.get(c, c) for c in df.columns))
-        ycol = find_column(df, "year", "mid_year", "estimate_year")
-        years = None
-        if ycol is not None:
-            years = parse_number(df[ycol], path, orig.get(ycol, ycol), "a year such as 2022", integer=True,
-                                 personal=False)
-            if years.notna().any():
-                year = _pick_year(sorted(int(y) for y in years.dropna().unique()), assessment_year, notes, path)
-        elif m := re.search(r"mid[_\-]?(\d{4})", path.name.lower()):
-            year = int(m.group(1))
+    popcol, year, years = _population_column(df, wide, path, assessment_year, notes)
     out = pd.DataFrame({"lsoa_code": strip(df[code]),
                         "lsoa_name": strip(df[name]) if name else pd.Series(pd.NA, index=df.index, dtype="str")})
     other = np.zeros(len(df), dtype=bool)
@@ -109,11 +91,41 @@ def load_population(path: Path, assessment_year: int, acc, notes: list) -> Popul
     # rows of other years are not checked, and all rows are passed so that a message names the
     # file's row; the upper bound applies to LSOA rows (another geography's total is excluded as
     # a malformed code)
-    pop = parse_count(df[popcol].where(~other, "0"), path, orig.get(popcol, popcol),
-                      "a population (a whole number of residents)", negative="a population of 0 or more",
-                      too_large=f"a population of at most {MAX_COUNT:,} (an LSOA has about 1,500 residents)",
-                      bounded=valid_lsoa(out["lsoa_code"]).to_numpy(), blank_ok=False, personal=False)
-    out["population"] = pop
+    out["population"] = parse_count(df[popcol].where(~other, "0"), path, orig.get(popcol, popcol),
+                                    "a population (a whole number of residents)", negative="a population of 0 or more",
+                                    too_large=f"a population of at most {MAX_COUNT:,} (an LSOA has about 1,500 residents)",
+                                    bounded=valid_lsoa(out["lsoa_code"]).to_numpy(), blank_ok=False, personal=False)
+    out = _drop_unusable_rows(out, other, acc)
+    return Population(table=out.reset_index(drop=True), year=year,
+                      vintage=vintage_of_column(orig.get(code, code)), file=path)
+
+
+def _population_column(df: pd.DataFrame, wide: dict, path: Path, assessment_year: int, notes: list):
+    """The population column, the estimate's year (None when not known) and each row's year (None
+    without a year column): a wide file's ``Mid-YYYY: Population`` column of the year picked, else
+    the population column with the year from a year column or the file name."""
+    orig = df.attrs["original"]
+    if wide:
+        year = _pick_year(sorted(wide), assessment_year, notes, path)
+        return wide[year], year, None
+    popcol = find_column(df, *_POP)
+    if popcol is None:
+        raise InputError(path, "column 'population'", "a column named population (or 'Mid-YYYY: Population' "
+                         "columns, or Persons_All-Ages)", found="columns " + ", ".join(orig.get(c, c) for c in df.columns))
+    ycol = find_column(df, "year", "mid_year", "estimate_year")
+    year = years = None
+    if ycol is not None:
+        years = parse_number(df[ycol], path, orig.get(ycol, ycol), "a year such as 2022", integer=True,
+                             personal=False)
+        if years.notna().any():
+            year = _pick_year(sorted(int(y) for y in years.dropna().unique()), assessment_year, notes, path)
+    elif m := re.search(r"mid[_\-]?(\d{4})", path.name.lower()):
+        year = int(m.group(1))
+    return popcol, year, years
+
+
+def _drop_unusable_rows(out: pd.DataFrame, other: np.ndarray, acc) -> pd.DataFrame:
+    """Exclude (counted) other years' rows, invalid and zero populations, malformed and repeated codes."""
     acc.exclude("population", "another year's estimate", int(other.sum()))
     out = out[~other]
     bad = out["population"].isna() | (out["population"] < 0)
@@ -129,8 +141,7 @@ def load_population(path: Path, assessment_year: int, acc, notes: list) -> Popul
     acc.exclude("population", "duplicate LSOA code", int(dup.sum()))
     out = out[~dup]
     out["population"] = out["population"].astype("int64")
-    return Population(table=out.reset_index(drop=True), year=year,
-                      vintage=vintage_of_column(orig.get(code, code)), file=path)
+    return out
 
 
 def harmonise_population(pop: Population, harm, acc) -> pd.DataFrame:
