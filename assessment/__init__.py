@@ -1,31 +1,28 @@
 """Strategic assessment workbook for community safety partnerships.
 
-The package holds all computation; the notebooks in ``notebooks/`` are thin
-narrative over it.  Modules map onto report chapters:
+The package holds all computation; the notebooks in ``notebooks/`` are thin narrative over it.
+It is built in rooms (README, "Architecture"); each room imports only from the rooms below it:
 
-========================  ==============================================
-module                    what it does
-========================  ==============================================
-``config``                the ``assessment.yml`` file (§8.1)
-``periods``               financial / calendar / rolling periods (§4)
-``errors``                one-line input errors
-``accounting``            record accounting, read = used + excluded (§7)
-``loaders``               every input format (§3), harmonised to one table
-``dataset``               the loaded, validated inputs of one run
-``stats``                 the statistics as pure functions (Gini, Gi*, Mann–Kendall, ...)
-``demo``                  the synthetic demo borough (§9)
-``chapters``              one module per chapter: ``chapters.crime_in_the_area`` (chapter 1, §5.1),
-                          ``chapters.hotspots`` (chapter 2, §5.2) ..., with ``words`` and ``figures`` of the same names
-``offenders``             chapter 3: prolific offenders (§5.3)
-``victims``               chapter 4: repeat victimisation (§5.4)
-``chapters.performance``  chapter 5: targets and comparisons (§5.6)
-``targets``               the targets file: reading and checking it
-``disclosure``            small-number suppression (§6)
-``workbook``              what a chapter notebook calls to show and save
-``render``                papermill run, HTML and PDF (§8)
-``outdir``                the output folder: report marker, lock, private work folder
-``cli``                   the ``assessment`` command (also ``python -m assessment``)
-========================  ==============================================
+==============================  ==================================================================
+room                            what it holds
+==============================  ==================================================================
+``workbook``, ``render``,       publishing: what a notebook calls, papermill, HTML and PDF (§8),
+``templating``, ``batch``,      the templates, the output folder, batches, the ``assessment``
+``outdir``, ``cli``, ...        command (also ``python -m assessment``)
+``figures``                     every chart and map (the only modules importing matplotlib)
+``words``                       every sentence, title, table label and methods text, per chapter
+``chapters``                    one module per chapter, ``analyse(ds)`` -> data only:
+                                ``crime_in_the_area`` (§5.1), ``hotspots`` (§5.2), ``offenders``
+                                (§5.3), ``victims`` (§5.4), ``performance`` (§5.6), ``summary``,
+                                ``appendix``
+``significance``,               shared rules: the Gi* significance rule, small-number suppression
+``disclosure``, ``summary``,    and its audit (§6), summary.json keys, the targets file, rounding
+``targets``, ``rounding``, ...
+``config``, ``periods``,        loading: the config (§8.1), periods (§4), every input format (§3),
+``loaders``, ``dataset``,       record accounting (§7), the synthetic demo borough (§9)
+``accounting``, ``demo``, ...
+``stats``                       the statistics as pure functions, one family per module
+==============================  ==================================================================
 """
 
 #: the package version: the one place it is written (pyproject.toml reads it; see CHANGELOG.md)
