@@ -1,6 +1,6 @@
 """Concentration of counts over places or people: Lorenz curve, Gini, generalised Gini, top-p% shares.
 
-Chapter 2 applies these to crimes per LSOA (:mod:`assessment.hotspots`), chapter 3 to crimes per
+Chapter 2 applies these to crimes per LSOA (:mod:`assessment.chapters.hotspots`), chapter 3 to crimes per
 offender (:mod:`assessment.stats.offenders`, :mod:`assessment.chapters.offenders`); they use the
 functions here (by the same names), so there is one copy of each rule:
 
