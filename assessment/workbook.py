@@ -91,6 +91,14 @@ class Run:
         return self.dataset.source
 
     # -- publishing -----------------------------------------------------------------
+    def table_pair(self, name: str, data: pd.DataFrame, text: dict, audit: dict | None = None) -> None:
+        """Publish a table twice: ``tables/<name>.csv`` from ``data`` (machine column names, checked
+        by the disclosure audit ``audit``) and, in the report, its readable version
+        ``text["display"]`` with ``text["title"]``, ``text["formats"]`` and ``text["note"]`` (as a
+        chapter's words module gives them, e.g. :func:`assessment.words.offenders.table_text`)."""
+        self.table(data, name, title=text["title"], show=False, audit=audit)
+        self.table(text["display"], None, title=text["title"], formats=text["formats"], note=text["note"])
+
     def table(self, df: pd.DataFrame, name: str | None, title: str, source: str | None = None,
               note: str | None = None, index: bool = False, show: bool = True,
               formats: dict | None = None, max_rows: int | None = None, audit: dict | None = None) -> pd.DataFrame:

@@ -130,10 +130,8 @@ def _per(links=None):
 
 
 def _publish(run, r, name):
-    """What the notebook's publish() does: tables/<name>.csv and the readable table."""
-    text = words.table_text(r, name)
-    run.table(off.published_tables(r)[name], name, title=text["title"], show=False, audit=r.audit.get(name))
-    run.table(text["display"], None, title=text["title"], formats=text["formats"], note=text["note"])
+    """What the notebook does for each table: tables/<name>.csv and the readable table."""
+    run.table_pair(name, off.published_tables(r)[name], words.table_text(r, name), audit=r.audit.get(name))
 
 
 def _words(r):
