@@ -163,8 +163,8 @@ def rule_note(res: PrioritiesResult, unavailable: str | None = None) -> str:
         what = (f"the pooled rate of the area and its comparators ({_join(res.comparators)})"
                 if res.comparison == "comparators" and res.comparators
                 else f"the pooled rate of all the {res.comparison_label or 'areas in the crime input'}")
-        parts.append(f"rate, a rate per 1,000 residents above {what} (the table shows how far above (+) or below "
-                     "(−) it is)")
+        parts.append(f"rate, a rate per 1,000 residents above {what}, the table showing how far above (+) or "
+                     "below (−) it is")
     if "concentrated" not in res.missing:
         parts.append(f"concentrated, a larger share of the group's crime in its busiest {SHARE:.0%} of LSOAs "
                      f"than the median group ({pct(b['concentrated'])})")
