@@ -17,6 +17,7 @@ module                             chapter
 :mod:`.victims`                    4. repeat victims and repeat ASB callers
 :mod:`.performance`                5. performance against targets; comparison with other areas
 :mod:`.summary`                    the executive summary (gathered from the other chapters)
+:mod:`.priorities`                 the executive summary's priorities page (crime groups ranked)
 :mod:`.appendix`                   the appendix: data quality, suppression, inputs, versions
 =================================  ========================================================
 """

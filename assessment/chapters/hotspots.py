@@ -44,7 +44,9 @@ key                                             meaning
 ``hotspots.max_permutations``                   the most a borderline LSOA gets (``hotspots.max_permutations``)
 ``hotspots.islands``                            LSOAs with no neighbours (not tested)
 ``hotspots.by_group``                           a list, one object per configured crime group:
-                                                name, top10_share, gini, generalised_gini, hot_spots_95
+                                                name, top10_share, gini, generalised_gini, hot_spots_95,
+                                                top_share_<p> (as ``hotspots.top_share.<p>``: the
+                                                priorities page reads ``top_share_10``)
 ``hotspots.emerging.years``                     years in the emerging-hotspot analysis
 ``hotspots.emerging.categories``                a list: {name: category, lsoas: LSOAs in it}
 ==============================================  ===============================================
@@ -937,7 +939,9 @@ def headlines(res: HotspotsResult, top_n: int = 10, shares: Iterable[float] = DE
         tested = geo and not (gt["gi_class"] == NO_VARIATION).all()
         groups.append({"name": str(name), "top10_share": num(gc[f"top{top_n}_share"]), "gini": num(gc["gini"]),
                        "generalised_gini": num(gc["generalised_gini"]),
-                       "hot_spots_95": count_classes(gt["gi_class"], 0.95) if tested else None})
+                       "hot_spots_95": count_classes(gt["gi_class"], 0.95) if tested else None,
+                       **{f"top_share_{share_key(p)}": num(gc[f"top_{share_key(p, decimal='.')}pct_share"])
+                          for p in shares}})
     if groups:
         h["hotspots.by_group"] = groups
     em = res.emerging

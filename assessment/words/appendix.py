@@ -14,7 +14,7 @@ import pandas as pd
 from ..disclosure import AUDIT_COLUMNS
 from ..errors import one_line
 from ..significance import SignificanceRule
-from . import crime_in_the_area, hotspots, offenders, performance, summary, victims
+from . import crime_in_the_area, hotspots, offenders, performance, priorities, summary, victims
 
 
 def _rule(cfg) -> SignificanceRule:
@@ -36,7 +36,159 @@ METHOD_SECTIONS = [
                                                     cfg.performance.no_change_band)),
     ("comparison", lambda cfg: performance.COMPARISON_METHODS),
     ("summary", lambda cfg: summary.METHODS),
+    ("priorities", lambda cfg: priorities.METHODS),
 ]
+
+
+# -- the front of the appendix: the statutory context and a glossary ---------------------------------------
+#: the heading of the front of the appendix
+FRONT_HEADING = "Statutory context and glossary"
+
+#: one paragraph: the duty this assessment serves (facts checked against the Act and the 2007
+#: Regulations' explanatory note; nothing beyond them is claimed)
+STATUTORY_CONTEXT = (
+    "Sections 5 and 6 of the Crime and Disorder Act 1998 give the responsible authorities of each local "
+    "government area — among them the council and the police, working together as the community safety "
+    "partnership — a duty to formulate and implement a strategy to reduce crime and disorder (including "
+    "anti-social behaviour) and to combat the misuse of drugs, alcohol and other substances in the area. In "
+    "England, the Crime and Disorder (Formulation and Implementation of Strategy) Regulations 2007 (SI "
+    "2007/1830) require the partnership's strategy group to prepare a strategic assessment each year — an "
+    "analysis of the levels and patterns of crime, disorder and substance misuse in the area and of the "
+    "priorities the partnership should adopt — and a partnership plan setting out how those priorities will "
+    "be met, engaging local communities as it does so; Wales has its own regulations of the same year (SI "
+    "2007/3076). This report is the analysis of recorded crime and anti-social behaviour for that strategic "
+    "assessment: the partnership chooses its priorities from it together with the views of people who live "
+    "and work in the area and its partners' own information.")
+
+#: the glossary table's title and source line
+GLOSSARY_TITLE = "Glossary: the terms used in this report, in plain words"
+GLOSSARY_SOURCE = "Definitions as used in this report (settings from this run's configuration)."
+
+
+def glossary(cfg=None) -> list[tuple[str, str]]:
+    """The glossary's terms and their meanings in plain words, alphabetical, with this run's settings
+    (thresholds, permutations) where a meaning depends on them.
+
+    Parameters
+    ----------
+    cfg : Config, optional
+        The run's config (its defaults without one).
+
+    Returns
+    -------
+    list of (term, meaning)
+
+    >>> terms = [t for t, _ in glossary()]
+    >>> terms == sorted(terms, key=str.casefold), "Gini coefficient" in terms
+    (True, True)
+    """
+    from ..config import Config
+    cfg = cfg if cfg is not None else Config.model_validate({"area": {"name": "the area"}})
+    m = cfg.disclosure.min_count
+    amber = cfg.performance.amber_threshold
+    perms = cfg.hotspots.permutations
+    baseline = (f"the year set in the config ({cfg.baseline_year}/{(cfg.baseline_year + 1) % 100:02d} for "
+                "financial years)" if cfg.baseline_year is not None else "four years before the assessment year")
+    shuffles = f"many times ({perms:,} for each LSOA in this report)" if perms else "many times"
+    lookback = "a year" if cfg.victims.lookback_days == 365 else f"{cfg.victims.lookback_days} days"
+    entries = [
+        ("Anti-social behaviour (ASB)",
+         "Behaviour that causes, or is likely to cause, harassment, alarm or distress to other people, such as "
+         "noisy or rowdy conduct or vandalism. ASB is not a crime in itself and is not in the crime totals; where "
+         "the data include it, this report counts the incidents reported and the people who report them "
+         "repeatedly."),
+        ("Baseline year",
+         f"The earlier year this year's figures are compared with to show the longer-term change: {baseline}. "
+         "Each table names the year."),
+        ("Cold spot",
+         "An LSOA where that LSOA and its neighbours together have much less crime than the area as a whole — "
+         "too little to be put down to chance (Gi*). The opposite of a hot spot."),
+        ("Comparator areas",
+         "Other areas a partnership compares itself with, usually areas of a similar kind (a 'most similar "
+         "group'). Shown only when the crime data cover other areas as well."),
+        ("Confidence (90%, 95%, 99%)",
+         "How sure the test is that a pattern is not chance: at 95% confidence, a pattern as strong would arise "
+         "by chance alone 5 times in 100 or fewer."),
+        ("Direction of travel",
+         "Whether an indicator got better, got worse or stayed the same compared with a year earlier "
+         "('improving', 'deteriorating', 'no change'), whatever its target."),
+        ("Emerging hot spot",
+         "An LSOA whose hot-spot pattern over the past years is changing or lasting — for example a new hot "
+         "spot (hot only in the latest year), an intensifying one (hot in nearly every year and getting "
+         "hotter) or a persistent one — found by repeating the Gi* test year by year and testing the trend with the "
+         "Mann–Kendall test."),
+        ("False discovery rate (FDR)",
+         "Testing every LSOA at once means some will look like hot spots by chance. Controlling the false "
+         "discovery rate (the Benjamini–Hochberg method) keeps the expected share of wrongly named hot and "
+         "cold spots among all those named at or below 5% at 95% confidence."),
+        ("Getis–Ord Gi* (Gi-star)",
+         "A statistic that compares the crime in an LSOA and its neighbours with the area as a whole. A value "
+         "much higher than chance would give marks a hot spot; much lower, a cold spot."),
+        ("Gini coefficient",
+         "How unevenly crime is spread across places, from 0 (every LSOA has the same amount) to 1 (all of it "
+         "in one LSOA). The generalised Gini also allows for there being fewer crimes than LSOAs."),
+        ("Hot spot",
+         "An LSOA where that LSOA and its neighbours together have much more crime than the area as a whole — "
+         "too much to be put down to chance (Gi*), at 90%, 95% or 99% confidence."),
+        ("Lorenz curve",
+         "A chart of the share of crime against the share of places, busiest places first. The further the "
+         "curve bows away from the straight diagonal, the more crime is concentrated in a few places."),
+        ("LSOA (lower layer super output area)",
+         "A small area the Office for National Statistics uses for census and other statistics, home to about "
+         "1,000 to 3,000 people. The building block of the maps and hot-spot analysis."),
+        ("Mann–Kendall test",
+         "A test of whether a series of values (here an LSOA's yearly Gi* scores) tends to go up or down over "
+         "the years, without assuming a straight line."),
+        ("MARAC (multi-agency risk assessment conference)",
+         "A regular meeting where the police, probation, health, housing, children's and adult services, "
+         "independent domestic violence advisers and others share information on the highest-risk domestic "
+         "abuse cases and agree how to keep each victim safe. The report's 'MARAC-style' repeat measure counts "
+         f"a crime against a victim as a repeat when it came within {lookback} of their previous one."),
+        ("Permutation test",
+         f"A way of judging whether a pattern could be chance: the other LSOAs' crime counts are shuffled at "
+         f"random around each LSOA {shuffles}, and the real figure is compared with the shuffled ones. The "
+         "share of shuffles at least as extreme as the real figure is the p-value."),
+        ("Priority crime group",
+         "A crime type or set of crime types the partnership has chosen to follow (the config's crime "
+         "groups). A composite group, such as neighbourhood crime, is made up of other groups."),
+        ("Prolific offender",
+         f"An offender linked to {cfg.offenders.prolific_threshold} or more crimes in the year."),
+        ("RAG (red, amber, green)",
+         f"A traffic-light status for performance against a target: on target; up to {amber:.0%} off target; or "
+         f"missing it by more than {amber:.0%}. Each status also has a symbol and words, so it reads the same "
+         "in black and white."),
+        ("Rate per 1,000 residents",
+         "Crimes ÷ residents × 1,000, so areas of different sizes can be compared. Residential rates overstate "
+         "the risk where many people visit but few live, such as town centres."),
+        ("Repeat victim",
+         "A person who was the victim of two or more separate crimes in the year."),
+        (f"Suppression ([c] and <{m})",
+         f"Hiding small numbers so that no victim, offender or caller can be identified: counts below {m} from "
+         f"their records are shown as \"<{m}\", and \"[c]\" (confidential) hides a further count where a total "
+         "would let a reader work out a hidden one. Counts of crimes and of places are not hidden."),
+        ("Ward",
+         "An electoral ward of the council, the area that elects local councillors. Each LSOA is placed in one "
+         "ward (the ONS lookup), so ward figures are the sums of their LSOAs'."),
+    ]
+    return sorted(entries, key=lambda e: e[0].casefold())
+
+
+def glossary_table(cfg=None) -> pd.DataFrame:
+    """The glossary as a two-column table (Term, Meaning) for the front of the appendix.
+
+    >>> glossary_table().columns.tolist()
+    ['Term', 'Meaning']
+    """
+    return pd.DataFrame(glossary(cfg), columns=["Term", "Meaning"])
+
+
+def front_markdown() -> str:
+    """The front of the appendix: its heading and the statutory context (the glossary table follows).
+
+    >>> front_markdown().splitlines()[0]
+    '# Statutory context and glossary'
+    """
+    return f"# {FRONT_HEADING}\n\n{STATUTORY_CONTEXT}"
 
 
 def methods_text(name: str, cfg) -> str:
