@@ -39,7 +39,7 @@ class Chromium:
         self.timeout = timeout
 
     def __enter__(self):
-        self._dir = tempfile.TemporaryDirectory(prefix="headless-")
+        self._dir = tempfile.TemporaryDirectory(prefix="headless-", ignore_cleanup_errors=True)
         profile = Path(self._dir.name)
         self.proc = subprocess.Popen(
             [self.executable, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -68,15 +68,30 @@ class Chromium:
     def __exit__(self, *exc):
         ws = getattr(self, "ws", None)
         if ws is not None:
+            try:  # a clean exit: the browser closes its own helper processes
+                self.send("Browser.close")
+            except Exception:  # noqa: BLE001 - already closing; terminated below
+                pass
             ws.close()
         if getattr(self, "loop", None) is not None:
             self.loop.close()
-        self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for _ in range(20):  # a helper process may still be writing to the profile for a moment
+            try:
+                shutil.rmtree(self._dir.name)
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.1)
         self._dir.cleanup()
 
     # -- the protocol ------------------------------------------------------------------------

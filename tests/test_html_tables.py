@@ -291,3 +291,25 @@ def test_the_policy_lets_the_reports_script_run_and_blocks_any_other(tmp_path):
         assert page.evaluate("document.title") == "t"
         assert page.evaluate("document.querySelectorAll('button.sa-sort').length") == 1
         assert page.csp_violations, "the other script was refused and the refusal reported"
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_the_demo_report_reads_on_a_phone(demo_run):
+    """The whole demo report at 390 px: no sideways scroll of the page, every chart at its readable
+    size, every table sortable, the full LSOA table folded in, no policy violation, nothing fetched."""
+    report = next(demo_run.glob("strategic-assessment-*.html"))
+    with Chromium() as browser:
+        page = browser.open(report.as_uri(), width=390, height=844)
+        assert page.evaluate("[innerWidth, document.scrollingElement.scrollWidth]") == [390, 390]
+        assert page.csp_violations == []
+        charts = page.evaluate("Array.from(document.querySelectorAll('figure.sa-figure img')).map(i => "
+                               "[Math.round(i.getBoundingClientRect().width), Number(i.getAttribute('width'))])")
+        assert len(charts) >= 10 and all(shown == readable > 390 for shown, readable in charts)
+        tables = page.evaluate("Array.from(document.querySelectorAll('main table')).filter(t => t.tHead && "
+                               "t.tHead.rows.length === 1 && t.tBodies.length === 1 && t.tBodies[0].rows.length > 1)"
+                               ".map(t => !!t.querySelector('th > button.sa-sort'))")
+        assert len(tables) >= 20 and all(tables)  # every table with one header row and rows to order
+        summary = page.evaluate("document.querySelector('#ch-02-hotspots details.sa-collapsed > summary').textContent")
+        assert re.fullmatch(r"Crime, rate, change and hot-spot class by LSOA: the full table, \d+ rows", summary)
+        assert [u for u in page.requests if not u.startswith("data:")] == [report.as_uri()]
