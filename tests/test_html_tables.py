@@ -252,6 +252,8 @@ def test_tables_sort_and_filter_under_the_policy_and_nothing_is_fetched(report_p
         assert page.evaluate(_COLUMN.format(t=0, c=0)) == WARDS_ASCENDING
         assert page.evaluate("document.querySelectorAll('table')[0].tHead.rows[0].cells[1].hasAttribute('aria-sort')") \
             is False
+        assert page.evaluate("document.querySelector('.sa-filter input').getAttribute('aria-label')") == \
+            "Filter the rows of: Eleven rows to sort"
         # a filter box above tables of more than 10 rows only
         assert page.evaluate("Array.from(document.querySelectorAll('table')).map(t => "
                              "!!t.parentNode.querySelector('.sa-filter'))") == [True, False, False, True]

@@ -87,6 +87,8 @@
     var input = document.createElement("input");
     input.type = "search";
     input.autocomplete = "off";
+    var caption = table.parentNode.querySelector("figcaption");
+    if (caption) input.setAttribute("aria-label", "Filter the rows of: " + caption.textContent);
     label.appendChild(input);
     var count = document.createElement("span");
     count.className = "sa-count";
