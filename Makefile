@@ -2,6 +2,8 @@
 #   make report   - set up .venv if needed, run the whole assessment on the demo data (HTML + PDF in reports/)
 #   make test     - set up .venv if needed, run the test suite (quick default, under 5 minutes: every unit
 #                   test, the bad-input corpora and one whole hostile-input run of every notebook)
+#   make lab      - set up .venv if needed, open JupyterLab here (chapter notebooks in notebooks/; the kernel is
+#                   the .venv Python the runner uses, and a notebook finds assessment.yml in the folder above)
 #   make test-all - the quick suite plus the long end-to-end runs (`slow`: whole demo runs, batches,
 #                   kill tests, real-data reports); CI runs both
 PYTHON ?= python3
@@ -10,7 +12,7 @@ STAMP := $(VENV)/.installed
 # the tested dependency set (constraints.txt) was resolved on Python 3.11; older Pythons resolve their own
 CONSTRAINTS := $(shell $(PYTHON) -c "import sys; print('-c constraints.txt' if sys.version_info >= (3, 11) else '')")
 
-.PHONY: report test test-slow test-all setup clean constraints
+.PHONY: report test test-slow test-all setup lab clean constraints
 
 report: $(STAMP)
 	$(VENV)/bin/assessment run
@@ -25,6 +27,9 @@ test-all: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
 setup: $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)

@@ -577,8 +577,9 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
     carries a title block (area, "Strategic assessment <label>", the period's dates, a
     SYNTHETIC DATA banner when ``synthetic``, a PART-PERIOD banner when the data do not hold
     every month of ``period``), a contents list of the chapters' H1/H2
-    headings, and inline screen and print CSS (no scripts, fonts or stylesheets are
-    fetched from anywhere).
+    headings, inline screen and print CSS, and the report's one inline script (``tables.js``:
+    sortable, filterable tables), which the Content-Security-Policy allows by its hash; no
+    script, font or stylesheet is fetched from anywhere.
     """
     exporter = _exporter()
     used: set = set()
@@ -599,14 +600,20 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
                         f"{period.base_label}: there are none for {month_ranges(period.missing)}. Every figure "
                         f"for {period.base_label} counts those {period.months_with_data} months only, so it is "
                         "not comparable with a whole year.")
+    script = report_script()
     return templating.render(
         "report.html",
-        csp=csp(), area=area, label=period.label, synthetic=synthetic, partial_text=partial_text,
+        csp=csp([script]), script=Markup(script), area=area, label=period.label, synthetic=synthetic, partial_text=partial_text,
         period_text=f"{_day(period.start)} to {_day(period.end_date)}",
         quarter_text=quarter_text, source=source, contents=_contents(headings), chapters=parts,
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
         print_css=Markup((TEMPLATES / "print.css").read_text(encoding="utf-8")),
     )
+
+
+def report_script() -> str:
+    """The report's own script (``templates/tables.js``), exactly as inlined: the CSP hashes this text."""
+    return (TEMPLATES / "tables.js").read_text(encoding="utf-8").strip()
 
 
 def write_pdf(html_text: str, path: Path, base: Path | None = None,

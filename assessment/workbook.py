@@ -100,13 +100,16 @@ class Run:
         self.table(text["display"], None, title=text["title"], formats=text["formats"], note=text["note"])
 
     def table(self, df: pd.DataFrame, name: str | None, title: str, source: str | None = None,
-              note: str | None = None, index: bool = False, show: bool = True,
+              note: str | None = None, index: bool = False, show: bool | str = True,
               formats: dict | None = None, max_rows: int | None = None, audit: dict | None = None) -> pd.DataFrame:
         """Show ``df`` as a captioned table and write it to ``tables/<name>.csv``.
 
         ``formats`` maps column -> format string (e.g. ``"{:.2f}"``) or function (e.g.
         :data:`assessment.rounding.PCT`, the report's rule for percentages) for display only;
         the CSV keeps full precision.  ``max_rows`` limits what is shown, not what is saved.
+        ``show``: ``True`` shows the table, ``False`` only writes the CSV, ``"collapsed"`` shows
+        it folded away (:func:`collapsed_html`: a full table in the HTML a reader opens when
+        wanted, left out of the PDF).
         ``audit`` is the table's disclosure-audit outcome (the chapter result's ``audit[name]``,
         see :mod:`assessment.disclosure_audit`), recorded in the suppression ledger.
         """
@@ -119,9 +122,12 @@ class Run:
                                   audit=audit)
             self.tables_dir.mkdir(parents=True, exist_ok=True)
             spreadsheet_safe(df).to_csv(self.tables_dir / f"{name}.csv", index=index, encoding="utf-8")
+        if show not in (True, False, "collapsed"):
+            raise ValueError(f"show must be True, False or 'collapsed', not {show!r}")
         if show:
-            _display(table_html(df if max_rows is None else df.head(max_rows), title,
-                                source or self.source, note=note, index=index, formats=formats))
+            shown = df if max_rows is None else df.head(max_rows)
+            fragment = table_html(shown, title, source or self.source, note=note, index=index, formats=formats)
+            _display(collapsed_html(fragment, title, len(shown)) if show == "collapsed" else fragment)
         return df
 
     def figure(self, fig, title: str, source: str | None = None, alt: str | None = None,
@@ -129,7 +135,7 @@ class Run:
         """Show a matplotlib figure as an embedded PNG with its title and source line."""
         import matplotlib.pyplot as plt  # heavy: matplotlib only when a figure is drawn
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+        fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
         plt.close(fig)
         _display(figure_html(buf.getvalue(), title, source or self.source, alt=alt or title, note=note))
 
@@ -237,6 +243,22 @@ def table_html(df: pd.DataFrame, title: str, source: str, note: str | None = Non
     return table_figure(title, head, rows, source, note)
 
 
+#: the line a folded-away table shows (``Run.table(..., show="collapsed")``)
+COLLAPSED_SUMMARY = "{title}: the full table, {rows:,} rows"
+COLLAPSED_PRINT_NOTE = "The full table is in the HTML report and the CSV file beside it."
+
+
+def collapsed_html(fragment: str, title: str, rows: int) -> str:
+    """A table (``fragment``, from :func:`table_html`) folded into ``<details>``: closed until the
+    reader opens it.  The PDF shows the summary line and a note instead of the rows (print.css).
+
+    >>> collapsed_html("<figure>…</figure>", "Crime by LSOA", 1350).split("</summary>")[0]
+    '<details class="sa-collapsed"><summary>Crime by LSOA: the full table, 1,350 rows'
+    """
+    return (f'<details class="sa-collapsed"><summary>{html.escape(COLLAPSED_SUMMARY.format(title=title, rows=rows))}'
+            f'</summary><p class="note sa-print-only">{html.escape(COLLAPSED_PRINT_NOTE)}</p>{fragment}</details>')
+
+
 def table_figure(title: str, head_cells: str, body_rows: list, source: str, note: str | None = None,
                  css_class: str = "sa-table", table_style: str = "") -> str:
     """The captioned ``<figure>`` every report table sits in: caption (the title stating the
@@ -276,12 +298,42 @@ def rag_table_html(table: pd.DataFrame, title: str, source: str, note: str | Non
                   colours=w.COLOURS)
 
 
-def figure_html(png: bytes, title: str, source: str, alt: str, note: str | None = None) -> str:
-    """A captioned embedded PNG figure with alt text and a source line."""
+#: figures are saved at this resolution (pixels per figure inch) ...
+FIGURE_DPI = 150
+#: ... and shown on screen at this many CSS pixels per figure inch at least: the charts' smallest
+#: text (6.5 pt, map labels) is then 9 CSS px, the least a phone reader can read.  A screen
+#: narrower than the chart scrolls it sideways (report.css) rather than shrinking its text.
+READABLE_PX_PER_INCH = 100
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels of a PNG (its IHDR chunk).
+
+    >>> png_size(bytes.fromhex("89504e470d0a1a0a0000000d49484452000004b0000002a3"))
+    (1200, 675)
+    """
+    if len(png) < 24 or png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def figure_html(png: bytes, title: str, source: str, alt: str, note: str | None = None,
+                dpi: float = FIGURE_DPI) -> str:
+    """A captioned embedded PNG figure with alt text and a source line.
+
+    The image's ``width`` and ``height`` are its readable size in CSS pixels
+    (:data:`READABLE_PX_PER_INCH` per inch of a figure saved at ``dpi``); wide screens show it
+    as wide as the column, narrow ones at this size, scrolled sideways (report.css).
+    """
     b64 = base64.b64encode(png).decode("ascii")
     note_html = f'<p class="note">{html.escape(note)}</p>' if note else ""
+    try:
+        w, h = (round(v * READABLE_PX_PER_INCH / dpi) for v in png_size(png))
+        size = f' width="{w}" height="{h}"'
+    except ValueError:  # not a whole PNG: shown at its own size
+        size = ""
     return (f'<figure class="sa-figure"><figcaption>{html.escape(title)}</figcaption>'
-            f'<img src="data:image/png;base64,{b64}" alt="{html.escape(alt)}"/>'
+            f'<img src="data:image/png;base64,{b64}" alt="{html.escape(alt)}"{size}/>'
             f'{note_html}<p class="source">{html.escape(source)}</p></figure>')
 
 
