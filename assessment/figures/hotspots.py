@@ -77,7 +77,7 @@ EMERGING_COLORS = {
     NO_PATTERN: "#eeeeee", NOT_TESTED: "#ffffff",
 }
 _PATTERN_HATCHES = {"New": "..", "Consecutive": "//", "Intensifying": "OO", "Persistent": None,
-                    "Diminishing": "\\\\", "Sporadic": "--", "Oscillating": "++", "Historical": "||"}
+                    "Diminishing": "\\\\", "Sporadic": "---", "Oscillating": "oo", "Historical": "|||"}
 EMERGING_HATCHES = {f"{p} {kind} spot": h for p, h in _PATTERN_HATCHES.items() if h for kind in ("hot", "cold")}
 EMERGING_HATCHES[NOT_TESTED] = "xx"
 

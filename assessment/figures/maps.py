@@ -149,11 +149,26 @@ def class_labels(values, bins, fmt: str | None = None) -> list[str]:
     return labels
 
 
+def _grey(color) -> float:
+    """The grey level (0-255) of ``color`` in greyscale print (ITU-R 601 luma, as PIL's "L")."""
+    r, g, b = color[:3]
+    return (0.299 * r + 0.587 * g + 0.114 * b) * 255
+
+
 def _sequential_colors(n: int, cmap_name: str):
+    """``n`` colours of the colour map from light to dark, equally far apart in grey level (so that
+    neighbouring classes differ as much as they can in greyscale print), between the map's
+    :data:`SEQUENTIAL_RANGE` ends; evenly spaced along the map when it is not light-to-dark."""
     import matplotlib  # heavy: matplotlib only when a figure is drawn
     cmap = matplotlib.colormaps[cmap_name]
     if n == 1:
         return [cmap(SEQUENTIAL_RANGE[1] * 0.75)]
+    xs = np.linspace(SEQUENTIAL_RANGE[0], SEQUENTIAL_RANGE[1], 256)
+    greys = np.array([_grey(cmap(x)) for x in xs])
+    if np.all(np.diff(greys) <= 0) and greys[0] > greys[-1]:   # light to dark (a colour map is stepwise)
+        keep = np.r_[True, np.diff(greys) < 0]
+        targets = np.linspace(greys[0], greys[-1], n)
+        return [cmap(float(x)) for x in np.interp(targets, greys[keep][::-1], xs[keep][::-1])]
     return [cmap(x) for x in np.linspace(SEQUENTIAL_RANGE[0], SEQUENTIAL_RANGE[1], n)]
 
 
@@ -340,15 +355,16 @@ def choropleth(gdf, column: str, title: str | None = None, scheme: str = "Natura
     if has_wards:
         _ward_lines(ax, wards)
     key_rows = []
-    if label_top and (label_rank is not None or not categorical):
-        eligible = gdf if label_where is None else gdf[np.asarray(label_where, dtype=bool)]
+    with _at_dpi(fig, PLACE_DPI):              # labels are placed as the report will render them
+        if label_top and (label_rank is not None or not categorical):
+            eligible = gdf if label_where is None else gdf[np.asarray(label_where, dtype=bool)]
+            if has_wards:
+                key_rows = _number_top(ax, eligible, label_rank or column, label_top, label_column, column, fmt,
+                                       furniture)
+            else:
+                _label_top(ax, eligible, label_rank or column, label_top, label_column)
         if has_wards:
-            key_rows = _number_top(ax, eligible, label_rank or column, label_top, label_column, column, fmt,
-                                   furniture)
-        else:
-            _label_top(ax, eligible, label_rank or column, label_top, label_column)
-    if has_wards:
-        _ward_names(ax, wards, furniture + [m for m in ax.texts if getattr(m, "_sa_marker", False)])
+            _ward_names(ax, wards, furniture + [m for m in ax.texts if getattr(m, "_sa_marker", False)])
     leg = ax.legend(handles=handles, title=legend_title or None, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                     fontsize=8.5, title_fontsize=9, frameon=False, handlelength=2.2, handleheight=1.5,
                     alignment="left")
@@ -440,6 +456,8 @@ WARD_CASING = "#ffffff"
 #: ward names: dark text with a white halo; tried at these sizes (points) until one fits
 WARD_NAME_COLOR = "#1a1a1a"
 WARD_NAME_SIZES = (7.0, 6.2, 5.5)
+#: the resolution labels are placed at: the one the report's figures are written at (Run.figure)
+PLACE_DPI = 150
 #: circled numbers of the top areas and the key under the map
 MARKER_SIZE = 7.0
 KEY_SIZE = 7.5
@@ -495,6 +513,24 @@ def ward_boundaries(boundaries, lsoas):
     return out[["ward_name", "lsoas", "geometry"]]
 
 
+class _at_dpi:
+    """Within ``with _at_dpi(fig, dpi):`` the figure has that dpi (then its own again): text is
+    measured at the resolution the report renders it, since hinting makes a text's width vary
+    by several per cent with the dpi."""
+
+    def __init__(self, fig, dpi):
+        self.fig, self.dpi = fig, dpi
+
+    def __enter__(self):
+        self.saved = self.fig.dpi
+        self.fig.set_dpi(self.dpi)
+        return self
+
+    def __exit__(self, *exc):
+        self.fig.set_dpi(self.saved)
+        return False
+
+
 def _renderer(fig):
     """The figure's renderer, for measuring text (the Agg canvas's; a throwaway one otherwise)."""
     get = getattr(fig.canvas, "get_renderer", None)
@@ -526,8 +562,8 @@ def _extent(artist, renderer, pad: float = 0.0):
         bb = Bbox.from_extents(cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2)
     else:
         bb = artist.get_window_extent(renderer)
-        if hasattr(artist, "get_fontsize"):       # text: hinting makes widths vary ±8% with the dpi
-            bb = bb.expanded(1.08, 1.0)
+        if hasattr(artist, "get_fontsize"):       # text: a margin for renderings at another dpi
+            bb = bb.expanded(1.05, 1.0)
     return bb.padded(pad) if pad else bb
 
 
