@@ -219,6 +219,21 @@ def test_map_without_wards_is_unchanged_and_labels_by_name():
     assert not [c for c in fig.axes[0].collections if type(c).__name__ == "LineCollection"]
 
 
+def test_names_from_the_inputs_are_drawn_as_text_and_kept_short(monkeypatch):
+    import io
+
+    import matplotlib.pyplot as plt
+    monkeypatch.setitem(plt.rcParams, "text.parse_math", True)        # even outside the report's style
+    odd = "$\\frac{x}{$ St Ann's <b>"
+    g = ward_grid(names=(odd, "E" * 200, "South Quay", "West Green"))
+    g.loc[g.index[23], "lsoa_name"] = "L" * 120
+    fig = maps.choropleth(g, "v", k=3, label_top=2, label_column="lsoa_name", wards=maps.ward_boundaries(g, g))
+    fig.savefig(io.BytesIO(), format="png", dpi=100, bbox_inches="tight")        # draws without a mathtext error
+    texts = texts_of(fig)
+    assert odd in texts
+    assert "L" * 39 + "…" in texts and "E" * 39 + "…" in texts and not [t for t in texts if len(t) > 40]
+
+
 def _boxes(fig, dpi=150):
     """Display boxes (at the report's dpi) of the ward names and numbered LSOAs of a map."""
     fig.savefig(__import__("io").BytesIO(), format="png", dpi=dpi, bbox_inches="tight")

@@ -6,14 +6,27 @@ offenders live by ward, ...).  Its signature is stable::
     choropleth(gdf, column, title=None, scheme="NaturalBreaks", k=5, label_top=0,
                label_column="lsoa_code", legend_title="", categorical=False, colors=None,
                ax=None, attribution="", hatches=None, order=None, fmt=None,
-               missing_label="No data", figsize=(7.2, 6.4)) -> matplotlib.figure.Figure
+               missing_label="No data", missing_groups=None, figsize=(7.2, 6.4), wards=None,
+               label_rank=None, label_where=None) -> matplotlib.figure.Figure
 
 Maps are north-up (the data's projected CRS, EPSG:27700 in the workbook) with a north arrow
 and a scale bar, no axes, a legend with each class's range (and the number of areas in it),
 optional labels for the top areas, and an attribution line (pass
-``Dataset.boundary_attribution`` when real ONS boundaries are used).  Colour is never the only
-carrier of meaning: categorical maps take ``hatches`` (the Gi* map hatches hot spots), and
-sequential classes run light to dark so they read in greyscale.
+``Dataset.boundary_attribution`` when real ONS boundaries are used).
+
+Places.  With ``wards`` (:func:`ward_boundaries`: the LSOA boundaries dissolved by the ward
+lookup) a map carries the ward outlines (thin dark lines on a light casing) and the ward
+names, placed greedily so that no two labels overlap (a name that does not fit is tried on
+two lines and smaller, then left out; a white halo keeps it legible on dark classes), and its
+top areas are circled numbers keyed to a small table under the map (number, LSOA name, ward,
+value) rather than names or codes stacked on the map.  Without a ward lookup there is no ward
+layer and the top areas are named on the map.
+
+Greyscale.  Colour is never the only carrier of meaning: every class of a categorical map
+differs from every other by its hatching or by 40+ grey levels (the Gi* and emerging-hotspot
+classes: :func:`gi_hatches`, :data:`assessment.figures.hotspots.EMERGING_HATCHES`; checked on
+the rendered legend in greyscale by ``tests/test_maps.py``), and sequential classes run light
+to dark in equal steps of grey.
 
 Example
 -------
@@ -415,7 +428,7 @@ def _label_top(ax, gdf, column, n, label_column):
                 break
             y = pt.y + (-1) ** k * step_y * ((k + 1) // 2)
         placed.append((x, y))
-        ax.annotate(text, (x, y), ha="center", va="center", fontsize=6.5, color="#000000",
+        ax.annotate(text, (x, y), ha="center", va="center", fontsize=6.5, color="#000000", parse_math=False,
                     path_effects=[pe.withStroke(linewidth=2.2, foreground="white")])
 
 
@@ -615,13 +628,14 @@ def _ward_names(ax, wards, obstacles) -> list:
     order = sorted(range(len(wards)), key=lambda i: (-float(wards.geometry.iloc[i].area), str(wards.index[i])))
     placed = []
     for i in order:
-        name, geom = str(wards["ward_name"].iloc[i]), wards.geometry.iloc[i]
+        name, geom = _short(wards["ward_name"].iloc[i]), wards.geometry.iloc[i]
         if geom is None or geom.is_empty or not name.strip():
             continue
         anchor = _label_point(geom)
         ax0, ay0 = ax.transData.transform((anchor.x, anchor.y))
         text = ax.text(anchor.x, anchor.y, name, ha="center", va="center", color=WARD_NAME_COLOR,
-                       fontsize=WARD_NAME_SIZES[0], zorder=5, linespacing=0.95, path_effects=halo, clip_on=False)
+                       fontsize=WARD_NAME_SIZES[0], zorder=5, linespacing=0.95, path_effects=halo, clip_on=False,
+                       parse_math=False)
         done = False
         for size in WARD_NAME_SIZES:
             for variant in [v for v in (name, _two_lines(name)) if v]:
@@ -687,8 +701,15 @@ def _number_top(ax, gdf, rank, n, label_column, value_column, fmt, obstacles) ->
         taken.append(best)
         ward = row.get(ward_col) if ward_col else None
         ward = "" if ward is None or ward is pd.NA or (isinstance(ward, float) and math.isnan(ward)) else str(ward)
-        rows.append((str(k), _name_of(gdf, i, label_column), ward, _value_text(row.get(value_column), fmt)))
+        rows.append((str(k), _short(_name_of(gdf, i, label_column)), _short(ward),
+                     _short(_value_text(row.get(value_column), fmt))))
     return rows
+
+
+def _short(text, limit: int = 40) -> str:
+    """A name for the map or its key on one line, at most ``limit`` characters (cut with "…")."""
+    t = " ".join(str(text).split())
+    return t if len(t) <= limit else t[:limit - 1].rstrip() + "…"
 
 
 def _value_text(v, fmt=None) -> str:
@@ -719,7 +740,7 @@ def _key_table(ax, rows, value_header: str) -> float:
         texts = []
         for j, cell in enumerate(cells):
             texts.append(ax.annotate(cell, xy=(0, 0), xycoords="axes fraction", xytext=(x, top - j * line),
-                                     textcoords="offset points", va="top", ha="left", fontsize=KEY_SIZE,
+                                     textcoords="offset points", va="top", ha="left", fontsize=KEY_SIZE, parse_math=False,
                                      fontweight="bold" if j == 0 else "normal", color="#1a1a1a"))
         # widths in points from the font's own metrics (a renderer's hinted widths vary with the dpi)
         width = max(text_to_path.get_text_width_height_descent(
