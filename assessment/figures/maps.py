@@ -468,7 +468,7 @@ WARD_LINE = "#1a1a1a"
 WARD_CASING = "#ffffff"
 #: ward names: dark text with a white halo; tried at these sizes (points) until one fits
 WARD_NAME_COLOR = "#1a1a1a"
-WARD_NAME_SIZES = (7.0, 6.2, 5.5)
+WARD_NAME_SIZES = (7.5, 6.5, 5.5)
 #: the resolution labels are placed at: the one the report's figures are written at (Run.figure)
 PLACE_DPI = 150
 #: circled numbers of the top areas and the key under the map
