@@ -2,8 +2,9 @@
 
 Tables and headlines are checked as they are published (:mod:`assessment.disclosure`);
 this module checks every *file* of a finished run before it is moved into place —
-the HTML, the executed notebooks, the CSVs, ``summary.json``, ``run.log`` — and any text
-(an error line, a log line) before it is printed or written.  It is the channel-wide
+the HTML, the executed notebooks, the CSVs, the GeoPackage (its text values),
+``summary.json``, ``run.log`` — and any text (an error line, a log line) before it is
+printed or written.  It is the channel-wide
 check: whatever route an identifier took (a sentence, a note, a warning, a traceback),
 it is caught here.
 
@@ -44,6 +45,8 @@ _TRAIL = ".:/#@-_"
 #: files scanned (by suffix); a PDF is rendered from the HTML, which is scanned
 TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".ipynb", ".log", ".txt", ".md", ".svg", ".geojson"}
 MARK = "[identifier]"
+#: binary files scanned by their text values: a GeoPackage is an SQLite database
+SQLITE_SUFFIXES = {".gpkg"}
 
 
 @dataclass(frozen=True)
@@ -118,16 +121,42 @@ def scrub(text: str, ids: Identifiers) -> str:
     return re.sub(r"(['\"])" + re.escape(MARK) + r"\1", MARK, out)
 
 
+def sqlite_text(path: Path) -> str:
+    """Every text value of an SQLite file (a GeoPackage's layers), with its table and column
+    names, one per line; the raw bytes decoded when it cannot be read as a database."""
+    import sqlite3
+    try:
+        con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            out = []
+            for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").fetchall():
+                cur = con.execute('SELECT * FROM "{}"'.format(table.replace('"', '""')))
+                out += [table] + [d[0] for d in cur.description]
+                for row in cur:
+                    out += [v for v in row if isinstance(v, str)]
+            return "\n".join(out)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return Path(path).read_bytes().decode("utf-8", errors="replace")
+
+
+def _file_text(p: Path) -> str:
+    if p.suffix.lower() in SQLITE_SUFFIXES:
+        return sqlite_text(p)
+    return p.read_text(encoding="utf-8", errors="replace")
+
+
 def scan_folder(folder: Path, ids: Identifiers) -> list[tuple[str, int]]:
-    """Every text file under ``folder`` holding identifiers: ``[(relative path, how many)]``."""
+    """Every text file (and GeoPackage) under ``folder`` holding identifiers: ``[(relative path, how many)]``."""
     folder = Path(folder)
     out = []
     if not ids or not folder.exists():
         return out
     for p in sorted(folder.rglob("*")):
-        if not p.is_file() or p.suffix.lower() not in TEXT_SUFFIXES:
+        if not p.is_file() or p.suffix.lower() not in TEXT_SUFFIXES | SQLITE_SUFFIXES:
             continue
-        n = found_in(p.read_text(encoding="utf-8", errors="replace"), ids)
+        n = found_in(_file_text(p), ids)
         if n:
             out.append((str(p.relative_to(folder)), n))
     return out
@@ -135,10 +164,14 @@ def scan_folder(folder: Path, ids: Identifiers) -> list[tuple[str, int]]:
 
 def scrub_folder(folder: Path, ids: Identifiers) -> list[str]:
     """Replace identifiers in every text file under ``folder`` (a failed run kept for
-    inspection); returns the files changed."""
+    inspection); a GeoPackage holding one is deleted (a database is not rewritten as text).
+    Returns the files changed."""
     changed = []
     for rel, _ in scan_folder(folder, ids):
         p = Path(folder) / rel
-        p.write_text(scrub(p.read_text(encoding="utf-8", errors="replace"), ids), encoding="utf-8")
+        if p.suffix.lower() in SQLITE_SUFFIXES:
+            p.unlink()
+        else:
+            p.write_text(scrub(p.read_text(encoding="utf-8", errors="replace"), ids), encoding="utf-8")
         changed.append(rel)
     return changed

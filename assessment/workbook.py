@@ -35,6 +35,7 @@ from .config import Config, load_config
 from .dataset import Dataset
 from .demo import ensure_demo
 from .disclosure import check_publishable_values
+from .errors import AssessmentError
 from .loaders import load_dataset
 from .periods import Period
 from .periods import resolve_period as resolve_period  # re-exported: it lived here before assessment.periods
@@ -43,6 +44,8 @@ from .summary import check_keys
 from .templating import render
 from .words import performance as performance_words
 
+#: the coordinate reference system of the GeoPackage layers (:meth:`Run.geopackage`): British National Grid
+GIS_CRS = "EPSG:27700"
 #: set by the runner: a pickle of the loaded Dataset, in the run's private temporary folder
 #: (mode 0700, deleted when the run ends; see assessment.outdir) - never beside the report
 DATASET_ENV = "ASSESSMENT_DATASET"
@@ -138,6 +141,60 @@ class Run:
         fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
         plt.close(fig)
         _display(figure_html(buf.getvalue(), title, source or self.source, alt=alt or title, note=note))
+
+    def geopackage(self, name: str, layers: dict) -> Path | None:
+        """Write ``tables/<name>.gpkg``, a GeoPackage for QGIS or ArcGIS: one layer per table.
+
+        Parameters
+        ----------
+        name : str
+            The file's name without ``.gpkg`` (e.g. ``hotspots``).
+        layers : dict
+            Layer name -> ``(table, polygons)``: a published table (the frame written to its
+            CSV, its key as a column, e.g. ``lsoa_code`` or ``ward_code``) and the polygons it is
+            drawn with (a GeoDataFrame indexed by that key: ``Dataset.boundaries``, or
+            :func:`assessment.figures.maps.ward_boundaries`).  A layer whose table or polygons
+            are None is left out.
+
+        Returns
+        -------
+        Path or None
+            The file written; None when no layer had both a table and polygons.
+
+        Every layer keeps its table's rows (in order) and columns, plus the polygon of each row
+        (empty when the row's key has none), in EPSG:27700 (British National Grid).  Each table
+        passes the same disclosure gate as :meth:`table` before anything is written; the
+        file's date is the period's end, so two runs on the same inputs write the same layers.
+        """
+        import geopandas as gpd  # heavy: geopandas only when a GeoPackage is written
+        import pyogrio
+        todo = {k: v for k, v in layers.items() if v is not None and v[0] is not None and v[1] is not None}
+        if not todo:
+            return None
+        frames = {}
+        for layer, (table, polygons) in todo.items():
+            disclosure.check_publishable(table, self.dataset, where=f"GeoPackage layer {layer!r}", name=layer)
+            key = polygons.index.name
+            if key not in table.columns:
+                raise AssessmentError(f"GeoPackage layer {layer!r}: expected a column {key!r} to join the "
+                                      f"polygons on, found {', '.join(map(str, table.columns))}")
+            geoms = polygons.geometry.copy()
+            geoms.index = geoms.index.astype(str)
+            shapes = geoms.reindex(table[key].astype("string").fillna("").astype(str).tolist()).to_numpy()
+            g = gpd.GeoDataFrame(table.reset_index(drop=True), geometry=gpd.GeoSeries(shapes, crs=polygons.crs))
+            g = g.set_crs(GIS_CRS) if g.crs is None else g.to_crs(GIS_CRS)
+            frames[layer] = g
+        self.tables_dir.mkdir(parents=True, exist_ok=True)
+        path = self.tables_dir / f"{name}.gpkg"
+        path.unlink(missing_ok=True)
+        date = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{self.period.end_date:%Y-%m-%d}T00:00:00.000Z"})
+        try:
+            for layer, g in frames.items():
+                g.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": date})
+        return path
 
     def rag_table(self, table: pd.DataFrame, title: str, source: str | None = None, note: str | None = None,
                   scheme: str = "three", threshold: float = 0.10, amber_green: float | None = None) -> None:

@@ -62,24 +62,29 @@ def lorenz_figure(counts_by_group: dict, shares: Iterable[float] = (0.10, 0.20))
     return fig
 
 
-#: map colours: hot patterns in reds, cold in blues, no pattern light grey; hot ones are also hatched
+#: map colours and hatches, so that every class reads in greyscale print as well as in colour:
+#: the hatch says which pattern (the same hatch for the hot and the cold version of a pattern;
+#: persistent is solid), the colour says hot or cold — hot patterns in mid-to-dark reds, cold
+#: patterns in light blues, so that in greyscale every hot class is darker than every cold one
+#: (grey level, 0-255: hot ≤ 120, cold ≥ 165, no pattern 238, not tested white with crosses).
 EMERGING_COLORS = {
-    "New hot spot": "#fcbba1", "Consecutive hot spot": "#fc9272", "Intensifying hot spot": "#a50f15",
-    "Persistent hot spot": "#cb181d", "Diminishing hot spot": "#ef3b2c", "Sporadic hot spot": "#fdd0c2",
-    "Oscillating hot spot": "#fb6a4a", "Historical hot spot": "#67000d",
-    "New cold spot": "#c6dbef", "Consecutive cold spot": "#9ecae1", "Intensifying cold spot": "#08519c",
-    "Persistent cold spot": "#2171b5", "Diminishing cold spot": "#4292c6", "Sporadic cold spot": "#deebf7",
-    "Oscillating cold spot": "#6baed6", "Historical cold spot": "#08306b",
+    "New hot spot": "#e34a33", "Consecutive hot spot": "#cb181d", "Intensifying hot spot": "#67000d",
+    "Persistent hot spot": "#a50f15", "Diminishing hot spot": "#ef3b2c", "Sporadic hot spot": "#f03b20",
+    "Oscillating hot spot": "#d7301f", "Historical hot spot": "#99000d",
+    "New cold spot": "#c6dbef", "Consecutive cold spot": "#9ecae1", "Intensifying cold spot": "#7fb2d9",
+    "Persistent cold spot": "#89bfe0", "Diminishing cold spot": "#b4d3ea", "Sporadic cold spot": "#d6e6f4",
+    "Oscillating cold spot": "#a6cde6", "Historical cold spot": "#93c0e0",
     NO_PATTERN: "#eeeeee", NOT_TESTED: "#ffffff",
 }
-EMERGING_HATCHES = {"New hot spot": "..", "Consecutive hot spot": "//", "Intensifying hot spot": "xx",
-                    "Persistent hot spot": "///", "Diminishing hot spot": "\\\\", "Sporadic hot spot": "--",
-                    "Oscillating hot spot": "++", "Historical hot spot": "||", NOT_TESTED: "..."}
+_PATTERN_HATCHES = {"New": "..", "Consecutive": "//", "Intensifying": "OO", "Persistent": None,
+                    "Diminishing": "\\\\", "Sporadic": "---", "Oscillating": "oo", "Historical": "|||"}
+EMERGING_HATCHES = {f"{p} {kind} spot": h for p, h in _PATTERN_HATCHES.items() if h for kind in ("hot", "cold")}
+EMERGING_HATCHES[NOT_TESTED] = "xx"
 
 
 def emerging_map(res, boundaries, attribution: str = "", label_column: str = "lsoa_code",
-                 legend_title: str = "Emerging-hotspot pattern"):
-    """Categorical map of the emerging-hotspot classes (hot patterns hatched).
+                 legend_title: str = "Emerging-hotspot pattern", wards=None):
+    """Categorical map of the emerging-hotspot classes (every pattern but persistent hatched).
 
     Parameters
     ----------
@@ -93,6 +98,9 @@ def emerging_map(res, boundaries, attribution: str = "", label_column: str = "ls
         Unused (kept for callers that pass it).
     legend_title : str
         The legend's title.
+    wards : GeoDataFrame, optional
+        Ward polygons (:func:`assessment.figures.maps.ward_boundaries`): outlines and names drawn
+        over the classes.
 
     Returns
     -------
@@ -101,4 +109,4 @@ def emerging_map(res, boundaries, attribution: str = "", label_column: str = "ls
     gdf = boundaries[["geometry"]].join(res.table[["category"]])
     present = [c for c in CATEGORIES if c in set(gdf["category"].dropna())]
     return choropleth(gdf, "category", categorical=True, colors=EMERGING_COLORS, hatches=EMERGING_HATCHES,
-                      order=present, legend_title=legend_title, attribution=attribution)
+                      order=present, legend_title=legend_title, attribution=attribution, wards=wards)
