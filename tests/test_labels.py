@@ -226,3 +226,14 @@ def test_the_report_names_the_years_of_its_figures(demo_run):
     assert "the population file does not say which year it estimates" in text
     assert "The partnership's priority crime groups: the current 12 months against the previous 12 months and " \
            "the baseline year, 2020/21." in text
+
+
+def test_without_a_previous_year_a_table_title_states_the_largest_not_a_comparison():
+    from assessment.chapters.crime_in_the_area import compare_periods
+    from assessment.periods import financial_year
+    crimes = pd.DataFrame({"month": pd.to_datetime(["2024-05-01", "2024-06-01", "2025-01-01"]),
+                           "crime_type": ["THEFT FROM THE PERSON", "THEFT FROM THE PERSON", "ARSON"], "count": [4, 3, 2]})
+    t = compare_periods(crimes, financial_year(2024))
+    assert t["previous"].isna().all()                    # the data begin in the period: no previous 12 months
+    assert ch1_words._finding(None, "crime types", t, "2024/25") == \
+        "Theft from the person had the most crimes of any crime type in 2024/25 (7)"

@@ -220,15 +220,23 @@ def trend_title(result: CrimeInTheAreaResult) -> str:
     return f"{scope.title} was unchanged in {label}"
 
 
-def _finding(largest: tuple | None, what: str) -> str:
-    if largest is None:
-        return f"{what.capitalize()}: current and previous 12 months"
-    name, change = largest
-    return f"{pretty_category(name)} {'rose' if change > 0 else 'fell'} most among {what} ({change:+,} crimes)"
+def _finding(largest: tuple | None, what: str, table: pd.DataFrame | None = None, label: str = "") -> str:
+    """The title of a comparison table: what changed most; without a previous year to compare
+    with, the largest of the current 12 months (never "current and previous" when there is no
+    previous)."""
+    if largest is not None:
+        name, change = largest
+        return f"{pretty_category(name)} {'rose' if change > 0 else 'fell'} most among {what} ({change:+,} crimes)"
+    if table is not None and len(table) and "previous" in table and table["previous"].isna().all():
+        name, current = table["current"].idxmax(), int(table["current"].max())
+        of = "any crime type" if what == "crime types" else "the priority crime groups"
+        return f"{pretty_category(name)} had the most crimes of {of} in {label} ({current:,})"
+    return f"{what[:1].upper()}{what[1:]}: current and previous 12 months"
 
 
 def types_title(result: CrimeInTheAreaResult) -> str:
-    """The crime-type table's (and change chart's) title: the type that changed most.
+    """The crime-type table's (and change chart's) title: the type that changed most (the largest,
+    when the data hold no previous 12 months).
 
     Parameters
     ----------
@@ -239,7 +247,7 @@ def types_title(result: CrimeInTheAreaResult) -> str:
     str
         'Shoplifting rose most among crime types (+5 crimes)'.
     """
-    return _finding(result.largest_type_change, "crime types")
+    return _finding(result.largest_type_change, "crime types", result.types, result.period.label)
 
 
 def groups_title(result: CrimeInTheAreaResult) -> str:
@@ -253,7 +261,9 @@ def groups_title(result: CrimeInTheAreaResult) -> str:
     -------
     str
     """
-    return _finding(result.largest_group_change, "the priority crimes") if result.groups is not None else ""
+    if result.groups is None:
+        return ""
+    return _finding(result.largest_group_change, "the priority crimes", result.groups, result.period.label)
 
 
 _NUMBER_WORDS = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight", 9: "Nine", 10: "Ten"}
@@ -328,18 +338,17 @@ def groups_intro(result: CrimeInTheAreaResult) -> str:
 
 
 def _comparisons(result: CrimeInTheAreaResult) -> str:
+    """What chapter 1's tables compare the current 12 months with (what is missing, and why, is
+    :func:`table_note`)."""
     base = result.baseline.label
     has_base = result.headlines.get("crime.baseline_label") is not None
     if result.previous is not None and has_base:
         return f"the current 12 months against the previous 12 months and the baseline year, {base}"
     if result.previous is not None:
-        return (f"the current 12 months against the previous 12 months (the data do not cover the baseline year, "
-                f"{base})")
+        return "the current 12 months against the previous 12 months"
     if has_base:
-        return (f"the current 12 months against the baseline year, {base} (the data do not cover the previous 12 "
-                "months)")
-    return (f"the current 12 months only: the data cover neither the previous 12 months nor the baseline year "
-            f"({base}), so there is no change to show")
+        return f"the current 12 months against the baseline year, {base}"
+    return "the current 12 months"
 
 
 # -- tables ---------------------------------------------------------------------------------------------
