@@ -89,9 +89,9 @@ def test_the_data_dictionary_documents_every_column_of_the_csvs_in_a_folder(tmp_
     pd.DataFrame({"lsoa_code": ["E01"], "gi_p_fdr": [0.01], "mystery_col": [1]}).to_csv(
         tmp_path / "lsoa_hotspots.csv", index=False, encoding="utf-8-sig")
     text = labels.data_dictionary(tmp_path, labels.dictionary_intro("2024/25", "2020/21", 2022))
-    assert "## lsoa_hotspots.csv" in text and "One row: one row per LSOA of the area." in text
-    assert "| `gi_p_fdr` | p (FDR-adjusted) | The Gi* p-value adjusted" in text
-    assert "| `mystery_col` | Mystery col | (not documented) | |" in text
+    assert "## lsoa_hotspots.csv" in text and "One row per LSOA of the area." in text
+    assert "| `gi_p_fdr` | The Gi* p-value adjusted for testing every LSOA at once" in text
+    assert "| `mystery_col` | (not documented) | |" in text
     assert "* Baseline year: 2020/21." in text and "ONS mid-2022 population estimates" in text
 
 

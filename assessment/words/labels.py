@@ -518,7 +518,8 @@ def data_dictionary(tables_dir: Path, intro: str = "") -> str:
     lines = ["# The tables of this report", "",
              "Each CSV below holds one of the report's tables in full, with stable column names (the same "
              "every year), full precision (shares as fractions: 0.25 = 25%) and UTF-8 text with a byte-order "
-             "mark, so Excel opens it correctly. The report shows the same columns with the labels given here.",
+             "mark, so Excel opens it correctly. The report shows these tables with readable column headings "
+             "(some with fewer columns).",
              ""]
     if intro:
         lines += [intro, ""]
@@ -526,14 +527,14 @@ def data_dictionary(tables_dir: Path, intro: str = "") -> str:
         name = path.stem
         t = TABLES.get(name)
         lines += [f"## {path.name}", ""]
-        lines += [f"{t.about} One row: {t.row}.", ""] if t else ["A table of this report.", ""]
-        lines += ["| Column | Label in the report | Meaning | Unit |", "|---|---|---|---|"]
+        lines += [f"{t.about} {t.row[:1].upper()}{t.row[1:]}.", ""] if t else ["A table of this report.", ""]
+        lines += ["| Column | Meaning | Unit |", "|---|---|---|"]
         for c in csv_columns(path):
             col = column(c, name)
             if col is None:
-                lines.append(f"| `{_cell(c)}` | {_cell(label(c, name))} | (not documented) | |")
+                lines.append(f"| `{_cell(c)}` | (not documented) | |")
             else:
-                lines.append(f"| `{_cell(c)}` | {_cell(col.label)} | {_cell(col.meaning)} | {_cell(col.unit)} |")
+                lines.append(f"| `{_cell(c)}` | {_cell(col.meaning)} | {_cell(col.unit)} |")
         lines.append("")
     return "\n".join(lines)
 
