@@ -29,7 +29,7 @@ and LSOA codes are harmonised to the boundary file's vintage.
 ``asb``:       incident_id, datetime (datetime64), caller_id (string, may be NA), lsoa_code,
                plus month; police.uk ASB rows land here with caller_id NA.
 ``population``: Series indexed by lsoa_code, residents in the assessment year (latest
-               estimate at or before it).
+               estimate at or before it; its year is ``population_year``).
 ``lsoas``:     DataFrame indexed by lsoa_code: lsoa_name, ward_code, ward_name, population —
                the area's LSOA universe (from the boundary file, else the ward lookup, else
                the LSOAs seen in the data).
@@ -118,6 +118,8 @@ class Dataset:
     notes: list = field(default_factory=list)
     #: what the crime figures count, in words (:mod:`assessment.scope`)
     scope: Scope = field(default_factory=Scope)
+    #: the year of the population estimate (ONS mid-year), None when the population input does not say
+    population_year: int | None = None
 
     @property
     def area(self) -> str:

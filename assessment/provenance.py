@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import platform
 import zipfile
 from importlib import metadata
@@ -48,6 +49,48 @@ def count_rows(path: Path) -> int | None:
     return max(lines - 1, 0)
 
 
+def display_path(path, root, climb: bool = True) -> str:
+    """A path as the outputs show it, never absolute: relative to ``root`` (the config file's folder),
+    as the config would name it (``../data/x.csv`` for a file beside that folder); only the file's
+    name when there is no relative path (another drive), when the path is not known, or (``climb``
+    false, for the output folder) when the path is not inside ``root``.
+
+    >>> display_path("/srv/csp/data/crimes.csv", "/srv/csp")
+    'data/crimes.csv'
+    >>> display_path("/srv/shared/real/pop.csv", "/srv/csp/examples")
+    '../../shared/real/pop.csv'
+    >>> display_path("/srv/csp", "/srv/csp"), display_path("/x/report.pdf", None)
+    ('.', 'report.pdf')
+    >>> display_path("/srv/csp/reports/2024-25", "/srv/csp", climb=False), display_path("/tmp/r/2024-25", "/srv/csp", climb=False)
+    ('reports/2024-25', '2024-25')
+    """
+    p = Path(path)
+    if root is None:
+        return p.name
+    try:
+        rel = os.path.relpath(p, Path(root))
+    except ValueError:   # another drive (Windows)
+        return p.name
+    rel = Path(rel).as_posix()
+    if not climb and (rel == ".." or rel.startswith("../")):
+        return p.name
+    return rel
+
+
+def config_text(config) -> str:
+    """The config file's text as the outputs quote it: an input given by an absolute path is shown
+    relative to the config file's folder (:func:`display_path`), so no output names a local
+    folder; '' for a config built in code."""
+    if config.path is None or not Path(config.path).exists():
+        return ""
+    text = Path(config.path).read_text(encoding="utf-8-sig")
+    for name in type(config.inputs).model_fields:
+        p = getattr(config.inputs, name)
+        if p is not None and Path(p).is_absolute() and str(p) in text:
+            text = text.replace(str(p), display_path(p, config.root))
+    return text
+
+
 def _files(path: Path) -> list[Path]:
     path = Path(path)
     if path.is_dir():
@@ -56,21 +99,19 @@ def _files(path: Path) -> list[Path]:
 
 
 def inputs_table(config) -> pd.DataFrame:
-    """One row per input file named by the config: input, file, rows, bytes, sha256."""
+    """One row per input file named by the config: input, file (relative to the config file's folder,
+    :func:`display_path`), rows, bytes, sha256."""
     rows = []
     for name in type(config.inputs).model_fields:
         p = getattr(config.inputs, name)
         if p is None or not Path(p).exists():
             continue
         for f in _files(p):
-            try:
-                rel = f.relative_to(config.root)
-            except ValueError:
-                rel = f
+            rel = display_path(f, config.root)
             n = count_rows(f)
             if n is None and zipfile.is_zipfile(f):
                 n = None
-            rows.append({"input": name, "file": str(rel), "rows": n, "bytes": f.stat().st_size,
+            rows.append({"input": name, "file": rel, "rows": n, "bytes": f.stat().st_size,
                          "sha256": sha256(f)})
     t = pd.DataFrame(rows, columns=["input", "file", "rows", "bytes", "sha256"])
     t["rows"] = t["rows"].astype("Int64")   # a file without rows (a GeoPackage) is blank, not NaN -> 87,841.0

@@ -96,6 +96,7 @@ from .periods import make_period, month_ranges
 from .safe_html import ASSETS, csp, offline_fetcher, sanitize
 from .summary import collect, validate_file
 from .targets import check_crime_types, read_targets
+from .words import labels as column_labels
 from .workbook import DATASET_ENV
 
 TEMPLATES = templating.TEMPLATES
@@ -370,12 +371,15 @@ def _count_stderr(path: Path) -> int:
                if o.get("output_type") == "stream" and o.get("name") == "stderr")
 
 
-def tidy_executed_notebook(path: Path, staging: Path, final: Path) -> None:
+def tidy_executed_notebook(path: Path, staging: Path, final: Path, paths: dict | None = None) -> None:
     """Make an executed notebook reproducible and true after the move.
 
     Removes timing metadata (the only timestamps papermill writes), numbers the
     executed cells from 1 (one kernel runs every chapter) and replaces the
-    temporary folder's path with the final one.
+    temporary folder's path with the final one.  ``paths`` maps further local paths
+    (the config, the source notebooks) to what the notebook shows instead; ``final``
+    is what the temporary folder's path becomes (see :func:`_notebook_paths`: no
+    published notebook names a local folder).
     """
     import nbformat  # heavy: the notebook stack only when notebooks are read
     nb = nbformat.read(path, as_version=4)
@@ -396,8 +400,10 @@ def tidy_executed_notebook(path: Path, staging: Path, final: Path) -> None:
                 if o.get("output_type") == "execute_result":
                     o["execution_count"] = n
     text = nbformat.writes(nb)
-    old, new = json.dumps(str(staging))[1:-1], json.dumps(str(final))[1:-1]
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    swaps = {**(paths or {}), str(staging): str(final)}
+    for old in sorted(swaps, key=len, reverse=True):    # the longest first: a folder's files before the folder
+        text = text.replace(json.dumps(old)[1:-1], json.dumps(swaps[old])[1:-1])
+    path.write_text(text, encoding="utf-8")
 
 
 _KERNEL_NOISE = ("running over TCP without encryption",)
@@ -664,6 +670,18 @@ def write_summary(staging: Path, ds, quarter: int | None = None) -> dict:
     return s
 
 
+def write_data_dictionary(staging: Path, ds, summary: dict) -> Path | None:
+    """``tables/README.md``: every CSV the run wrote, what a row is and each column's meaning and
+    unit (:func:`assessment.words.labels.data_dictionary`), with this run's period, baseline year
+    and population estimate."""
+    crime = summary.get("crime") or {}
+    p = ds.period
+    intro = column_labels.dictionary_intro(f"{p.label} ({_day(p.start)} to {_day(p.end_date)})",
+                                           crime.get("baseline_label"), crime.get("population_year"),
+                                           population=ds.population is not None)
+    return column_labels.write_data_dictionary(staging / "tables", intro)
+
+
 def write_run_log(path: Path, *, cfg, ds, out: Path, args: dict, runs: list[NotebookRun],
                   timings: list[tuple[str, float]], started: _dt.datetime, warnings: list[str],
                   kernel_messages: list[str] | None = None) -> Path:
@@ -675,8 +693,8 @@ def write_run_log(path: Path, *, cfg, ds, out: Path, args: dict, runs: list[Note
         f"finished: {_dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"area:     {cfg.area.name}" + (" (synthetic data)" if cfg.synthetic else ""),
         f"period:   {ds.period.label} ({ds.period.start.date()} to {ds.period.end_date.date()})",
-        f"config:   {cfg.path}",
-        f"output:   {out}",
+        f"config:   {provenance.display_path(cfg.path, cfg.root) if cfg.path is not None else '(built in code)'}",
+        f"output:   {provenance.display_path(out, cfg.root, climb=False)}",
         f"host:     {platform.node()} ({platform.platform()})",
         "arguments: " + ", ".join(f"{k}={v!r}" for k, v in args.items()),
         "",
@@ -705,8 +723,7 @@ def write_run_log(path: Path, *, cfg, ds, out: Path, args: dict, runs: list[Note
         excl = ", ".join(f"{r}: {n:,}" for r, n in rec["excluded"].items()) or "none"
         lines.append(f"  {name:<12} read={rec['read']:,} used={rec['used']:,} excluded: {excl}")
     lines += ["", "Config file", "-----------"]
-    if cfg.path is not None and Path(cfg.path).exists():
-        lines += ["  " + ln for ln in Path(cfg.path).read_text(encoding="utf-8-sig").splitlines()]
+    lines += ["  " + ln for ln in provenance.config_text(cfg).splitlines()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -900,7 +917,7 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         record.step("dataset pickle")
         runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log)
         record.step("chapter notebooks", runs)
-        executed = _executed_chapters(chapters, runs, work.staging, out)
+        executed = _executed_chapters(chapters, runs, work.staging, out, cfg)
         _write_report(executed, cfg, ds, quarter, nb_dir, work.staging, record, log)
         args = _arguments(cfg, year, to, quarter, out, chapters, fresh_kernels, allow_partial)
         _write_run_log(work, cfg, ds, out, args, runs, record)
@@ -1057,21 +1074,39 @@ def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Wo
     return runs
 
 
-def _executed_chapters(chapters: list[Path], runs: list[NotebookRun], staging: Path, out: Path) -> list:
+def _executed_chapters(chapters: list[Path], runs: list[NotebookRun], staging: Path, out: Path,
+                       cfg: Config | None = None) -> list:
     """The executed notebooks in report order, ``(name, notebook)``, as the kernel left them; the
-    files are then tidied for publishing (:func:`tidy_executed_notebook`)."""
+    files are then tidied for publishing (:func:`tidy_executed_notebook`), their paths made relative
+    (:func:`_notebook_paths`)."""
     import nbformat  # heavy: the notebook stack only when notebooks are read
     by_name = {r.source: r for r in runs}
     executed = [(p.name, nbformat.read(by_name[p].output, as_version=4)) for p in chapters]
+    root = cfg.root if cfg is not None else None
+    paths = _notebook_paths(cfg, [r.source for r in runs]) if cfg is not None else {}
     for r in runs:
-        tidy_executed_notebook(r.output, staging, out)
+        tidy_executed_notebook(r.output, staging, provenance.display_path(out, root, climb=False) if root else out,
+                               paths)
     return executed
+
+
+def _notebook_paths(cfg: Config, sources: list[Path]) -> dict:
+    """The local paths papermill writes into an executed notebook (its ``config`` parameter, the
+    source notebook's path), each mapped to what the published notebook shows: the path relative
+    to the config file's folder, or the file's name (:func:`assessment.provenance.display_path`)."""
+    out = {}
+    for p in [Path(cfg.path), *sources]:
+        shown = provenance.display_path(p, cfg.root, climb=False)
+        for form in {str(p), str(p.resolve()), str(p.absolute())}:
+            out[form] = shown
+    return out
 
 
 def _write_report(executed: list, cfg: Config, ds, quarter: int | None, nb_dir: Path, staging: Path,
                   record: _RunRecord, log: Callable) -> None:
     """``summary.json``, then the report as HTML and as PDF, ``strategic-assessment-<slug>.*``."""
-    write_summary(staging, ds, quarter)
+    s = write_summary(staging, ds, quarter)
+    write_data_dictionary(staging, ds, s)
     record.step("summary.json")
     period = ds.period
     html_text = report_html(executed, area=cfg.area.name, period=period, synthetic=cfg.synthetic,
@@ -1092,8 +1127,8 @@ def _write_report(executed: list, cfg: Config, ds, quarter: int | None, nb_dir: 
 def _arguments(cfg: Config, year, to, quarter, out: Path, chapters: list[Path], fresh_kernels: bool,
                allow_partial: bool) -> dict:
     """The run's arguments as ``run.log`` lists them."""
-    return {"config": str(cfg.path), "year": year, "to": to, "quarter": quarter,
-            "out_dir": str(out), "notebooks": [p.name for p in chapters],
+    return {"config": provenance.display_path(cfg.path, cfg.root), "year": year, "to": to, "quarter": quarter,
+            "out_dir": provenance.display_path(out, cfg.root, climb=False), "notebooks": [p.name for p in chapters],
             "fresh_kernels": fresh_kernels, "allow_partial": allow_partial}
 
 

@@ -42,6 +42,7 @@ from .periods import resolve_period as resolve_period  # re-exported: it lived h
 from .safe_html import markdown_html, spreadsheet_safe
 from .summary import check_keys
 from .templating import render
+from .words import labels as column_labels
 from .words import performance as performance_words
 
 #: the coordinate reference system of the GeoPackage layers (:meth:`Run.geopackage`): British National Grid
@@ -49,6 +50,19 @@ GIS_CRS = "EPSG:27700"
 #: set by the runner: a pickle of the loaded Dataset, in the run's private temporary folder
 #: (mode 0700, deleted when the run ends; see assessment.outdir) - never beside the report
 DATASET_ENV = "ASSESSMENT_DATASET"
+
+#: the CSVs in tables/: UTF-8 with a byte-order mark, so that Excel (which reads a CSV without one
+#: in the machine's legacy code page) shows "Hot spot – 99% confidence", not "Hot spot â€“ 99%"
+CSV_ENCODING = "utf-8-sig"
+
+
+def _label_formats(formats: dict | None, name: str | None, labels: dict | None) -> dict:
+    """``formats`` keyed by the labels the table shows (a key may be a column's name or its label)."""
+    out = {}
+    for k, v in (formats or {}).items():
+        out[k] = v
+        out[(labels or {}).get(k) or column_labels.label(k, name)] = v
+    return out
 
 
 def _display(obj_html: str) -> None:
@@ -104,12 +118,20 @@ class Run:
 
     def table(self, df: pd.DataFrame, name: str | None, title: str, source: str | None = None,
               note: str | None = None, index: bool = False, show: bool | str = True,
-              formats: dict | None = None, max_rows: int | None = None, audit: dict | None = None) -> pd.DataFrame:
+              formats: dict | None = None, max_rows: int | None = None, audit: dict | None = None,
+              labels: dict | None = None) -> pd.DataFrame:
         """Show ``df`` as a captioned table and write it to ``tables/<name>.csv``.
 
+        The CSV keeps the column names of ``df`` (stable machine names), as UTF-8 with a
+        byte-order mark so that Excel reads it right; the table shown has human labels:
+        every column and index name by :func:`assessment.words.labels.human` (the one
+        dictionary of column labels, which also writes ``tables/README.md``), crime type
+        and category names in sentence case.  ``labels`` maps a column to a label for this
+        table only (e.g. one naming a year).
         ``formats`` maps column -> format string (e.g. ``"{:.2f}"``) or function (e.g.
-        :data:`assessment.rounding.PCT`, the report's rule for percentages) for display only;
-        the CSV keeps full precision.  ``max_rows`` limits what is shown, not what is saved.
+        :data:`assessment.rounding.PCT`, the report's rule for percentages) for display only
+        (by the column's name in ``df`` or its label); the CSV keeps full precision.
+        ``max_rows`` limits what is shown, not what is saved.
         ``show``: ``True`` shows the table, ``False`` only writes the CSV, ``"collapsed"`` shows
         it folded away (:func:`collapsed_html`: a full table in the HTML a reader opens when
         wanted, left out of the PDF).
@@ -124,12 +146,13 @@ class Run:
                 disclosure.record(self.out_dir, self.chapter, name, title, disclosure.suppressed_cells(df, name),
                                   audit=audit)
             self.tables_dir.mkdir(parents=True, exist_ok=True)
-            spreadsheet_safe(df).to_csv(self.tables_dir / f"{name}.csv", index=index, encoding="utf-8")
+            spreadsheet_safe(df).to_csv(self.tables_dir / f"{name}.csv", index=index, encoding=CSV_ENCODING)
         if show not in (True, False, "collapsed"):
             raise ValueError(f"show must be True, False or 'collapsed', not {show!r}")
         if show:
             shown = df if max_rows is None else df.head(max_rows)
-            fragment = table_html(shown, title, source or self.source, note=note, index=index, formats=formats)
+            fragment = table_html(column_labels.human(shown, name, labels), title, source or self.source, note=note,
+                                  index=index, formats=_label_formats(formats, name, labels))
             _display(collapsed_html(fragment, title, len(shown)) if show == "collapsed" else fragment)
         return df
 

@@ -215,7 +215,8 @@ def test_run_writes_the_output_contract(report):
                      "strategic-assessment-2024-25.pdf", "summary.json", "tables"]
     assert sorted(p.name for p in (report / "notebooks").iterdir()) == ["00_summary.ipynb", "01_alpha.ipynb",
                                                                        "02_beta.ipynb"]
-    assert sorted(p.name for p in (report / "tables").iterdir()) == ["alpha_counts.csv", "beta_long.csv"]
+    # the CSVs and their data dictionary (issue 14)
+    assert sorted(p.name for p in (report / "tables").iterdir()) == ["README.md", "alpha_counts.csv", "beta_long.csv"]
     assert pd.read_csv(report / "tables/alpha_counts.csv").values.tolist() == [["Violence", 5], ["Burglary", 3],
                                                                                 ["Robbery", 2]]
     # nothing left beside it: no temporary or failed folder
@@ -303,7 +304,10 @@ def test_executed_notebooks_point_at_the_final_folder_and_carry_no_timestamps(re
         text = p.read_text()
         assert ".tmp-" not in text and "start_time" not in text and "iopub" not in text
         nb = nbformat.read(p, as_version=4)
-        assert nb.metadata["papermill"]["parameters"]["out_dir"] == str(report)
+        # relative to the config file's folder: no published file names a local folder (issue 14)
+        assert nb.metadata["papermill"]["parameters"]["out_dir"] == "reports/2024-25"
+        assert nb.metadata["papermill"]["parameters"]["config"] == "assessment.yml"
+        assert str(report) not in text and str(report.parents[1]) not in text
         counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
         assert counts == list(range(1, len(counts) + 1))
 

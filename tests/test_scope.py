@@ -56,7 +56,8 @@ def test_chapter_1_and_the_summary_say_recorded_burglary():
     assert words.sentence(r) == ("Recorded burglary in Testham fell 10.0% in 2024/25 compared with the previous "
                                  "12 months (1 fewer offences, 9 in all).")
     assert words.rate_sentence(r, "Testham") == ("That is a rate of 4.5 burglary offences per 1,000 residents "
-                                                 "(2,000 residents in Testham).")
+                                                 "(2,000 residents in Testham; the population file does not say "
+                                                 "which year it estimates).")   # issue 14: the year, or that it is unknown
     assert words.trend_title(r) == "Recorded burglary fell 10.0% in 2024/25 (-1)"  # one rounding rule (issue 12)
     assert words.scope_sentences(r) == []
     s = build_summary([r.headlines])
@@ -101,7 +102,8 @@ def test_haringey_burglary_police_uk_headline_says_burglary():
     assert words.sentence(r) == (f"Recorded burglary in Haringey fell {pct:.1f}% in 2023/24 compared with the "
                                  f"previous 12 months ({prev - cur:,} fewer offences, {cur:,} in all).")
     assert words.rate_sentence(r, ds.area) == (f"That is a rate of {cur / residents * 1000:.1f} burglary offences per "
-                                               f"1,000 residents ({residents:,} residents in Haringey).")
+                                               f"1,000 residents ({residents:,} residents in Haringey, ONS mid-2022 "
+                                               "estimate).")   # issue 14: the estimate's year named
     assert "crimes per 1,000" not in words.rate_sentence(r, ds.area)
     assert ds.scope.cover_line(ds.source).endswith("Figures count recorded burglary.")
 

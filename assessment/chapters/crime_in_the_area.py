@@ -66,6 +66,7 @@ class CrimeInTheAreaResult:
     years_shown: float              #: length of the trend in years
     scope: Scope                    #: what the crime input counts
     no_location: int                #: crimes in the period with no location (in the totals, not mapped)
+    population_year: int | None = None  #: the population estimate's year (None: not known)
     headlines: dict = field(default_factory=dict)   #: summary.json keys -> values
 
 
@@ -98,7 +99,7 @@ def analyse(ds) -> CrimeInTheAreaResult:
         largest_type_change=largest_change(types),
         largest_group_change=largest_change(groups) if groups is not None else None,
         monthly=monthly, baseline=baseline, years_shown=len(monthly) / 12, scope=scope,
-        no_location=_no_location(crimes, period))
+        no_location=_no_location(crimes, period), population_year=getattr(ds, "population_year", None))
     result.headlines = _headlines(result, span, ds.config.crime_groups)
     return result
 
@@ -153,6 +154,7 @@ def _headlines(r: CrimeInTheAreaResult, span, cfg_groups: dict) -> dict:
         "crime.total": r.current, "crime.previous_total": r.previous, "crime.change": r.change,
         "crime.change_pct": None if is_nan(r.pct) else r.pct,
         "crime.population": r.population, "crime.rate_per_1000": None if is_nan(r.rate) else r.rate,
+        "crime.population_year": r.population_year if r.population is not None else None,
         "crime.baseline_label": r.baseline.label if covers(span, r.baseline) else None if span else None,
         "crime.no_location": r.no_location,
         **r.scope.headlines(),

@@ -188,11 +188,11 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     _note_harmonisation(ctx, acc, notes, geo.target)
     _note_empty_years(sel.crimes, period, window, acc)
     victims, offenders, asb = _load_links(cfg, sel, geo.harm, ctx)
-    lsoas, pop_series, pop_table = _load_population(cfg, period, geo, sel.crimes, acc, notes)
+    lsoas, pop_series, pop_table, pop_year = _load_population(cfg, period, geo, sel.crimes, acc, notes)
     _account_reference_inputs(geo, lsoas, acc)
     check_rates(sel.crimes, lsoas, period, acc)     # populations and rates no real LSOA has (noted)
     return _dataset(cfg, kind, period, scope, geo, sel, acc, notes, victims=victims, offenders=offenders,
-                    asb=asb, population=pop_series, pop_table=pop_table, lsoas=lsoas)
+                    asb=asb, population=pop_series, pop_table=pop_table, lsoas=lsoas, population_year=pop_year)
 
 
 # -- the steps of load_dataset -------------------------------------------------------------------
@@ -433,26 +433,28 @@ def _load_links(cfg: Config, sel: _Selected, harm: Harmoniser, ctx: Context):
 
 
 def _load_population(cfg: Config, period: Period, geo: _Geography, crimes: pd.DataFrame, acc: Accounting,
-                     notes: list) -> tuple[pd.DataFrame, pd.Series | None, pd.DataFrame | None]:
+                     notes: list) -> tuple[pd.DataFrame, pd.Series | None, pd.DataFrame | None, int | None]:
     """The area's LSOA table (name, ward, population), the residents per LSOA of the area (None
-    without a population input) and the population table by LSOA (every LSOA read)."""
-    pop_rows = None
+    without a population input), the population table by LSOA (every LSOA read) and the year of
+    the population estimate (None when the input does not say)."""
+    pop_rows, pop_year = None, None
     if cfg.inputs.population is not None:
-        pop_rows = _guard(lambda: _population_rows(cfg.inputs.population, period, geo.harm, acc, notes))
+        pop_rows, pop_year = _guard(lambda: _population_rows(cfg.inputs.population, period, geo.harm, acc, notes),
+                                    (None, None))
     pop_table = population.aggregate(pop_rows) if pop_rows is not None else None
     lsoas = _lsoas(geo.universe, geo.gdf, crimes, geo.wards, pop_table, geo.names)
     pop_series = None
     if pop_rows is not None:
         pop_series = _account_population(pop_rows, pop_table, lsoas, geo.no_polygon, acc)
-    return lsoas, pop_series, pop_table
+    return lsoas, pop_series, pop_table, pop_year
 
 
-def _population_rows(path, period: Period, harm: Harmoniser, acc: Accounting, notes: list) -> pd.DataFrame:
-    """The population input for the period's year, its codes harmonised."""
+def _population_rows(path, period: Period, harm: Harmoniser, acc: Accounting, notes: list) -> tuple:
+    """The population input for the period's year, its codes harmonised, and the estimate's year."""
     p = population.load_population(path, period.year, acc, notes)
     if p.year is not None:
         acc.note("population", f"mid-{p.year} estimates")
-    return population.harmonise_population(p, harm, acc)
+    return population.harmonise_population(p, harm, acc), p.year
 
 
 def _account_population(pop_rows, pop_table, lsoas: pd.DataFrame, no_polygon: frozenset, acc: Accounting) -> pd.Series:
@@ -486,7 +488,8 @@ def _account_reference_inputs(geo: _Geography, lsoas: pd.DataFrame, acc: Account
 
 
 def _dataset(cfg: Config, kind: str, period: Period, scope, geo: _Geography, sel: _Selected, acc: Accounting,
-             notes: list, *, victims, offenders, asb, population, pop_table, lsoas) -> Dataset:
+             notes: list, *, victims, offenders, asb, population, pop_table, lsoas,
+             population_year: int | None = None) -> Dataset:
     """The Dataset: the population of every area of ``all_areas``, the source line and the
     boundary attribution added, the accounting's notes copied into ``notes`` and the accounting
     checked (``read = used + Σ excluded``)."""
@@ -505,7 +508,8 @@ def _dataset(cfg: Config, kind: str, period: Period, scope, geo: _Geography, sel
     return Dataset(config=cfg, period=period, crimes=sel.crimes, accounting=acc, victims=victims,
                    offenders=offenders, asb=asb, population=population, lsoas=lsoas,
                    boundaries=geo.gdf, all_areas=sel.all_areas, all_areas_population=all_pop, source=source,
-                   boundary_attribution=attribution, record_level=sel.record_level, notes=notes, scope=scope)
+                   boundary_attribution=attribution, record_level=sel.record_level, notes=notes, scope=scope,
+                   population_year=population_year)
 
 
 # -- helpers ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import textwrap
 
 import pandas as pd
 
+from .. import provenance
 from ..disclosure import AUDIT_COLUMNS
 from ..errors import one_line
 from ..significance import SignificanceRule
@@ -361,9 +362,29 @@ def _audit_text(table: pd.DataFrame) -> str:
     return text
 
 
+#: the input-files table's title, and the note under it (the report shows each fingerprint's start)
+INPUTS_TITLE = "Input files used for this assessment"
+INPUTS_NOTE = ("Paths are relative to the folder of the configuration file. Each fingerprint is shown by its first "
+               "16 hexadecimal digits; the full SHA-256 of every file is in tables/inputs.csv and run.log.")
+
+
+def inputs_display(inputs: pd.DataFrame, digits: int = 16) -> pd.DataFrame:
+    """The input-files table as the report shows it: the SHA-256 cut to its first ``digits`` digits
+    (the full fingerprint, 64 digits, ran off the page; ``tables/inputs.csv`` keeps it).
+
+    >>> t = pd.DataFrame({"Input": ["crimes"], "File": ["data/crimes.csv"], "SHA-256": ["ab" * 32]})
+    >>> inputs_display(t)["SHA-256"].tolist()
+    ['abababababababab…']
+    """
+    t = inputs.copy()
+    if "SHA-256" in t:
+        t["SHA-256"] = [f"{v[:digits]}…" if isinstance(v, str) and len(v) > digits else v for v in t["SHA-256"]]
+    return t
+
+
 def config_markdown(ds) -> str:
     cfg = ds.config
     if cfg.path is None:
         return "The configuration was given in code, not from a file."
-    text = cfg.path.read_text(encoding="utf-8-sig")
+    text = provenance.config_text(cfg)    # an input named by an absolute path shown relative to the config
     return f"The configuration file used (`{cfg.path.name}`):\n\n```yaml\n{text.rstrip()}\n```"

@@ -46,8 +46,15 @@ def rank_phrase(rank, n: int, tied: bool = False) -> str:
 
 
 def pretty_category(name: str) -> str:
-    """'VIOLENCE AGAINST THE PERSON' -> 'Violence against the person' (other names unchanged)."""
+    """'VIOLENCE AGAINST THE PERSON' -> 'Violence against the person' (other names unchanged; a name
+    of three capitals or fewer is an abbreviation and stays).
+
+    >>> pretty_category("THEFT OR UNAUTH TAKING OF A MOTOR VEH"), pretty_category("Burglary"), pretty_category("ASB")
+    ('Theft or unauth taking of a motor veh', 'Burglary', 'ASB')
+    """
     s = str(name)
+    if len(s.replace(" ", "")) <= 3:
+        return s
     return s[:1] + s[1:].lower() if s.isupper() else s
 
 

@@ -16,6 +16,8 @@ from ..chapters.crime_in_the_area import CrimeInTheAreaResult, is_nan
 from ..rounding import PCT_CHANGE
 from ..rounding import pct as fmt_pct
 from ..scope import Scope
+from .common import pretty_category
+from .labels import year_labels
 
 #: how chapter 1's tables show their columns (percentages by the report's one rule, see assessment.rounding)
 DISPLAY_FORMATS = {"% change": PCT_CHANGE, "% change vs baseline": PCT_CHANGE, "Rate per 1,000 residents": "{:.2f}"}
@@ -139,7 +141,20 @@ def rate_sentence(result: CrimeInTheAreaResult, area: str) -> str:
         return "No population figures were supplied, so rates per 1,000 residents are not shown."
     scope = getattr(result, "scope", None) or Scope()
     return (f"That is {scope.rate_phrase(result.rate)} "
-            f"({result.population:,.0f} residents in {area}).")
+            f"({population_phrase(result.population, area, getattr(result, 'population_year', None))}).")
+
+
+def population_phrase(population: float, area: str, year: int | None) -> str:
+    """The population figure with the year of its estimate.
+
+    >>> population_phrase(262413, "Haringey", 2022)
+    '262,413 residents in Haringey, ONS mid-2022 estimate'
+    >>> population_phrase(1500, "Testham", None)
+    '1,500 residents in Testham; the population file does not say which year it estimates'
+    """
+    if year is None:
+        return f"{population:,.0f} residents in {area}; the population file does not say which year it estimates"
+    return f"{population:,.0f} residents in {area}, ONS mid-{year} estimate"
 
 
 def scope_sentences(result) -> list[str]:
@@ -205,15 +220,23 @@ def trend_title(result: CrimeInTheAreaResult) -> str:
     return f"{scope.title} was unchanged in {label}"
 
 
-def _finding(largest: tuple | None, what: str) -> str:
-    if largest is None:
-        return f"{what.capitalize()}: current and previous 12 months"
-    name, change = largest
-    return f"{name} {'rose' if change > 0 else 'fell'} most among {what} ({change:+,} crimes)"
+def _finding(largest: tuple | None, what: str, table: pd.DataFrame | None = None, label: str = "") -> str:
+    """The title of a comparison table: what changed most; without a previous year to compare
+    with, the largest of the current 12 months (never "current and previous" when there is no
+    previous)."""
+    if largest is not None:
+        name, change = largest
+        return f"{pretty_category(name)} {'rose' if change > 0 else 'fell'} most among {what} ({change:+,} crimes)"
+    if table is not None and len(table) and "previous" in table and table["previous"].isna().all():
+        name, current = table["current"].idxmax(), int(table["current"].max())
+        of = "any crime type" if what == "crime types" else "the priority crime groups"
+        return f"{pretty_category(name)} had the most crimes of {of} in {label} ({current:,})"
+    return f"{what[:1].upper()}{what[1:]}: current and previous 12 months"
 
 
 def types_title(result: CrimeInTheAreaResult) -> str:
-    """The crime-type table's (and change chart's) title: the type that changed most.
+    """The crime-type table's (and change chart's) title: the type that changed most (the largest,
+    when the data hold no previous 12 months).
 
     Parameters
     ----------
@@ -224,7 +247,7 @@ def types_title(result: CrimeInTheAreaResult) -> str:
     str
         'Shoplifting rose most among crime types (+5 crimes)'.
     """
-    return _finding(result.largest_type_change, "crime types")
+    return _finding(result.largest_type_change, "crime types", result.types, result.period.label)
 
 
 def groups_title(result: CrimeInTheAreaResult) -> str:
@@ -238,7 +261,94 @@ def groups_title(result: CrimeInTheAreaResult) -> str:
     -------
     str
     """
-    return _finding(result.largest_group_change, "the priority crimes") if result.groups is not None else ""
+    if result.groups is None:
+        return ""
+    return _finding(result.largest_group_change, "the priority crimes", result.groups, result.period.label)
+
+
+_NUMBER_WORDS = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight", 9: "Nine", 10: "Ten"}
+
+
+def trend_heading(monthly: pd.Series) -> str:
+    """The trend section's heading, stating the span the chart covers (whole years when it is whole
+    years, else the months).
+
+    Parameters
+    ----------
+    monthly : Series
+        ``result.monthly``: crimes per month, indexed by month.
+
+    Returns
+    -------
+    str
+
+    >>> import pandas as pd
+    >>> trend_heading(pd.Series(0, index=pd.date_range("2020-04-01", "2025-03-01", freq="MS")))
+    'Five-year trend'
+    >>> trend_heading(pd.Series(0, index=pd.date_range("2024-02-01", "2025-03-01", freq="MS")))
+    'Trend over 14 months (February 2024 to March 2025)'
+    """
+    n = len(monthly)
+    if n == 0:
+        return "Trend"
+    if n % 12 == 0 and n // 12 in _NUMBER_WORDS:
+        return f"{_NUMBER_WORDS[n // 12]}-year trend"
+    first, last = monthly.index[0], monthly.index[-1]
+    return f"Trend over {n} month{'s' if n != 1 else ''} ({first:%B %Y} to {last:%B %Y})"
+
+
+def trend_section(result: CrimeInTheAreaResult, trend_years: int = 5) -> str:
+    """The trend section: its heading (:func:`trend_heading`) and what the chart shows, with why it
+    is shorter than ``trend_years`` years when the data start later.
+
+    Parameters
+    ----------
+    result : CrimeInTheAreaResult
+    trend_years : int
+        The years a trend is meant to cover (``trend_years`` in the config).
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    text = (f"## {trend_heading(result.monthly)}\n\nMonthly recorded crime, with the rolling 12-month total. A rising "
+            "rolling line means each 12 months has had more crime than the 12 months before it.")
+    n = len(result.monthly)
+    if 0 < n < 12 * trend_years:
+        text += (f" The data begin in {result.monthly.index[0]:%B %Y}, so the chart covers {n} months rather than "
+                 f"{_NUMBER_WORDS.get(trend_years, str(trend_years)).lower()} years.")
+        if n < 12:
+            text += " The rolling 12-month total needs twelve months, so it is not shown."
+    return text
+
+
+def groups_intro(result: CrimeInTheAreaResult) -> str:
+    """The sentence introducing the priority-crime table, naming the baseline year.
+
+    Parameters
+    ----------
+    result : CrimeInTheAreaResult
+
+    Returns
+    -------
+    str
+    """
+    return "The partnership's priority crime groups: " + _comparisons(result) + "."
+
+
+def _comparisons(result: CrimeInTheAreaResult) -> str:
+    """What chapter 1's tables compare the current 12 months with (what is missing, and why, is
+    :func:`table_note`)."""
+    base = result.baseline.label
+    has_base = result.headlines.get("crime.baseline_label") is not None
+    if result.previous is not None and has_base:
+        return f"the current 12 months against the previous 12 months and the baseline year, {base}"
+    if result.previous is not None:
+        return "the current 12 months against the previous 12 months"
+    if has_base:
+        return f"the current 12 months against the baseline year, {base}"
+    return "the current 12 months"
 
 
 # -- tables ---------------------------------------------------------------------------------------------
@@ -259,3 +369,82 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
     ['Current 12 months', '% change', 'Rate per 1,000 residents']
     """
     return table.rename(columns=COLUMN_LABELS)
+
+
+def shown_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A chapter table as the report shows it (:func:`display_table`), without the comparisons
+    the data cannot make: the previous 12 months' columns when the data do not cover them, the
+    baseline's when they do not cover the baseline year (every value blank).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``result.types_table`` or ``result.groups_table``.
+
+    Returns
+    -------
+    DataFrame
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"previous": [pd.NA], "current": [5], "change": [pd.NA], "change_pct": [float("nan")],
+    ...                   "baseline": [3], "change_vs_baseline_pct": [0.667]})
+    >>> list(shown_table(t).columns)
+    ['Current 12 months', 'Baseline year', '% change vs baseline']
+    """
+    t = display_table(table)
+    drop = []
+    for first, cols in (("Previous 12 months", ["Previous 12 months", "Change", "% change"]),
+                        ("Baseline year", ["Baseline year", "% change vs baseline"])):
+        if first in t and t[first].isna().all():
+            drop += [c for c in cols if c in t]
+    return t.drop(columns=drop)
+
+
+def table_labels(result: CrimeInTheAreaResult) -> dict:
+    """The labels naming the baseline year in chapter 1's tables ("Baseline (2020/21)").
+
+    Parameters
+    ----------
+    result : CrimeInTheAreaResult
+
+    Returns
+    -------
+    dict
+        Column -> label, for :meth:`assessment.workbook.Run.table`.
+    """
+    return year_labels(result.baseline.label)
+
+
+def table_note(result: CrimeInTheAreaResult) -> str | None:
+    """Why a comparison is missing from chapter 1's tables (None when all are there).
+
+    Parameters
+    ----------
+    result : CrimeInTheAreaResult
+
+    Returns
+    -------
+    str or None
+    """
+    has_base = result.headlines.get("crime.baseline_label") is not None
+    base = result.baseline.label
+    if result.previous is None and not has_base:
+        return (f"The data cover neither the previous 12 months nor the baseline year ({base}), so the table shows "
+                "the current 12 months only.")
+    if result.previous is None:
+        return "The data do not cover the previous 12 months, so there is no change against them."
+    if not has_base:
+        return f"The data do not cover the baseline year ({base}), so there is no comparison with it."
+    return None
+
+
+def pretty_index(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its crime type or group names in sentence case, for a chart.
+
+    >>> import pandas as pd
+    >>> pretty_index(pd.DataFrame({"change": [1]}, index=["THEFT FROM THE PERSON"])).index.tolist()
+    ['Theft from the person']
+    """
+    t = table.copy()
+    t.index = pd.Index([pretty_category(i) if isinstance(i, str) else i for i in t.index], name=t.index.name)
+    return t

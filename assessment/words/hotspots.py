@@ -584,6 +584,65 @@ def ward_display(wards: pd.DataFrame) -> pd.DataFrame:
 WARD_FORMATS = {"Share of crime": PCT, "% change": PCT_CHANGE, "Rate per 1,000 residents": "{:.1f}"}
 CONCENTRATION_FORMATS = {c: PCT for c in ("top_1pct_share", "top_5pct_share", "top_10pct_share", "top_20pct_share",
                                           "top10_share")} | {"gini": GINI, "generalised_gini": GINI}
+#: the concentration table's title
+CONCENTRATION_TITLE = "Share of crime in the top 1%, 5%, 10% and 20% of LSOAs"
+
+
+def concentration_display(concentration: pd.DataFrame) -> pd.DataFrame:
+    """The concentration table's columns the report shows: per crime group its crimes, the shares
+    in the top p% of LSOAs, the top-10 share and the Gini coefficients (``tables/concentration.csv``
+    keeps every column; the labels are :func:`concentration_labels`).
+
+    Parameters
+    ----------
+    concentration : DataFrame
+        ``res.concentration`` (indexed by crime_group).
+
+    Returns
+    -------
+    DataFrame
+        Machine column names; shown with :data:`CONCENTRATION_FORMATS` and :func:`concentration_labels`.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"lsoas": [150], "crimes": [900], "top_1pct_lsoas": [2], "top_1pct_share": [0.05],
+    ...                   "top10_share": [0.2], "gini": [0.3], "generalised_gini": [0.3]},
+    ...                  index=pd.Index(["All crime"], name="crime_group"))
+    >>> list(concentration_display(c).columns)
+    ['crime_group', 'crimes', 'top_1pct_share', 'top10_share', 'gini', 'generalised_gini']
+    >>> concentration_labels(c)
+    {'top_1pct_share': 'Top 1% (2 LSOAs)', 'top10_share': 'Top 10 LSOAs'}
+    """
+    t = concentration.reset_index()
+    shares = [c for c in t.columns if c.startswith("top_") and c.endswith("pct_share")]
+    keep = ["crime_group", "crimes", *shares, "top10_share", "gini", "generalised_gini"]
+    return t[[c for c in keep if c in t]]
+
+
+def concentration_labels(concentration: pd.DataFrame) -> dict:
+    """The concentration table's headers naming how many LSOAs each top p% is (the same for every
+    crime group): ``{"top_1pct_share": "Top 1% (2 LSOAs)", ...}``.
+
+    Parameters
+    ----------
+    concentration : DataFrame
+        ``res.concentration``.
+
+    Returns
+    -------
+    dict
+    """
+    out = {}
+    for c in concentration.columns:
+        if c.startswith("top_") and c.endswith("pct_share"):
+            p, n = c[len("top_"):-len("pct_share")], concentration.get(c.replace("_share", "_lsoas"))
+            n = None if n is None or not len(n) or pd.isna(n.max()) else int(n.max())
+            out[c] = f"Top {p}%" + ("" if n is None else f" ({n} LSOA{'s' if n != 1 else ''})")
+    if "top10_share" in concentration.columns:
+        out["top10_share"] = "Top 10 LSOAs"
+    return out
+
+
 #: the crime-group summary table (:func:`group_display`)
 GROUP_FORMATS = {"Share in the top 10 LSOAs": PCT, "Gini": GINI, "Generalised Gini": GINI}
 
@@ -748,3 +807,5 @@ def emerging_display_columns(table: pd.DataFrame) -> pd.DataFrame:
 
 #: the emerging-hotspot table (:func:`emerging_display_columns`)
 EMERGING_FORMATS = {"Trend p": "{:.3f}", "Kendall's tau": "{:+.2f}"}
+#: the count of LSOAs by emerging-hotspot pattern (:func:`~assessment.chapters.hotspots.emerging_summary_table`)
+EMERGING_SUMMARY_LABELS = {"category": "Pattern", "lsoas": "LSOAs"}

@@ -242,6 +242,14 @@ def _variance_cell(r) -> str:
     return var
 
 
+def _baseline_cell(r, fmt: str) -> str:
+    """The baseline with its year, '5,770 (2023/24)' (a value the targets file gives has none)."""
+    value, year = format_value(r["baseline"], fmt), r.get("baseline_label")
+    if value != "–" and isinstance(year, str) and year and year != "given":
+        return f"{value} ({year})"
+    return value
+
+
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
     """The performance table as published: formatted strings, symbols with every status.
 
@@ -270,7 +278,7 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
         fmt = r["format"]
         rows.append({"Indicator": name, "Measure": r["measure"], "Owner": r["owner"],
                      "Better": "Lower" if r["direction"] == "lower" else "Higher",
-                     "Baseline": format_value(r["baseline"], fmt), "Target": _target_cell(r),
+                     "Baseline": _baseline_cell(r, fmt), "Target": _target_cell(r),
                      "Actual": format_value(r["actual"], fmt), "Variance": _variance_cell(r),
                      "Status": status_label(r["status"]),
                      "Last year": format_value(r["previous"], fmt),
