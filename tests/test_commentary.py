@@ -471,30 +471,44 @@ def _sections(out: Path):
     return html, soup, {s["id"]: s for s in soup.find_all("section", class_="chapter")}
 
 
+def _pos(tag):
+    """Where a tag starts in the HTML file (line, column): document order."""
+    return (tag.sourceline, tag.sourcepos)
+
+
 @pytest.mark.slow
 def test_demo_report_places_the_commentary_where_a_board_reader_expects_it(commented_run):
     _, out = commented_run
     html, soup, chapters = _sections(out)
     summary = chapters["ch-00-summary"]
-    order = [h.get_text(" ", strip=True) for h in summary.find_all("h2")]
-    assert order[:4] == ["Foreword", "Recommendations", "Areas of concern and mitigation", "Key findings"]
-    foreword = summary.find("h2", string="Foreword").find_next("div", class_="sa-commentary-front")
-    assert "Crime and Disorder Act 1998" in foreword.get_text()
-    # the executive summary's own commentary opens the key findings, before the bullet list
-    key = summary.find("h2", string="Key findings")
-    assert key.find_next(["div", "ul"])["class"] == ["sa-commentary"]
-    # each chapter: the commentary box is the first thing after the chapter's introduction
+    h2 = {h.get_text(" ", strip=True): h for h in summary.find_all("h2")}
+    # the front sections, in order, after the opening line and before the key findings
+    intro = next(p for p in summary.find_all("p") if p.get_text().startswith("This strategic assessment covers"))
+    assert _pos(summary.find("h1")) < _pos(intro) < _pos(h2["Foreword"]) < _pos(h2["Recommendations"]) \
+        < _pos(h2["Areas of concern and mitigation"]) < _pos(h2["Key findings"])
+    foreword = h2["Foreword"].find_next("div", class_="sa-commentary-front")
+    assert "Crime and Disorder Act 1998" in foreword.get_text() and _pos(foreword) < _pos(h2["Recommendations"])
+    assert h2["Areas of concern and mitigation"].find_next("table").find("th").get_text() == "Concern"
+    # the executive summary's own commentary opens the key findings, before their list
+    box = summary.find("div", class_="sa-commentary")
+    findings = h2["Key findings"].find_next("ul")
+    assert _pos(h2["Key findings"]) < _pos(box) < _pos(findings)
+    assert "Crime rose for a second year" in box.get_text() and "Total recorded crime rose" in findings.get_text()
+    # each chapter: the commentary box after the chapter's heading and introduction, before anything else
     for sid, phrase in (("ch-01-crime-in-the-area", "Recorded crime rose 3.7% to 16,580"),
                         ("ch-02-hotspots", "The town centre"), ("ch-03-offenders", "prolific offenders drives"),
                         ("ch-04-victims", "repeat-victim rate for domestic abuse"),
                         ("ch-05-performance", "Three indicators were on target")):
         sec = chapters[sid]
-        box = sec.find("div", class_="sa-commentary")
-        assert box is not None and phrase in box.get_text(" "), sid
-        first = sec.find(["figure", "h2", "div"], class_=lambda c: c != "sa-commentary-label")
-        assert first.find_previous("h1") is sec.find("h1")
-        assert not box.find_all_previous("h2") or box.find_previous("h2").find_parent("section") is not sec, sid
-        assert not box.find_all_previous("figure") or box.find_previous("figure").find_parent("section") is not sec
+        boxes = sec.find_all("div", class_="sa-commentary")
+        assert len(boxes) == 1 and phrase in boxes[0].get_text(" "), sid
+        box = boxes[0]
+        h1 = sec.find("h1")
+        later = [t for t in sec.find_all(["h2", "figure", "table", "ul", "ol"]) if _pos(t) > _pos(h1)]
+        assert _pos(h1) < _pos(box) < min(_pos(t) for t in later), sid
+        # only the chapter's own introduction (its heading's Markdown cell) comes before: the box is the
+        # first thing the chapter's code shows
+        assert box.find_parent("div", class_="output_html") is sec.find("div", class_="output_html"), sid
     # the indicator's row of the RAG table
     rag = chapters["ch-05-performance"].find("figure", class_="sa-rag")
     assert rag.find("thead").find_all("th")[-1].get_text() == "Commentary"
@@ -502,6 +516,7 @@ def test_demo_report_places_the_commentary_where_a_board_reader_expects_it(comme
     assert "see recommendation 1" in rows["Shoplifting"].find("td", class_="sa-commentary-cell").get_text()
     assert "Note: Baseline from the 2023 partnership plan" in \
         rows["Robbery"].find("td", class_="sa-commentary-cell").get_text(" ")
+    assert rows["Neighbourhood crime"].find_all("td")[-1]["class"] == ["sa-commentary-cell"]
 
 
 @pytest.mark.slow
