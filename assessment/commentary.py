@@ -3,7 +3,7 @@
 The commentary is a Markdown file the analyst writes, in sections under level-1 headings that
 say where the report places them (the guide for analysts is ``data/COMMENTARY.md``)::
 
-    # Commentary for 2024/25              (optional title: the report refuses the file for another period)
+    # Commentary for 2024/25              (optional title: a file titled for another year is refused)
     # Foreword                            at the front, in the executive summary
     # Recommendations                     at the front, after the foreword
     # Areas of concern and mitigation     at the front, before the key findings
@@ -102,7 +102,7 @@ class Commentary:
     ``front``: foreword / recommendations / concerns (see :data:`FRONT`); ``chapters``: by chapter id
     (see :data:`CHAPTERS`); ``indicators``: by the indicator's name as the targets file spells it;
     ``lines``: the line of each section's heading (``("front", "foreword") -> 3``), for messages;
-    ``period``: the period the title names (``"2024/25"``) or None.
+    ``period``: the title's text after "Commentary for" (``"2024/25"``), or None without one.
     """
 
     path: Path | None = None
@@ -165,7 +165,18 @@ def _chapter_id(name: str) -> str | None:
 
 
 def _period_matches(stated: str, labels: Iterable[str]) -> bool:
-    return _norm(stated) in {_norm(x) for x in labels if x}
+    """True when the title's text names the run's period (``2024/25`` in 'Haringey, 2024/25'), or names
+    no year at all ('# Commentary: the partnership's view'); False when it names another year.
+
+    >>> _period_matches("Haringey CSP, 2024/25", ["2024/25"]), _period_matches("our view", ["2024/25"])
+    (True, True)
+    >>> _period_matches("2023/24", ["2024/25"]), _period_matches("2024/25 draft", ["2023/24", "2023-24"])
+    (False, False)
+    """
+    text = f" {_norm(stated)} "
+    if any(re.search(rf"(?<![\w/-]){re.escape(_norm(x))}(?![\w/-])", text) for x in labels if x):
+        return True
+    return not re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text)
 
 
 def parse_commentary(text: str, file="commentary.md", indicators: Iterable[str] | None = None,

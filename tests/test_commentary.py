@@ -87,6 +87,18 @@ def test_every_kind_of_section_is_read_and_placed_by_its_heading():
                                             "Chapter: Hot spots", "Chapter: Crime in the area", "Indicator: Robbery"]
 
 
+@pytest.mark.parametrize("title,ok", [("# Commentary for 2024/25", True), ("# Commentary: Testham CSP, 2024/25", True),
+                                       ("# Commentary", True), ("# Commentary: the partnership's view", True),
+                                       ("# Commentary for 2023/24", False), ("# Commentary: draft 2025", False)])
+def test_a_title_naming_another_year_is_refused(title, ok):
+    text = f"{title}\n# Foreword\nx\n"
+    if ok:
+        assert parse_commentary(text, period_labels=["2024/25", "2024-25"]).front("foreword") == "x"
+    else:
+        with pytest.raises(InputError, match="line 1: expected the commentary for 2024/25"):
+            parse_commentary(text, period_labels=["2024/25", "2024-25"])
+
+
 def test_a_file_of_prompts_only_shows_nothing():
     c = parse_commentary("# Foreword\n<!-- write here -->\n\n# Chapter: Victims\n   \n<!-- and here -->\n")
     assert not c and c.front("foreword") == "" and c.chapter("victims") == ""
