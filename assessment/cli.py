@@ -139,8 +139,8 @@ def _cmd_commentary(a) -> int:
         raise ConfigError("commentary: give the period: --year 2024 (for 2024/25) or --to 2025-03")
     path = write_scaffold(a.config, year=a.year, to=a.to, out=a.out, report=a.report, allow_partial=a.allow_partial,
                           log=lambda line: print(line, flush=True))
-    print(f"wrote {path}: write under its headings (the prompts are notes, never shown), then name it in the "
-          f"config as inputs: {{commentary: ...}} if it does not yet (see data/COMMENTARY.md)")
+    print(f"wrote {path}: write under its headings (the prompts are notes, never shown); a run shows it when "
+          "the config names it, inputs: {commentary: ...} (see data/COMMENTARY.md)")
     return 0
 
 
