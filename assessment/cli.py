@@ -1,4 +1,4 @@
-"""The ``assessment`` command: run, validate, demo.
+"""The ``assessment`` command: run, validate, batch, commentary, demo.
 
 Every error the user can cause is printed as one line (``error: ...``) with exit
 status 2 — including a bad ``--year`` (2024, 2024/25, 2024-25 and 2024/2025 are read) or
@@ -20,6 +20,7 @@ Example
     assessment run --year 2020/21 --allow-partial --config ...   # a year the data hold only part of
     assessment validate --config my-borough.yml
     assessment batch --years 2022-2024 --jobs 2
+    assessment commentary --year 2024          # commentary-2024-25.md to fill in (never overwrites a file)
     assessment demo                            # (re)generate the synthetic demo borough
 """
 from __future__ import annotations
@@ -75,6 +76,19 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, help="output folder (default: reports/batch/ beside the config)")
     b.add_argument("--allow-partial", action="store_true", help=PARTIAL_HELP)
 
+    c = sub.add_parser("commentary", help="write a commentary file to fill in, prefilled with the year's figures as "
+                                          "prompts (never overwrites a file; see data/COMMENTARY.md)")
+    c.add_argument("--year", help="assessment year: 2024 or 2024/25")
+    c.add_argument("--to", help="rolling 12 months ending this month (YYYY-MM) instead of a year")
+    c.add_argument("--config", type=Path, help="config file (default: assessment.yml here or in a parent folder)")
+    c.add_argument("--out", type=Path, help="the file to write (default: the config's inputs.commentary, else "
+                                            "commentary-<period>.md beside the config); an existing file is never "
+                                            "overwritten")
+    c.add_argument("--report", type=Path, help="take the figures from this report folder (default: reports/<period>/ "
+                                               "beside the config if it holds the period's summary.json, else the "
+                                               "assessment is run for the period in a temporary folder)")
+    c.add_argument("--allow-partial", action="store_true", help=PARTIAL_HELP)
+
     d = sub.add_parser("demo", help="(re)generate the synthetic demo borough in data/demo and maps/demo")
     d.add_argument("--root", type=Path, default=None, help="project folder to write into (default: the folder of assessment.yml)")
     d.add_argument("--seed", type=int, default=None)
@@ -118,6 +132,18 @@ def _cmd_batch(a) -> int:
     return min(sum(not r.ok for r in results), 125)   # exit status: the number of failed runs
 
 
+def _cmd_commentary(a) -> int:
+    from .scaffold import write_scaffold  # heavy (the whole workbook, when it runs the period): only for `commentary`
+    _check_period_args(a)
+    if a.year is None and a.to is None:
+        raise ConfigError("commentary: give the period: --year 2024 (for 2024/25) or --to 2025-03")
+    path = write_scaffold(a.config, year=a.year, to=a.to, out=a.out, report=a.report, allow_partial=a.allow_partial,
+                          log=lambda line: print(line, flush=True))
+    print(f"wrote {path}: write under its headings (the prompts are notes, never shown); a run shows it when "
+          "the config names it, inputs: {commentary: ...} (see data/COMMENTARY.md)")
+    return 0
+
+
 def _cmd_demo(a) -> int:
     from . import demo  # heavy (pandas, geopandas): only for `demo`
     if a.root is None:
@@ -140,7 +166,8 @@ def _cmd_demo(a) -> int:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    cmd = {"run": _cmd_run, "validate": _cmd_validate, "demo": _cmd_demo, "batch": _cmd_batch}[args.command]
+    cmd = {"run": _cmd_run, "validate": _cmd_validate, "demo": _cmd_demo, "batch": _cmd_batch,
+           "commentary": _cmd_commentary}[args.command]
     try:
         return cmd(args)
     except AssessmentError as e:

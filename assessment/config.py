@@ -52,6 +52,7 @@ class Inputs(_Strict):
     wards: Path | None = None
     lsoa_lookup: Path | None = None
     targets: Path | None = None
+    commentary: Path | None = None
 
 
 class Boundaries(_Strict):
@@ -190,6 +191,10 @@ class ConfigProblems(ConfigError):
 
 #: inputs that may be a folder (a folder of police.uk files; a boundary folder such as a shapefile's)
 FOLDER_INPUTS = ("police_uk", "boundaries")
+#: inputs that may be missing when the config is read: the commentary file, which ``assessment commentary``
+#: writes for a config that names it already.  A run checks it before loading the data (one line, exit 2;
+#: see :mod:`assessment.commentary`), and ``assessment validate`` lists it when it is missing.
+LATER_INPUTS = ("commentary",)
 
 
 def _model_at(loc) -> type | None:
@@ -228,7 +233,7 @@ def load_config(path: str | Path | None = None, check_files: bool = True) -> Con
 
     Raises :class:`ConfigError` with one line for a missing file, a folder, text that is not
     UTF-8, bad YAML (aliases are bounded: see :mod:`assessment.yamlfile`), or (``check_files``)
-    an input that does not exist or is a folder where a file is expected; and
+    an input that does not exist (but for :data:`LATER_INPUTS`) or is a folder where a file is expected; and
     :class:`ConfigProblems` for unknown or mistyped keys — every one of them, an unknown key
     with the nearest known key (``did you mean ...?``).
     """
@@ -247,7 +252,7 @@ def load_config(path: str | Path | None = None, check_files: bool = True) -> Con
         if p is not None:
             p = (cfg.root / p).resolve() if not p.is_absolute() else p
             setattr(cfg.inputs, name, p)
-            if check_files and not p.exists() and not cfg.demo:
+            if check_files and not p.exists() and not cfg.demo and name not in LATER_INPUTS:
                 raise ConfigError(f"{path}: inputs.{name}: file not found: {p}")
             if check_files and name not in FOLDER_INPUTS and p.is_dir():
                 raise ConfigError(folder_problem(path, name, p))

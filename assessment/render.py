@@ -97,7 +97,7 @@ from .safe_html import ASSETS, csp, offline_fetcher, sanitize
 from .summary import collect, validate_file
 from .targets import check_crime_types, read_targets
 from .words import labels as column_labels
-from .workbook import DATASET_ENV
+from .workbook import DATASET_ENV, load_commentary
 
 TEMPLATES = templating.TEMPLATES
 CHAPTER_RE = re.compile(r"^(\d{2})_[^/\\]+\.ipynb$")
@@ -981,15 +981,19 @@ def _read_targets(cfg):
 
 def _load_inputs(cfg: Config, year, to, quarter: int | None, allow_partial: bool, log: Callable):
     """The dataset, loaded once for every chapter (the demo data made first when ``demo: true``);
-    the targets file is read first and its crime types checked against the data."""
+    the targets file and the commentary file (:func:`assessment.workbook.load_commentary`) are read
+    first, then checked against the data: the targets' crime types, the commentary's period and that it
+    holds no personal identifier."""
     if cfg.demo:
         ensure_demo(cfg)
     targets = _read_targets(cfg)   # a bad targets file stops the run now, not in chapter 5
+    load_commentary(cfg)           # ... and a missing or bad commentary file (its period and text: below)
     log("loading the inputs ...")
     # in-year progress (--quarter) needs the months to the end of the quarter: checked below
     dataset = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial or quarter is not None)
     if targets:
         check_crime_types(targets, dataset.crimes, cfg.inputs.targets)
+    load_commentary(cfg, dataset.period, dataset)   # its title against the period; no identifier in it
     return dataset
 
 

@@ -50,7 +50,7 @@ class Indicator:
     previous_key: str | None = None
     owner: str = ""
     format: str = "count"
-    notes: str = ""
+    notes: str = ""                  # free text, shown in chapter 5's table (Commentary column) and performance.csv
 
     @property
     def description(self) -> str:
@@ -176,7 +176,7 @@ def parse_targets(raw, file="targets.yml", groups: dict | None = None) -> list[I
             raise InputError(file, _where(i, name, "baseline"), "a baseline value or baseline_year: YYYY",
                              found="neither")
         kw = dict(name=name, measure=measure, direction=direction, target=item["target"], baseline=baseline,
-                  baseline_year=byear, owner=str(item.get("owner") or ""), notes=str(item.get("notes") or ""))
+                  baseline_year=byear, owner=str(item.get("owner") or ""), notes=_notes(item.get("notes"), file, i, name))
         group, ctype, subset = item.get("group"), item.get("crime_type"), item.get("subset")
         if group is not None and group not in groups:
             known = ", ".join(groups) or "none are configured"
@@ -237,6 +237,22 @@ def parse_targets(raw, file="targets.yml", groups: dict | None = None) -> list[I
                                                               "(use -5% for counts)", found=repr(item["target"]))
         out.append(Indicator(**kw))
     return out
+
+
+def _notes(v, file, i: int, name: str) -> str:
+    """An indicator's ``notes`` as shown in chapter 5's table: text; a list of texts joined with '; '.
+
+    >>> _notes(["MOPAC priority", 2024], "t.yml", 0, "A"), _notes(None, "t.yml", 0, "A")
+    ('MOPAC priority; 2024', '')
+    """
+    if v is None:
+        return ""
+    items = v if isinstance(v, list) else [v]
+    if any(isinstance(x, (list, dict)) for x in items):
+        raise InputError(file, _where(i, name, "notes"), "text (a line, a YAML block of lines, or a list of lines)",
+                         found="a mapping" if isinstance(v, dict) or any(isinstance(x, dict) for x in items)
+                         else "a list inside a list")
+    return "; ".join(" ".join(str(x).split()) for x in items if str(x).strip())
 
 
 def summary_format(key: str) -> str:

@@ -8,7 +8,8 @@ hide the problems of another:
 2. every input other than the crime input is read on its own (bad rows do not
    stop the reading: each bad column is reported with its first bad row and
    how many more there are) — the targets file too, with every check the run
-   makes of it (keys, measures, directions, crime groups, targets);
+   makes of it (keys, measures, directions, crime groups, targets), and the commentary file (its
+   headings, against the targets file's indicators and the period asked for);
 3. the whole dataset is loaded, and the counted exclusions that point to a
    fault in the data (malformed LSOA codes, duplicate ids, links to crimes
    that do not exist, empty geometries, police.uk months missing from the
@@ -38,6 +39,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .accounting import Accounting
+from .commentary import read_commentary
 from .config import FOLDER_INPUTS, Config, Inputs, folder_problem
 from .errors import AssessmentError, collect_problems, one_line
 from .loaders import geography, links, load_dataset, plausibility, population
@@ -145,6 +147,14 @@ def _read_each_input(cfg: Config, year, to, period_ok: bool, problems: _Problems
     targets: list = []
     if inp.targets:
         readers.append(lambda: targets.extend(read_targets(inp.targets, cfg.crime_groups)))
+    if inp.commentary:   # after the targets: its '# Indicator:' headings name their indicators
+        period = None
+        if period_ok and (year is not None or to is not None):
+            period = make_period(cfg.period, year=year, to=to)
+        labels = None if period is None else [period.label, period.base_label, period.slug]
+        # indicator names unchecked (None) when the targets file could not be read: that is its own problem
+        readers.append(lambda: read_commentary(inp.commentary, [i.name for i in targets] if targets else
+                                               (None if inp.targets else []), labels))
     for read in readers:
         _collect(read, problems)
     return targets

@@ -25,22 +25,26 @@ import io
 import json
 import os
 import pickle
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
-from . import disclosure
+from . import disclosure, leaks
+from .commentary import CHAPTERS, FRONT, Commentary, read_commentary
 from .config import Config, load_config
 from .dataset import Dataset
 from .demo import ensure_demo
 from .disclosure import check_publishable_values
-from .errors import AssessmentError
+from .errors import AssessmentError, InputError
 from .loaders import load_dataset
 from .periods import Period
 from .periods import resolve_period as resolve_period  # re-exported: it lived here before assessment.periods
 from .safe_html import markdown_html, spreadsheet_safe
 from .summary import check_keys
+from .targets import read_targets
 from .templating import render
 from .words import labels as column_labels
 from .words import performance as performance_words
@@ -63,6 +67,13 @@ def _label_formats(formats: dict | None, name: str | None, labels: dict | None) 
         out[k] = v
         out[(labels or {}).get(k) or column_labels.label(k, name)] = v
     return out
+
+
+#: the chapter notebooks' names for their runs (``open_run(chapter=...)``) -> the commentary file's chapters
+COMMENTARY_CHAPTERS = {"executive_summary": "summary", "volumes": "crime_in_the_area", "hotspots": "hotspots",
+                       "offenders": "offenders", "victims": "victims", "performance": "performance"}
+#: the label of a chapter's commentary box
+COMMENTARY_LABEL = "Commentary"
 
 
 def _display(obj_html: str) -> None:
@@ -90,6 +101,7 @@ class Run:
     out_dir: Path
     chapter: str
     headlines: dict = field(default_factory=dict)
+    _commentary: Commentary | None = field(default=None, init=False, repr=False)
 
     @property
     def config(self) -> Config:
@@ -232,8 +244,12 @@ class Run:
             The caption stating the finding, the source line (default the run's), a note.
         scheme, threshold, amber_green
             The RAG scheme and thresholds (``performance.*`` in the config), for the key.
+
+        Each indicator's commentary (``# Indicator: <name>`` in the commentary file) and its notes in
+        the targets file are shown in a last column, "Commentary", when any indicator has either.
         """
-        _display(rag_table_html(table, title, source or self.source, note, scheme, threshold, amber_green))
+        _display(rag_table_html(table, title, source or self.source, note, scheme, threshold, amber_green,
+                                commentary=self.indicator_commentary()))
 
     def text(self, markdown_text: str) -> None:
         """Show computed narrative (markdown) in the report.
@@ -243,6 +259,44 @@ class Run:
         never become markup.  Fill data values in with :func:`assessment.safe_html.text`.
         """
         _display(f'<div class="sa-text">{markdown_html(markdown_text)}</div>')
+
+    # -- the analyst's words (inputs.commentary; see assessment.commentary and data/COMMENTARY.md) ------
+    def analyst_commentary(self) -> Commentary:
+        """The run's commentary file, read once and checked (:func:`load_commentary`); empty without one."""
+        if self._commentary is None:
+            self._commentary = load_commentary(self.config, self.period) or Commentary()
+        return self._commentary
+
+    def commentary(self, *sections: str) -> None:
+        """Show the analyst's commentary where a board reader expects it.
+
+        Without arguments: this chapter's commentary (``# Chapter: ...`` in the file), in a box
+        labelled "Commentary" — called at the start of each chapter.  With front sections
+        (``"foreword"``, ``"recommendations"``, ``"concerns"``): each under its own heading, in the
+        order given — called by the executive summary before its key findings.  A section the file
+        does not have, or leaves empty, shows nothing; so does a run without a commentary file.
+
+        The text is the analyst's Markdown rendered by :func:`commentary_html` (raw HTML shown as
+        text, links and images as their words), like every other text of the report.
+        """
+        c = self.analyst_commentary()
+        if not sections:
+            cid = COMMENTARY_CHAPTERS.get(self.chapter, self.chapter)
+            text = c.chapter(cid) if cid in CHAPTERS else ""
+            if text:
+                _display(f'<div class="sa-commentary"><p class="sa-commentary-label">{html.escape(COMMENTARY_LABEL)}'
+                         f"</p>{commentary_html(text)}</div>")
+            return
+        for key in sections:
+            text = c.front(key)
+            if text:
+                _display(f"<h2>{html.escape(FRONT[key])}</h2>"
+                         f'<div class="sa-commentary-front">{commentary_html(text)}</div>')
+
+    def indicator_commentary(self) -> dict:
+        """Indicator name (as the targets file spells it) -> the analyst's commentary (Markdown), for
+        chapter 5's table and ``tables/performance.csv``."""
+        return dict(self.analyst_commentary().indicators)
 
     def headline(self, values: dict) -> None:
         """Record headline figures for summary.json: keys are dotted paths of identifiers (e.g.
@@ -254,6 +308,43 @@ class Run:
         d = self.out_dir / "_summary"
         d.mkdir(parents=True, exist_ok=True)
         (d / f"{self.chapter}.json").write_text(json.dumps(self.headlines, indent=2, sort_keys=True))
+
+
+def load_commentary(cfg: Config, period: Period | None = None, dataset: Dataset | None = None) -> Commentary | None:
+    """The commentary file of the config (``inputs.commentary``) read and checked; None without one.
+
+    Its ``# Indicator:`` headings are checked against the targets file's indicators (none are allowed
+    without a targets file), its title (``# Commentary for 2024/25``) against ``period``, and, with
+    ``dataset``, its text for the run's personal identifiers (the reference of a victim, offender,
+    caller or crime), which it must never hold: the report is published.  Every problem is one line
+    (:class:`~assessment.errors.InputError`, exit status 2).  The runner calls this before the
+    chapters run, so a bad commentary stops the run at once.
+    """
+    path = cfg.inputs.commentary
+    if path is None:
+        return None
+    names = [i.name for i in read_targets(cfg.inputs.targets, cfg.crime_groups)] if cfg.inputs.targets else []
+    labels = None if period is None else [period.label, period.base_label, period.slug]
+    c = read_commentary(path, names, labels)
+    if dataset is not None and c:
+        ids = leaks.of_dataset(dataset)
+        for heading, text, line in c.sections():
+            if leaks.found_in(text, ids):
+                raise InputError(path, f"the section '# {heading}' (line {line})",
+                                 "no reference of a victim, offender, caller or crime: the report is published",
+                                 found="one of this run's personal identifiers; take it out")
+    return c
+
+
+def commentary_html(markdown_text: str) -> str:
+    """The analyst's Markdown as safe HTML: :func:`assessment.safe_html.markdown_html` (raw HTML shown as
+    text, links and images as their words), with its headings made sub-headings (``#`` and ``##`` become
+    ``<h3>``) so that they never compete with the report's chapters and sections in the contents.
+
+    >>> commentary_html("## Why <script>x()</script>\\n[see](javascript:alert(1))")
+    '<h3>Why &lt;script&gt;x()&lt;/script&gt;</h3>\\n<p>see</p>\\n'
+    """
+    return re.sub(r"<(/?)h[12]\b", r"<\1h3", markdown_html(markdown_text))
 
 
 def open_run(config=None, year=None, to=None, out_dir=None, chapter: str = "chapter") -> Run:
@@ -352,7 +443,7 @@ def table_figure(title: str, head_cells: str, body_rows: list, source: str, note
 
 
 def rag_table_html(table: pd.DataFrame, title: str, source: str, note: str | None = None, scheme: str = "three",
-                   threshold: float = 0.10, amber_green: float | None = None) -> str:
+                   threshold: float = 0.10, amber_green: float | None = None, commentary: dict | None = None) -> str:
     """Chapter 5's RAG table and its key as accessible HTML (template ``rag_table.html``).
 
     Status cells are coloured *and* labelled with a symbol and words, so the table reads the same
@@ -366,6 +457,10 @@ def rag_table_html(table: pd.DataFrame, title: str, source: str, note: str | Non
         The caption, the source line, an optional note.
     scheme, threshold, amber_green
         The RAG scheme and thresholds, for the key.
+    commentary : dict, optional
+        Indicator name -> the analyst's commentary (Markdown), shown with the targets file's notes
+        in a last column (:data:`assessment.words.performance.COMMENTARY_COLUMN`) when any
+        indicator has either; rendered by :func:`commentary_html`.
 
     Returns
     -------
@@ -373,9 +468,12 @@ def rag_table_html(table: pd.DataFrame, title: str, source: str, note: str | Non
         A ``<figure>`` holding the table, then the key paragraph.
     """
     w = performance_words
-    return render("rag_table.html", title=title, source=source, note=note, columns=w.RAG_COLUMNS,
-                  rows=w.rag_rows(table), key=w.rag_key(scheme, threshold, amber_green), key_note=w.KEY_NOTE,
-                  colours=w.COLOURS)
+    rows = w.rag_rows(table, commentary)
+    for r in rows:   # Markup: made safe by markdown_html (raw HTML escaped), not by the template
+        r["commentary_html"] = Markup(commentary_html(r["commentary"])) if r["commentary"] else ""
+    return render("rag_table.html", title=title, source=source, note=note, columns=w.rag_columns(rows),
+                  rows=rows, key=w.rag_key(scheme, threshold, amber_green), key_note=w.KEY_NOTE,
+                  colours=w.COLOURS, commentary_column=w.COMMENTARY_COLUMN, notes_label=w.NOTES_LABEL)
 
 
 #: figures are saved at this resolution (pixels per figure inch) ...

@@ -484,7 +484,8 @@ def evaluate(indicators: list[Indicator], ds, summary: dict | None = None, quart
 
     Index: indicator name (the targets file's order).  Columns: measure, owner, direction,
     format, period, baseline_label, baseline, target_spec, target, target_profiled, actual,
-    variance, variance_pct, shortfall, status, level, previous, travel, movement, note.
+    variance, variance_pct, shortfall, status, level, previous, travel, movement, note (why there is no
+    data), notes (the targets file's notes).
     """
     perf = perf if perf is not None else ds.config.performance
     rows = [_evaluate_one(ind, ds, summary, quarter, perf) for ind in indicators]
@@ -520,7 +521,7 @@ def _evaluate_one(ind: Indicator, ds, summary: dict | None, quarter: int | None,
         "baseline": base, "target_spec": str(ind.target), "target": target,
         "target_profiled": profiled, "actual": actual, "variance": var, "variance_pct": var_pct,
         "shortfall": s, "status": status, "level": rag.status_level(status), "previous": prev,
-        "travel": travel, "movement": movement, "note": "; ".join(n for n in note if n),
+        "travel": travel, "movement": movement, "note": "; ".join(n for n in note if n), "notes": ind.notes,
     }
 
 
@@ -566,11 +567,16 @@ def headlines(table: pd.DataFrame, scheme: str = "three", quarter: int | None = 
     return h
 
 
-def csv_table(table: pd.DataFrame) -> pd.DataFrame:
-    """``tables/performance.csv``: full-precision values plus the status and travel words."""
+def csv_table(table: pd.DataFrame, commentary: dict | None = None) -> pd.DataFrame:
+    """``tables/performance.csv``: full-precision values plus the status and travel words, the targets
+    file's notes, and (``commentary``: indicator name -> the analyst's text) a commentary column."""
     cols = ["measure", "owner", "direction", "period", "baseline_label", "baseline", "target_spec", "target",
             "target_profiled", "actual", "variance", "variance_pct", "status", "previous", "travel", "note"]
-    return table[cols].reset_index()
+    cols += [c for c in ("notes",) if c in table]
+    out = table[cols].reset_index()
+    if commentary:
+        out["commentary"] = [commentary.get(str(i), "") for i in table.index]
+    return out
 
 
 # =============================================================================================

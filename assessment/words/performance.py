@@ -130,6 +130,11 @@ COLOURS = {"green": ("#cce2d8", "#005a30"), "amber": ("#fff7bf", "#594d00"),
 RAG_COLUMNS = ["Owner", "Baseline", "Target", "Actual", "Variance", "Status", "Direction of travel"]
 #: the sentence under the RAG table's key
 KEY_NOTE = "Arrows show which way the figure moved since last year."
+#: the RAG table's last column, shown when an indicator has the analyst's commentary (``# Indicator:``
+#: in the commentary file) or notes in the targets file
+COMMENTARY_COLUMN = "Commentary"
+#: how the targets file's notes are introduced in that column (after the analyst's commentary)
+NOTES_LABEL = "Note:"
 
 
 def _missing(v) -> bool:
@@ -286,7 +291,7 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("Indicator") if rows else pd.DataFrame()
 
 
-def rag_rows(table: pd.DataFrame) -> list[dict]:
+def rag_rows(table: pd.DataFrame, commentary: dict | None = None) -> list[dict]:
     """The RAG table's rows as plain text for the template ``rag_table.html``.
 
     Compact for A4: the indicator cell also states the measure and which way is better, and the
@@ -296,14 +301,17 @@ def rag_rows(table: pd.DataFrame) -> list[dict]:
     ----------
     table : DataFrame
         :attr:`PerformanceResult.table <assessment.chapters.performance.PerformanceResult>`
-        (with its ``level`` column).
+        (with its ``level`` column, and its ``notes`` column when it has one).
+    commentary : dict, optional
+        Indicator name -> the analyst's commentary (Markdown, rendered by the publishing layer).
 
     Returns
     -------
     list of dict
         One per indicator: name, measure (without the indicator's own name), better ('lower is
-        better'), level (the colour level), cells (the :data:`RAG_COLUMNS`' texts) and last_year
-        ('–' when there is no figure).
+        better'), level (the colour level), cells (the :data:`RAG_COLUMNS`' texts), last_year
+        ('–' when there is no figure), commentary (Markdown, '' when none) and notes (the
+        targets file's, '' when none).
 
     Examples
     --------
@@ -312,18 +320,34 @@ def rag_rows(table: pd.DataFrame) -> list[dict]:
     ...     "variance": [-10.0], "variance_pct": [-0.111], "status": ["On target"], "level": ["green"],
     ...     "previous": [None], "travel": ["Not available"]}, index=pd.Index(["Burglary"], name="indicator"))
     >>> r = rag_rows(t)[0]
-    >>> r["measure"], r["better"], r["level"], r["cells"]["Status"], r["last_year"]
-    ('Recorded crimes', 'lower is better', 'green', '● On target', '–')
+    >>> r["measure"], r["better"], r["level"], r["cells"]["Status"], r["last_year"], r["commentary"], r["notes"]
+    ('Recorded crimes', 'lower is better', 'green', '● On target', '–', '', '')
     """
     d = display_table(table)
+    commentary = commentary or {}
+    notes = table["notes"].tolist() if "notes" in table else [""] * len(table)
     rows = []
-    for (name, r), lv in zip(d.iterrows(), table["level"].tolist()):
+    for (name, r), lv, nt in zip(d.iterrows(), table["level"].tolist(), notes):
         measure_text = r["Measure"]
         if ": " in measure_text and measure_text.split(": ", 1)[1].casefold() == str(name).casefold():
             measure_text = measure_text.split(": ", 1)[0]        # "Recorded crimes: Burglary" beside "Burglary"
         rows.append({"name": str(name), "measure": measure_text, "better": f"{r['Better'].lower()} is better",
-                     "level": lv, "cells": {c: str(r[c]) for c in RAG_COLUMNS}, "last_year": r["Last year"]})
+                     "level": lv, "cells": {c: str(r[c]) for c in RAG_COLUMNS}, "last_year": r["Last year"],
+                     "commentary": str(commentary.get(str(name)) or "").strip(),
+                     "notes": "" if _missing(nt) else str(nt).strip()})
     return rows
+
+
+def rag_columns(rows: list[dict]) -> list[str]:
+    """The RAG table's columns after "Indicator": :data:`RAG_COLUMNS`, and :data:`COMMENTARY_COLUMN`
+    when any indicator has commentary or notes (a table without either stays as compact as before).
+
+    >>> rag_columns([{"commentary": "", "notes": ""}])[-1], rag_columns([{"commentary": "", "notes": "MOPAC"}])[-1]
+    ('Direction of travel', 'Commentary')
+    """
+    if any(r.get("commentary") or r.get("notes") for r in rows):
+        return [*RAG_COLUMNS, COMMENTARY_COLUMN]
+    return list(RAG_COLUMNS)
 
 
 def rag_key(scheme: str = "three", threshold: float = 0.10, amber_green: float | None = None) -> list[dict]:
