@@ -84,7 +84,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import leaks, provenance, templating
+from . import leaks, provenance, templating, typeface
 from . import outdir as _outdir
 from .accounting import Accounting
 from .config import Config, load_config
@@ -599,14 +599,20 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
                         f"{period.base_label}: there are none for {month_ranges(period.missing)}. Every figure "
                         f"for {period.base_label} counts those {period.months_with_data} months only, so it is "
                         "not comparable with a whole year.")
-    return templating.render(
-        "report.html",
+    return render_page(
         csp=csp(), area=area, label=period.label, synthetic=synthetic, partial_text=partial_text,
         period_text=f"{_day(period.start)} to {_day(period.end_date)}",
         quarter_text=quarter_text, source=source, contents=_contents(headings), chapters=parts,
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
         print_css=Markup((TEMPLATES / "print.css").read_text(encoding="utf-8")),
     )
+
+
+def render_page(**context) -> str:
+    """``report.html`` rendered with ``context``, the shipped typeface inlined as ``@font-face`` rules
+    cut down to the page's own characters (:func:`assessment.typeface.font_face_css`)."""
+    draft = templating.render("report.html", fonts=Markup(""), **context)
+    return templating.render("report.html", fonts=Markup(typeface.font_face_css(draft)), **context)
 
 
 def write_pdf(html_text: str, path: Path, base: Path | None = None,
