@@ -53,6 +53,10 @@ HOT = ["#67000d", "#cb181d", "#fc9272"]
 COLD = ["#08306b", "#2171b5", "#9ecae1"]
 NEUTRAL = "#e6e6e6"
 MARKERS = ["o", "s", "^", "D", "v", "P"]
+#: the charts' typeface: the report's own (DejaVu Sans, see :mod:`assessment.typeface`), from
+#: matplotlib's bundled copy, so a chart looks the same on every machine
+FONT_FAMILY = "DejaVu Sans"
+MONO_FAMILY = "DejaVu Sans Mono"
 LINESTYLES = ["-", "--", ":", "-."]
 
 
@@ -62,7 +66,9 @@ def apply_style() -> None:
         "figure.figsize": (8, 4.2),
         "figure.dpi": 100,
         "font.size": 10,
-        "font.family": "DejaVu Sans",
+        "font.family": "sans-serif",
+        "font.sans-serif": [FONT_FAMILY],
+        "font.monospace": [MONO_FAMILY],
         "axes.titlesize": 11,
         "axes.labelsize": 10,
         "axes.spines.top": False,
