@@ -520,6 +520,103 @@ def _mark_numeric_headers(soup, wide: int = 7) -> None:
                 th["class"] = list(th.get("class") or []) + ["num"]
 
 
+#: a table whose estimated printed height (:func:`table_height_mm`) is at most this is kept on
+#: one page in print (``print.css``: ``.keep``); a taller one may break between rows
+SMALL_TABLE_MM = 120
+#: a table that may break keeps at least this many rows together where it starts and where it ends
+TABLE_ORPHANS = 3
+_BLOCKS = ("p", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "table", "dl")
+
+
+def table_height_mm(table) -> float:
+    """About how tall ``table`` (a bs4 ``<table>``) prints, in mm, with its caption and source line.
+
+    A model of the browser's automatic table layout on an A4 page (``print.css``): a line holds
+    about 110 characters at 8 pt (130 in a ``wide`` table at 7 pt); when the columns' longest texts
+    do not fit on one line together, each column gets a share of the line in proportion to its
+    longest text and its cells wrap within it.  A one-line row is about 6 mm, each further line 4 mm.
+
+    Example
+    -------
+    >>> from bs4 import BeautifulSoup
+    >>> short = BeautifulSoup("<table>" + "<tr><td>Burglary</td><td>1,234</td></tr>" * 10 + "</table>", "html.parser")
+    >>> round(table_height_mm(short.table))
+    78
+    >>> wrapped = BeautifulSoup("<table>" + f"<tr><td>{'x' * 300}</td><td>{'y' * 300}</td></tr>" * 10 + "</table>",
+    ...                         "html.parser")
+    >>> round(table_height_mm(wrapped.table))
+    278
+    """
+    rows = [[" ".join(c.get_text(" ", strip=True).split()) for c in tr.find_all(["td", "th"], recursive=False)]
+            for tr in table.find_all("tr")]
+    rows = [r for r in rows if r]
+    if not rows:
+        return 0.0
+    per_line = 130 if "wide" in (table.get("class") or []) else 110
+    ncols = max(len(r) for r in rows)
+    longest = [max((len(r[j]) for r in rows if j < len(r)), default=0) + 2 for j in range(ncols)]
+    total = sum(longest)
+    width = [per_line if total <= per_line else max(4.0, per_line * n / total) for n in longest]
+    height = 18.0   # the caption and the source line
+    for r in rows:
+        lines = max(-(-len(text) // max(1, int(width[j]))) if text else 1 for j, text in enumerate(r))
+        height += 6.0 + 4.0 * (max(lines, 1) - 1)
+    return height
+
+
+def _add_class(tag, name: str) -> None:
+    tag["class"] = [*(tag.get("class") or []), name]  # bs4 keeps class as a list
+
+
+def _mark_page_breaks(soup) -> None:
+    """Mark where the printed report may not break a page (the rules are in ``print.css``).
+
+    * A small table — one that prints at most :data:`SMALL_TABLE_MM` high (:func:`table_height_mm`)
+      — is kept whole, with its caption, note and source (class ``keep`` on its ``<figure>``);
+    * a longer one keeps its first and last :data:`TABLE_ORPHANS` rows together, so no page holds
+      a lone row of it (``keep-next`` / ``keep-previous`` on the rows; the header row repeats);
+    * the paragraph, list or heading just before a table or figure stays on its page
+      (``keep-with-next``), so an introduction is never left at the foot of a page without it;
+    * a chapter's heading starts a page's text with at least the two blocks after it (its
+      introduction and the first text, ``keep-with-next``): a chapter never opens at a page's foot.
+
+    Example
+    -------
+    >>> from bs4 import BeautifulSoup
+    >>> rows = "".join(f"<tr><td>{i}</td></tr>" for i in range(30))
+    >>> soup = BeautifulSoup(f"<p>Intro</p><figure><table><tbody>{rows}</tbody></table></figure>"
+    ...                      "<figure><table><tbody><tr><td>1</td></tr></tbody></table></figure>", "html.parser")
+    >>> _mark_page_breaks(soup)
+    >>> [tr.get("class") for tr in soup.find_all("tr")][:3], soup.find_all("figure")[1]["class"]
+    ([['keep-next'], ['keep-next'], None], ['keep'])
+    >>> soup.p["class"], soup.find_all("tr")[29]["class"]
+    (['keep-with-next'], ['keep-previous'])
+    """
+    for table in soup.find_all("table"):
+        body = table.find("tbody") or table
+        rows = body.find_all("tr", recursive=False)
+        figure = table.find_parent("figure")
+        if table_height_mm(table) <= SMALL_TABLE_MM:
+            _add_class(figure if figure is not None else table, "keep")
+            continue
+        for tr in rows[:TABLE_ORPHANS - 1]:
+            _add_class(tr, "keep-next")
+        for tr in rows[1 - TABLE_ORPHANS:]:
+            _add_class(tr, "keep-previous")
+    for figure in soup.find_all("figure"):
+        before = figure.find_previous(_BLOCKS)
+        if before is None or before.name in ("figure", "table") or before.find_parent("figure") is not None:
+            continue   # a figure after a figure: nothing to keep with it
+        if "keep-with-next" not in (before.get("class") or []):
+            _add_class(before, "keep-with-next")
+    for h1 in soup.find_all("h1"):
+        for block in h1.find_all_next(_BLOCKS, limit=2):
+            if block.name in ("figure", "table", "pre") or block.find_parent("figure") is not None:
+                break
+            if "keep-with-next" not in (block.get("class") or []):
+                _add_class(block, "keep-with-next")
+
+
 def chapter_html(nb, chapter_id: str, base: Path, used_ids: set, exporter=None,
                  warn: Callable = lambda m: None) -> tuple[str, list[dict]]:
     """One executed notebook as an HTML fragment, and its H1/H2 headings for the contents.
@@ -551,6 +648,7 @@ def chapter_html(nb, chapter_id: str, base: Path, used_ids: set, exporter=None,
         if h.name in ("h1", "h2") and text:
             headings.append({"level": int(h.name[1]), "id": hid, "text": text})
     _mark_numeric_headers(soup)
+    _mark_page_breaks(soup)
     return str(soup), headings
 
 
