@@ -96,7 +96,7 @@ from .periods import make_period, month_ranges
 from .safe_html import ASSETS, csp, offline_fetcher, sanitize
 from .summary import collect, validate_file
 from .targets import check_crime_types, read_targets
-from .workbook import DATASET_ENV
+from .workbook import DATASET_ENV, NOT_COVERED_MIME
 
 TEMPLATES = templating.TEMPLATES
 CHAPTER_RE = re.compile(r"^(\d{2})_[^/\\]+\.ipynb$")
@@ -107,6 +107,10 @@ KERNEL_NAME = "python3"
 KERNEL_ENV = {"MPLBACKEND": "Agg"}
 #: cell tags whose cells are left out of the report
 REMOVE_TAGS = ("remove-cell", "remove_cell")
+#: cells tagged so go to the technical annex (its own HTML and PDF beside the report), not the report
+ANNEX_TAG = "technical-annex"
+#: the technical annex's file names: the report's stem followed by this
+ANNEX_SUFFIX = "-technical-annex"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -435,13 +439,17 @@ def _preload_renderers() -> None:
 
 
 # -- HTML -----------------------------------------------------------------------------------
-def _report_cells(nb):
-    """A copy of ``nb`` holding only what a reader should see (see the module docstring)."""
+def _report_cells(nb, annex: bool = False):
+    """A copy of ``nb`` holding only what a reader should see (see the module docstring): of the
+    report (``annex=False``: the cells not tagged :data:`ANNEX_TAG`) or of the technical annex
+    (``annex=True``: the tagged cells only)."""
     nb = copy.deepcopy(nb)
     keep = []
     for c in nb.cells:
         tags = set(c.metadata.get("tags", []))
         if tags.intersection(REMOVE_TAGS) or "papermill-error-cell-tag" in tags:
+            continue
+        if (ANNEX_TAG in tags) != annex:
             continue
         if c.cell_type == "code":
             c.outputs = [o for o in c.outputs if o.get("output_type") == "display_data"]
@@ -452,6 +460,100 @@ def _report_cells(nb):
         keep.append(c)
     nb.cells = keep
     return nb
+
+
+# -- what is not covered this year -------------------------------------------------------------
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
+_MARKUP = re.compile(r"[*_`]")
+
+
+def _heading(cell) -> tuple[int, str] | None:
+    """A markdown cell's first heading, ``(level, text)``, or None."""
+    if cell.cell_type != "markdown":
+        return None
+    m = _HEADING.search(cell.source if isinstance(cell.source, str) else "".join(cell.source))
+    return (len(m.group(1)), _MARKUP.sub("", m.group(2)).strip()) if m else None
+
+
+def _markers(cell) -> list[dict]:
+    return [o["data"][NOT_COVERED_MIME] for o in cell.get("outputs", [])
+            if o.get("output_type") == "display_data" and NOT_COVERED_MIME in o.get("data", {})]
+
+
+def not_covered(nb) -> tuple[object, list[dict]]:
+    """The chapter notebook ``nb`` without what is not covered this year, and the lines saying so.
+
+    A chapter marks what it leaves out with :meth:`assessment.workbook.Run.not_covered`.  A
+    chapter-wide marker drops the whole chapter (the copy returned has no cells); a section marker
+    drops its section — from the markdown heading before it to the next heading of the same or a
+    higher level.  Each returns a line ``{"chapter", "sections", "reason", "keys"}`` for the report's
+    "Not covered this year" box (none for a section left out with no reason); the lines of one
+    chapter with the same reason and keys are merged, their sections listed together.  The
+    markers themselves never reach the report.  ``nb`` is not changed.
+
+    Example
+    -------
+    >>> import nbformat.v4 as v4
+    >>> def marker(scope, reason, keys=()):
+    ...     data = {NOT_COVERED_MIME: {"scope": scope, "reason": reason, "keys": list(keys)}, "text/plain": ""}
+    ...     return v4.new_code_cell(outputs=[v4.new_output("display_data", data=data)])
+    >>> nb = v4.new_notebook(cells=[v4.new_markdown_cell("# 4. Victims\\n\\nIntro"),
+    ...     v4.new_markdown_cell("## Repeat victims"), marker("section", "No victims link.", ["inputs.victims"]),
+    ...     v4.new_markdown_cell("## Crimes per victim"), marker("section", "No victims link.", ["inputs.victims"]),
+    ...     v4.new_markdown_cell("## Repeat locations"), v4.new_code_cell("run.table(...)")])
+    >>> kept, lines = not_covered(nb)
+    >>> [c.source for c in kept.cells]
+    ['# 4. Victims\\n\\nIntro', '## Repeat locations', 'run.table(...)']
+    >>> lines
+    [{'chapter': '4. Victims', 'sections': ['Repeat victims', 'Crimes per victim'], 'reason': 'No victims link.', 'keys': ['inputs.victims']}]
+    >>> nb.cells.append(marker("chapter", "Nothing to show."))
+    >>> kept, lines = not_covered(nb)
+    >>> kept.cells, lines
+    ([], [{'chapter': '4. Victims', 'sections': [], 'reason': 'Nothing to show.', 'keys': []}])
+    """
+    cells = list(nb.cells)
+    title = next((h[1] for h in map(_heading, cells) if h and h[0] == 1), "")
+    found = [(i, m) for i, c in enumerate(cells) for m in _markers(c)]
+    out = copy.copy(nb)
+    chapter = [m for _, m in found if m.get("scope") == "chapter"]
+    if chapter:
+        out.cells = []
+        return out, _merged([{"chapter": title, "sections": [], "reason": m.get("reason"), "keys": m.get("keys") or []}
+                             for m in chapter])
+    drop, lines = set(), []
+    for i, m in found:
+        start = next((j for j in range(i, -1, -1) if _heading(cells[j])), None)
+        section = None
+        if start is not None and _heading(cells[start])[0] > 1:
+            level, section = _heading(cells[start])
+            end = next((k for k in range(i + 1, len(cells)) if _heading(cells[k]) and _heading(cells[k])[0] <= level),
+                       len(cells))
+            drop.update(range(start, end))
+        lines.append({"chapter": title, "sections": [section] if section else [], "reason": m.get("reason"),
+                      "keys": m.get("keys") or []})
+    kept = []
+    for j, c in enumerate(cells):
+        if j in drop:
+            continue
+        if _markers(c):
+            c = copy.deepcopy(c)
+            c.outputs = [o for o in c.outputs if NOT_COVERED_MIME not in o.get("data", {})]
+        kept.append(c)
+    out.cells = kept
+    return out, _merged([ln for ln in lines if ln["reason"]])
+
+
+def _merged(lines: list[dict]) -> list[dict]:
+    """Lines of one chapter with the same reason and keys as one, their sections listed together."""
+    out: list[dict] = []
+    for ln in lines:
+        same = next((o for o in out if (o["chapter"], o["reason"], o["keys"]) == (ln["chapter"], ln["reason"], ln["keys"])),
+                    None)
+        if same is None:
+            out.append({**ln, "sections": list(ln["sections"])})
+        else:
+            same["sections"] += [s for s in ln["sections"] if s not in same["sections"]]
+    return out
 
 
 def _exporter():
@@ -577,8 +679,8 @@ def _mark_page_breaks(soup) -> None:
       a lone row of it (``keep-next`` / ``keep-previous`` on the rows; the header row repeats);
     * the paragraph, list or heading just before a table or figure stays on its page
       (``keep-with-next``), so an introduction is never left at the foot of a page without it;
-    * a chapter's heading starts a page's text with at least the two blocks after it (its
-      introduction and the first text, ``keep-with-next``): a chapter never opens at a page's foot.
+    * a chapter's heading stays with the two blocks after it (the first is ``keep-with-next``):
+      a chapter never opens at a page's foot.
 
     Example
     -------
@@ -610,7 +712,7 @@ def _mark_page_breaks(soup) -> None:
         if "keep-with-next" not in (before.get("class") or []):
             _add_class(before, "keep-with-next")
     for h1 in soup.find_all("h1"):
-        for block in h1.find_all_next(_BLOCKS, limit=2):
+        for block in h1.find_all_next(_BLOCKS, limit=1):   # one: a longer chain moves whole pages
             if block.name in ("figure", "table", "pre") or block.find_parent("figure") is not None:
                 break
             if "keep-with-next" not in (block.get("class") or []):
@@ -618,17 +720,18 @@ def _mark_page_breaks(soup) -> None:
 
 
 def chapter_html(nb, chapter_id: str, base: Path, used_ids: set, exporter=None,
-                 warn: Callable = lambda m: None) -> tuple[str, list[dict]]:
-    """One executed notebook as an HTML fragment, and its H1/H2 headings for the contents.
+                 warn: Callable = lambda m: None, annex: bool = False, depth: int = 2) -> tuple[str, list[dict]]:
+    """One executed notebook as an HTML fragment, and its headings (H1 to H``depth``) for the contents.
 
     Code, prompts, printed output and warnings are left out; headings get ids unique
     in the report; local images are embedded.  Returns ``(html, headings)`` where each
-    heading is ``{"level": 1|2, "id": ..., "text": ...}``.
+    heading is ``{"level": 1|2|..., "id": ..., "text": ...}``.  ``annex=True``: the cells of the
+    technical annex instead (tagged :data:`ANNEX_TAG`).
     """
     from bs4 import BeautifulSoup  # heavy: only when the HTML is written
 
     exporter = exporter or _exporter()
-    body, _ = exporter.from_notebook_node(_report_cells(nb))
+    body, _ = exporter.from_notebook_node(_report_cells(nb, annex))
     soup = BeautifulSoup(body, "html.parser")
     for a in soup.find_all("a", class_="anchor-link"):
         a.decompose()
@@ -645,7 +748,7 @@ def chapter_html(nb, chapter_id: str, base: Path, used_ids: set, exporter=None,
             k += 1
         used_ids.add(hid)
         h["id"] = hid
-        if h.name in ("h1", "h2") and text:
+        if int(h.name[1]) <= depth and text:
             headings.append({"level": int(h.name[1]), "id": hid, "text": text})
     _mark_numeric_headers(soup)
     _mark_page_breaks(soup)
@@ -666,27 +769,77 @@ def _day(d) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthetic: bool,
-                source: str = "", quarter: int | None = None, base: Path | None = None,
-                warn: Callable = lambda m: None) -> str:
-    """The whole report as one self-contained HTML document.
+def report_context(chapters: list[tuple[str, object]], *, area: str, period, synthetic: bool,
+                   source: str = "", quarter: int | None = None, base: Path | None = None,
+                   warn: Callable = lambda m: None) -> dict:
+    """What the report's HTML document holds (``report.html``'s context; :func:`report_html` renders it).
 
     ``chapters`` is a list of ``(name, executed notebook)`` in report order.  The page
     carries a title block (area, "Strategic assessment <label>", the period's dates, a
     SYNTHETIC DATA banner when ``synthetic``, a PART-PERIOD banner when the data do not hold
     every month of ``period``), a contents list of the chapters' H1/H2
-    headings, and inline screen and print CSS (no scripts, fonts or stylesheets are
-    fetched from anywhere).
+    headings, a "Not covered this year" box listing in one line each what the chapters left out
+    for want of inputs (:func:`not_covered`), and inline screen and print CSS and the shipped
+    typeface (no scripts, fonts or stylesheets are fetched from anywhere).
     """
     exporter = _exporter()
     used: set = set()
-    parts, headings = [], []
+    parts, headings, missing = [], [], []
     for _i, (name, nb) in enumerate(chapters):
+        nb, lines = not_covered(nb)
+        missing += lines
+        if not nb.cells:
+            continue   # the whole chapter is not covered: one line in the box, no heading
         cid = "ch-" + slugify(Path(name).stem)
         used.add(cid)
         body, heads = chapter_html(nb, cid, base or Path.cwd(), used, exporter, warn)
         parts.append({"id": cid, "body": Markup(body)})
         headings += heads
+    return dict(_page(area, period, synthetic, source, quarter), subtitle=None, contents=_contents(headings),
+                chapters=parts, not_covered=missing)
+
+
+def report_html(chapters: list[tuple[str, object]], **kw) -> str:
+    """The whole report as one self-contained HTML document (see :func:`report_context`)."""
+    return render_pages([report_context(chapters, **kw)])[0]
+
+
+def annex_html(chapters: list[tuple[str, object]], **kw) -> str | None:
+    """The technical annex as one self-contained HTML document, or None (see :func:`annex_context`)."""
+    context = annex_context(chapters, **kw)
+    return None if context is None else render_pages([context])[0]
+
+
+def annex_context(chapters: list[tuple[str, object]], *, area: str, period, synthetic: bool,
+               source: str = "", quarter: int | None = None, base: Path | None = None,
+               warn: Callable = lambda m: None) -> dict | None:
+    """What the technical annex's HTML document holds, or None when no chapter has any annex cell.
+
+    The annex holds the chapters' cells tagged :data:`ANNEX_TAG` (the full technical methods of
+    ``90_appendix``), in report order, made exactly as the report is — the same template, CSS,
+    typeface and Content-Security-Policy, every fragment sanitised — under the report's title
+    with the subtitle "Technical annex: methods" and a contents list down to H3.  The run writes it
+    beside the report as ``<report>-technical-annex.html`` and ``.pdf`` (:data:`ANNEX_SUFFIX`).
+    """
+    exporter = _exporter()
+    used: set = set()
+    parts, headings = [], []
+    for name, nb in chapters:
+        if not any(ANNEX_TAG in c.metadata.get("tags", []) for c in nb.cells):
+            continue
+        cid = "annex-" + slugify(Path(name).stem)
+        used.add(cid)
+        body, heads = chapter_html(nb, cid, base or Path.cwd(), used, exporter, warn, annex=True, depth=3)
+        parts.append({"id": cid, "body": Markup(body)})
+        headings += heads
+    if not parts:
+        return None
+    return dict(_page(area, period, synthetic, source, quarter), subtitle="Technical annex: methods",
+                contents=_contents(headings), chapters=parts, not_covered=[])
+
+
+def _page(area: str, period, synthetic: bool, source: str, quarter: int | None) -> dict:
+    """What the title block and the page's frame say (shared by the report and its annex)."""
     quarter_text = None
     if quarter:
         q = period.quarter(quarter)
@@ -697,20 +850,19 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
                         f"{period.base_label}: there are none for {month_ranges(period.missing)}. Every figure "
                         f"for {period.base_label} counts those {period.months_with_data} months only, so it is "
                         "not comparable with a whole year.")
-    return render_page(
-        csp=csp(), area=area, label=period.label, synthetic=synthetic, partial_text=partial_text,
-        period_text=f"{_day(period.start)} to {_day(period.end_date)}",
-        quarter_text=quarter_text, source=source, contents=_contents(headings), chapters=parts,
-        css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
-        print_css=Markup((TEMPLATES / "print.css").read_text(encoding="utf-8")),
-    )
+    return dict(csp=csp(), area=area, label=period.label, synthetic=synthetic, partial_text=partial_text,
+                period_text=f"{_day(period.start)} to {_day(period.end_date)}", quarter_text=quarter_text,
+                source=source, css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
+                print_css=Markup((TEMPLATES / "print.css").read_text(encoding="utf-8")))
 
 
-def render_page(**context) -> str:
-    """``report.html`` rendered with ``context``, the shipped typeface inlined as ``@font-face`` rules
-    cut down to the page's own characters (:func:`assessment.typeface.font_face_css`)."""
-    draft = templating.render("report.html", fonts=Markup(""), **context)
-    return templating.render("report.html", fonts=Markup(typeface.font_face_css(draft)), **context)
+def render_pages(contexts: list[dict]) -> list[str]:
+    """``report.html`` rendered with each context, the shipped typeface inlined as ``@font-face``
+    rules cut down to the characters of all the pages together (one subset for the report and its
+    annex: :func:`assessment.typeface.font_face_css`)."""
+    drafts = [templating.render("report.html", fonts=Markup(""), **c) for c in contexts]
+    fonts = Markup(typeface.font_face_css("".join(drafts)))
+    return [templating.render("report.html", fonts=fonts, **c) for c in contexts]
 
 
 def write_pdf(html_text: str, path: Path, base: Path | None = None,
@@ -1167,21 +1319,26 @@ def _executed_chapters(chapters: list[Path], runs: list[NotebookRun], staging: P
 
 def _write_report(executed: list, cfg: Config, ds, quarter: int | None, nb_dir: Path, staging: Path,
                   record: _RunRecord, log: Callable) -> None:
-    """``summary.json``, then the report as HTML and as PDF, ``strategic-assessment-<slug>.*``."""
+    """``summary.json``, then the report as HTML and as PDF, ``strategic-assessment-<slug>.*``, and its
+    technical annex beside it, ``strategic-assessment-<slug>-technical-annex.*`` (:func:`annex_html`)."""
     write_summary(staging, ds, quarter)
     record.step("summary.json")
     period = ds.period
-    html_text = report_html(executed, area=cfg.area.name, period=period, synthetic=cfg.synthetic,
-                            source=ds.scope.cover_line(ds.source), quarter=quarter, base=nb_dir,
-                            warn=record.warnings.append)
+    kw = dict(area=cfg.area.name, period=period, synthetic=cfg.synthetic, source=ds.scope.cover_line(ds.source),
+              quarter=quarter, base=nb_dir, warn=record.warnings.append)
     stem = f"{REPORT_PREFIX}{period.slug}"
-    (staging / f"{stem}.html").write_text(html_text, encoding="utf-8")
+    contexts = [(stem, report_context(executed, **kw)), (stem + ANNEX_SUFFIX, annex_context(executed, **kw))]
+    contexts = [(name, c) for name, c in contexts if c is not None]
+    documents = list(zip([name for name, _ in contexts], render_pages([c for _, c in contexts])))
+    for name, text in documents:
+        (staging / f"{name}.html").write_text(text, encoding="utf-8")
     record.step("HTML")
     log("  writing the PDF ...")
-    try:
-        write_pdf(html_text, staging / f"{stem}.pdf", base=nb_dir, warn=record.warnings.append)
-    except Exception as e:
-        raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
+    for name, text in documents:
+        try:
+            write_pdf(text, staging / f"{name}.pdf", base=nb_dir, warn=record.warnings.append)
+        except Exception as e:
+            raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
     record.step("PDF")
     record.timings.append(("total before the move", time.perf_counter() - record.start))
 

@@ -46,6 +46,8 @@ from .words import performance as performance_words
 #: set by the runner: a pickle of the loaded Dataset, in the run's private temporary folder
 #: (mode 0700, deleted when the run ends; see assessment.outdir) - never beside the report
 DATASET_ENV = "ASSESSMENT_DATASET"
+#: the MIME type of a "not covered this year" marker (:meth:`Run.not_covered`), read by assessment.render
+NOT_COVERED_MIME = "application/vnd.csp-assessment.not-covered+json"
 
 
 def _display(obj_html: str) -> None:
@@ -149,6 +151,26 @@ class Run:
         never become markup.  Fill data values in with :func:`assessment.safe_html.text`.
         """
         _display(f'<div class="sa-text">{markdown_html(markdown_text)}</div>')
+
+    def not_covered(self, reason: str | None, keys=(), scope: str = "chapter") -> None:
+        """Leave this chapter (``scope="chapter"``), or the section this cell is in (``"section"``:
+        from its heading to the next heading of the same level), out of the report: its inputs are
+        absent.  The report says so in one line of its "Not covered this year" box, after the
+        contents — ``reason`` (a sentence, shown as text) and the config ``keys`` that would bring it
+        in — instead of headings answered "Not available" (see :func:`assessment.render.not_covered`).
+        ``reason=None`` leaves a section out without a line (nothing is missing: it is not needed).
+        The chapter's cells still run: its headline figures are recorded as before.
+        """
+        if scope not in ("chapter", "section"):
+            raise ValueError(f"scope must be 'chapter' or 'section', not {scope!r}")
+        data = {"scope": scope, "reason": None if reason is None else str(reason), "keys": [str(k) for k in keys]}
+        plain = (f"Not covered this year: {reason}" + (f" (config: {', '.join(data['keys'])})" if keys else "")
+                 if reason else "Left out of the report (not needed).")
+        try:
+            from IPython.display import display  # only in a notebook
+            display({NOT_COVERED_MIME: data, "text/plain": plain}, raw=True)
+        except ImportError:  # pragma: no cover - IPython is a dependency via ipykernel
+            pass
 
     def headline(self, values: dict) -> None:
         """Record headline figures for summary.json: keys are dotted paths of identifiers (e.g.
