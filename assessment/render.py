@@ -703,7 +703,7 @@ def _mark_page_breaks(soup) -> None:
             continue
         for tr in rows[:TABLE_ORPHANS - 1]:
             _add_class(tr, "keep-next")
-        for tr in rows[1 - TABLE_ORPHANS:]:
+        for tr in rows[len(rows) - (TABLE_ORPHANS - 1):] if TABLE_ORPHANS > 1 else []:
             _add_class(tr, "keep-previous")
     for figure in soup.find_all("figure"):
         before = figure.find_previous(_BLOCKS)

@@ -111,7 +111,7 @@ and fifth of them hold."""
 
 _BOARD_HOTSPOTS = """ A **hot spot** is a neighbourhood that, together with the neighbourhoods
 around it, has more crime than chance alone would give, on a standard statistical test (Getis–Ord
-Gi*); the report says with what confidence ({confidence}){fdr}. **Emerging hot spots** repeat that test year by year
+Gi*), graded by confidence ({levels}), {allowance}. **Emerging hot spots** repeat that test year by year
 to show which hot spots are new, persistent, growing or fading; they need several years of data."""
 
 _BOARD_OFFENDERS = """### Offenders
@@ -160,10 +160,6 @@ with the settings in the configuration file shown there: the same inputs always 
 report, and any figure can be traced back to the records it came from."""
 
 
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
-
-
 def board_methods(ds) -> str:
     """The methods for the board: what the report's figures mean and how they were made, in plain
     words, two pages at most — only the parts this run's inputs cover; the full technical methods
@@ -190,10 +186,7 @@ def board_methods(ds) -> str:
                                        f"{ds.period.end_date:%-d %B %Y})")]
     places = _BOARD_PLACES
     if ds.boundaries is not None:
-        places += _BOARD_HOTSPOTS.format(
-            confidence=_listed([f"{round(100 * (1 - a))}%" for a in sorted(rule.alphas, reverse=True)]),
-            fdr=", allowing for the many neighbourhoods tested at once so that false alarms stay rare"
-            if rule.fdr else "")
+        places += _BOARD_HOTSPOTS.format(levels=rule.alpha_levels, allowance=rule.allowance(len(ds.lsoa_frame())))
     parts.append(places)
     if ds.offenders is not None:
         parts.append(_BOARD_OFFENDERS.format(prolific=cfg.offenders.prolific_threshold))
