@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from assessment import render, typeface, workbook
 from assessment.chapters.offenders import OffendersResult
 from assessment.chapters.victims import NO_ASB_FILE, NO_VICTIMS_LINK, ASBResult, VictimsResult
-from assessment.config import Config, load_config
+from assessment.config import load_config
 from assessment.periods import financial_year
 from assessment.safe_html import csp, markdown_html
 from assessment.stats.base import NO_GEOMETRY
