@@ -10,9 +10,11 @@
    onwards in file-name order, then ``00_*`` (the summary reads the other chapters'
    headlines) — into ``<out>/notebooks/``;
 3. writes ``summary.json`` (the chapters' headline fragments merged, deterministic),
-   one self-contained HTML file and one A4 PDF, ``strategic-assessment-<slug>.*``,
-   and ``run.log`` (timings, versions, input files with row counts and SHA-256, the
-   config text: the only file with timestamps);
+   one self-contained HTML file and one A4 PDF, ``strategic-assessment-<slug>.*``, the
+   technical annex beside them as its own HTML and PDF (the full methods:
+   ``strategic-assessment-<slug>-technical-annex.*``, :func:`annex_context`), and ``run.log``
+   (timings, versions, input files with row counts and SHA-256, the config text: the only
+   file with timestamps);
 4. moves the result into place only when every step succeeded.
 
 Atomic output.  The chapters work in a private folder (mode 0700) under the system
@@ -52,7 +54,12 @@ and text published through :class:`assessment.workbook.Run` (and any other
 ``display(...)``).  Code, printed output, warnings, error output and bare cell
 results (the ``Out[n]`` of a last expression, which would bypass the disclosure
 checks in ``Run.table``) stay in the executed notebooks and never reach HTML or PDF.
-Cells tagged ``remove-cell`` are left out.
+Cells tagged ``remove-cell`` are left out; cells tagged ``technical-annex`` go to the technical
+annex instead of the report.  What a chapter marks as not covered this year
+(:meth:`assessment.workbook.Run.not_covered`) is left out too, and said once, in the box after
+the contents (:func:`not_covered`).  The report and its annex carry the project's own typeface
+(:mod:`assessment.typeface`) and print with the page-break rules of ``print.css``
+(:func:`_mark_page_breaks`).
 
 Example
 -------
