@@ -10,9 +10,11 @@
    onwards in file-name order, then ``00_*`` (the summary reads the other chapters'
    headlines) — into ``<out>/notebooks/``;
 3. writes ``summary.json`` (the chapters' headline fragments merged, deterministic),
-   one self-contained HTML file and one A4 PDF, ``strategic-assessment-<slug>.*``,
-   and ``run.log`` (timings, versions, input files with row counts and SHA-256, the
-   config text: the only file with timestamps);
+   one self-contained HTML file and one A4 PDF, ``strategic-assessment-<slug>.*``, the
+   technical annex beside them as its own HTML and PDF (the full methods:
+   ``strategic-assessment-<slug>-technical-annex.*``, :func:`annex_context`), and ``run.log``
+   (timings, versions, input files with row counts and SHA-256, the config text: the only
+   file with timestamps);
 4. moves the result into place only when every step succeeded.
 
 Atomic output.  The chapters work in a private folder (mode 0700) under the system
@@ -52,7 +54,12 @@ and text published through :class:`assessment.workbook.Run` (and any other
 ``display(...)``).  Code, printed output, warnings, error output and bare cell
 results (the ``Out[n]`` of a last expression, which would bypass the disclosure
 checks in ``Run.table``) stay in the executed notebooks and never reach HTML or PDF.
-Cells tagged ``remove-cell`` are left out.
+Cells tagged ``remove-cell`` are left out; cells tagged ``technical-annex`` go to the technical
+annex instead of the report.  What a chapter marks as not covered this year
+(:meth:`assessment.workbook.Run.not_covered`) is left out too, and said once, in the box after
+the contents (:func:`not_covered`).  The report and its annex carry the project's own typeface
+(:mod:`assessment.typeface`) and print with the page-break rules of ``print.css``
+(:func:`_mark_page_breaks`).
 
 Example
 -------
@@ -84,7 +91,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import leaks, provenance, templating
+from . import leaks, provenance, templating, typeface
 from . import outdir as _outdir
 from .accounting import Accounting
 from .config import Config, load_config
@@ -97,7 +104,7 @@ from .safe_html import ASSETS, csp, offline_fetcher, sanitize
 from .summary import collect, validate_file
 from .targets import check_crime_types, read_targets
 from .words import labels as column_labels
-from .workbook import DATASET_ENV, load_commentary
+from .workbook import DATASET_ENV, NOT_COVERED_MIME, load_commentary
 
 TEMPLATES = templating.TEMPLATES
 CHAPTER_RE = re.compile(r"^(\d{2})_[^/\\]+\.ipynb$")
@@ -108,6 +115,10 @@ KERNEL_NAME = "python3"
 KERNEL_ENV = {"MPLBACKEND": "Agg"}
 #: cell tags whose cells are left out of the report
 REMOVE_TAGS = ("remove-cell", "remove_cell")
+#: cells tagged so go to the technical annex (its own HTML and PDF beside the report), not the report
+ANNEX_TAG = "technical-annex"
+#: the technical annex's file names: the report's stem followed by this
+ANNEX_SUFFIX = "-technical-annex"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -441,13 +452,17 @@ def _preload_renderers() -> None:
 
 
 # -- HTML -----------------------------------------------------------------------------------
-def _report_cells(nb):
-    """A copy of ``nb`` holding only what a reader should see (see the module docstring)."""
+def _report_cells(nb, annex: bool = False):
+    """A copy of ``nb`` holding only what a reader should see (see the module docstring): of the
+    report (``annex=False``: the cells not tagged :data:`ANNEX_TAG`) or of the technical annex
+    (``annex=True``: the tagged cells only)."""
     nb = copy.deepcopy(nb)
     keep = []
     for c in nb.cells:
         tags = set(c.metadata.get("tags", []))
         if tags.intersection(REMOVE_TAGS) or "papermill-error-cell-tag" in tags:
+            continue
+        if (ANNEX_TAG in tags) != annex:
             continue
         if c.cell_type == "code":
             c.outputs = [o for o in c.outputs if o.get("output_type") == "display_data"]
@@ -458,6 +473,100 @@ def _report_cells(nb):
         keep.append(c)
     nb.cells = keep
     return nb
+
+
+# -- what is not covered this year -------------------------------------------------------------
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
+_MARKUP = re.compile(r"[*_`]")
+
+
+def _heading(cell) -> tuple[int, str] | None:
+    """A markdown cell's first heading, ``(level, text)``, or None."""
+    if cell.cell_type != "markdown":
+        return None
+    m = _HEADING.search(cell.source if isinstance(cell.source, str) else "".join(cell.source))
+    return (len(m.group(1)), _MARKUP.sub("", m.group(2)).strip()) if m else None
+
+
+def _markers(cell) -> list[dict]:
+    return [o["data"][NOT_COVERED_MIME] for o in cell.get("outputs", [])
+            if o.get("output_type") == "display_data" and NOT_COVERED_MIME in o.get("data", {})]
+
+
+def not_covered(nb) -> tuple[object, list[dict]]:
+    """The chapter notebook ``nb`` without what is not covered this year, and the lines saying so.
+
+    A chapter marks what it leaves out with :meth:`assessment.workbook.Run.not_covered`.  A
+    chapter-wide marker drops the whole chapter (the copy returned has no cells); a section marker
+    drops its section — from the markdown heading before it to the next heading of the same or a
+    higher level.  Each returns a line ``{"chapter", "sections", "reason", "keys"}`` for the report's
+    "Not covered this year" box (none for a section left out with no reason); the lines of one
+    chapter with the same reason and keys are merged, their sections listed together.  The
+    markers themselves never reach the report.  ``nb`` is not changed.
+
+    Example
+    -------
+    >>> import nbformat.v4 as v4
+    >>> def marker(scope, reason, keys=()):
+    ...     data = {NOT_COVERED_MIME: {"scope": scope, "reason": reason, "keys": list(keys)}, "text/plain": ""}
+    ...     return v4.new_code_cell(outputs=[v4.new_output("display_data", data=data)])
+    >>> nb = v4.new_notebook(cells=[v4.new_markdown_cell("# 4. Victims\\n\\nIntro"),
+    ...     v4.new_markdown_cell("## Repeat victims"), marker("section", "No victims link.", ["inputs.victims"]),
+    ...     v4.new_markdown_cell("## Crimes per victim"), marker("section", "No victims link.", ["inputs.victims"]),
+    ...     v4.new_markdown_cell("## Repeat locations"), v4.new_code_cell("run.table(...)")])
+    >>> kept, lines = not_covered(nb)
+    >>> [c.source for c in kept.cells]
+    ['# 4. Victims\\n\\nIntro', '## Repeat locations', 'run.table(...)']
+    >>> lines
+    [{'chapter': '4. Victims', 'sections': ['Repeat victims', 'Crimes per victim'], 'reason': 'No victims link.', 'keys': ['inputs.victims']}]
+    >>> nb.cells.append(marker("chapter", "Nothing to show."))
+    >>> kept, lines = not_covered(nb)
+    >>> kept.cells, lines
+    ([], [{'chapter': '4. Victims', 'sections': [], 'reason': 'Nothing to show.', 'keys': []}])
+    """
+    cells = list(nb.cells)
+    title = next((h[1] for h in map(_heading, cells) if h and h[0] == 1), "")
+    found = [(i, m) for i, c in enumerate(cells) for m in _markers(c)]
+    out = copy.copy(nb)
+    chapter = [m for _, m in found if m.get("scope") == "chapter"]
+    if chapter:
+        out.cells = []
+        return out, _merged([{"chapter": title, "sections": [], "reason": m.get("reason"), "keys": m.get("keys") or []}
+                             for m in chapter])
+    drop, lines = set(), []
+    for i, m in found:
+        start = next((j for j in range(i, -1, -1) if _heading(cells[j])), None)
+        section = None
+        if start is not None and _heading(cells[start])[0] > 1:
+            level, section = _heading(cells[start])
+            end = next((k for k in range(i + 1, len(cells)) if _heading(cells[k]) and _heading(cells[k])[0] <= level),
+                       len(cells))
+            drop.update(range(start, end))
+        lines.append({"chapter": title, "sections": [section] if section else [], "reason": m.get("reason"),
+                      "keys": m.get("keys") or []})
+    kept = []
+    for j, c in enumerate(cells):
+        if j in drop:
+            continue
+        if _markers(c):
+            c = copy.deepcopy(c)
+            c.outputs = [o for o in c.outputs if NOT_COVERED_MIME not in o.get("data", {})]
+        kept.append(c)
+    out.cells = kept
+    return out, _merged([ln for ln in lines if ln["reason"]])
+
+
+def _merged(lines: list[dict]) -> list[dict]:
+    """Lines of one chapter with the same reason and keys as one, their sections listed together."""
+    out: list[dict] = []
+    for ln in lines:
+        same = next((o for o in out if (o["chapter"], o["reason"], o["keys"]) == (ln["chapter"], ln["reason"], ln["keys"])),
+                    None)
+        if same is None:
+            out.append({**ln, "sections": list(ln["sections"])})
+        else:
+            same["sections"] += [s for s in ln["sections"] if s not in same["sections"]]
+    return out
 
 
 def _exporter():
@@ -526,18 +635,116 @@ def _mark_numeric_headers(soup, wide: int = 7) -> None:
                 th["class"] = list(th.get("class") or []) + ["num"]
 
 
+#: a table whose estimated printed height (:func:`table_height_mm`) is at most this is kept on
+#: one page in print (``print.css``: ``.keep``); a taller one may break between rows
+SMALL_TABLE_MM = 120
+#: a table that may break keeps at least this many rows together where it starts and where it ends
+TABLE_ORPHANS = 3
+_BLOCKS = ("p", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "table", "dl")
+
+
+def table_height_mm(table) -> float:
+    """About how tall ``table`` (a bs4 ``<table>``) prints, in mm, with its caption and source line.
+
+    A model of the browser's automatic table layout on an A4 page (``print.css``): a line holds
+    about 110 characters at 8 pt (130 in a ``wide`` table at 7 pt); when the columns' longest texts
+    do not fit on one line together, each column gets a share of the line in proportion to its
+    longest text and its cells wrap within it.  A one-line row is about 6 mm, each further line 4 mm.
+
+    Example
+    -------
+    >>> from bs4 import BeautifulSoup
+    >>> short = BeautifulSoup("<table>" + "<tr><td>Burglary</td><td>1,234</td></tr>" * 10 + "</table>", "html.parser")
+    >>> round(table_height_mm(short.table))
+    78
+    >>> wrapped = BeautifulSoup("<table>" + f"<tr><td>{'x' * 300}</td><td>{'y' * 300}</td></tr>" * 10 + "</table>",
+    ...                         "html.parser")
+    >>> round(table_height_mm(wrapped.table))
+    278
+    """
+    rows = [[" ".join(c.get_text(" ", strip=True).split()) for c in tr.find_all(["td", "th"], recursive=False)]
+            for tr in table.find_all("tr")]
+    rows = [r for r in rows if r]
+    if not rows:
+        return 0.0
+    per_line = 130 if "wide" in (table.get("class") or []) else 110
+    ncols = max(len(r) for r in rows)
+    longest = [max((len(r[j]) for r in rows if j < len(r)), default=0) + 2 for j in range(ncols)]
+    total = sum(longest)
+    width = [per_line if total <= per_line else max(4.0, per_line * n / total) for n in longest]
+    height = 18.0   # the caption and the source line
+    for r in rows:
+        lines = max(-(-len(text) // max(1, int(width[j]))) if text else 1 for j, text in enumerate(r))
+        height += 6.0 + 4.0 * (max(lines, 1) - 1)
+    return height
+
+
+def _add_class(tag, name: str) -> None:
+    tag["class"] = [*(tag.get("class") or []), name]  # bs4 keeps class as a list
+
+
+def _mark_page_breaks(soup) -> None:
+    """Mark where the printed report may not break a page (the rules are in ``print.css``).
+
+    * A small table — one that prints at most :data:`SMALL_TABLE_MM` high (:func:`table_height_mm`)
+      — is kept whole, with its caption, note and source (class ``keep`` on its ``<figure>``);
+    * a longer one keeps its first and last :data:`TABLE_ORPHANS` rows together, so no page holds
+      a lone row of it (``keep-next`` / ``keep-previous`` on the rows; the header row repeats);
+    * the paragraph, list or heading just before a table or figure stays on its page
+      (``keep-with-next``), so an introduction is never left at the foot of a page without it;
+    * a chapter's heading stays with the two blocks after it (the first is ``keep-with-next``):
+      a chapter never opens at a page's foot.
+
+    Example
+    -------
+    >>> from bs4 import BeautifulSoup
+    >>> rows = "".join(f"<tr><td>{i}</td></tr>" for i in range(30))
+    >>> soup = BeautifulSoup(f"<p>Intro</p><figure><table><tbody>{rows}</tbody></table></figure>"
+    ...                      "<figure><table><tbody><tr><td>1</td></tr></tbody></table></figure>", "html.parser")
+    >>> _mark_page_breaks(soup)
+    >>> [tr.get("class") for tr in soup.find_all("tr")][:3], soup.find_all("figure")[1]["class"]
+    ([['keep-next'], ['keep-next'], None], ['keep'])
+    >>> soup.p["class"], soup.find_all("tr")[29]["class"]
+    (['keep-with-next'], ['keep-previous'])
+    """
+    for table in soup.find_all("table"):
+        body = table.find("tbody") or table
+        rows = body.find_all("tr", recursive=False)
+        figure = table.find_parent("figure")
+        if table_height_mm(table) <= SMALL_TABLE_MM:
+            _add_class(figure if figure is not None else table, "keep")
+            continue
+        for tr in rows[:TABLE_ORPHANS - 1]:
+            _add_class(tr, "keep-next")
+        for tr in rows[len(rows) - (TABLE_ORPHANS - 1):] if TABLE_ORPHANS > 1 else []:
+            _add_class(tr, "keep-previous")
+    for figure in soup.find_all("figure"):
+        before = figure.find_previous(_BLOCKS)
+        if before is None or before.name in ("figure", "table") or before.find_parent("figure") is not None:
+            continue   # a figure after a figure: nothing to keep with it
+        if "keep-with-next" not in (before.get("class") or []):
+            _add_class(before, "keep-with-next")
+    for h1 in soup.find_all("h1"):
+        for block in h1.find_all_next(_BLOCKS, limit=1):   # one: a longer chain moves whole pages
+            if block.name in ("figure", "table", "pre") or block.find_parent("figure") is not None:
+                break
+            if "keep-with-next" not in (block.get("class") or []):
+                _add_class(block, "keep-with-next")
+
+
 def chapter_html(nb, chapter_id: str, base: Path, used_ids: set, exporter=None,
-                 warn: Callable = lambda m: None) -> tuple[str, list[dict]]:
-    """One executed notebook as an HTML fragment, and its H1/H2 headings for the contents.
+                 warn: Callable = lambda m: None, annex: bool = False, depth: int = 2) -> tuple[str, list[dict]]:
+    """One executed notebook as an HTML fragment, and its headings (H1 to H``depth``) for the contents.
 
     Code, prompts, printed output and warnings are left out; headings get ids unique
     in the report; local images are embedded.  Returns ``(html, headings)`` where each
-    heading is ``{"level": 1|2, "id": ..., "text": ...}``.
+    heading is ``{"level": 1|2|..., "id": ..., "text": ...}``.  ``annex=True``: the cells of the
+    technical annex instead (tagged :data:`ANNEX_TAG`).
     """
     from bs4 import BeautifulSoup  # heavy: only when the HTML is written
 
     exporter = exporter or _exporter()
-    body, _ = exporter.from_notebook_node(_report_cells(nb))
+    body, _ = exporter.from_notebook_node(_report_cells(nb, annex))
     soup = BeautifulSoup(body, "html.parser")
     for a in soup.find_all("a", class_="anchor-link"):
         a.decompose()
@@ -554,9 +761,10 @@ def chapter_html(nb, chapter_id: str, base: Path, used_ids: set, exporter=None,
             k += 1
         used_ids.add(hid)
         h["id"] = hid
-        if h.name in ("h1", "h2") and text:
+        if int(h.name[1]) <= depth and text:
             headings.append({"level": int(h.name[1]), "id": hid, "text": text})
     _mark_numeric_headers(soup)
+    _mark_page_breaks(soup)
     return str(soup), headings
 
 
@@ -574,28 +782,78 @@ def _day(d) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthetic: bool,
-                source: str = "", quarter: int | None = None, base: Path | None = None,
-                warn: Callable = lambda m: None) -> str:
-    """The whole report as one self-contained HTML document.
+def report_context(chapters: list[tuple[str, object]], *, area: str, period, synthetic: bool,
+                   source: str = "", quarter: int | None = None, base: Path | None = None,
+                   warn: Callable = lambda m: None) -> dict:
+    """What the report's HTML document holds (``report.html``'s context; :func:`report_html` renders it).
 
     ``chapters`` is a list of ``(name, executed notebook)`` in report order.  The page
     carries a title block (area, "Strategic assessment <label>", the period's dates, a
     SYNTHETIC DATA banner when ``synthetic``, a PART-PERIOD banner when the data do not hold
     every month of ``period``), a contents list of the chapters' H1/H2
-    headings, inline screen and print CSS, and the report's one inline script (``tables.js``:
-    sortable, filterable tables), which the Content-Security-Policy allows by its hash; no
-    script, font or stylesheet is fetched from anywhere.
+    headings, a "Not covered this year" box listing in one line each what the chapters left out
+    for want of inputs (:func:`not_covered`), inline screen and print CSS, the shipped typeface, and
+    the report's one inline script (``tables.js``: sortable, filterable tables), which the
+    Content-Security-Policy allows by its hash; no script, font or stylesheet is fetched from anywhere.
     """
     exporter = _exporter()
     used: set = set()
-    parts, headings = [], []
+    parts, headings, missing = [], [], []
     for _i, (name, nb) in enumerate(chapters):
+        nb, lines = not_covered(nb)
+        missing += lines
+        if not nb.cells:
+            continue   # the whole chapter is not covered: one line in the box, no heading
         cid = "ch-" + slugify(Path(name).stem)
         used.add(cid)
         body, heads = chapter_html(nb, cid, base or Path.cwd(), used, exporter, warn)
         parts.append({"id": cid, "body": Markup(body)})
         headings += heads
+    return dict(_page(area, period, synthetic, source, quarter), subtitle=None, contents=_contents(headings),
+                chapters=parts, not_covered=missing)
+
+
+def report_html(chapters: list[tuple[str, object]], **kw) -> str:
+    """The whole report as one self-contained HTML document (see :func:`report_context`)."""
+    return render_pages([report_context(chapters, **kw)])[0]
+
+
+def annex_html(chapters: list[tuple[str, object]], **kw) -> str | None:
+    """The technical annex as one self-contained HTML document, or None (see :func:`annex_context`)."""
+    context = annex_context(chapters, **kw)
+    return None if context is None else render_pages([context])[0]
+
+
+def annex_context(chapters: list[tuple[str, object]], *, area: str, period, synthetic: bool,
+               source: str = "", quarter: int | None = None, base: Path | None = None,
+               warn: Callable = lambda m: None) -> dict | None:
+    """What the technical annex's HTML document holds, or None when no chapter has any annex cell.
+
+    The annex holds the chapters' cells tagged :data:`ANNEX_TAG` (the full technical methods of
+    ``90_appendix``), in report order, made exactly as the report is — the same template, CSS,
+    typeface and Content-Security-Policy, every fragment sanitised — under the report's title
+    with the subtitle "Technical annex: methods" and a contents list down to H3.  The run writes it
+    beside the report as ``<report>-technical-annex.html`` and ``.pdf`` (:data:`ANNEX_SUFFIX`).
+    """
+    exporter = _exporter()
+    used: set = set()
+    parts, headings = [], []
+    for name, nb in chapters:
+        if not any(ANNEX_TAG in c.metadata.get("tags", []) for c in nb.cells):
+            continue
+        cid = "annex-" + slugify(Path(name).stem)
+        used.add(cid)
+        body, heads = chapter_html(nb, cid, base or Path.cwd(), used, exporter, warn, annex=True, depth=3)
+        parts.append({"id": cid, "body": Markup(body)})
+        headings += heads
+    if not parts:
+        return None
+    return dict(_page(area, period, synthetic, source, quarter), subtitle="Technical annex: methods",
+                contents=_contents(headings), chapters=parts, not_covered=[])
+
+
+def _page(area: str, period, synthetic: bool, source: str, quarter: int | None) -> dict:
+    """What the title block and the page's frame say (shared by the report and its annex)."""
     quarter_text = None
     if quarter:
         q = period.quarter(quarter)
@@ -607,14 +865,20 @@ def report_html(chapters: list[tuple[str, object]], *, area: str, period, synthe
                         f"for {period.base_label} counts those {period.months_with_data} months only, so it is "
                         "not comparable with a whole year.")
     script = report_script()
-    return templating.render(
-        "report.html",
-        csp=csp([script]), script=Markup(script), area=area, label=period.label, synthetic=synthetic, partial_text=partial_text,
-        period_text=f"{_day(period.start)} to {_day(period.end_date)}",
-        quarter_text=quarter_text, source=source, contents=_contents(headings), chapters=parts,
-        css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
-        print_css=Markup((TEMPLATES / "print.css").read_text(encoding="utf-8")),
-    )
+    return dict(csp=csp([script]), script=Markup(script), area=area, label=period.label, synthetic=synthetic,
+                partial_text=partial_text, period_text=f"{_day(period.start)} to {_day(period.end_date)}",
+                quarter_text=quarter_text, source=source,
+                css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
+                print_css=Markup((TEMPLATES / "print.css").read_text(encoding="utf-8")))
+
+
+def render_pages(contexts: list[dict]) -> list[str]:
+    """``report.html`` rendered with each context, the shipped typeface inlined as ``@font-face``
+    rules cut down to the characters of all the pages together (one subset for the report and its
+    annex: :func:`assessment.typeface.font_face_css`)."""
+    drafts = [templating.render("report.html", fonts=Markup(""), **c) for c in contexts]
+    fonts = Markup(typeface.font_face_css("".join(drafts)))
+    return [templating.render("report.html", fonts=fonts, **c) for c in contexts]
 
 
 def report_script() -> str:
@@ -1108,22 +1372,28 @@ def _notebook_paths(cfg: Config, sources: list[Path]) -> dict:
 
 def _write_report(executed: list, cfg: Config, ds, quarter: int | None, nb_dir: Path, staging: Path,
                   record: _RunRecord, log: Callable) -> None:
-    """``summary.json``, then the report as HTML and as PDF, ``strategic-assessment-<slug>.*``."""
+    """``summary.json`` and the data dictionary, then the report as HTML and as PDF,
+    ``strategic-assessment-<slug>.*``, and its technical annex beside it,
+    ``strategic-assessment-<slug>-technical-annex.*`` (:func:`annex_html`)."""
     s = write_summary(staging, ds, quarter)
     write_data_dictionary(staging, ds, s)
     record.step("summary.json")
     period = ds.period
-    html_text = report_html(executed, area=cfg.area.name, period=period, synthetic=cfg.synthetic,
-                            source=ds.scope.cover_line(ds.source), quarter=quarter, base=nb_dir,
-                            warn=record.warnings.append)
+    kw = dict(area=cfg.area.name, period=period, synthetic=cfg.synthetic, source=ds.scope.cover_line(ds.source),
+              quarter=quarter, base=nb_dir, warn=record.warnings.append)
     stem = f"{REPORT_PREFIX}{period.slug}"
-    (staging / f"{stem}.html").write_text(html_text, encoding="utf-8")
+    contexts = [(stem, report_context(executed, **kw)), (stem + ANNEX_SUFFIX, annex_context(executed, **kw))]
+    contexts = [(name, c) for name, c in contexts if c is not None]
+    documents = list(zip([name for name, _ in contexts], render_pages([c for _, c in contexts])))
+    for name, text in documents:
+        (staging / f"{name}.html").write_text(text, encoding="utf-8")
     record.step("HTML")
     log("  writing the PDF ...")
-    try:
-        write_pdf(html_text, staging / f"{stem}.pdf", base=nb_dir, warn=record.warnings.append)
-    except Exception as e:
-        raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
+    for name, text in documents:
+        try:
+            write_pdf(text, staging / f"{name}.pdf", base=nb_dir, warn=record.warnings.append)
+        except Exception as e:
+            raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
     record.step("PDF")
     record.timings.append(("total before the move", time.perf_counter() - record.start))
 

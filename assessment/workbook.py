@@ -54,6 +54,8 @@ GIS_CRS = "EPSG:27700"
 #: set by the runner: a pickle of the loaded Dataset, in the run's private temporary folder
 #: (mode 0700, deleted when the run ends; see assessment.outdir) - never beside the report
 DATASET_ENV = "ASSESSMENT_DATASET"
+#: the MIME type of a "not covered this year" marker (:meth:`Run.not_covered`), read by assessment.render
+NOT_COVERED_MIME = "application/vnd.csp-assessment.not-covered+json"
 
 #: the CSVs in tables/: UTF-8 with a byte-order mark, so that Excel (which reads a CSV without one
 #: in the machine's legacy code page) shows "Hot spot – 99% confidence", not "Hot spot â€“ 99%"
@@ -297,6 +299,26 @@ class Run:
         """Indicator name (as the targets file spells it) -> the analyst's commentary (Markdown), for
         chapter 5's table and ``tables/performance.csv``."""
         return dict(self.analyst_commentary().indicators)
+
+    def not_covered(self, reason: str | None, keys=(), scope: str = "chapter") -> None:
+        """Leave this chapter (``scope="chapter"``), or the section this cell is in (``"section"``:
+        from its heading to the next heading of the same level), out of the report: its inputs are
+        absent.  The report says so in one line of its "Not covered this year" box, after the
+        contents — ``reason`` (a sentence, shown as text) and the config ``keys`` that would bring it
+        in — instead of headings answered "Not available" (see :func:`assessment.render.not_covered`).
+        ``reason=None`` leaves a section out without a line (nothing is missing: it is not needed).
+        The chapter's cells still run: its headline figures are recorded as before.
+        """
+        if scope not in ("chapter", "section"):
+            raise ValueError(f"scope must be 'chapter' or 'section', not {scope!r}")
+        data = {"scope": scope, "reason": None if reason is None else str(reason), "keys": [str(k) for k in keys]}
+        plain = (f"Not covered this year: {reason}" + (f" (config: {', '.join(data['keys'])})" if keys else "")
+                 if reason else "Left out of the report (not needed).")
+        try:
+            from IPython.display import display  # only in a notebook
+            display({NOT_COVERED_MIME: data, "text/plain": plain}, raw=True)
+        except ImportError:  # pragma: no cover - IPython is a dependency via ipykernel
+            pass
 
     def headline(self, values: dict) -> None:
         """Record headline figures for summary.json: keys are dotted paths of identifiers (e.g.

@@ -133,7 +133,9 @@ def live_markup(doc: str) -> list[str]:
             if attr == "rel":
                 bad.append(f"{name}[rel={v}]")
     for style in soup.find_all("style"):
-        if "url(" in style.get_text().replace(" ", "").lower() or "@import" in style.get_text():
+        # the one url() allowed: the shipped typeface, inlined as data: (assessment.typeface; CSP font-src data:)
+        css = re.sub(r"url\(data:font/ttf;base64,[A-Za-z0-9+/=]+\)", "", style.get_text())
+        if "url(" in css.replace(" ", "").lower() or "@import" in css:
             bad.append("url() in a stylesheet")
     return bad
 
@@ -377,7 +379,7 @@ def test_hostile_run_succeeds_and_shows_every_name_as_text(hostile_run, cases):
     root, proc, hits = hostile_run
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = root / "out"
-    html = next(out.glob("*.html")).read_text(encoding="utf-8")
+    html = next(p for p in out.glob("*.html") if not p.stem.endswith("-technical-annex")).read_text(encoding="utf-8")
     assert live_markup(html) == []
     assert hits == [], "nothing was fetched from the local server while the report was made"
     assert "Content-Security-Policy" in html
@@ -385,14 +387,16 @@ def test_hostile_run_succeeds_and_shows_every_name_as_text(hostile_run, cases):
 
 def test_hostile_run_pdf_has_no_attachment_and_no_local_file(hostile_run, secret_file):
     root, proc, _ = hostile_run
-    pdf = next((root / "out").glob("*.pdf"))
-    data = pdf.read_bytes()
-    assert SECRET.encode() not in data
     from pypdf import PdfReader
-    assert not PdfReader(str(pdf)).attachments
-    if shutil.which("pdfdetach"):
-        listing = subprocess.run(["pdfdetach", "-list", str(pdf)], capture_output=True, text=True).stdout
-        assert listing.strip().startswith("0 embedded files")
+    pdfs = sorted((root / "out").glob("*.pdf"))   # the report and its technical annex
+    assert len(pdfs) == 2
+    for pdf in pdfs:
+        data = pdf.read_bytes()
+        assert SECRET.encode() not in data
+        assert not PdfReader(str(pdf)).attachments
+        if shutil.which("pdfdetach"):
+            listing = subprocess.run(["pdfdetach", "-list", str(pdf)], capture_output=True, text=True).stdout
+            assert listing.strip().startswith("0 embedded files")
 
 
 def test_hostile_run_notebooks_and_tables_hold_names_as_data(hostile_run, cases):

@@ -11,13 +11,21 @@ from conftest import REAL, ROOT, needs_real, run_cli
 pytestmark = [needs_real, pytest.mark.real, pytest.mark.slow]
 
 
+def _report_files(out, suffix: str) -> list:
+    """The report's own ``.html`` or ``.pdf`` (not its technical annex)."""
+    return [p for p in out.glob(f"*.{suffix}") if not p.stem.endswith("-technical-annex")]
+
+
 def _run(tmp_path, example: str, *args) -> tuple:
     out = tmp_path / "out"
     proc = run_cli("run", "--config", str(ROOT / "examples" / f"{example}.yml"), *args, "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
-    pdfs, htmls = list(out.glob("*.pdf")), list(out.glob("*.html"))
+    pdfs, htmls = _report_files(out, "pdf"), _report_files(out, "html")
     assert len(pdfs) == 1 and len(htmls) == 1 and pdfs[0].stat().st_size > 50_000
+    # and the technical annex beside it (issue 14)
+    assert [p.name for p in out.glob("*-technical-annex.*")] == [
+        pdfs[0].name.replace(".pdf", "-technical-annex.html"), pdfs[0].name.replace(".pdf", "-technical-annex.pdf")]
     return out, json.loads((out / "summary.json").read_text())
 
 
@@ -38,7 +46,7 @@ def test_haringey_2024_25_from_the_mps_lsoa_counts(tmp_path):
     _reconciles(s)
     # hot spots, concentration and the source line of real ONS boundaries
     assert s["hotspots"]["hot_spots_95"] is not None and 0 < s["hotspots"]["gini"] < 1
-    html = next(out.glob("*.html")).read_text()
+    html = _report_files(out, "html")[0].read_text()
     assert html.count("data:image/png;base64,") >= 5 and "SYNTHETIC" not in html   # maps drawn, not marked synthetic
 
 
@@ -54,7 +62,7 @@ def test_haringey_burglary_2023_24_from_police_uk_across_the_lsoa_vintage_switch
     assert t["lsoa_code"].str.match(r"E0103\d{4}|E0100\d{4}").all()  # one (2021) vintage, harmonised
     _reconciles(s)
     # the input is burglary only: the headlines say so (issue 12), on the title page too
-    html = next(out.glob("*.html")).read_text()
+    html = _report_files(out, "html")[0].read_text()
     assert "Recorded burglary in Haringey fell" in html and "Total recorded crime" not in html
     assert "burglary offences per 1,000 residents" in html and "Figures count recorded burglary." in html
     assert s["crime"]["scope"]["what"] == "recorded burglary"
@@ -78,6 +86,6 @@ def test_south_yorkshire_rolling_12_months_selected_by_force_without_geometry(tm
     assert t.sum() == len(located)
     assert (t - located.groupby("LSOA code").size().reindex(t.index).fillna(0)).abs().max() == 0
     assert s["hotspots"]["hot_spots_95"] is None                    # no boundary file: no Gi*
-    html = next(out.glob("*.html")).read_text()
+    html = _report_files(out, "html")[0].read_text()
     assert "There is no boundary file, so the hot-spot statistic (Gi*) could not be computed." in html
     _reconciles(s)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -53,16 +54,40 @@ HOT = ["#67000d", "#cb181d", "#fc9272"]
 COLD = ["#08306b", "#2171b5", "#9ecae1"]
 NEUTRAL = "#e6e6e6"
 MARKERS = ["o", "s", "^", "D", "v", "P"]
+#: the charts' typeface: the report's own (DejaVu Sans, see :mod:`assessment.typeface`), from
+#: matplotlib's bundled copy, so a chart looks the same on every machine
+FONT_FAMILY = "DejaVu Sans"
+MONO_FAMILY = "DejaVu Sans Mono"
 LINESTYLES = ["-", "--", ":", "-."]
 
 
+def use_shipped_fonts() -> None:
+    """Draw with matplotlib's own copy of DejaVu Sans and DejaVu Sans Mono — the files the report's
+    text is set in (:mod:`assessment.typeface`) — even where the system has its own copy of the
+    family, perhaps another version (matplotlib would otherwise pick either): the system's copies
+    are set aside and matplotlib's added again (``addfont`` also clears its font lookup cache)."""
+    from matplotlib import font_manager
+    ours = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    files = sorted(p for pattern in ("DejaVuSans.ttf", "DejaVuSans-*.ttf", "DejaVuSansMono*.ttf")
+                   for p in ours.glob(pattern))
+    if not files:   # pragma: no cover - a matplotlib without its fonts: the system's copy then
+        return
+    manager = font_manager.fontManager
+    manager.ttflist = [f for f in manager.ttflist if f.name not in (FONT_FAMILY, MONO_FAMILY)]
+    for f in files:
+        manager.addfont(f)
+
+
 def apply_style() -> None:
-    """Set matplotlib defaults: clean axes, readable sizes, the accessible palette."""
+    """Set matplotlib defaults: clean axes, readable sizes, the accessible palette, the report's typeface."""
+    use_shipped_fonts()
     plt.rcParams.update({
         "figure.figsize": (8, 4.2),
         "figure.dpi": 100,
         "font.size": 10,
-        "font.family": "DejaVu Sans",
+        "font.family": "sans-serif",
+        "font.sans-serif": [FONT_FAMILY],
+        "font.monospace": [MONO_FAMILY],
         "axes.titlesize": 11,
         "axes.labelsize": 10,
         "axes.spines.top": False,

@@ -1,6 +1,7 @@
-"""The appendix's words: the methods (each chapter's methods text from :mod:`assessment.words`,
-with this run's settings, in report order), the notes on the inputs, what disclosure control hid,
-and the configuration file.
+"""The appendix's words: the methods for the board in plain words (:func:`board_methods`), the full
+technical methods for the technical annex (:func:`methods_markdown`: each chapter's methods text from
+:mod:`assessment.words`, with this run's settings, in report order), the notes on the inputs, what
+disclosure control hid, and the configuration file.
 
 >>> [name for name, _ in METHOD_SECTIONS][:3]
 ['crime_in_the_area', 'hotspots', 'emerging']
@@ -232,9 +233,138 @@ rules alone and how many figures the audit hid as well.
 """
 
 
+# -- the methods for the board: plain words, two pages at most -----------------------------------
+#: what the appendix's methods say first: where the full technical methods are
+BOARD_METHODS_INTRO = (
+    "How the figures in this report were made, in plain words. The full technical methods — every "
+    "formula, statistical test and setting, and the name of the tested function that computes each "
+    "figure — are in the **technical annex** published beside this report, in HTML and PDF (their file "
+    "names end in “technical-annex”).")
+
+_BOARD_DATA = """### The data and the period
+
+The report covers {what} in {area} in {period}, from the inputs listed in Appendix B. Every input row is either used
+or set aside with a reason, and Appendix B counts both. Recorded crime reflects what is reported to
+the police and how it is recorded, as well as how much crime there is: a change in recording
+practice or in reporting can move the figures.
+
+### Counts, changes and rates
+
+Crimes are counted by type and by the partnership's priority crime groups, and compared with the
+same months a year earlier and with a baseline year. A change on a small count (a few crimes) can
+look large in percentage terms and should be read with care. Rates are crimes per 1,000 residents,
+using the Office for National Statistics' mid-year population estimates; in town centres and near
+transport hubs, where many people visit but few live, rates overstate the risk to residents."""
+
+_BOARD_PLACES = """### Where crime concentrates
+
+The area is divided into neighbourhoods of about 1,500 residents each (LSOAs, the Census's lower
+layer super output areas). The report ranks them and shows what share of crime the busiest tenth
+and fifth of them hold."""
+
+_BOARD_HOTSPOTS = """ A **hot spot** is a neighbourhood that, together with the neighbourhoods
+around it, has more crime than chance alone would give, on a standard statistical test (Getis–Ord
+Gi*), graded by confidence ({levels}), {allowance}. **Emerging hot spots** repeat that test year by year
+to show which hot spots are new, persistent, growing or fading; they need several years of data."""
+
+_BOARD_OFFENDERS = """### Offenders
+
+Using the police record of offenders linked to each crime (suspects, accused or charged), the report
+shows how much crime is linked to the most active few: an offender linked to {prolific} or more
+crimes in the 12 months is counted as prolific. Offenders are known only by pseudonymised
+references, which never appear in the report."""
+
+_BOARD_VICTIMS = """### Repeat victims
+
+A **repeat victim** is a victim of two or more crimes in the 12 months. The report also gives the
+look-back measure MARACs use: the share of crimes that came within {lookback} days of an earlier crime
+against the same victim, even when that crime was before the 12 months."""
+
+_BOARD_ASB = """### Repeat anti-social behaviour callers
+
+A **repeat caller** made {calls} or more calls about anti-social behaviour within any {weeks}-week
+period."""
+
+_BOARD_TARGETS = """### Performance against targets
+
+Each indicator in the partnership's targets file is measured from the data and compared with its
+target. **On target** means the target was met; the other statuses say how far it was missed
+(within {amber:.0%} of the target, or by more). The direction of travel compares the figure with the
+same period a year earlier. Crime targets are also split by quarter, following the baseline year's
+seasonal pattern, so progress can be followed during the year."""
+
+_BOARD_COMPARISON = """### Comparison with other areas
+
+The area's crime rates per 1,000 residents are ranked among the other areas in the crime data, and
+compared with the rate of all of them together and of the partnership's comparator group."""
+
+_BOARD_PROTECTION = """### Protecting people
+
+No name or reference of any victim, offender or caller appears anywhere in the report or its
+files. Counts from their records below {min_count} are shown as "<{min_count}", and where other
+published figures would let a reader work out a hidden count, more is hidden (shown as "[c]"). Every
+run checks that no hidden count can be worked out from what is published, and stops rather than
+publish one that can.
+
+### How to rely on these figures
+
+Every figure is computed by the same tested open-source code from the inputs listed in Appendix B,
+with the settings in the configuration file shown there: the same inputs always give the same
+report, and any figure can be traced back to the records it came from."""
+
+
+def board_methods(ds) -> str:
+    """The methods for the board: what the report's figures mean and how they were made, in plain
+    words, two pages at most — only the parts this run's inputs cover; the full technical methods
+    (:func:`methods_markdown`) go to the technical annex.
+
+    >>> from types import SimpleNamespace
+    >>> from assessment.config import Config
+    >>> from assessment.periods import financial_year
+    >>> cfg = Config(area={"name": "Testham"}, inputs={"crimes": "x.csv"})
+    >>> ds = SimpleNamespace(config=cfg, period=financial_year(2024), offenders=None, victims=None, asb=None,
+    ...                      boundaries=None, all_areas=None, scope=SimpleNamespace(what="recorded crime"))
+    >>> text = board_methods(ds)
+    >>> "### Offenders" in text, "### Protecting people" in text, "Getis" in text
+    (False, True, False)
+    >>> len(text.split()) < 700
+    True
+    """
+    cfg = ds.config
+    rule = _rule(cfg)
+    what = str(getattr(ds.scope, "what", "recorded crime"))
+    parts = [BOARD_METHODS_INTRO,
+             _BOARD_DATA.format(what=what, area=cfg.area.name,
+                                period=f"{ds.period.label} ({ds.period.start:%-d %B %Y} to "
+                                       f"{ds.period.end_date:%-d %B %Y})")]
+    places = _BOARD_PLACES
+    if ds.boundaries is not None:
+        places += _BOARD_HOTSPOTS.format(levels=rule.alpha_levels, allowance=rule.allowance(len(ds.lsoa_frame())))
+    parts.append(places)
+    if ds.offenders is not None:
+        parts.append(_BOARD_OFFENDERS.format(prolific=cfg.offenders.prolific_threshold))
+    if ds.victims is not None:
+        parts.append(_BOARD_VICTIMS.format(lookback=cfg.victims.lookback_days))
+    if ds.asb is not None:
+        parts.append(_BOARD_ASB.format(calls=cfg.asb.repeat_calls, weeks=cfg.asb.window_weeks))
+    if cfg.inputs.targets is not None:
+        parts.append(_BOARD_TARGETS.format(amber=cfg.performance.amber_threshold))
+    if ds.all_areas is not None:
+        parts.append(_BOARD_COMPARISON)
+    parts.append(_BOARD_PROTECTION.format(min_count=cfg.disclosure.min_count))
+    return "\n\n".join(textwrap.dedent(p).strip() for p in parts)
+
+
+# -- the full technical methods: the technical annex ----------------------------------------------
+#: the technical annex's heading and opening (notebook ``90_appendix``, cells tagged ``technical-annex``)
+ANNEX_INTRO = ("How every figure in the assessment was computed. The code is the `assessment` Python package; each "
+               "method below is implemented by one clearly named function and tested against values worked "
+               "out by hand.")
+
+
 def methods_markdown(ds) -> str:
-    """The methods appendix: each chapter's methods text (with this run's settings), in report
-    order, then disclosure control and the periods."""
+    """The technical annex's methods: each chapter's methods text (with this run's settings), in
+    report order, then disclosure control and the periods."""
     parts = [textwrap.dedent(text(ds.config)).strip() for _, text in METHOD_SECTIONS]
     m = ds.config.disclosure.min_count
     parts.append(textwrap.dedent(DISCLOSURE_METHODS.format(min_count=m, below=max(1, m - 1))).strip())
@@ -388,3 +518,24 @@ def config_markdown(ds) -> str:
         return "The configuration was given in code, not from a file."
     text = provenance.config_text(cfg)    # an input named by an absolute path shown relative to the config
     return f"The configuration file used (`{cfg.path.name}`):\n\n```yaml\n{text.rstrip()}\n```"
+
+
+#: how many hex characters of an input's SHA-256 the report shows (the CSV and run.log keep all 64)
+SHA_SHOWN = 12
+#: the note under the input files table
+INPUTS_NOTE = (f"SHA-256 fingerprints are shortened to their first {SHA_SHOWN} characters; the full values are in "
+               "tables/inputs.csv and run.log.")
+
+
+def inputs_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The input files table for the report: each SHA-256 cut to its first :data:`SHA_SHOWN`
+    characters and "…", so the column fits the page (the CSV keeps the full value).
+
+    >>> t = pd.DataFrame({"Input": ["crimes"], "SHA-256": ["9f" * 32]})
+    >>> inputs_display(t)["SHA-256"].tolist()
+    ['9f9f9f9f9f9f…']
+    """
+    out = table.copy()
+    for col in [c for c in out.columns if str(c).lower().replace("-", "") in ("sha256", "sha 256")]:
+        out[col] = [v[:SHA_SHOWN] + "…" if isinstance(v, str) and len(v) > SHA_SHOWN else v for v in out[col]]
+    return out

@@ -20,6 +20,7 @@ import pandas as pd
 from ..chapters.hotspots import ALL_CRIME, NO_BOUNDARIES, TOO_FEW_YEARS, EmergingResult, HotspotsResult
 from ..rounding import GINI, PCT, PCT_CHANGE, pct
 from ..significance import SignificanceRule
+from ..stats.base import NO_GEOMETRY
 from ..stats.emerging import HOT_CATEGORIES
 from ..stats.gistar import HOT_AT, NO_VARIATION, count_classes, count_fdr
 
@@ -531,8 +532,30 @@ def display_columns(table: pd.DataFrame, rule: SignificanceRule = SignificanceRu
              "change": "Change", "change_pct": "% change", "gi_z": "Gi* z-score", rule.p_column: rule.p_label,
              "gi_class": "Gi* class"}
     t = table.reset_index() if table.index.name == "lsoa_code" else table
-    keep = [c for c in names if c in t]
+    keep = [c for c in names if c in t and not (c in GI_COLUMNS + (rule.p_column,) and untested(t))]
     return t[keep].rename(columns=names)
+
+
+#: the Gi* columns of an LSOA table, left out of its display when no LSOA could be tested
+GI_COLUMNS = ("gi_z", "gi_class")
+#: the note under an LSOA table whose Gi* columns are left out (:func:`untested`)
+UNTESTED_NOTE = ("Hot-spot columns left out: there is no boundary file (inputs.boundaries), so no LSOA could be "
+                 "tested for hot spots.")
+
+
+def untested(table: pd.DataFrame) -> bool:
+    """True when every LSOA of ``table`` is "Not tested – no boundary file": its Gi* columns are then
+    left out of the display (:func:`display_columns`) and :data:`UNTESTED_NOTE` says why, once.
+
+    >>> untested(pd.DataFrame({"gi_class": [NO_GEOMETRY, NO_GEOMETRY]})), untested(pd.DataFrame({"gi_class": ["Hot"]}))
+    (True, False)
+    """
+    return "gi_class" in table and len(table) > 0 and bool((table["gi_class"] == NO_GEOMETRY).all())
+
+
+def untested_note(table: pd.DataFrame) -> str | None:
+    """:data:`UNTESTED_NOTE` when ``table``'s Gi* columns are left out of its display, else None."""
+    return UNTESTED_NOTE if untested(table) else None
 
 
 DISPLAY_FORMATS = {"% change": PCT_CHANGE, "Rate per 1,000 residents": "{:.1f}", "Gi* z-score": "{:.2f}",

@@ -24,7 +24,8 @@ __all__ = ["METHODS", "NOT_AVAILABLE", "NOTHING_PUBLISHED", "NO_WARD_MAP", "LORE
            "WARD_MAP_ALT", "pct_label", "note", "notes", "link_note", "concentration_sentence", "concentration_title",
            "lorenz_title", "ties_note", "prolific_sentence", "common_offences_sentence", "mix_title", "wards_sentence",
            "wards_title", "age_sex_sentence", "age_sex_title", "concentration_display", "table_text",
-           "suppressed_items", "suppression_text"]
+           "suppressed_items", "suppression_text", "NOT_COVERED", "not_covered", "SECTION_KEYS",
+           "section_not_covered"]
 
 METHODS = r"""
 ### Prolific offenders (chapter 3)
@@ -691,3 +692,59 @@ def suppression_text(result: OffendersResult, min_count: int) -> str:
     if not items:
         return head + " Nothing needed to be suppressed in this chapter."
     return head + " Suppressed in this chapter: " + "; ".join(items) + "."
+
+
+# ---------------------------------------------------------------------------------------------
+# not covered this year
+# ---------------------------------------------------------------------------------------------
+#: why chapter 3 is not covered, by reason code (``OffendersResult.left_out["all"]``): the line of
+#: the report's "Not covered this year" box, and the config keys that would bring the chapter in
+NOT_COVERED = {
+    "no_link": ("No offenders link was supplied: police.uk data and published counts hold no offender "
+                "information.", ["inputs.offenders"]),
+    "no_crime_references": ("The crime data have no crime references to join the offenders link to (a "
+                            "record-level crime extract has them).", ["inputs.crimes"]),
+    "no_links_in_period": ("No offender in the offenders link is linked to a crime in {label}.", []),
+}
+
+
+def not_covered(result: OffendersResult) -> tuple[str, list[str]] | None:
+    """Why chapter 3 is not covered this year and the config keys that would bring it in, or None
+    when it is (see :meth:`assessment.workbook.Run.not_covered`).
+
+    Parameters
+    ----------
+    result : OffendersResult
+
+    Returns
+    -------
+    (str, list of str) or None
+
+    >>> r = OffendersResult(available=False, period_label="2024/25", headlines={}, left_out={"all": "no_link"})
+    >>> not_covered(r)[1]
+    ['inputs.offenders']
+    >>> not_covered(OffendersResult(available=True, period_label="2024/25", headlines={})) is None
+    True
+    """
+    if result.available:
+        return None
+    text, keys = NOT_COVERED[result.left_out.get("all", "no_link")]
+    return text.format(label=result.period_label), list(keys)
+
+
+#: the config keys that would bring a left-out section of chapter 3 in, by (section, reason code)
+SECTION_KEYS = {("wards", "no_ward_lookup"): ["inputs.wards"]}
+
+
+def section_not_covered(result: OffendersResult, *sections: str) -> tuple[str, list[str]]:
+    """Why a section of chapter 3 (``"mix"``, ``"wards"``, or ``"age"`` and ``"sex"`` together) is
+    not covered: its notes (:func:`note`) as one sentence, and the config keys that would bring it in.
+
+    >>> r = OffendersResult(available=True, period_label="2024/25", headlines={},
+    ...                     left_out={"wards": "no_ward_lookup"})
+    >>> section_not_covered(r, "wards")[1]
+    ['inputs.wards']
+    """
+    text = " ".join(note(result, s) for s in sections if note(result, s))
+    keys = [k for s in sections for k in SECTION_KEYS.get((s, result.left_out.get(s)), [])]
+    return text, keys

@@ -700,3 +700,41 @@ def position_display(res: ComparisonResult) -> pd.DataFrame:
         out["Comparator group rate"] = p["comparator_rate"].to_numpy()
         out["Position in group"] = [_group_position(r) for _, r in p.iterrows()]
     return out
+
+
+# -- not covered this year --------------------------------------------------------------------------
+#: why there is no performance table: the words of the report's "Not covered this year" box
+NO_TARGETS_NOT_COVERED = ("No targets file is configured, so there is no performance table (see data/TARGETS.md).",
+                          ["inputs.targets"])
+#: the config keys that would bring the comparison in, by :func:`comparison_unavailable` code
+COMPARISON_KEYS = {"single_area": ["inputs.crime_counts", "area.lsoa_name_prefix"],
+                   "no_population": ["inputs.population"], "not_covered": [],
+                   "area_not_found": ["area.lsoa_name_prefix"]}
+_SINGLE_AREA = ("The crime input covers only this area, so it cannot be compared with others (a crime input "
+                "covering the comparator areas too, such as the MPS counts for every London borough, can be).")
+
+
+def targets_not_covered(result: PerformanceResult | None) -> tuple[str, list[str]] | None:
+    """Why the targets sections are not covered (a sentence, config keys), or None when they are.
+
+    >>> targets_not_covered(None)[1]
+    ['inputs.targets']
+    """
+    return None if result is not None else (NO_TARGETS_NOT_COVERED[0], list(NO_TARGETS_NOT_COVERED[1]))
+
+
+def comparison_not_covered(ds) -> tuple[str, list[str]] | None:
+    """Why the comparison with other areas is not covered (a sentence, config keys), or None when it is."""
+    code = comparison_unavailable(ds)
+    if code is None:
+        return None
+    return (_SINGLE_AREA if code == "single_area" else unavailable_reason(ds)), list(COMPARISON_KEYS[code])
+
+
+def not_covered(result: PerformanceResult | None, ds) -> tuple[str, list[str]] | None:
+    """Why chapter 5 as a whole is not covered this year — no targets and no comparison — and the
+    config keys that would bring it in; None when either part is shown."""
+    targets, comparison = targets_not_covered(result), comparison_not_covered(ds)
+    if targets is None or comparison is None:
+        return None
+    return f"{targets[0]} {comparison[0]}", targets[1] + comparison[1]

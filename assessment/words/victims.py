@@ -980,3 +980,107 @@ def asb_suppressed(result: ASBResult) -> list[str]:
     list of str
     """
     return asb_withheld_lines(result.withheld, result.min_count)
+
+
+# ---------------------------------------------------------------------------------------------
+# not covered this year
+# ---------------------------------------------------------------------------------------------
+#: why the repeat-victim sections are not covered, by ``VictimsResult.reason``: the words of the
+#: report's "Not covered this year" box and the config keys that would bring them in
+VICTIMS_NOT_COVERED = {
+    NO_VICTIMS_LINK: ("no victims link was supplied (police.uk data and published counts hold no victims)",
+                      ["inputs.victims"]),
+    NO_CRIME_REFERENCES: ("the crime data have no crime references to join a victims link to (a record-level "
+                          "crime extract has them)", ["inputs.crimes"]),
+    NO_VICTIMS_IN_PERIOD: ("no victim in the victims link is linked to a crime in {label}", []),
+}
+#: the same for the repeat-caller section, by ``ASBResult.reason``
+ASB_NOT_COVERED = {
+    NO_ASB_FILE: ("no ASB incident file was supplied", ["inputs.asb"]),
+    NO_CALLER_REFERENCES: ("the ASB data hold no caller references (police.uk ASB records have none)", []),
+    NO_CALLS_IN_PERIOD: ("no ASB call is dated in {label}", []),
+}
+#: the same for the repeat-location proxy (police.uk map points), when there are no victims
+NO_POINTS_NOT_COVERED = "the crime data have no map points for the repeat-location proxy (police.uk data have them)"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def _why(table: dict, reason: str | None, label: str) -> tuple[str, list[str]]:
+    text, keys = table.get(reason, (reason or "not measured", []))
+    return text.format(label=label), list(keys)
+
+
+def victims_not_covered(result: VictimsResult) -> tuple[str, list[str]] | None:
+    """Why the repeat-victim sections are not covered (a sentence, config keys), or None when they are.
+
+    Parameters
+    ----------
+    result : VictimsResult
+
+    Returns
+    -------
+    (str, list of str) or None
+
+    >>> victims_not_covered(VictimsResult("2024/25", reason=NO_VICTIMS_LINK))
+    ('No victims link was supplied (police.uk data and published counts hold no victims).', ['inputs.victims'])
+    """
+    if result.available:
+        return None
+    text, keys = _why(VICTIMS_NOT_COVERED, result.reason, result.period_label)
+    return _sentence(text), keys
+
+
+def asb_not_covered(calls: ASBResult) -> tuple[str, list[str]] | None:
+    """Why the repeat-caller section is not covered (a sentence, config keys), or None when it is.
+
+    >>> asb_not_covered(ASBResult(period_label="2024/25", reason=NO_CALLS_IN_PERIOD))
+    ('No ASB call is dated in 2024/25.', [])
+    """
+    if calls.available:
+        return None
+    text, keys = _why(ASB_NOT_COVERED, calls.reason, calls.period_label)
+    return _sentence(text), keys
+
+
+def locations_not_covered(result: VictimsResult) -> tuple[str, list[str]] | None:
+    """Why the repeat-location section is not covered, or None when it is shown or not needed
+    (with a victims link, repeat victims are measured directly: :func:`locations_needed`)."""
+    if result.locations is not None or result.available:
+        return None
+    return _sentence(NO_POINTS_NOT_COVERED), []
+
+
+def locations_needed(result: VictimsResult) -> bool:
+    """False when the victims link measures repeat victimisation directly and the repeat-location
+    proxy is left out of the report without a word."""
+    return not (result.available and result.locations is None)
+
+
+def not_covered(result: VictimsResult, calls: ASBResult) -> tuple[str, list[str]] | None:
+    """Why chapter 4 as a whole is not covered this year — no victims, no ASB calls and no map
+    points — and the config keys that would bring it in; None when any of its sections is shown.
+
+    Parameters
+    ----------
+    result : VictimsResult
+    calls : ASBResult
+
+    Returns
+    -------
+    (str, list of str) or None
+
+    >>> r = VictimsResult("2024/25", reason=NO_VICTIMS_LINK)
+    >>> text, keys = not_covered(r, ASBResult(period_label="2024/25", reason=NO_ASB_FILE))
+    >>> print(text)
+    No victims link was supplied (police.uk data and published counts hold no victims); no ASB incident file was supplied; and the crime data have no map points for the repeat-location proxy (police.uk data have them).
+    >>> keys
+    ['inputs.victims', 'inputs.asb']
+    """
+    if result.available or calls.available or result.locations is not None:
+        return None
+    victims, v_keys = _why(VICTIMS_NOT_COVERED, result.reason, result.period_label)
+    asb, a_keys = _why(ASB_NOT_COVERED, calls.reason, calls.period_label)
+    return _sentence(f"{victims}; {asb}; and {NO_POINTS_NOT_COVERED}"), v_keys + a_keys
