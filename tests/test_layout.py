@@ -356,7 +356,7 @@ def test_the_annex_gets_the_tagged_cells_and_the_report_does_not(tmp_path):
     assert "volumes.table" in annex and "In plain words." not in annex and "Crime rose." not in annex
     assert [a.get_text() for a in soup.find("nav").find_all("a")] == ["Technical annex: methods", "Volumes (chapter 1)"]
     policy = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
-    assert policy == csp() and "SYNTHETIC DATA" in annex and "@font-face" in annex
+    assert policy == csp([render.report_script()]) and "SYNTHETIC DATA" in annex and "@font-face" in annex
     assert render.annex_html([chapters[0]], **kw) is None
 
 
@@ -364,8 +364,8 @@ def test_the_inputs_table_shows_a_short_fingerprint_and_the_csv_keeps_it_whole()
     sha = "0123456789abcdef" * 4
     t = pd.DataFrame({"Input": ["crimes"], "File": ["crimes.csv"], "Rows": [10], "SHA-256": [sha]})
     shown = appendix_words.inputs_display(t)
-    assert shown["SHA-256"].tolist() == ["0123456789ab…"] and t["SHA-256"].tolist() == [sha]
-    assert "full values are in tables/inputs.csv" in appendix_words.INPUTS_NOTE
+    assert shown["SHA-256"].tolist() == ["0123456789abcdef…"] and t["SHA-256"].tolist() == [sha]
+    assert "full SHA-256 of every file is in tables/inputs.csv" in appendix_words.INPUTS_NOTE
 
 
 # -- the whole demo report ----------------------------------------------------------------------------------

@@ -518,24 +518,3 @@ def config_markdown(ds) -> str:
         return "The configuration was given in code, not from a file."
     text = provenance.config_text(cfg)    # an input named by an absolute path shown relative to the config
     return f"The configuration file used (`{cfg.path.name}`):\n\n```yaml\n{text.rstrip()}\n```"
-
-
-#: how many hex characters of an input's SHA-256 the report shows (the CSV and run.log keep all 64)
-SHA_SHOWN = 12
-#: the note under the input files table
-INPUTS_NOTE = (f"SHA-256 fingerprints are shortened to their first {SHA_SHOWN} characters; the full values are in "
-               "tables/inputs.csv and run.log.")
-
-
-def inputs_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The input files table for the report: each SHA-256 cut to its first :data:`SHA_SHOWN`
-    characters and "…", so the column fits the page (the CSV keeps the full value).
-
-    >>> t = pd.DataFrame({"Input": ["crimes"], "SHA-256": ["9f" * 32]})
-    >>> inputs_display(t)["SHA-256"].tolist()
-    ['9f9f9f9f9f9f…']
-    """
-    out = table.copy()
-    for col in [c for c in out.columns if str(c).lower().replace("-", "") in ("sha256", "sha 256")]:
-        out[col] = [v[:SHA_SHOWN] + "…" if isinstance(v, str) and len(v) > SHA_SHOWN else v for v in out[col]]
-    return out
