@@ -422,3 +422,16 @@ def test_classed_maps_read_in_greyscale():
     fig = maps.choropleth(g, "v", scheme="Quantiles", k=5)
     assert len(legend_texts(fig)) == 6                            # five classes and "No data"
     assert indistinguishable(fig) == []
+
+
+def test_lorenz_lines_never_share_a_colour_and_a_marker():
+    """Nine crime groups (the demo's) used to repeat colour-and-marker pairs after the sixth line."""
+    import matplotlib.pyplot as plt
+
+    from assessment.figures import hotspots as hotspot_figures
+    groups = {f"Group {i}": pd.Series([i + 1, 2, 3, 4, 5, 0]) for i in range(9)}
+    fig = hotspot_figures.lorenz_figure(groups)
+    lines = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("Group")]
+    pairs = [(ln.get_color(), ln.get_marker()) for ln in lines]
+    assert len(lines) == 9 and len(set(pairs)) == 9
+    plt.close(fig)

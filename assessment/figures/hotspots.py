@@ -18,7 +18,8 @@ from .maps import choropleth
 def lorenz_figure(counts_by_group: dict, shares: Iterable[float] = (0.10, 0.20)):
     """Lorenz (concentration) curves, one line per crime group, with the top-p% shares marked.
 
-    Lines differ by style and marker as well as colour; the diagonal is 'crime spread evenly'.
+    Lines differ by style and marker as well as colour, and no two lines share a colour and a
+    marker (up to 36 groups); the diagonal is 'crime spread evenly'.
 
     Parameters
     ----------
@@ -42,7 +43,7 @@ def lorenz_figure(counts_by_group: dict, shares: Iterable[float] = (0.10, 0.20))
         lz = lorenz(counts)
         ax.plot(lz["share_of_lsoas"], lz["share_of_crime"], color=PALETTE[i % len(PALETTE)],
                 ls=LINESTYLES[i % len(LINESTYLES)], lw=2.2 if i == 0 else 1.6, label=name,
-                marker=MARKERS[i % len(MARKERS)], markevery=[top_k(len(counts), p) for p in shares])
+                marker=MARKERS[(i + i // len(PALETTE)) % len(MARKERS)], markevery=[top_k(len(counts), p) for p in shares])
         if i == 0:
             for p in shares:
                 sh = top_share(counts, p)
