@@ -389,3 +389,16 @@ def test_demo_report_and_annex_fonts_pages_and_methods(demo_run):
     for i, page in enumerate(reader.pages[1:-1], start=2):
         lines = [ln for ln in (page.extract_text() or "").splitlines() if ln.strip()]
         assert len(lines) >= 15 or len(page.images) > 0, f"page {i} is nearly empty: {lines}"
+
+
+def test_lsoa_table_without_a_previous_year_leaves_out_its_blank_change_columns():
+    """MPS data starting inside the period: the change columns are blank in every row, so the report
+    leaves them out and says why once (the CSV keeps them)."""
+    na = pd.array([pd.NA, pd.NA], dtype="Int64")
+    t = pd.DataFrame({"lsoa_code": ["E1", "E2"], "count": [5, 3], "previous_count": na, "change": na,
+                      "change_pct": [float("nan")] * 2, "gi_class": ["Hot spot – 95% confidence", "Not significant"]})
+    shown = hotspot_words.display_columns(t)
+    assert "Previous 12 months" not in shown and "Change" not in shown and "% change" not in shown
+    assert "Gi* class" in shown and hotspot_words.display_note(t) == hotspot_words.NO_PREVIOUS_NOTE
+    t["previous_count"] = pd.array([4, 0], dtype="Int64")
+    assert "Previous 12 months" in hotspot_words.display_columns(t) and hotspot_words.display_note(t) is None

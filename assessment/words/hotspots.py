@@ -532,8 +532,38 @@ def display_columns(table: pd.DataFrame, rule: SignificanceRule = SignificanceRu
              "change": "Change", "change_pct": "% change", "gi_z": "Gi* z-score", rule.p_column: rule.p_label,
              "gi_class": "Gi* class"}
     t = table.reset_index() if table.index.name == "lsoa_code" else table
-    keep = [c for c in names if c in t and not (c in GI_COLUMNS + (rule.p_column,) and untested(t))]
+    keep = [c for c in names if c in t and not (c in GI_COLUMNS + (rule.p_column,) and untested(t))
+            and not (c in CHANGE_COLUMNS and no_previous(t))]
     return t[keep].rename(columns=names)
+
+
+#: the change columns of an LSOA table, left out of its display when the data hold no previous 12 months
+CHANGE_COLUMNS = ("previous_count", "change", "change_pct")
+#: the note under an LSOA table whose change columns are left out (:func:`no_previous`)
+NO_PREVIOUS_NOTE = "Change columns left out: the data do not cover the previous 12 months."
+
+
+def no_previous(table: pd.DataFrame) -> bool:
+    """True when ``table`` has no previous-12-months count for any LSOA (the data start within the
+    period): its change columns are then left out of the display and :data:`NO_PREVIOUS_NOTE` says why.
+
+    >>> no_previous(pd.DataFrame({"previous_count": pd.array([pd.NA, pd.NA], dtype="Int64")}))
+    True
+    >>> no_previous(pd.DataFrame({"previous_count": [3, 0]}))
+    False
+    """
+    return "previous_count" in table and len(table) > 0 and bool(table["previous_count"].isna().all())
+
+
+def display_note(table: pd.DataFrame) -> str | None:
+    """The note under an LSOA table shown with :func:`display_columns`: why columns were left out
+    (no boundary file: :data:`UNTESTED_NOTE`; no previous 12 months: :data:`NO_PREVIOUS_NOTE`), or None.
+
+    >>> display_note(pd.DataFrame({"previous_count": pd.array([pd.NA], dtype="Int64"), "gi_class": ["Hot"]}))
+    'Change columns left out: the data do not cover the previous 12 months.'
+    """
+    notes = [n for n in (untested_note(table), NO_PREVIOUS_NOTE if no_previous(table) else None) if n]
+    return " ".join(notes) or None
 
 
 #: the Gi* columns of an LSOA table, left out of its display when no LSOA could be tested
