@@ -357,7 +357,10 @@ TABLES: dict[str, Table] = {
                                              "`baseline_label`)", "the indicator's unit"),
                           "previous": Column("Last year", "The indicator's value a year earlier",
                                              "the indicator's unit"),
-                          "actual": Column("Actual", "The indicator's value in the period", "the indicator's unit")}),
+                          "actual": Column("Actual", "The indicator's value in the period", "the indicator's unit"),
+                          "notes": Column("Notes", "The targets file's notes on the indicator", TEXT),
+                          "commentary": Column("Commentary", "The analyst's commentary on the indicator "
+                                               "(inputs.commentary, '# Indicator:' sections)", TEXT)}),
     "quarterly_profile": Table("one row per crime-count indicator and quarter", "Crime-count targets profiled by "
                                "quarter (chapter 5).",
                                {"share": Column("Share of the year", "The quarter's share of the baseline year's "
