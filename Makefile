@@ -17,8 +17,9 @@ CONSTRAINTS := $(shell $(PYTHON) -c "import sys; print('-c constraints.txt' if s
 report: $(STAMP)
 	$(VENV)/bin/assessment run
 
+# the quick suite runs on every core (at most 4 workers: pytest-xdist); each worker builds its own session fixtures
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest -m "not slow"
+	$(VENV)/bin/python -m pytest -m "not slow" -n auto --maxprocesses=4
 
 test-slow: $(STAMP)
 	$(VENV)/bin/python -m pytest -m slow
