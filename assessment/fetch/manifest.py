@@ -121,15 +121,16 @@ class Manifest:
         os.replace(tmp, self.folder / PROVENANCE)
 
 
-def police_crime_types(folder: Path, names: list[str], limit: int = 200_000) -> set[str]:
-    """The crime types in the first rows of the police.uk files (to write only groups the data hold)."""
+def police_crime_types(folder: Path, names: list[str], limit: int = 20_000) -> set[str]:
+    """The crime types in the police.uk files (the first ``limit`` rows of each; it stops once every type of
+    :data:`POLICE_UK_GROUPS` is seen), to write only the groups the data hold."""
     import csv
+    wanted = {t for types in POLICE_UK_GROUPS.values() for t in types}
     types: set[str] = set()
     for n in names:
         try:
             with open(folder / n, encoding="utf-8-sig", errors="replace", newline="") as f:
-                rows = csv.DictReader(f)
-                for i, row in enumerate(rows):
+                for i, row in enumerate(csv.DictReader(f)):
                     if i >= limit:
                         break
                     t = (row.get("Crime type") or "").strip()
@@ -137,6 +138,8 @@ def police_crime_types(folder: Path, names: list[str], limit: int = 200_000) -> 
                         types.add(t)
         except (OSError, csv.Error):
             continue
+        if wanted <= types:
+            break
     return types
 
 
@@ -191,7 +194,7 @@ def write_config(m: Manifest) -> Path:
     target = m.folder / CONFIG
     if target.exists() and not (target.is_file() and sha256_file(target) == m.config_sha256):
         target = m.folder / FALLBACK_CONFIG      # the user's own config (or one they edited): left alone
-    text = "\n".join(comments) + "\n" + yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True, width=100)
+    text = "\n".join(comments) + "\n" + yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
     tmp = target.with_name(target.name + ".part")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
