@@ -1,4 +1,4 @@
-"""The ``assessment`` command: run, validate, batch, commentary, demo.
+"""The ``assessment`` command: run, validate, batch, commentary, demo, fetch.
 
 Every error the user can cause is printed as one line (``error: ...``) with exit
 status 2 — including a bad ``--year`` (2024, 2024/25, 2024-25 and 2024/2025 are read) or
@@ -22,6 +22,8 @@ Example
     assessment batch --years 2022-2024 --jobs 2
     assessment commentary --year 2024          # commentary-2024-25.md to fill in (never overwrites a file)
     assessment demo                            # (re)generate the synthetic demo borough
+    assessment fetch police-uk --force metropolitan --from 2020-04 --to 2025-03 --dest data/raw/haringey
+    assessment fetch ons --lad E09000014 --dest data/raw/haringey   # boundaries, wards, population
 """
 from __future__ import annotations
 
@@ -88,6 +90,28 @@ def _parser() -> argparse.ArgumentParser:
                                                "beside the config if it holds the period's summary.json, else the "
                                                "assessment is run for the period in a temporary folder)")
     c.add_argument("--allow-partial", action="store_true", help=PARTIAL_HELP)
+
+    f = sub.add_parser("fetch", help="download public data (police.uk, ONS) into a folder, with a ready config "
+                                     "and a provenance file (see docs/fetch.md)")
+    fsub = f.add_subparsers(dest="source", required=True)
+    fp = fsub.add_parser("police-uk", help="one force's street files, month by month, from the police.uk archive")
+    fp.add_argument("--force", required=True, help="police.uk force slug, e.g. metropolitan, south-yorkshire")
+    fp.add_argument("--from", dest="start", required=True, help="first month (YYYY-MM)")
+    fp.add_argument("--to", dest="end", required=True, help="last month (YYYY-MM)")
+    fo = fsub.add_parser("ons", help="LSOA boundaries, LSOA -> ward -> LAD lookup and mid-year populations of a "
+                                     "local authority")
+    fo.add_argument("--lad", required=True, help="local authority code, e.g. E09000014 (Haringey)")
+    fo.add_argument("--nomis-url", help="Nomis API root for the populations (default https://www.nomisweb.co.uk/api/v01; "
+                                        "or ASSESSMENT_NOMIS_URL)")
+    fo.add_argument("--population-years", type=int, default=6, help="mid-year estimates to fetch, latest first (default 6)")
+    fo.add_argument("--lookup-service", help="ONS lookup feature service (default LSOA21_WD24_LAD24_EW_LU)")
+    fo.add_argument("--boundary-service", help="ONS LSOA boundary feature service (default "
+                                               "Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC_V5)")
+    for x, env in ((fp, "ASSESSMENT_POLICE_UK_URL"), (fo, "ASSESSMENT_ONS_URL")):
+        x.add_argument("--dest", type=Path, required=True, help="folder to write into (made if missing)")
+        x.add_argument("--base-url", help=f"a mirror or proxy of the source (or set {env})")
+        x.add_argument("--retries", type=int, default=4, help="retries of a failed request, with back-off (default 4)")
+        x.add_argument("--quiet", action="store_true", help="no progress bar")
 
     d = sub.add_parser("demo", help="(re)generate the synthetic demo borough in data/demo and maps/demo")
     d.add_argument("--root", type=Path, default=None, help="project folder to write into (default: the folder of assessment.yml)")
@@ -164,10 +188,35 @@ def _cmd_demo(a) -> int:
     return 0
 
 
+def _cmd_fetch(a) -> int:
+    from .fetch.http import Http  # only for `fetch` (standard library and tqdm)
+    if a.source == "police-uk":
+        from .fetch.police_uk import HINT, fetch_police_uk
+        http = Http(retries=a.retries, progress=not a.quiet, hint=HINT)
+        res = fetch_police_uk(a.force, a.start, a.end, a.dest, base=a.base_url, http=http)
+        missing = res.missing
+    else:
+        from .fetch.ons import BOUNDARY_SERVICE, HINT, LOOKUP_SERVICE, fetch_ons
+        http = Http(retries=a.retries, progress=not a.quiet, hint=HINT)
+        res = fetch_ons(a.lad, a.dest, base=a.base_url, nomis=a.nomis_url, years=a.population_years,
+                        lookup_service=a.lookup_service or LOOKUP_SERVICE,
+                        boundary_service=a.boundary_service or BOUNDARY_SERVICE, http=http)
+        missing = []
+    print(f"{len(res.written)} file(s) written, {len(res.skipped)} already complete; "
+          f"{http.stats.bytes:,} bytes in {http.stats.requests} request(s)")
+    if res.config:
+        print(f"wrote {res.config} and {res.config.parent / 'provenance.json'}")
+    if missing:
+        print(f"error: no police.uk archive holds the {a.force} street file for {len(missing)} month(s): "
+              f"{', '.join(missing[:6])}{' ...' if len(missing) > 6 else ''}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     cmd = {"run": _cmd_run, "validate": _cmd_validate, "demo": _cmd_demo, "batch": _cmd_batch,
-           "commentary": _cmd_commentary}[args.command]
+           "commentary": _cmd_commentary, "fetch": _cmd_fetch}[args.command]
     try:
         return cmd(args)
     except AssessmentError as e:
