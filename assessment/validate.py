@@ -36,8 +36,6 @@ crimes: 1 row(s) excluded: malformed LSOA code
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from .accounting import Accounting
 from .commentary import read_commentary
 from .config import FOLDER_INPUTS, Config, Inputs, folder_problem, input_paths

@@ -170,14 +170,14 @@ def yearly_table(crimes: pd.DataFrame, wards, period: Period, years: int = 5, ba
         if span is None or not covers(span, p):
             continue
         sub = crimes[p.contains(crimes["month"])]
-        out[f"crimes {p.label}"] = sub.groupby("ward_code")["count"].sum().reindex(codes, fill_value=0).astype("int64")
-    cur = out[f"crimes {period.label}"] if f"crimes {period.label}" in out else None
+        out[f"crimes {p.base_label}"] = sub.groupby("ward_code")["count"].sum().reindex(codes, fill_value=0).astype("int64")
+    cur = out[f"crimes {period.base_label}"] if f"crimes {period.base_label}" in out else None
     for key, other in (("previous", period.previous()), ("baseline", baseline)):
-        if cur is None or other is None or f"crimes {other.label}" not in out:
+        if cur is None or other is None or f"crimes {other.base_label}" not in out:
             out[f"change_{key}"] = pd.array([pd.NA] * len(out), dtype="Int64")
             out[f"change_{key}_pct"] = np.nan
             continue
-        base = out[f"crimes {other.label}"]
+        base = out[f"crimes {other.base_label}"]
         out[f"change_{key}"] = (cur - base).astype("Int64")
         out[f"change_{key}_pct"] = ((cur - base) / base.where(base > 0)).astype(float).round(12)
     return out
@@ -211,7 +211,7 @@ def analyse(ds) -> WardResult:
                      concentration=hotspots.concentration_table(counts, WARD_SHARES, TOP_WARDS),
                      group_tables=groups, counts_by_group=counts, boundaries=boundaries,
                      has_geometry=weights is not None, has_previous=has_prev, boundary_source=source,
-                     no_ward=no_ward, baseline_label=baseline.label if f"crimes {baseline.label}" in yearly else None, rule=rule)
+                     no_ward=no_ward, baseline_label=baseline.base_label if f"crimes {baseline.base_label}" in yearly else None, rule=rule)
     res.headlines = headlines(res)
     return res
 

@@ -37,7 +37,8 @@ from ..dataset import CRIME_COLUMNS, Dataset, conform
 from ..errors import AssessmentError, ConfigError
 from ..periods import Period, partial_message, resolve_period, total, trend_window
 from ..scope import detect as detect_scope
-from . import counts, extract, links, mps, police_uk, population, wards as ward_input
+from . import counts, extract, links, mps, police_uk, population
+from . import wards as ward_input
 from .common import area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, month_label, problem, starts_with_area
 from .geography import (
     BoundaryFile,
