@@ -33,7 +33,7 @@ Example
 >>> import pandas as pd
 >>> from assessment.periods import financial_year
 >>> c = pd.DataFrame({"ward_code": ["W1", "W2", "W1"], "count": [5, 1, 2],
-...                   "month": pd.to_datetime(["2024-04-01", "2024-05-01", "2023-04-01"])})
+...                   "month": pd.to_datetime(["2024-04-01", "2025-03-01", "2023-04-01"])})
 >>> t = yearly_table(c, ["W1", "W2"], financial_year(2024), years=2)
 >>> t[["crimes 2023/24", "crimes 2024/25"]].values.tolist()
 [[2, 5], [0, 1]]
@@ -155,12 +155,12 @@ def yearly_table(crimes: pd.DataFrame, wards, period: Period, years: int = 5, ba
     --------
     >>> import pandas as pd
     >>> from assessment.periods import financial_year
-    >>> c = pd.DataFrame({"ward_code": ["W1", "W1"], "count": [4, 5],
-    ...                   "month": pd.to_datetime(["2022-04-01", "2024-04-01"])})
+    >>> c = pd.DataFrame({"ward_code": ["W1", "W1", "W1"], "count": [4, 3, 5],
+    ...                   "month": pd.to_datetime(["2022-04-01", "2023-04-01", "2025-03-01"])})
     >>> t = yearly_table(c, ["W1"], financial_year(2024), years=3, baseline=financial_year(2022))
     >>> t.loc["W1", ["crimes 2022/23", "crimes 2023/24", "crimes 2024/25", "change_previous", "change_baseline",
     ...              "change_baseline_pct"]].tolist()
-    [4, 0, 5, 5, 1, 0.25]
+    [4.0, 3.0, 5.0, 2.0, 1.0, 0.25]
     """
     codes = pd.Index(list(wards), name="ward_code")
     span = coverage(crimes, period) if len(crimes) else None

@@ -98,7 +98,7 @@ def gi_sentence(res: WardResult) -> str:
 
     >>> import pandas as pd
     >>> from assessment.periods import financial_year
-    >>> t = pd.DataFrame({"gi_class": ["Hot spot (99%)", "Not significant"], "count": [5, 1]})
+    >>> t = pd.DataFrame({"gi_class": ["Hot spot – 99% confidence", "Not significant"], "count": [5, 1]})
     >>> gi_sentence(WardResult(financial_year(2024), t, pd.DataFrame(), pd.DataFrame(), has_geometry=True))
     '1 ward is a hot spot at 95% confidence or more, and no ward is a cold spot at 95% or more.'
     """
