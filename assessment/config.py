@@ -42,7 +42,7 @@ class Area(_Strict):
 
 class Inputs(_Strict):
     police_uk: Path | None = None
-    crime_counts: Path | None = None
+    crime_counts: Path | list[Path] | None = Field(None, description="MPS published counts: one file, or a list of files (LSOA- and ward-level, historical and current) read as one series (see assessment.loaders.counts).")
     crimes: Path | None = None
     victims: Path | None = None
     offenders: Path | None = None
@@ -50,9 +50,22 @@ class Inputs(_Strict):
     population: Path | None = None
     boundaries: Path | None = None
     wards: Path | None = None
+    ward_boundaries: Path | None = Field(None, description="Ward polygons (e.g. the ONS 2024 ward boundaries, WD24CD/WD24NM) for the ward-level hot spots and maps.")
     lsoa_lookup: Path | None = None
     targets: Path | None = None
     commentary: Path | None = None
+
+
+def input_paths(inputs: Inputs, name: str) -> list[Path]:
+    """The files named by ``inputs.<name>``: [] when absent, one or more (``crime_counts`` may be a list).
+
+    >>> input_paths(Inputs(crime_counts=["a.csv", "b.csv"]), "crime_counts"), input_paths(Inputs(), "crimes")
+    ([PosixPath('a.csv'), PosixPath('b.csv')], [])
+    """
+    p = getattr(inputs, name)
+    if p is None:
+        return []
+    return [Path(x) for x in p] if isinstance(p, list) else [Path(p)]
 
 
 class Boundaries(_Strict):
@@ -248,14 +261,19 @@ def load_config(path: str | Path | None = None, check_files: bool = True) -> Con
         raise ConfigProblems(_problem_lines(path, e)) from None
     cfg.path = path.resolve()
     for name in Inputs.model_fields:
-        p = getattr(cfg.inputs, name)
-        if p is not None:
+        given = getattr(cfg.inputs, name)
+        if isinstance(given, list) and not given:
+            raise ConfigError(f"{path}: inputs.{name}: expected a file or a list of files, found an empty list")
+        resolved = []
+        for p in input_paths(cfg.inputs, name):
             p = (cfg.root / p).resolve() if not p.is_absolute() else p
-            setattr(cfg.inputs, name, p)
+            resolved.append(p)
             if check_files and not p.exists() and not cfg.demo and name not in LATER_INPUTS:
                 raise ConfigError(f"{path}: inputs.{name}: file not found: {p}")
             if check_files and name not in FOLDER_INPUTS and p.is_dir():
                 raise ConfigError(folder_problem(path, name, p))
+        if resolved:
+            setattr(cfg.inputs, name, resolved if isinstance(given, list) else resolved[0])
     if check_files and not any(getattr(cfg.inputs, k) for k in ("police_uk", "crime_counts", "crimes")) and not cfg.demo:
         raise ConfigError(f"{path}: inputs: expected one of police_uk, crime_counts or crimes")
     return cfg

@@ -35,6 +35,14 @@ and LSOA codes are harmonised to the boundary file's vintage.
                the LSOAs seen in the data).
 ``boundaries``: GeoDataFrame indexed by lsoa_code (lsoa_name, geometry), EPSG:27700; None
                when no boundary file is configured.
+``lsoa_crimes``, ``count_levels``, ``ward_boundaries``, ``ward_names`` (MPS published counts, issue 17):
+               ``count_levels`` are the levels of the count files (``("lsoa",)``, ``("ward",)`` or
+               both; ``()`` for record-level inputs).  Ward-level counts carry a ``ward_code``
+               column in ``crimes`` and no LSOA code; ``lsoa_crimes`` are the LSOA-level files'
+               counts when ward-level files supply the series (None otherwise) — see
+               :meth:`Dataset.by_lsoa`.  ``ward_boundaries``: GeoDataFrame indexed by ward_code
+               (ward_name, geometry), EPSG:27700, from ``inputs.ward_boundaries``; ``ward_names``:
+               Series ward_code -> ward name as the count files spell it.
 ``all_areas``: when the crime input covers more than the assessed area (e.g. all London):
                DataFrame of area, month, crime_type, major_category, count, with
                ``all_areas_population`` a Series indexed by area.  None otherwise.
@@ -120,6 +128,38 @@ class Dataset:
     scope: Scope = field(default_factory=Scope)
     #: the year of the population estimate (ONS mid-year), None when the population input does not say
     population_year: int | None = None
+    #: MPS counts: the LSOA-level counts when ward-level files supply the series (see by_lsoa)
+    lsoa_crimes: pd.DataFrame | None = None
+    #: MPS counts: the levels of the count files ("lsoa", "ward"); () for record-level inputs
+    count_levels: tuple = ()
+    #: ward polygons indexed by ward_code (ward_name, geometry), EPSG:27700 (inputs.ward_boundaries)
+    ward_boundaries: object | None = None
+    #: ward_code -> ward name, as the ward-level count files spell them
+    ward_names: pd.Series | None = None
+
+    def by_lsoa(self) -> pd.DataFrame | None:
+        """The crimes counted by LSOA, for the analyses by LSOA (hot spots): :attr:`crimes`, unless
+        ward-level count files supply the series — then the LSOA-level files' counts
+        (:attr:`lsoa_crimes`), or None when no file is at LSOA level.
+
+        >>> import pandas as pd
+        >>> from assessment.config import Config
+        >>> from assessment.periods import financial_year
+        >>> cfg = Config.model_validate({"area": {"name": "X"}})
+        >>> c = pd.DataFrame({"month": pd.to_datetime(["2024-04-01"]), "count": [3]})
+        >>> Dataset(cfg, financial_year(2024), c, count_levels=("ward",)).by_lsoa() is None
+        True
+        >>> len(Dataset(cfg, financial_year(2024), c).by_lsoa())
+        1
+        """
+        if "ward" not in self.count_levels:
+            return self.crimes
+        return self.lsoa_crimes
+
+    @property
+    def ward_level(self) -> bool:
+        """True when ward-level count files are among the inputs (crimes carry ward codes)."""
+        return "ward" in self.count_levels
 
     @property
     def area(self) -> str:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .config import input_paths
+
 PACKAGES = ["csp-assessment", "pandas", "numpy", "geopandas", "shapely", "pyogrio", "libpysal", "esda",
             "mapclassify", "scipy", "matplotlib", "papermill", "nbconvert", "weasyprint", "pyarrow"]
 
@@ -85,9 +87,9 @@ def config_text(config) -> str:
         return ""
     text = Path(config.path).read_text(encoding="utf-8-sig")
     for name in type(config.inputs).model_fields:
-        p = getattr(config.inputs, name)
-        if p is not None and Path(p).is_absolute() and str(p) in text:
-            text = text.replace(str(p), display_path(p, config.root))
+        for p in input_paths(config.inputs, name):
+            if p.is_absolute() and str(p) in text:
+                text = text.replace(str(p), display_path(p, config.root))
     return text
 
 
@@ -103,10 +105,7 @@ def inputs_table(config) -> pd.DataFrame:
     :func:`display_path`), rows, bytes, sha256."""
     rows = []
     for name in type(config.inputs).model_fields:
-        p = getattr(config.inputs, name)
-        if p is None or not Path(p).exists():
-            continue
-        for f in _files(p):
+        for f in (f for p in input_paths(config.inputs, name) if p.exists() for f in _files(p)):
             rel = display_path(f, config.root)
             n = count_rows(f)
             if n is None and zipfile.is_zipfile(f):

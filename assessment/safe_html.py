@@ -135,7 +135,7 @@ def spreadsheet_safe(df):
     for c in df.columns:
         s = df[c]
         if s.dtype == object or str(s.dtype) in ("string", "str"):
-            bad = s.map(lambda v: isinstance(v, str) and bool(_FORMULA.match(v)))
+            bad = s.map(lambda v: isinstance(v, str) and bool(_FORMULA.match(v))).astype(bool)   # (an empty column maps to str)
             if bad.any():
                 out = df.copy() if out is None else out
                 out[c] = s.astype(object).where(~bad, "'" + s.astype(str))

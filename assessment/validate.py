@@ -36,13 +36,12 @@ crimes: 1 row(s) excluded: malformed LSOA code
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from .accounting import Accounting
 from .commentary import read_commentary
-from .config import FOLDER_INPUTS, Config, Inputs, folder_problem
+from .config import FOLDER_INPUTS, Config, Inputs, folder_problem, input_paths
 from .errors import AssessmentError, collect_problems, one_line
 from .loaders import geography, links, load_dataset, plausibility, population
+from .loaders import wards as ward_input
 from .periods import make_period
 from .targets import check_crime_types, read_targets
 
@@ -108,13 +107,13 @@ def _check_files(cfg: Config, problems: _Problems) -> Config:
     the inputs that do not (a copy, when any is missing)."""
     missing = set()
     for name in Inputs.model_fields:
-        p = getattr(cfg.inputs, name)
-        if p is not None and not Path(p).exists():
-            problems.add(f"inputs.{name}: file not found: {p}")
-            missing.add(name)
-        elif p is not None and name not in FOLDER_INPUTS and Path(p).is_dir():
-            problems.add(folder_problem(cfg.path or "config", name, Path(p)))
-            missing.add(name)
+        for p in input_paths(cfg.inputs, name):
+            if not p.exists():
+                problems.add(f"inputs.{name}: file not found: {p}")
+                missing.add(name)
+            elif name not in FOLDER_INPUTS and p.is_dir():
+                problems.add(folder_problem(cfg.path or "config", name, p))
+                missing.add(name)
     if missing:
         cfg = cfg.model_copy(deep=True)
         for name in missing:
@@ -136,6 +135,8 @@ def _read_each_input(cfg: Config, year, to, period_ok: bool, problems: _Problems
         readers.append(lambda: geography.load_boundaries(cfg, acc, notes))
     if inp.wards:
         readers.append(lambda: geography.load_wards(inp.wards, acc, notes))
+    if inp.ward_boundaries:
+        readers.append(lambda: ward_input.load_ward_boundaries(inp.ward_boundaries, acc, notes))
     if inp.population:
         readers.append(lambda: population.load_population(inp.population, year_for_pop, acc, notes))
     if inp.victims:

@@ -135,9 +135,15 @@ def _trend(crimes: pd.DataFrame, period: Period, trend_years: int) -> pd.Series:
 
 
 def _no_location(crimes: pd.DataFrame, period: Period) -> int:
-    """Crimes of the period with no LSOA (police.uk 'No Location'): in the totals, not mapped."""
+    """Crimes of the period with no LSOA (police.uk 'No Location'): in the totals, not mapped.  A crime
+    counted by ward (MPS ward-level counts) has a location: its ward."""
     cur = crimes[period.contains(crimes["month"])]
-    return int(cur.loc[cur["lsoa_code"].isna(), "count"].sum()) if "lsoa_code" in cur and len(cur) else 0
+    if "lsoa_code" not in cur or not len(cur):
+        return 0
+    none = cur["lsoa_code"].isna()
+    if "ward_code" in cur:
+        none &= cur["ward_code"].isna()
+    return int(cur.loc[none, "count"].sum())
 
 
 def _published(table: pd.DataFrame, population) -> pd.DataFrame:

@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -821,6 +821,9 @@ def analyse(ds, emerging: bool = True) -> HotspotsResult:
         All crime and each configured crime group: the LSOA table (counts, rates, rank, change,
         Gi*), concentration, ward roll-up, the notes as data, headlines.
     """
+    by_lsoa = ds.by_lsoa() if hasattr(ds, "by_lsoa") else ds.crimes
+    if by_lsoa is not ds.crimes:    # ward-level counts supply the series: the LSOA-level files' counts (issue 17)
+        ds = replace(ds, crimes=by_lsoa if by_lsoa is not None else ds.crimes.iloc[:0])
     cfg = ds.config.hotspots
     lsoas, population = ds.lsoa_frame(), _population(ds)
     boundaries, weights = _geometry(ds, lsoas)

@@ -32,12 +32,13 @@ import pyarrow as pa
 from .. import cache
 from ..accounting import Accounting
 from ..columnar import duplicated, group_count, map_unique
-from ..config import Config
+from ..config import Config, input_paths
 from ..dataset import CRIME_COLUMNS, Dataset, conform
 from ..errors import AssessmentError, ConfigError
 from ..periods import Period, partial_message, resolve_period, total, trend_window
 from ..scope import detect as detect_scope
-from . import extract, links, mps, police_uk, population
+from . import counts, extract, links, mps, police_uk, population
+from . import wards as ward_input
 from .common import area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, month_label, problem, starts_with_area
 from .geography import (
     BoundaryFile,
@@ -115,6 +116,8 @@ def data_months(kind: str, raw) -> pd.DatetimeIndex:
                 ms.update({s["first"], s["last"]})
         return pd.DatetimeIndex(sorted(pd.Timestamp(m) for m in ms))
     if kind == "crime_counts":
+        if isinstance(raw, counts.CountFiles):
+            return raw.months_with_crime()
         totals = raw.values.sum(axis=0)
         return pd.DatetimeIndex(sorted(m for c, m in raw.months.items() if totals.get(c, 0) > 0))
     m = raw["month"].dropna()
@@ -182,12 +185,15 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     scope = _crime_scope(cfg, src)
     ctx = _context(cfg, src, geo, acc, notes, period, window)
     if kind == "crime_counts":
-        sel = _select_mps(cfg, src, ctx, period, geo.wards)
+        sel = _select_counts(cfg, src, ctx, period, geo)
     else:
         sel = _select_records(cfg, src, ctx, period, window)
     _note_harmonisation(ctx, acc, notes, geo.target)
     _note_empty_years(sel.crimes, period, window, acc)
     victims, offenders, asb = _load_links(cfg, sel, geo.harm, ctx)
+    if cfg.inputs.ward_boundaries is not None:
+        sel.ward_boundaries = _guard(lambda: ward_input.load_ward_boundaries(
+            cfg.inputs.ward_boundaries, acc, notes, ward_input.area_wards(sel, geo.wards, geo.universe, cfg)))
     lsoas, pop_series, pop_table, pop_year = _load_population(cfg, period, geo, sel.crimes, acc, notes)
     _account_reference_inputs(geo, lsoas, acc)
     check_rates(sel.crimes, lsoas, period, acc)     # populations and rates no real LSOA has (noted)
@@ -282,8 +288,9 @@ def _read_crime_input(cfg: Config, kind: str, notes: list) -> _CrimeInput:
         raw = police_uk.read_police_uk(path, notes, cache=store)
         last, first = raw.last_month, raw.first_month
     elif kind == "crime_counts":
-        raw = mps.read_mps(path, notes)
+        raw = counts.CountFiles([mps.read_mps(p, notes) for p in input_paths(cfg.inputs, "crime_counts")])
         last, first = raw.last_month, raw.first_month
+        path = raw.file
     else:
         frame = extract.read_extract(path, notes, cache=store)
         last, first = frame["month"].max(), frame["month"].min()
@@ -309,7 +316,8 @@ def _read_window(src: _CrimeInput, period: Period, window: Period, acc: Accounti
         src.frame, src.skipped = src.raw.frame_within(window.start, period.end)
         _check_file_months(src.raw, src.frame, acc)
     if src.kind == "crime_counts":
-        src.raw.rows = fill_blank_types(src.raw.rows)
+        for f in src.raw.files:
+            f.rows = fill_blank_types(f.rows)
     else:
         src.frame = fill_blank_types(src.frame)
 
@@ -342,6 +350,10 @@ class _Selected:
     all_ids: pd.Index                       # every crime id read (only when links are given)
     used_ids: pd.Index                      # the crime ids kept
     asb: pd.DataFrame | None = None         # police.uk ASB rows used as ASB incidents
+    lsoa_crimes: pd.DataFrame | None = None  # MPS: the LSOA-level counts when ward-level files supply the series
+    count_levels: tuple = ()                # MPS: the levels of the count files
+    ward_names: pd.Series | None = None     # MPS: ward_code -> ward name from the ward-level files
+    ward_boundaries: object | None = None   # inputs.ward_boundaries (the area's wards)
 
 
 def _select_records(cfg: Config, src: _CrimeInput, ctx: Context, period: Period, window: Period) -> _Selected:
@@ -509,7 +521,8 @@ def _dataset(cfg: Config, kind: str, period: Period, scope, geo: _Geography, sel
                    offenders=offenders, asb=asb, population=population, lsoas=lsoas,
                    boundaries=geo.gdf, all_areas=sel.all_areas, all_areas_population=all_pop, source=source,
                    boundary_attribution=attribution, record_level=sel.record_level, notes=notes, scope=scope,
-                   population_year=population_year)
+                   population_year=population_year, lsoa_crimes=sel.lsoa_crimes, count_levels=sel.count_levels,
+                   ward_boundaries=sel.ward_boundaries, ward_names=sel.ward_names)
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -573,13 +586,15 @@ def _picklable(acc: Accounting) -> None:
     acc.exclusions = defaultdict(_int_counter, {k: v for k, v in acc.exclusions.items()})
 
 
-def _crimes_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """The canonical crimes table (missing float columns filled with NaN before :func:`conform`)."""
+def _crimes_frame(df: pd.DataFrame, ward: bool = False) -> pd.DataFrame:
+    """The canonical crimes table (missing float columns filled with NaN before :func:`conform`);
+    ``ward``: with the ``ward_code`` column of ward-level counts."""
     df = df.copy()
-    for c, t in CRIME_COLUMNS.items():
+    cols = {**CRIME_COLUMNS, "ward_code": "string"} if ward else CRIME_COLUMNS
+    for c, t in cols.items():
         if c not in df and t == "float64":
             df[c] = np.nan
-    return conform(df, CRIME_COLUMNS)
+    return conform(df, cols)
 
 
 def _area_universe(cfg, bfile, wards, acc):
@@ -629,10 +644,44 @@ def _empty_polygons(cfg, bfile, wards) -> frozenset:
     return frozenset(e.loc[keep, "lsoa_code"])
 
 
-def _select_mps(cfg: Config, src: _CrimeInput, ctx: Context, period: Period, wards=None) -> _Selected:
+def _select_counts(cfg: Config, src: _CrimeInput, ctx: Context, period: Period, geo: _Geography) -> _Selected:
+    """Select the MPS count files' rows and months (one file, or several read as one series: see
+    :mod:`.counts`); melt the kept cells into crime rows; LSOA rows get their ward from the ward lookup."""
+    files = src.raw.files
+    if len(files) == 1:
+        sel = _select_mps(cfg, files[0], ctx, period, src.span, geo.wards)
+    else:
+        sel = _select_many(cfg, src, ctx, period, geo.wards)
+    sel.count_levels = src.raw.levels
+    if sel.count_levels == ("ward",):
+        ctx.notes.append(f"{', '.join(f.file.name for f in files)}: ward-level counts have no LSOA: the analyses by "
+                         "LSOA are not possible (add an LSOA-level count file to crime_counts); the analyses by ward "
+                         "are made instead")
+    if "ward" in sel.count_levels:
+        sel.crimes = _with_wards(sel.crimes, geo.wards)
+        if sel.lsoa_crimes is not None:
+            sel.lsoa_crimes = _with_wards(sel.lsoa_crimes, geo.wards)
+        named = pd.concat([f.rows[["ward_code", "ward_name"]] for f in files if f.level == "ward"])
+        named = named.dropna().drop_duplicates("ward_code", keep="last").set_index("ward_code")["ward_name"]
+        sel.ward_names = named.astype("string").sort_index()
+    return sel
+
+
+def _with_wards(crimes: pd.DataFrame, wards) -> pd.DataFrame:
+    """The crimes with a ``ward_code`` column: a ward-level row's own; an LSOA row's from the ward lookup."""
+    out = crimes.copy()
+    code = out["ward_code"] if "ward_code" in out else pd.Series(pd.NA, index=out.index, dtype="string")
+    if wards is not None:
+        lk = wards.dropna(subset=["lsoa_code"]).drop_duplicates("lsoa_code").set_index("lsoa_code")["ward_code"]
+        code = code.fillna(out["lsoa_code"].map(lk))
+    out["ward_code"] = code.astype("string")
+    return out
+
+
+def _select_mps(cfg: Config, raw, ctx: Context, period: Period, span: str, wards=None) -> _Selected:
     """Select an MPS wide table's rows and months; melt the kept cells into crime rows."""
-    raw, acc = src.raw, ctx.acc
-    inwin = _mps_window_columns(raw, ctx, period, src.span)
+    acc = ctx.acc
+    inwin = _mps_window_columns(raw, ctx, period, span)
     rows = _mps_rows(raw, inwin)
     all_areas = _all_areas_mps(raw, inwin)
     rows = _mps_select_area(rows, raw, cfg, ctx, wards)
@@ -646,7 +695,72 @@ def _select_mps(cfg: Config, src: _CrimeInput, ctx: Context, period: Period, war
     return _Selected(crimes=crimes, all_areas=all_areas, record_level=False, all_ids=no_ids, used_ids=no_ids)
 
 
-def _mps_window_columns(raw, ctx: Context, period: Period, span: str) -> pd.Index:
+def _select_many(cfg: Config, src: _CrimeInput, ctx: Context, period: Period, wards=None) -> _Selected:
+    """Several count files as one series: each file's rows read, selected and accounted; each month
+    taken from one file (:func:`.counts.choose_months`), with both totals noted where files overlap.
+    With ward- and LSOA-level files, the LSOA-level files' own months (chosen among them alike) are
+    kept apart for the analyses by LSOA."""
+    acc, files = ctx.acc, src.raw.files
+    months = pd.Series(sorted({m for f in files for m in f.months.values()}))
+    if not period.contains(months).any():
+        raise AssessmentError(f"no crimes in {period.base_label} in the count files: {src.span}")
+    kept, totals, areas = [], {}, []
+    for i, f in enumerate(files):
+        inwin = _mps_window_columns(f, ctx, period, src.span, require_period=False)
+        rows = _mps_select_area(_mps_rows(f, inwin), f, cfg, ctx, wards)
+        kept.append((f, rows, inwin))
+        totals[i] = pd.Series({f.months[c]: int(f.values.loc[rows.index, c].sum()) for c in inwin}, dtype="float64")
+        areas.append(_all_areas_mps(f, inwin))
+    totals = pd.DataFrame(totals).sort_index()
+    chosen = counts.choose_months(totals)
+    names = [f.file.name for f in files]
+    for line in counts.overlap_notes(totals, chosen, names):
+        acc.note("crimes", line)
+    levels = {f.level for f in files}
+    lsoa_files = [i for i, f in enumerate(files) if f.level == "lsoa"]
+    lchosen = counts.choose_months(totals[lsoa_files]) if len(levels) > 1 else pd.Series(dtype="object")
+    series, detail = [], []
+    for i, (f, rows, inwin) in enumerate(kept):
+        own = [c for c in inwin if chosen.get(f.months[c]) == i]
+        mine = [c for c in inwin if lchosen.get(f.months[c]) == i]
+        if own or mine:
+            acc.use("crimes", len(rows))
+            note_blank_types(acc, rows)
+        elif not len(inwin):
+            acc.exclude("crimes", "a count file with no month in the data window", len(rows))
+        else:
+            acc.exclude("crimes", "a count file whose months are all taken from another file (each month counted once)",
+                        len(rows))
+        if own:
+            series.append(_melt_mps(f, rows, pd.Index(own)))
+        if mine:
+            detail.append(_melt_mps(f, rows, pd.Index(mine)))
+    crimes = _crimes_frame(pd.concat(series, ignore_index=True), ward=True) if series else _crimes_frame(
+        pd.DataFrame(columns=list(CRIME_COLUMNS)), ward=True)
+    crimes = crimes.sort_values(["month", "lsoa_code", "major_category", "crime_type"], kind="stable").reset_index(drop=True)
+    lsoa_crimes = None
+    if detail:
+        lsoa_crimes = _crimes_frame(pd.concat(detail, ignore_index=True), ward=True)
+        span = f"{month_label(lsoa_crimes['month'].min())} – {month_label(lsoa_crimes['month'].max())}"
+        acc.note("crimes", f"the LSOA-level counts ({', '.join(names[i] for i in lsoa_files)}; crimes geocoded to an LSOA, "
+                 f"{span}) are used for the analyses by LSOA only; the totals, trends and analyses by ward use the "
+                 "ward-level counts, which hold every crime")
+    by_level = {files[int(i)].level for i in chosen.unique()} if len(chosen) else set()
+    if len(by_level) > 1:
+        lsoa_months = [m for m, i in chosen.items() if files[int(i)].level == "lsoa"]
+        acc.note("crimes", f"{len(lsoa_months)} month(s) of the series ({month_label(min(lsoa_months))} – "
+                 f"{month_label(max(lsoa_months))}) come from LSOA-level counts, which hold only the crimes geocoded "
+                 "to an LSOA: those months count a little fewer crimes than the ward-level months")
+    if crimes.empty or not period.contains(crimes["month"]).any():
+        raise AssessmentError(f"no crimes in {period.base_label} in the area in the count files "
+                              "(check area: in the config)")
+    got = [a for a in areas if a is not None]
+    no_ids = pd.Index([], dtype="str")
+    return _Selected(crimes=crimes, all_areas=got[0] if len(got) == 1 else None, record_level=False,
+                     all_ids=no_ids, used_ids=no_ids, lsoa_crimes=lsoa_crimes)
+
+
+def _mps_window_columns(raw, ctx: Context, period: Period, span: str, require_period: bool = True) -> pd.Index:
     """The month columns in the data window.  The accounting counts the file's rows (one per area and
     category), as for every input; the months are columns, so months outside the data window are
     not rows excluded but cells unused (noted with their crimes)."""
@@ -655,7 +769,7 @@ def _mps_window_columns(raw, ctx: Context, period: Period, span: str) -> pd.Inde
     before = months[months < ctx.window_start].index
     after = months[months > ctx.window_end].index
     inwin = months[(months >= ctx.window_start) & (months <= ctx.window_end)].index
-    if not period.contains(months).any():
+    if require_period and not period.contains(months).any():
         raise AssessmentError(f"no crimes in {period.base_label} in {raw.file.name}: {span}")
     values = raw.values
     acc.read("crimes", len(raw.rows))
@@ -695,7 +809,6 @@ def _mps_select_area(rows: pd.DataFrame, raw, cfg: Config, ctx: Context, wards) 
         rows["_key"] = rows["ward_code"].fillna("") + "|" + rows["major_category"].fillna("") + "|" + rows["crime_type"].fillna("")
         dup = rows.duplicated("_key").to_numpy()
         rows = drop(rows, dup, "duplicate row (same area and category)")
-        ctx.notes.append(f"{raw.file.name}: ward-level counts have no LSOA: analyses by LSOA are not possible")
         return rows
     rows["_key"] = rows["lsoa_code"].fillna("") + "|" + rows["major_category"].fillna("") + "|" + rows["crime_type"].fillna("")
     return select_rows(rows, "crimes", ctx, id_col="_key", dup_reason="duplicate row (same area and category)",
@@ -723,13 +836,13 @@ def _melt_mps(raw, rows: pd.DataFrame, inwin: pd.Index) -> pd.DataFrame:
     """The kept rows' cells in the data window as crime rows (one per LSOA, category, type and month)."""
     cells = raw.values.loc[rows.index, list(inwin)]
     cells.columns = [raw.months[c] for c in inwin]
-    keep_cols = ["lsoa_code", "lsoa_name", "major_category", "crime_type"]
+    keep_cols = ["lsoa_code", "lsoa_name", "ward_code", "major_category", "crime_type"]
     long = pd.concat([rows[keep_cols].reset_index(drop=True), cells.reset_index(drop=True)], axis=1)
     long = long.melt(id_vars=keep_cols, var_name="month", value_name="count")
     long = long[long["count"] > 0]
     long["month"] = pd.to_datetime(long["month"]).astype("datetime64[ns]")
     long = long.sort_values(["month", "lsoa_code", "major_category", "crime_type"], kind="stable")
-    return _crimes_frame(long)
+    return _crimes_frame(long, ward=raw.level == "ward")
 
 
 def _select_mps_wards(rows, cfg, ctx, wards, drop):
@@ -737,6 +850,12 @@ def _select_mps_wards(rows, cfg, ctx, wards, drop):
     else those whose borough is ``area.lsoa_name_prefix``."""
     if ctx.universe is not None and wards is not None:
         area_wards = set(wards.loc[wards["lsoa_code"].isin(ctx.universe), "ward_code"].dropna())
+        out = ~rows["ward_code"].isin(area_wards).fillna(False).to_numpy()
+        # a ward code of another vintage in the area's own borough: no lookup converts it, so it is counted
+        ours = rows["borough"].str.casefold().isin({cfg.area.name.strip().casefold(),
+                                                    (cfg.area.lsoa_name_prefix or "").strip().casefold(),
+                                                    (cfg.area.lad_code or "").strip().casefold()}).fillna(False).to_numpy()
+        rows = drop(rows, out & ours, "ward code not among the area's wards in the ward lookup (another ward vintage)")
         return drop(rows, ~rows["ward_code"].isin(area_wards).fillna(False).to_numpy(), "outside the area")
     prefix = cfg.area.lsoa_name_prefix
     if prefix and rows["borough"].notna().any():

@@ -16,7 +16,7 @@ from .. import provenance
 from ..disclosure import AUDIT_COLUMNS
 from ..errors import one_line
 from ..significance import SignificanceRule
-from . import crime_in_the_area, hotspots, offenders, performance, priorities, summary, victims
+from . import crime_in_the_area, hotspots, offenders, performance, priorities, summary, victims, wards
 
 
 def _rule(cfg) -> SignificanceRule:
@@ -29,6 +29,7 @@ METHOD_SECTIONS = [
     ("hotspots", lambda cfg: hotspots.methods(_rule(cfg))),
     ("emerging", lambda cfg: hotspots.emerging_methods(_rule(cfg), cfg.hotspots.emerging_alpha,
                                                        cfg.hotspots.trend_alpha, cfg.hotspots.emerging_min_years)),
+    ("wards", lambda cfg: wards.METHODS),
     ("offenders", lambda cfg: offenders.METHODS),
     ("victims", lambda cfg: victims.methods(cfg.victims.lookback_days, cfg.victims.repeat_windows,
                                             cfg.disclosure.min_count)),

@@ -288,6 +288,8 @@ def _pattern_columns(name: str) -> Column | None:
                       f"crime{'s' if n != 1 else ''} in the period", "count of points")
     if m := re.fullmatch(r"state (\S+)", name):
         return Column(f"State in {m[1]}", f"The LSOA's Gi* state in {m[1]}: 1 hot, −1 cold, 0 neither", "1, 0 or −1")
+    if m := re.fullmatch(r"crimes (\d{4}(/\d\d)?)", name):
+        return Column(f"Crimes {m[1]}", f"Crimes recorded in {m[1]}", CRIMES)
     if m := re.fullmatch(r"z (\S+)", name):
         return Column(f"Gi* z-score {m[1]}", f"The LSOA's Gi* z-score in {m[1]}", "z-score")
     if m := re.fullmatch(r"Cells shown as <(\d+)", name):
@@ -319,6 +321,31 @@ TABLES: dict[str, Table] = {
                            {"lsoas": Column("LSOAs", "The area's LSOAs", "count of LSOAs"),
                             "crimes": Column("Crimes", "Crimes of the group in the period", CRIMES)}),
     "ward_hotspots": Table("one row per ward", "Crime, rate and hot-spot LSOAs added up by ward (chapter 2)."),
+    "ward_counts": Table("one row per ward of the area", "Crime, rate, change and Getis–Ord Gi* hot-spot class by ward, "
+                         "counted by ward (ward-level count files; chapter 2).",
+                         {"rank": Column("Rank", "1 = the ward with most crime; tied wards share the best rank", "rank"),
+                          "neighbours": Column("Neighbours", "Wards sharing an edge or corner with the ward", "count of wards")}),
+    "ward_years": Table("one row per ward of the area", "Crimes by ward in each year of the trend window, with the "
+                        "change on the previous year and on the baseline year (chapter 2).",
+                        {"change_previous": Column("Change on previous year", "Crimes in the period minus crimes in "
+                                                   "the previous 12 months", CRIMES),
+                         "change_previous_pct": Column("% change on previous year", "Change ÷ crimes in the previous "
+                                                       "12 months", FRACTION_CHANGE),
+                         "change_baseline": Column("Change on baseline", "Crimes in the period minus crimes in the "
+                                                   "baseline year", CRIMES),
+                         "change_baseline_pct": Column("% change on baseline", "Change ÷ crimes in the baseline year",
+                                                       FRACTION_CHANGE)}),
+    "ward_concentration": Table("one row per crime group ('All crime' first)", "How concentrated crime is across the "
+                                "area's wards (chapter 2).",
+                                {"lsoas": Column("Wards", "The area's wards", "count of wards"),
+                                 "crimes": Column("Crimes", "Crimes of the group in the period", CRIMES),
+                                 **{f"top_{p}pct_share": Column(f"Share in the top {p}% of wards", f"Crimes in the {p}% "
+                                                                "of wards with most crime ÷ all crimes", SHARE)
+                                    for p in (10, 25, 50)},
+                                 **{f"top_{p}pct_lsoas": Column(f"Wards in the top {p}%", f"How many wards make up the "
+                                                                f"top {p}%", "count of wards") for p in (10, 25, 50)},
+                                 "top3_share": Column("Share in the top 3 wards", "Crimes in the 3 wards with most "
+                                                      "crime ÷ all crimes", SHARE)}),
     "emerging_hotspots": Table(_LSOA_EXTRACT + " of the area", "The emerging-hotspot pattern of each LSOA over the "
                                "years in the data (chapter 2).",
                                {"category": Column("Pattern", "The emerging-hotspot pattern (e.g. 'New hot spot')",
