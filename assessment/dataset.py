@@ -35,6 +35,10 @@ and LSOA codes are harmonised to the boundary file's vintage.
                the LSOAs seen in the data).
 ``boundaries``: GeoDataFrame indexed by lsoa_code (lsoa_name, geometry), EPSG:27700; None
                when no boundary file is configured.
+``imd``:       DataFrame indexed by lsoa_code (the area's LSOAs that have a deprivation figure):
+               imd_rank (float), imd_decile (Int64, 1 = most deprived 10% of England's LSOAs),
+               imd_method ("direct", "split", "merged"); None without ``inputs.imd``
+               (:mod:`assessment.loaders.deprivation`).
 ``all_areas``: when the crime input covers more than the assessed area (e.g. all London):
                DataFrame of area, month, crime_type, major_category, count, with
                ``all_areas_population`` a Series indexed by area.  None otherwise.
@@ -120,6 +124,8 @@ class Dataset:
     scope: Scope = field(default_factory=Scope)
     #: the year of the population estimate (ONS mid-year), None when the population input does not say
     population_year: int | None = None
+    #: the Index of Multiple Deprivation by LSOA (see the module docstring), None without inputs.imd
+    imd: pd.DataFrame | None = None
 
     @property
     def area(self) -> str:
