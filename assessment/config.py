@@ -117,15 +117,7 @@ class Offenders(_Strict):
 class Victims(_Strict):
     lookback_days: int = 365
     repeat_windows: list[int] = [7, 30, 90, 365]
-    age_bands: list[int] = Field([0, 16, 25, 35, 45, 55, 65], description="Lower bounds of the victim age bands of the victim profile (0 -> 0-15, ..., 65 -> 65+).")
     top_locations: int = Field(10, ge=1, description="How many map points the repeat-locations table lists (police.uk proxy, used when there is no victims link).")
-
-    @field_validator("age_bands")
-    @classmethod
-    def _victim_bands_increasing(cls, v):
-        if not v or any(b >= a for b, a in zip(v, v[1:])) or v[0] < 0:
-            raise ValueError(f"expected increasing non-negative ages (e.g. [0, 16, 25, 35, 45, 55, 65]), found {v}")
-        return v
 
 
 class ASB(_Strict):

@@ -33,6 +33,8 @@ from ..periods import Period
 from .victims import in_period, victim_pairs
 
 NOT_RECORDED = "Not recorded"
+#: lower bounds of the victim age bands (0-15, 16-24, 25-34, 35-44, 45-54, 55-64, 65+)
+AGE_BANDS = (0, 16, 25, 35, 45, 55, 65)
 NO_AGES = "no_ages"
 TABLE = "victim_profile"
 
@@ -166,7 +168,7 @@ def analyse(ds, victims_result=None) -> ProfileResult:
     if v is None or not any(c in v.columns and v[c].notna().any() for c in ("age", "sex")):
         res.reason = NO_AGES
         return res
-    raw = profile_counts(v, ds.crimes, ds.period, ds.config.victims.age_bands)
+    raw = profile_counts(v, ds.crimes, ds.period, AGE_BANDS)
     if raw.empty:
         res.reason = NO_AGES
         return res

@@ -168,7 +168,7 @@ METHODS = r"""
   "Violence". A flag that is never set cannot be told from one not supplied, so without any flagged
   crime the section is left out. The repeat rate beside it is chapter 4's (repeat victims below).
 * **Victim profile.** Every victim linked to a crime of the period once, in the age band of their
-  age at their first crime of the period (`victims.age_bands`) and by the sex first recorded
+  age at their first crime of the period (0–15, 16–24, 25–34, 35–44, 45–54, 55–64, 65+) and by the sex first recorded
   ("Not recorded" when blank). A **repeat victim** had two or more distinct crimes in the period.
   Counts below `disclosure.min_count` are shown as "<N"; each column adds up to a published total
   (repeat victims; victims − repeat victims), so the interval audit of the disclosure control hides
