@@ -11,7 +11,7 @@ import pytest
 from conftest import REAL, ROOT, needs_real
 
 from assessment.accounting import Accounting
-from assessment.chapters import asb_da, deprivation, victim_profile, wards
+from assessment.chapters import asb_da, deprivation, victim_profile, ward_profiles
 from assessment.chapters import victims as V
 from assessment.loaders.deprivation import harmonise, load_imd
 from assessment.periods import financial_year
@@ -195,7 +195,7 @@ def test_victim_profile_audit_hides_what_arithmetic_would_reveal():
 def test_demo_ward_profiles_equal_hand_counts(demo):
     ds, truth, crimes, asb, _ = demo
     dres = deprivation.analyse(ds)
-    res = wards.analyse(ds, dres.deciles)
+    res = ward_profiles.analyse(ds, dres.deciles)
     lk = pd.Series(truth["geography"]["wards_of_lsoas"])
     s, e = FY[-1][1], FY[-1][2]
     cur = crimes[(crimes["offence_date"] >= s) & (crimes["offence_date"] <= e)]

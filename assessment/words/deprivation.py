@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from ..chapters.deprivation import NO_DECILES, NO_IMD, DeprivationResult
-from ..chapters.wards import WardResult
+from ..chapters.ward_profiles import WardProfiles
 from ..rounding import PCT_CHANGE, pct, signed_pct
 from ..safe_html import text as md_text
 
@@ -120,13 +120,13 @@ WARD_FORMATS = {"Rate per 1,000 residents": "{:.1f}", "% change": PCT_CHANGE, "M
                 "Crimes": "{:,.0f}", "ASB incidents": "{:,.0f}"}
 
 
-def ward_title(res: WardResult, period_label: str) -> str:
+def ward_title(res: WardProfiles, period_label: str) -> str:
     t = res.table
     top = t.iloc[0]
     return f"Ward profiles, {period_label}: {top['ward']} had most crime ({int(top['crimes']):,})"
 
 
-def ward_display(res: WardResult) -> pd.DataFrame:
+def ward_display(res: WardProfiles) -> pd.DataFrame:
     """The PDF's ward table: one row per ward, the columns the inputs can fill."""
     cols = ["ward", "crimes", "rate_per_1000", "change_pct", "top_crime_types", "hot_spot_lsoas", "asb_incidents",
             "most_deprived_20pct_lsoas", "median_imd_decile"]
@@ -138,7 +138,7 @@ def _num(v, fmt: str) -> str:
     return "–" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else fmt.format(v)
 
 
-def ward_blocks(res: WardResult) -> list[dict]:
+def ward_blocks(res: WardProfiles) -> list[dict]:
     """One dict per ward for the ``ward_profiles.html`` template: name and (label, value) lines."""
     out = []
     for _, r in res.table.iterrows():
@@ -168,6 +168,6 @@ WARDS_INTRO = ("One profile per ward, wards with most crime first. Each brings t
 WARDS_NOT_COVERED = ("Ward profiles: no ward lookup is configured", ["inputs.wards"])
 
 
-def ward_intro_sentence(res: WardResult, area: str) -> str:
+def ward_intro_sentence(res: WardProfiles, area: str) -> str:
     t = res.table
     return md_text("{area} has {n} wards. " + WARDS_INTRO, area=area, n=len(t))

@@ -57,7 +57,7 @@ def top_types(crimes: pd.DataFrame, ward_of: pd.Series, n: int = 3) -> pd.DataFr
 
 
 @dataclass
-class WardResult:
+class WardProfiles:
     """The ward profiles (data only)."""
 
     available: bool = False
@@ -72,7 +72,7 @@ class WardResult:
     has_previous: bool = False
 
 
-def analyse(ds, deciles: pd.Series | None = None, n_types: int = 3) -> WardResult:
+def analyse(ds, deciles: pd.Series | None = None, n_types: int = 3) -> WardProfiles:
     """The ward profiles of a Dataset (left out without a ward lookup).
 
     Parameters
@@ -83,7 +83,7 @@ def analyse(ds, deciles: pd.Series | None = None, n_types: int = 3) -> WardResul
     n_types : int
         How many crime types each profile names.
     """
-    res = WardResult()
+    res = WardProfiles()
     lsoas = ds.lsoa_frame()
     if "ward_code" not in lsoas or lsoas["ward_code"].isna().all():
         res.reason = NO_WARDS
