@@ -54,6 +54,9 @@ class Inputs(_Strict):
     lsoa_lookup: Path | None = None
     targets: Path | None = None
     commentary: Path | None = None
+    imd: Path | None = Field(None, description="English Indices of Deprivation file (IMD rank and decile by LSOA): "
+                             "the 2019 IMD on 2011 LSOAs (harmonised through inputs.lsoa_lookup) or a 2025 IMD "
+                             "on 2021 LSOAs (read directly).")
 
 
 def input_paths(inputs: Inputs, name: str) -> list[Path]:

@@ -43,6 +43,10 @@ and LSOA codes are harmonised to the boundary file's vintage.
                :meth:`Dataset.by_lsoa`.  ``ward_boundaries``: GeoDataFrame indexed by ward_code
                (ward_name, geometry), EPSG:27700, from ``inputs.ward_boundaries``; ``ward_names``:
                Series ward_code -> ward name as the count files spell it.
+``imd``:       DataFrame indexed by lsoa_code (the area's LSOAs that have a deprivation figure):
+               imd_rank (float), imd_decile (Int64, 1 = most deprived 10% of England's LSOAs),
+               imd_method ("direct", "split", "merged"); None without ``inputs.imd``
+               (:mod:`assessment.loaders.deprivation`).
 ``all_areas``: when the crime input covers more than the assessed area (e.g. all London):
                DataFrame of area, month, crime_type, major_category, count, with
                ``all_areas_population`` a Series indexed by area.  None otherwise.
@@ -160,6 +164,8 @@ class Dataset:
     def ward_level(self) -> bool:
         """True when ward-level count files are among the inputs (crimes carry ward codes)."""
         return "ward" in self.count_levels
+    #: the Index of Multiple Deprivation by LSOA (see the module docstring), None without inputs.imd
+    imd: pd.DataFrame | None = None
 
     @property
     def area(self) -> str:

@@ -17,6 +17,7 @@ What it writes (paths relative to ``root``)::
     data/demo/victims.csv                victims link (§3.3)
     data/demo/asb.csv                    ASB incidents (§3.5)
     data/demo/population.csv             lsoa_code, population (§3.6)
+    data/demo/imd.csv                    a SYNTHETIC Index of Multiple Deprivation by LSOA (2025 layout)
     data/demo/police-uk/YYYY-MM-demo-street.csv.gz   police.uk form (§3.1), gzipped to stay small
     data/demo/truth.json                 the planted truths, and realised values the tests check
     data/demo/README.md
@@ -37,7 +38,9 @@ Planted truths (``truth.json``)
     the offender, victim and ASB processes, and — computed here, directly from
     the generated records and independently of the chapter modules — the
     realised figures the chapter tests compare with (definitions are written
-    into the truth file itself).
+    into the truth file itself).  A deprivation gradient (:func:`deprivation`):
+    the synthetic IMD deciles follow each LSOA's expected crime rate, so the
+    most deprived decile has the highest rate (``truth["deprivation"]``).
 
 Determinism
     Same seed and same :data:`GENERATOR_VERSION` -> byte-identical files: one
@@ -74,7 +77,7 @@ import pandas as pd
 import shapely
 
 #: bump whenever the generator's output changes: ensure_demo regenerates older files
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DEFAULT_SEED = 20240401
 
 AREA = "Demoborough"
@@ -777,6 +780,80 @@ def _asb(rng, gdf, pop, clusters, places) -> tuple[pd.DataFrame, dict]:
 
 
 # =============================================================================================
+# deprivation (issue 15): a synthetic IMD whose deciles follow the expected crime rate
+# =============================================================================================
+#: how strongly the synthetic deprivation score follows the expected crime rate: the score is
+#: log(expected rate) + N(0, DEPRIVATION_NOISE) (0 = deciles sorted exactly by the expected rate)
+DEPRIVATION_NOISE = 0.15
+#: the national rank range of the 2025 IMD (33,755 LSOAs in England); decile d holds ranks
+#: from (d - 1) x N / 10 + 1 to d x N / 10
+IMD_LSOAS = 33755
+IMD_HEADER = ["LSOA code (2021)", "LSOA name (2021)", "Index of Multiple Deprivation (IMD) Rank",
+              "Index of Multiple Deprivation (IMD) Decile"]
+
+
+def deprivation(seed: int, gdf, pop, lam) -> tuple[pd.DataFrame, dict]:
+    """The synthetic IMD file (2025 layout, 2021 LSOAs) and what was planted.
+
+    Each LSOA's deprivation score is the log of its expected crimes per resident in the last year
+    plus noise; the LSOAs are sorted by score (most deprived first) and cut into ten equal groups,
+    deciles 1 to 10; each gets a national rank drawn inside its decile's range, in score order.
+    So crime per resident falls from decile 1 to decile 10: the planted gradient.  Its own
+    random stream (SeedSequence([seed, 15])), so no other demo file changes.
+    """
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 15])))
+    codes = list(gdf["LSOA21CD"])
+    n = len(codes)
+    expected = lam[-1].sum(axis=(0, 2)) / pop
+    score = np.log(expected) + rng.normal(0.0, DEPRIVATION_NOISE, n)
+    order = np.argsort(-score, kind="mergesort")
+    decile = np.empty(n, dtype=int)
+    decile[order] = np.arange(n) * 10 // n + 1
+    width = IMD_LSOAS / 10
+    rank = np.empty(n, dtype=int)
+    for d in range(1, 11):
+        members = order[decile[order] == d]                       # most deprived first
+        lo, hi = int((d - 1) * width) + 1, int(d * width)
+        draws = np.sort(rng.choice(np.arange(lo, hi + 1), size=len(members), replace=False))
+        rank[members] = draws
+    out = pd.DataFrame({IMD_HEADER[0]: codes, IMD_HEADER[1]: list(gdf["LSOA21NM"]), IMD_HEADER[2]: rank,
+                        IMD_HEADER[3]: decile})
+    exp_by = {}
+    for d in range(1, 11):
+        m = decile == d
+        exp_by[str(d)] = round(float(lam[-1][:, m, :].sum() / pop[m].sum() * 1000), 6)
+    info = {"noise_sd": DEPRIVATION_NOISE, "deciles_by_lsoa": dict(zip(codes, (int(x) for x in decile))),
+            "expected_rate_per_1000_last_year": exp_by,
+            "expected_rate_ratio_last_year": round(exp_by["1"] / exp_by["10"], 6)}
+    return out, info
+
+
+def deprivation_truth(info: dict, crimes: pd.DataFrame, imd: pd.DataFrame, pop, codes) -> dict:
+    """Realised crime by decile in each financial year, counted here from the records (pandas
+    group-by, independently of the chapter modules): crimes, residents, rate per 1,000, the ratio
+    of decile 1's rate to decile 10's and the share of crime in deciles 1 and 2."""
+    dec = pd.Series(imd[IMD_HEADER[3]].to_numpy(), index=imd[IMD_HEADER[0]].to_numpy())
+    popu = pd.Series(np.asarray(pop, dtype=float), index=codes)
+    realised = {}
+    for y in range(N_YEARS):
+        s, e = _fy_bounds(y)
+        c = crimes[(crimes["offence_date"] >= s) & (crimes["offence_date"] <= e)]
+        per = c.groupby("lsoa_code").size().reindex(codes, fill_value=0)
+        byd = pd.DataFrame({"crimes": per.groupby(dec).sum(), "population": popu.groupby(dec).sum(),
+                            "lsoas": per.groupby(dec).size()})
+        byd["rate_per_1000"] = byd["crimes"] / byd["population"] * 1000
+        realised[_fy_label(FIRST_FY + y)] = {
+            "by_decile": {str(int(d)): {"lsoas": int(r["lsoas"]), "crimes": int(r["crimes"]),
+                                        "population": int(r["population"]), "rate_per_1000": float(r["rate_per_1000"])}
+                          for d, r in byd.iterrows()},
+            "rate_ratio": float(byd.loc[1, "rate_per_1000"] / byd.loc[10, "rate_per_1000"]),
+            "share_most_deprived_20pct": float(per[dec.reindex(codes) <= 2].sum() / per.sum())}
+    return {"generating": {k: v for k, v in info.items() if k != "deciles_by_lsoa"},
+            "deciles_by_lsoa": info["deciles_by_lsoa"], "realised": realised,
+            "note": "SYNTHETIC deprivation: deciles follow the expected crime rate (a planted gradient), not any real index"}
+
+
+# =============================================================================================
 # realised truths: simple, independent implementations of the §5.3/§5.4 definitions
 # =============================================================================================
 def _fy_bounds(y: int):
@@ -1053,6 +1130,7 @@ def _build(root: Path, seed: int) -> dict:
     offenders = _offenders(R["offenders"], crimes, gdf, pop, clusters)
     victims, vinfo = _victims(R["victims"], crimes)
     asb, ainfo = _asb(R["asb"], gdf, pop, clusters, places)
+    imd, dinfo = deprivation(seed, gdf, pop, lam)
     outcome = _outcomes(R["policeuk"], crimes, offenders)
     months = _police_uk_frames(R["policeuk"], seed, crimes, asb, places, gdf, outcome)
 
@@ -1082,12 +1160,14 @@ def _build(root: Path, seed: int) -> dict:
     aout = asb[["incident_id", "datetime", "caller_id", "lsoa_code"]].copy()
     aout["datetime"] = aout["datetime"].dt.strftime("%Y-%m-%d %H:%M")
     _write(data / "asb.csv", _csv_bytes(aout), manifest, root, len(aout))
+    _write(data / "imd.csv", _csv_bytes(imd), manifest, root, len(imd))
     for m, g in months.items():
         _write(data / "police-uk" / f"{m}-demo-street.csv.gz", _gzip(_csv_bytes(g[POLICE_UK_HEADER])), manifest,
                root, len(g))
 
     truth = _truth(seed, gdf, nb, island, town, pop, clusters, lam, crimes, offenders, victims, asb, vinfo, ainfo,
                    months)
+    truth["deprivation"] = deprivation_truth(dinfo, crimes, imd, pop, codes)
     _write(data / "README.md", _readme_data(truth).encode("utf-8"), manifest, root)
     truth["files"] = dict(sorted(manifest.items()))
     tb = (json.dumps(truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
@@ -1217,7 +1297,7 @@ def demo_files(root: Path) -> list[Path]:
     root = Path(root)
     return [root / MAPS_DIR / "lsoa.gpkg", root / MAPS_DIR / "lsoa_wards.csv", root / DATA_DIR / "crimes.csv",
             root / DATA_DIR / "offenders.csv", root / DATA_DIR / "victims.csv", root / DATA_DIR / "asb.csv",
-            root / DATA_DIR / "population.csv", root / DATA_DIR / "truth.json"]
+            root / DATA_DIR / "population.csv", root / DATA_DIR / "imd.csv", root / DATA_DIR / "truth.json"]
 
 
 def is_current(root: Path) -> bool:

@@ -67,6 +67,7 @@ PERSON_TABLES: dict[str, tuple[str, ...]] = {
     "repeat_victims": ("victims", "repeat_victims", "pairs", "lookback_repeat_pairs"),
     "repeat_victim_distribution": ("victims", "pairs"),
     "repeat_asb_callers": ("callers", "repeat_callers", "repeat_caller_calls"),
+    "victim_profile": ("repeat_victims", "other_victims"),
 }
 
 #: headline keys (summary.json) that are counts of, or from, victim, offender or caller records

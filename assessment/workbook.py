@@ -253,6 +253,13 @@ class Run:
         _display(rag_table_html(table, title, source or self.source, note, scheme, threshold, amber_green,
                                 commentary=self.indicator_commentary()))
 
+    def block(self, template: str, title: str, source: str | None = None, note: str | None = None,
+              **context) -> None:
+        """Show a block of the report drawn by a template of ``assessment/templates/`` (e.g. the ward
+        profiles, ``ward_profiles.html``), with ``title``, the source line and ``note``; every value
+        in ``context`` is escaped by the template."""
+        _display(render(template, title=title, source=source or self.source, note=note, **context))
+
     def text(self, markdown_text: str) -> None:
         """Show computed narrative (markdown) in the report.
 

@@ -37,7 +37,7 @@ from ..dataset import CRIME_COLUMNS, Dataset, conform
 from ..errors import AssessmentError, ConfigError
 from ..periods import Period, partial_message, resolve_period, total, trend_window
 from ..scope import detect as detect_scope
-from . import counts, extract, links, mps, police_uk, population
+from . import counts, deprivation, extract, links, mps, police_uk, population
 from . import wards as ward_input
 from .common import area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, month_label, problem, starts_with_area
 from .geography import (
@@ -197,8 +197,19 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     lsoas, pop_series, pop_table, pop_year = _load_population(cfg, period, geo, sel.crimes, acc, notes)
     _account_reference_inputs(geo, lsoas, acc)
     check_rates(sel.crimes, lsoas, period, acc)     # populations and rates no real LSOA has (noted)
-    return _dataset(cfg, kind, period, scope, geo, sel, acc, notes, victims=victims, offenders=offenders,
-                    asb=asb, population=pop_series, pop_table=pop_table, lsoas=lsoas, population_year=pop_year)
+    imd = _load_imd(cfg, geo, lsoas, acc, notes)
+    ds = _dataset(cfg, kind, period, scope, geo, sel, acc, notes, victims=victims, offenders=offenders,
+                  asb=asb, population=pop_series, pop_table=pop_table, lsoas=lsoas, population_year=pop_year)
+    ds.imd = imd
+    return ds
+
+
+def _load_imd(cfg: Config, geo, lsoas, acc: Accounting, notes: list):
+    """The IMD by the area's LSOAs (``inputs.imd``; :mod:`assessment.loaders.deprivation`), or None."""
+    if not cfg.inputs.imd:
+        return None
+    universe = lsoas.index if lsoas is not None and len(lsoas) else None
+    return _guard(lambda: deprivation.load_imd(cfg.inputs.imd, universe, geo.lookup, acc, notes))
 
 
 # -- the steps of load_dataset -------------------------------------------------------------------

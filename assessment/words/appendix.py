@@ -16,7 +16,8 @@ from .. import provenance
 from ..disclosure import AUDIT_COLUMNS
 from ..errors import one_line
 from ..significance import SignificanceRule
-from . import crime_in_the_area, hotspots, offenders, performance, priorities, summary, victims, wards
+from . import (asb_da, crime_in_the_area, deprivation, hotspots, offenders, performance, priorities, summary, victims,
+               wards)
 
 
 def _rule(cfg) -> SignificanceRule:
@@ -30,10 +31,12 @@ METHOD_SECTIONS = [
     ("emerging", lambda cfg: hotspots.emerging_methods(_rule(cfg), cfg.hotspots.emerging_alpha,
                                                        cfg.hotspots.trend_alpha, cfg.hotspots.emerging_min_years)),
     ("wards", lambda cfg: wards.METHODS),
+    ("deprivation", lambda cfg: deprivation.METHODS),
     ("offenders", lambda cfg: offenders.METHODS),
     ("victims", lambda cfg: victims.methods(cfg.victims.lookback_days, cfg.victims.repeat_windows,
                                             cfg.disclosure.min_count)),
     ("asb", lambda cfg: victims.asb_methods(cfg.asb.repeat_calls, cfg.asb.window_weeks, cfg.disclosure.min_count)),
+    ("asb_da", lambda cfg: asb_da.METHODS),
     ("performance", lambda cfg: performance.methods(cfg.performance.amber_threshold,
                                                     cfg.performance.amber_green_threshold,
                                                     cfg.performance.no_change_band)),

@@ -136,6 +136,32 @@ COLUMNS: dict[str, Column] = {
     "gi_p": Column("p (unadjusted)", "The Gi* permutation p-value, the LSOA tested on its own", "probability, 0 to 1"),
     "gi_p_fdr": Column("p (FDR-adjusted)", "The Gi* p-value adjusted for testing every LSOA at once "
                        "(Benjamini–Hochberg false discovery rate)", "probability, 0 to 1"),
+    # issue 15: deprivation, ASB and domestic-abuse trends, ward profiles, victim profile
+    "imd_decile": Column("IMD decile", "The national Index of Multiple Deprivation decile (1 = the most deprived 10% "
+                         "of LSOAs in England, 10 = the least deprived)", "decile, 1 to 10"),
+    "start": Column("From", "The first day of the 12 months", "date (YYYY-MM-DD)"),
+    "end": Column("To", "The last day of the 12 months", "date (YYYY-MM-DD)"),
+    "violence": Column("Violence", "Violence crimes in the 12 months (crime types or MPS major categories whose name "
+                       "starts with 'Violence')", CRIMES),
+    "da_violence": Column("Domestic-abuse violence", "Violence crimes flagged as domestic abuse", CRIMES),
+    "share_of_violence": Column("Share of violence", "Domestic-abuse violence ÷ all violence", SHARE),
+    "top_crime_types": Column("Most common crime types", "The ward's three crime types with most crimes in the "
+                              "period, most first, separated by '; '", TEXT),
+    "hot_spot_lsoas": Column("Hot-spot LSOAs (95%+)", "The ward's LSOAs that are Gi* hot spots of all crime at 95% or "
+                             "99% confidence (chapter 2's rule); blank without a boundary file", "count of LSOAs"),
+    "hot_spot_lsoa_names": Column("Hot-spot LSOA names", "Their names, separated by '; '", TEXT),
+    "asb_incidents": Column("ASB incidents", "Anti-social behaviour incidents in the period in the ward's LSOAs",
+                            "count of incidents"),
+    "asb_change_pct": Column("ASB % change", "(ASB incidents − those of the previous 12 months) ÷ those of the "
+                             "previous 12 months", FRACTION_CHANGE),
+    "most_deprived_20pct_lsoas": Column("LSOAs in most deprived 20%", "The ward's LSOAs in IMD deciles 1 and 2 (the "
+                                        "most deprived 20% of England's LSOAs)", "count of LSOAs"),
+    "median_imd_decile": Column("Median IMD decile", "The median IMD decile of the ward's LSOAs", "decile, 1 to 10"),
+    "age_band": Column("Age band", "The victim's age band at their first crime in the period ('Not recorded' when "
+                       "the age is blank)", TEXT),
+    "sex": Column("Sex", "The victim's sex as first recorded ('Not recorded' when blank)", TEXT),
+    "other_victims": Column("Victims once", "Victims of exactly one crime in the period ('<N' and '[c]': hidden "
+                            "by disclosure control)", "count of people"),
     "gi_class": Column("Gi* class", "Hot spot, cold spot or not significant, with its confidence (90%, 95%, 99%); "
                        "'Not tested' and why", TEXT),
     "top10_share": Column("Share in the top 10 LSOAs", "Crimes in the 10 LSOAs with most crime ÷ all crimes", SHARE),
@@ -378,6 +404,36 @@ TABLES: dict[str, Table] = {
     "repeat_locations_top": Table("one row per map point", "The map points with most crimes (chapter 4).",
                                   {"rank": Column("Rank", "Position by crimes, 1 = most", "rank"),
                                    "crimes": Column("Crimes", "Crimes at the point in the period", CRIMES)}),
+    "deprivation": Table("one row per IMD decile present among the area's LSOAs", "Crime, residents and the crime "
+                         "rate by national IMD decile (chapter 1).",
+                         {"lsoas": Column("LSOAs", "The area's LSOAs in the decile", "count of LSOAs"),
+                          "population": Column("Residents", "The residents of those LSOAs (blank when one has no "
+                                               "figure)", "people")}),
+    "ward_profiles": Table("one row per ward", "Each ward's crime, rate, change, top crime types, hot-spot LSOAs, "
+                           "ASB and deprivation (chapter 1).",
+                           {"lsoas": Column("LSOAs", "The ward's LSOAs in the area", "count of LSOAs"),
+                            "crimes": Column("Crimes", "Crimes in the ward in the period", CRIMES)}),
+    "asb_trend": Table("one row per 12 months, oldest first", "Anti-social behaviour incidents per 12 months "
+                       "(chapter 4).",
+                       {"count": Column("Incidents", "ASB incidents in the 12 months", "count of incidents"),
+                        "change": Column("Change", "Incidents minus those of the 12 months before",
+                                         "count of incidents")}),
+    "asb_lsoa": Table(_LSOA_EXTRACT + " of the area", "ASB incidents, rate, change and Gi* hot-spot class by LSOA "
+                      "(chapter 4).",
+                      {"count": Column("ASB incidents", "ASB incidents in the LSOA in the period",
+                                       "count of incidents"),
+                       "rate_per_1000": Column("Rate per 1,000 residents", "ASB incidents ÷ residents × 1,000",
+                                               "incidents per 1,000 residents"),
+                       "population": Column("Residents", "The LSOA's residents (ONS mid-year estimate)", "people")}),
+    "da_trend": Table("one row per 12 months, oldest first", "Crimes flagged as domestic abuse per 12 months, and "
+                      "their share of violence (chapter 4).",
+                      {"count": Column("Domestic-abuse crimes", "Crimes flagged as domestic abuse in the 12 months",
+                                       CRIMES)}),
+    "victim_profile": Table("one row per age band and sex with a victim", "Repeat victims and victims of one crime "
+                            "by age band and sex (chapter 4).",
+                            {"repeat_victims": Column("Repeat victims", "Victims of two or more crimes in the period "
+                                                      "('<N' and '[c]': hidden by disclosure control)",
+                                                      "count of people")}),
     "performance": Table("one row per indicator", "Each indicator against its target (chapter 5).",
                          {"period": Column("Period", "The period measured (the year, or the year to date)", TEXT),
                           "baseline": Column("Baseline", "The indicator's baseline value (its year is "
