@@ -49,6 +49,7 @@ from .geography import (
     load_wards,
 )
 from .groups import check_crime_names
+from .harm_weights import read_harm_weights
 from .pipeline import NO_POLYGON, NOT_IN_BOUNDARIES, Context, select_rows
 from .plausibility import check_asb_callers, check_rates, fill_blank_types, note_blank_types
 from .police_uk import missing_months
@@ -191,8 +192,11 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     lsoas, pop_series, pop_table, pop_year = _load_population(cfg, period, geo, sel.crimes, acc, notes)
     _account_reference_inputs(geo, lsoas, acc)
     check_rates(sel.crimes, lsoas, period, acc)     # populations and rates no real LSOA has (noted)
-    return _dataset(cfg, kind, period, scope, geo, sel, acc, notes, victims=victims, offenders=offenders,
-                    asb=asb, population=pop_series, pop_table=pop_table, lsoas=lsoas, population_year=pop_year)
+    weights = read_harm_weights(cfg.inputs.harm_weights, notes) if cfg.inputs.harm_weights is not None else None
+    ds = _dataset(cfg, kind, period, scope, geo, sel, acc, notes, victims=victims, offenders=offenders,
+                  asb=asb, population=pop_series, pop_table=pop_table, lsoas=lsoas, population_year=pop_year)
+    ds.harm_weights = weights
+    return ds
 
 
 # -- the steps of load_dataset -------------------------------------------------------------------
@@ -576,6 +580,8 @@ def _picklable(acc: Accounting) -> None:
 def _crimes_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The canonical crimes table (missing float columns filled with NaN before :func:`conform`)."""
     df = df.copy()
+    if "_x" in df and "easting" not in df:          # the point in British National Grid metres
+        df["easting"], df["northing"] = df["_x"], df["_y"]
     for c, t in CRIME_COLUMNS.items():
         if c not in df and t == "float64":
             df[c] = np.nan

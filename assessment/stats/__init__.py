@@ -24,6 +24,10 @@ module                  what it computes
 :mod:`.rag`             RAG and direction of travel: target from a baseline, shortfall, three- and
                         four-level status, variance, direction of travel, seasonal shares
 :mod:`.rates`           rates per 1,000 residents, competition ranks, pooled rates of sets of areas
+:mod:`.near_repeat`     near repeats: the Knox table of pairs of crimes by distance × time band, with
+                        Monte Carlo (date permutation) expected pairs and p-values
+:mod:`.harm`            harm weighting: each crime's weight from its type or offence code, harm per
+                        place, harm hot spots that are not count hot spots
 :mod:`.base`            the errors, :func:`~.base.zero_clip` and the numbers of the significance rule
                         (standard library only)
 ======================  ==========================================================================
@@ -56,9 +60,9 @@ import importlib
 
 from .base import StatsError
 
-__all__ = ["concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls", "StatsError"]
+__all__ = ["concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls", "near_repeat", "harm", "StatsError"]
 
-_MODULES = {"concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls"}
+_MODULES = {"concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls", "near_repeat", "harm"}
 
 
 def __getattr__(name: str):
