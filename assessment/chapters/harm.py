@@ -151,7 +151,7 @@ class NearRepeatsResult:
 def day_numbers(dates: pd.Series) -> np.ndarray:
     """Dates as whole days since 1970-01-01.
 
-    >>> day_numbers(pd.Series(pd.to_datetime(["1970-01-02", "2024-04-01 13:00"]))).tolist()
+    >>> day_numbers(pd.Series(pd.to_datetime(["1970-01-02 00:00", "2024-04-01 13:00"]))).tolist()
     [1, 19814]
     """
     d = pd.to_datetime(dates).dt.normalize()
