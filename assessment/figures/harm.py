@@ -14,7 +14,9 @@ import pandas as pd
 def knox_figure(table: pd.DataFrame, alpha: float = 0.05):
     """The Knox table as a grid: distance bands down, time bands across, each cell coloured by the
     ratio of observed to expected pairs (white at 1 or below, darker blue above), labelled with the
-    ratio and the pairs, and outlined where p ≤ ``alpha`` — so colour is not the only carrier.
+    ratio and the pairs, and outlined where p ≤ ``alpha`` — so colour is not the only carrier.  Cells of
+    the open-ended last distance or time band are never outlined: they hold the pairs that are not
+    close, whose excess only mirrors a shortfall elsewhere.
 
     Parameters
     ----------
@@ -55,7 +57,8 @@ def knox_figure(table: pd.DataFrame, alpha: float = 0.05):
             text = "–" if math.isnan(v) else f"{v:.2f}"
             colour = "white" if 0.85 * shade[r, c] > 0.55 else "#0B0C0C"
             ax.text(c, r, f"{text}\n({obs[r, c]:,} pairs)", ha="center", va="center", fontsize=8, color=colour)
-            if p[r, c] <= alpha and not math.isnan(v) and v > 1:
+            near = r < len(rows) - 1 and c < len(cols) - 1     # the open-ended "more than" bands only balance the rest
+            if near and p[r, c] <= alpha and not math.isnan(v) and v > 1:
                 ax.add_patch(Rectangle((c - 0.48, r - 0.48), 0.96, 0.96, fill=False, lw=2.2, ec=PALETTE[3]))
     ax.set_xticks(range(len(cols)), cols, fontsize=8.5)
     ax.set_yticks(range(len(rows)), rows, fontsize=8.5)
@@ -65,6 +68,7 @@ def knox_figure(table: pd.DataFrame, alpha: float = 0.05):
     for s in ax.spines.values():
         s.set_visible(False)
     ax.grid(False)
-    ax.set_title(f"Ratio of pairs to chance; outlined: more than chance (p ≤ {alpha:g})", fontsize=9, loc="left")
+    ax.set_title(f"Ratio of pairs to chance; outlined: close pairs more than chance (p ≤ {alpha:g})", fontsize=9,
+                 loc="left")
     fig.tight_layout()
     return fig
