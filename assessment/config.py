@@ -57,6 +57,7 @@ class Inputs(_Strict):
     imd: Path | None = Field(None, description="English Indices of Deprivation file (IMD rank and decile by LSOA): "
                              "the 2019 IMD on 2011 LSOAs (harmonised through inputs.lsoa_lookup) or a 2025 IMD "
                              "on 2021 LSOAs (read directly).")
+    harm_weights: Path | None = None
 
 
 def input_paths(inputs: Inputs, name: str) -> list[Path]:
@@ -149,6 +150,33 @@ class Performance(_Strict):
     area_column: str | None = None
 
 
+class NearRepeat(_Strict):
+    crime_types: list[str] = Field(["Burglary"], description="Crime types tested for near repeats, each on its own (needs a record-level extract with offence dates and coordinates).")
+    distance_bands: list[int] = Field([100, 200, 400, 800], description="Upper edges of the distance bands in metres (after the 'same place' band; pairs further apart than the last are 'more than').")
+    time_bands: list[int] = Field([7, 14, 30, 60], description="Upper edges of the time bands in days (0-7, 8-14, ...; pairs further apart than the last are 'more than').")
+    permutations: int = Field(999, ge=19, description="Monte Carlo permutations of the offence dates for the expected pairs and p-values (the Near Repeat Calculator's default is 999).")
+    seed: int = Field(20240401, description="Seed of the permutations, so a rerun gives the same expected pairs and p-values.")
+
+    @field_validator("distance_bands", "time_bands")
+    @classmethod
+    def _increasing(cls, v):
+        if not v or v[0] <= 0 or any(b >= a for b, a in zip(v, v[1:])):
+            raise ValueError(f"expected increasing whole numbers above 0 (e.g. [100, 200, 400, 800]), found {v}")
+        return v
+
+    @field_validator("crime_types")
+    @classmethod
+    def _types_nonempty(cls, v):
+        if not v:
+            raise ValueError("expected at least one crime type (e.g. [Burglary])")
+        return v
+
+
+class Harm(_Strict):
+    source: str | None = Field(None, description="Where the harm weights come from (e.g. 'ONS Crime Severity Score weights, year ending March 2024'): printed under every harm figure; required with inputs.harm_weights.")
+    synthetic: bool = Field(False, description="True when the weights are made up (the demo's): the report says so beside every harm figure.")
+
+
 class Config(_Strict):
     """The whole config.  ``path`` and ``root`` are set by :func:`load_config`."""
 
@@ -168,6 +196,8 @@ class Config(_Strict):
     victims: Victims = Victims()
     asb: ASB = ASB()
     performance: Performance = Performance()
+    near_repeat: NearRepeat = NearRepeat()
+    harm: Harm = Harm()
     demo: bool = Field(False, description="True for the bundled demo: missing demo files are generated on first use.")
 
     path: Path | None = Field(None, exclude=True)
@@ -277,6 +307,9 @@ def load_config(path: str | Path | None = None, check_files: bool = True) -> Con
                 raise ConfigError(folder_problem(path, name, p))
         if resolved:
             setattr(cfg.inputs, name, resolved if isinstance(given, list) else resolved[0])
+    if cfg.inputs.harm_weights is not None and not (cfg.harm.source or "").strip():
+        raise ConfigError(f"{path}: harm.source: expected the source of the harm weights in inputs.harm_weights "
+                          "(e.g. 'ONS Crime Severity Score weights, 2024'); weights with no named source are not used")
     if check_files and not any(getattr(cfg.inputs, k) for k in ("police_uk", "crime_counts", "crimes")) and not cfg.demo:
         raise ConfigError(f"{path}: inputs: expected one of police_uk, crime_counts or crimes")
     return cfg

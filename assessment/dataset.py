@@ -22,6 +22,10 @@ and LSOA codes are harmonised to the boundary file's vintage.
     longitude          float64          WGS84, police.uk snap point / NaN
     latitude           float64
     location           string           police.uk street description ("On or near ...") / <NA>
+    easting            float64          British National Grid (EPSG:27700) metres: the extract's point,
+                                        or the police.uk snap point projected / NaN
+    northing           float64
+    offence_code       string           Home Office offence code from the extract / <NA>
     =================  ===============  =========================================
 
 ``victims``:   crime_id, victim_id (string), age (Int64), sex (string)
@@ -33,6 +37,8 @@ and LSOA codes are harmonised to the boundary file's vintage.
 ``lsoas``:     DataFrame indexed by lsoa_code: lsoa_name, ward_code, ward_name, population —
                the area's LSOA universe (from the boundary file, else the ward lookup, else
                the LSOAs seen in the data).
+``harm_weights``: DataFrame (key, weight) from ``inputs.harm_weights``, its ``attrs["key"]``
+               ``crime_type`` or ``offence_code``; None when no weights file is configured.
 ``boundaries``: GeoDataFrame indexed by lsoa_code (lsoa_name, geometry), EPSG:27700; None
                when no boundary file is configured.
 ``lsoa_crimes``, ``count_levels``, ``ward_boundaries``, ``ward_names`` (MPS published counts, issue 17):
@@ -78,6 +84,9 @@ CRIME_COLUMNS = {
     "longitude": "float64",
     "latitude": "float64",
     "location": "string",
+    "easting": "float64",
+    "northing": "float64",
+    "offence_code": "string",
 }
 VICTIM_COLUMNS = {"crime_id": "string", "victim_id": "string", "age": "Int64", "sex": "string"}
 OFFENDER_COLUMNS = {"crime_id": "string", "offender_id": "string", "age": "Int64", "sex": "string",
@@ -166,6 +175,8 @@ class Dataset:
         return "ward" in self.count_levels
     #: the Index of Multiple Deprivation by LSOA (see the module docstring), None without inputs.imd
     imd: pd.DataFrame | None = None
+    #: the harm weights (:mod:`assessment.loaders.harm_weights`), None without ``inputs.harm_weights``
+    harm_weights: pd.DataFrame | None = None
 
     @property
     def area(self) -> str:

@@ -65,6 +65,7 @@ import hashlib
 import heapq
 import io
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -77,7 +78,7 @@ import pandas as pd
 import shapely
 
 #: bump whenever the generator's output changes: ensure_demo regenerates older files
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 DEFAULT_SEED = 20240401
 
 AREA = "Demoborough"
@@ -214,6 +215,18 @@ _OUTCOMES_SUSPECT = [("Unable to prosecute suspect", 0.38), ("Court result unava
                      ("Offender given suspended prison sentence", 0.03), ("Offender given conditional discharge", 0.03),
                      ("Status update unavailable", 0.03)]
 
+#: the demo's harm weights per crime type: SYNTHETIC, made up for the demo (loosely ordered by how
+#: serious the offences are), NOT the ONS Crime Severity Score or any published index
+HARM_WEIGHTS = {"Robbery": 120.0, "Possession of weapons": 80.0, "Violence and sexual offences": 60.0,
+                "Burglary": 45.0, "Other crime": 20.0, "Criminal damage and arson": 15.0, "Drugs": 12.0,
+                "Vehicle crime": 10.0, "Theft from the person": 10.0, "Public order": 8.0, "Other theft": 5.0,
+                "Bicycle theft": 4.0, "Shoplifting": 2.0}
+HARM_SOURCE = "Synthetic weights made up for the Demoborough demo (not the ONS Crime Severity Score)"
+#: the planted near-repeat chain: burglaries at points within ``radius_m`` of a start point, the first
+#: two at the same point, one every ``gap_days`` days (cycling), from ``start``
+NEAR_REPEAT_CHAIN = {"crime_type": "Burglary", "crimes": 10, "radius_m": 45, "start": "2024-10-07",
+                     "gap_days": [2, 1, 2, 1, 3, 1, 2, 2, 1], "first_id": 990001}
+
 # -- definitions written into truth.json ----------------------------------------------------
 DEFINITIONS = {
     "financial_year": "Y/Y+1 = offence dates 1 April Y to 31 March Y+1 inclusive; the label '2024/25' means 2024.",
@@ -250,7 +263,7 @@ DEFINITIONS = {
 # geography
 # =============================================================================================
 def _rngs(seed: int) -> dict:
-    names = ["geo", "pop", "clusters", "crimes", "places", "offenders", "victims", "asb", "policeuk"]
+    names = ["geo", "pop", "clusters", "crimes", "places", "offenders", "victims", "asb", "policeuk", "plants"]
     kids = np.random.SeedSequence(seed).spawn(len(names))
     return {n: np.random.Generator(np.random.PCG64(k)) for n, k in zip(names, kids)}
 
@@ -985,6 +998,109 @@ def repeat_callers(asb: pd.DataFrame, start, end, calls: int = 10, window_days: 
 
 
 # =============================================================================================
+# planted near repeats and harm (chapter 7)
+# =============================================================================================
+def _planted_rows(gdf, places, codes_idx, xs, ys, dates, crime_type: str, first_id: int) -> pd.DataFrame:
+    """Crime rows in the generator's layout for planted crimes (no victims, no offenders)."""
+    n = len(dates)
+    pl = np.empty(n, dtype=np.int64)
+    px, py, plsoa = places["x"].to_numpy(), places["y"].to_numpy(), places["lsoa"].to_numpy()
+    for k in range(n):          # the police.uk map point: the nearest of the LSOA's points
+        cand = np.flatnonzero(plsoa == codes_idx[k])
+        pl[k] = cand[int(np.argmin(np.hypot(px[cand] - xs[k], py[cand] - ys[k])))]
+    d = pd.to_datetime(pd.Series(dates))
+    fy = (d.dt.year - (d.dt.month < 4) - FIRST_FY).to_numpy()
+    return pd.DataFrame({
+        "crime_id": [f"DB{first_id + k:06d}" for k in range(n)], "offence_date": d.to_numpy(),
+        "crime_type": crime_type, "lsoa_code": gdf["LSOA21CD"].to_numpy()[codes_idx],
+        "easting": np.asarray(xs, dtype=np.int64), "northing": np.asarray(ys, dtype=np.int64),
+        "domestic_abuse": False, "_fy": fy, "_lsoa": codes_idx, "_place": pl})
+
+
+def _plant_near_repeat_chain(rng, gdf, crimes: pd.DataFrame, places, taken: set):
+    """Add :data:`NEAR_REPEAT_CHAIN`: burglaries close in space and time in one background LSOA.
+
+    The LSOA is drawn among those outside the clusters, their rings and the town centre; the chain's
+    points lie within ``radius_m`` of the LSOA's representative point (inside the LSOA), the second
+    at exactly the first's point (a repeat at the same place).
+    """
+    P = NEAR_REPEAT_CHAIN
+    codes = list(gdf["LSOA21CD"])
+    cand = [i for i, c in enumerate(codes) if c not in taken and gdf.geometry.iloc[i].area > 200_000]
+    li = cand[int(rng.integers(len(cand)))]
+    poly = gdf.geometry.iloc[li]
+    c = poly.representative_point()
+    xs, ys = [round(c.x)], [round(c.y)]
+    while len(xs) < P["crimes"]:
+        if len(xs) == 1:                      # the second at the first's point: the same place
+            xs.append(xs[0])
+            ys.append(ys[0])
+            continue
+        r, th = P["radius_m"] * np.sqrt(rng.random()), 2 * np.pi * rng.random()
+        x, y = round(c.x + r * np.cos(th)), round(c.y + r * np.sin(th))
+        if shapely.contains_xy(poly, x, y):
+            xs.append(x)
+            ys.append(y)
+    start = pd.Timestamp(P["start"])
+    days = np.concatenate([[0], np.cumsum(P["gap_days"])])[:P["crimes"]]
+    dates = [start + pd.Timedelta(days=int(d)) for d in days]
+    rows = _planted_rows(gdf, places, np.full(P["crimes"], li), np.array(xs), np.array(ys), dates,
+                         P["crime_type"], P["first_id"])
+    info = {**P, "lsoa_code": codes[li], "crime_ids": rows["crime_id"].tolist(),
+            "points": [[int(a), int(b)] for a, b in zip(xs, ys)], "dates": [d.strftime("%Y-%m-%d") for d in dates]}
+    return pd.concat([crimes, rows], ignore_index=True), info
+
+
+def _harm_of(crimes: pd.DataFrame, start, end) -> dict:
+    """Harm per LSOA in [start, end] by :data:`HARM_WEIGHTS`, with plain Python sums."""
+    out: dict = {}
+    for code, typ, d in zip(crimes["lsoa_code"], crimes["crime_type"], crimes["offence_date"]):
+        if start <= d <= end:
+            out[code] = out.get(code, 0.0) + HARM_WEIGHTS[typ]
+    return out
+
+
+def _harm_near_repeat_truth(crimes: pd.DataFrame, plants: dict) -> dict:
+    """truth.json's ``harm_near_repeat``: the planted chain (with its own pairs by band, counted pair by
+    pair) and the planted harm weighting (:data:`HARM_WEIGHTS`) with the 2024/25 harm by LSOA, its top
+    LSOA and the top LSOA by count (plain sums, independent of the chapter)."""
+    ch = plants["near_repeat_chain"]
+    pts, dates = ch["points"], [pd.Timestamp(d) for d in ch["dates"]]
+    dist_edges, day_edges = [100, 200, 400, 800], [7, 14, 30, 60]
+    pairs: dict = {}
+    for a in range(len(pts)):
+        for b in range(a + 1, len(pts)):
+            dd = math.hypot(pts[a][0] - pts[b][0], pts[a][1] - pts[b][1])
+            dt = abs((dates[a] - dates[b]).days)
+            sb = 0 if dd == 0 else 1 + sum(dd > e for e in dist_edges)
+            tb = sum(dt > e for e in day_edges)
+            pairs[f"{sb},{tb}"] = pairs.get(f"{sb},{tb}", 0) + 1
+    s, e = _fy_bounds(N_YEARS - 1)
+    harm = _harm_of(crimes, s, e)
+    ranked = sorted(harm.items(), key=lambda kv: (-kv[1], kv[0]))
+    in_year = crimes[(crimes["offence_date"] >= s) & (crimes["offence_date"] <= e)]
+    counts = in_year.groupby("lsoa_code").size()
+    top_count = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return {
+        "near_repeat_chain": {**ch, "pairs_by_band": dict(sorted(pairs.items())),
+                              "bands": "key 'd,t': d = 0 same place, 1 = (0, 100] m, 2 = (100, 200], 3 = (200, 400], "
+                                       "4 = (400, 800], 5 = more; t = 0 for 0-7 days, 1 = 8-14, 2 = 15-30, 3 = 31-60, 4 = more"},
+        "harm": {"weights": HARM_WEIGHTS, "source": HARM_SOURCE, "file": "data/demo/harm_weights.csv",
+                 "year": _fy_label(FIRST_FY + N_YEARS - 1), "total": float(sum(harm.values())),
+                 "top_lsoa": ranked[0][0], "top_lsoas": [k for k, _ in ranked[:10]], "top_count_lsoa": str(top_count),
+                 "by_lsoa": {k: float(v) for k, v in sorted(harm.items())},
+                 "top_count_lsoas": [str(k) for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
+                 "meaning": ("harm of an LSOA = sum over the year's crimes in it of HARM_WEIGHTS[crime_type]; the "
+                             "weights are synthetic and shoplifting, the town centre's main crime, weighs least, so "
+                             "the town-centre core drops out of the top 10 LSOAs when crime is weighted by harm "
+                             "(compare top_lsoas with top_count_lsoas)")},
+        "notes": ("The chain's crimes have ids DB9900xx, no victims and no offenders. The "
+                  "background burglaries have no near-repeat process (their dates are independent of their places "
+                  "within a year), so the chain is the only space-time interaction planted."),
+    }
+
+
+# =============================================================================================
 # writing
 # =============================================================================================
 def _csv_bytes(df: pd.DataFrame) -> bytes:
@@ -1077,6 +1193,7 @@ def _readme_data(truth: dict) -> str:
         "| `victims.csv` | victims link (§3.3): crime_id, victim_id, age, sex |",
         "| `asb.csv` | ASB incidents (§3.5): incident_id, datetime, caller_id (blank = anonymous), lsoa_code |",
         "| `population.csv` | residents per LSOA (§3.6) |",
+        "| `harm_weights.csv` | harm weights by crime type (§3.10): SYNTHETIC, made up for the demo — not the ONS Crime Severity Score |",
         "| `police-uk/YYYY-MM-demo-street.csv.gz` | the same crimes and ASB incidents in police.uk street-level form (§3.1), gzipped |",
         "| `truth.json` | the planted truths and the realised figures the tests check, with their definitions |",
         "",
@@ -1092,7 +1209,12 @@ def _readme_data(truth: dict) -> str:
     lines += ["", f"Town centre (few residents, many crimes): {', '.join(truth['geography']['town_centre'])}. "
               f"Island LSOA (no neighbours): {truth['geography']['island']}.",
               f"Planted change: {truth['crime']['planted_change']['crime_type']} +20% in "
-              f"{truth['crime']['planted_change']['year']}.", ""]
+              f"{truth['crime']['planted_change']['year']}.",
+              f"Planted near repeats: a chain of {truth['harm_near_repeat']['near_repeat_chain']['crimes']} burglaries in "
+              f"{truth['harm_near_repeat']['near_repeat_chain']['lsoa_code']} from "
+              f"{truth['harm_near_repeat']['near_repeat_chain']['start']}. Harm (synthetic weights in "
+              f"`harm_weights.csv`): most harm in 2024/25 in {truth['harm_near_repeat']['harm']['top_lsoa']}; shoplifting "
+              "weighs least, so the town-centre core is in the top 10 LSOAs by count but not by harm.", ""]
     return "\n".join(lines)
 
 
@@ -1131,6 +1253,9 @@ def _build(root: Path, seed: int) -> dict:
     victims, vinfo = _victims(R["victims"], crimes)
     asb, ainfo = _asb(R["asb"], gdf, pop, clusters, places)
     imd, dinfo = deprivation(seed, gdf, pop, lam)
+    taken = set(town) | {m for cl in clusters for m in cl["members"] + cl["ring"]}
+    crimes, chain = _plant_near_repeat_chain(R["plants"], gdf, crimes, places, taken)
+    plants = {"near_repeat_chain": chain}
     outcome = _outcomes(R["policeuk"], crimes, offenders)
     months = _police_uk_frames(R["policeuk"], seed, crimes, asb, places, gdf, outcome)
 
@@ -1151,6 +1276,8 @@ def _build(root: Path, seed: int) -> dict:
     # -- data
     popdf = pd.DataFrame({"lsoa_code": codes, "population": pop})
     _write(data / "population.csv", _csv_bytes(popdf), manifest, root, len(popdf))
+    hw = pd.DataFrame({"crime_type": list(HARM_WEIGHTS), "weight": list(HARM_WEIGHTS.values())})
+    _write(data / "harm_weights.csv", _csv_bytes(hw), manifest, root, len(hw))
     cout = crimes[["crime_id", "offence_date", "crime_type", "lsoa_code", "easting", "northing", "domestic_abuse"]].copy()
     cout["offence_date"] = cout["offence_date"].dt.strftime("%Y-%m-%d")
     cout["domestic_abuse"] = np.where(cout["domestic_abuse"], "true", "false")
@@ -1168,6 +1295,7 @@ def _build(root: Path, seed: int) -> dict:
     truth = _truth(seed, gdf, nb, island, town, pop, clusters, lam, crimes, offenders, victims, asb, vinfo, ainfo,
                    months)
     truth["deprivation"] = deprivation_truth(dinfo, crimes, imd, pop, codes)
+    truth["harm_near_repeat"] = _harm_near_repeat_truth(crimes, plants)
     _write(data / "README.md", _readme_data(truth).encode("utf-8"), manifest, root)
     truth["files"] = dict(sorted(manifest.items()))
     tb = (json.dumps(truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
@@ -1297,7 +1425,8 @@ def demo_files(root: Path) -> list[Path]:
     root = Path(root)
     return [root / MAPS_DIR / "lsoa.gpkg", root / MAPS_DIR / "lsoa_wards.csv", root / DATA_DIR / "crimes.csv",
             root / DATA_DIR / "offenders.csv", root / DATA_DIR / "victims.csv", root / DATA_DIR / "asb.csv",
-            root / DATA_DIR / "population.csv", root / DATA_DIR / "imd.csv", root / DATA_DIR / "truth.json"]
+            root / DATA_DIR / "population.csv", root / DATA_DIR / "imd.csv",
+            root / DATA_DIR / "harm_weights.csv", root / DATA_DIR / "truth.json"]
 
 
 def is_current(root: Path) -> bool:

@@ -50,6 +50,7 @@ from .geography import (
     load_wards,
 )
 from .groups import check_crime_names
+from .harm_weights import read_harm_weights
 from .pipeline import NO_POLYGON, NOT_IN_BOUNDARIES, Context, select_rows
 from .plausibility import check_asb_callers, check_rates, fill_blank_types, note_blank_types
 from .police_uk import missing_months
@@ -198,9 +199,11 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     _account_reference_inputs(geo, lsoas, acc)
     check_rates(sel.crimes, lsoas, period, acc)     # populations and rates no real LSOA has (noted)
     imd = _load_imd(cfg, geo, lsoas, acc, notes)
+    weights = read_harm_weights(cfg.inputs.harm_weights, notes) if cfg.inputs.harm_weights is not None else None
     ds = _dataset(cfg, kind, period, scope, geo, sel, acc, notes, victims=victims, offenders=offenders,
                   asb=asb, population=pop_series, pop_table=pop_table, lsoas=lsoas, population_year=pop_year)
     ds.imd = imd
+    ds.harm_weights = weights
     return ds
 
 
@@ -601,6 +604,8 @@ def _crimes_frame(df: pd.DataFrame, ward: bool = False) -> pd.DataFrame:
     """The canonical crimes table (missing float columns filled with NaN before :func:`conform`);
     ``ward``: with the ``ward_code`` column of ward-level counts."""
     df = df.copy()
+    if "_x" in df and "easting" not in df:          # the point in British National Grid metres
+        df["easting"], df["northing"] = df["_x"], df["_y"]
     cols = {**CRIME_COLUMNS, "ward_code": "string"} if ward else CRIME_COLUMNS
     for c, t in cols.items():
         if c not in df and t == "float64":

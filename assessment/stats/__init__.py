@@ -26,6 +26,10 @@ module                  what it computes
 :mod:`.rates`           rates per 1,000 residents, competition ranks, pooled rates of sets of areas
 :mod:`.deprivation`     crime by IMD decile: pooled rates per decile, most ÷ least deprived ratio,
                         share of crime in the most deprived 20% of LSOAs
+:mod:`.near_repeat`     near repeats: the Knox table of pairs of crimes by distance × time band, with
+                        Monte Carlo (date permutation) expected pairs and p-values
+:mod:`.harm`            harm weighting: each crime's weight from its type or offence code, harm per
+                        place, harm hot spots that are not count hot spots
 :mod:`.base`            the errors, :func:`~.base.zero_clip` and the numbers of the significance rule
                         (standard library only)
 ======================  ==========================================================================
@@ -58,9 +62,11 @@ import importlib
 
 from .base import StatsError
 
-__all__ = ["concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls", "deprivation", "StatsError"]
+__all__ = ["concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats",
+           "repeat_calls", "deprivation", "near_repeat", "harm", "StatsError"]
 
-_MODULES = {"concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls", "deprivation"}
+_MODULES = {"concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats",
+            "repeat_calls", "deprivation", "near_repeat", "harm"}
 
 
 def __getattr__(name: str):

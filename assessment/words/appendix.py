@@ -16,8 +16,8 @@ from .. import provenance
 from ..disclosure import AUDIT_COLUMNS
 from ..errors import one_line
 from ..significance import SignificanceRule
-from . import (asb_da, crime_in_the_area, deprivation, hotspots, offenders, performance, priorities, summary, victims,
-               wards)
+from . import (asb_da, crime_in_the_area, deprivation, harm, hotspots, offenders, performance, priorities, summary,
+               victims, wards)
 
 
 def _rule(cfg) -> SignificanceRule:
@@ -41,6 +41,7 @@ METHOD_SECTIONS = [
                                                     cfg.performance.amber_green_threshold,
                                                     cfg.performance.no_change_band)),
     ("comparison", lambda cfg: performance.COMPARISON_METHODS),
+    ("harm", lambda cfg: harm.methods(cfg)),
     ("summary", lambda cfg: summary.METHODS),
     ("priorities", lambda cfg: priorities.METHODS),
 ]

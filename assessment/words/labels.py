@@ -169,6 +169,31 @@ COLUMNS: dict[str, Column] = {
                    "index, 0 to 1"),
     "generalised_gini": Column("Generalised Gini", "The Gini coefficient corrected for fewer crimes than LSOAs "
                                "(Bernasco & Steenbeek 2017)", "index, 0 to 1"),
+    # harm and near repeats (chapter 7)
+    "harm": Column("Harm", "The sum of the harm weights of the crimes (each crime's weight from the harm weights "
+                   "file, by crime type or offence code)", "harm units of the weights file"),
+    "harm_rate_per_1000": Column("Harm per 1,000 residents", "Harm ÷ residents × 1,000 (blank without a "
+                                 "population figure)", "harm units per 1,000 residents"),
+    "count_gi_class": Column("Gi* class (crimes)", "The Gi* class of the LSOA on crime counts, tested as chapter 2 "
+                             "tests them", TEXT),
+    "harm_not_count": Column("Harm hot spot, not a crime hot spot", "True when the LSOA is a Gi* hot spot on harm (any "
+                             "confidence) but not on crime counts", "true/false"),
+    "share_of_harm": Column("Share of harm", "The row's harm ÷ all harm", SHARE),
+    "share_of_crimes": Column("Share of crimes", "The row's crimes ÷ all weighted crimes", SHARE),
+    "harm_per_crime": Column("Harm per crime", "Harm ÷ crimes: the average weight of the row's crimes",
+                             "harm units per crime"),
+    "weight_per_crime": Column("Weight", "The harm weight of one crime of the type (the average when crimes of the "
+                               "type carry different offence-code weights)", "harm units per crime"),
+    "hot_lsoas": Column("Harm hot-spot LSOAs", "The ward's LSOAs that are Gi* hot spots on harm (any confidence)",
+                        "count of LSOAs"),
+    "distance_band": Column("Distance apart", "How far apart the two crimes of a pair are: the same place (0 m), "
+                            "then the distance bands (metres, straight line)", TEXT),
+    "time_band": Column("Time apart", "How many days apart the two crimes of a pair are (offence dates)", TEXT),
+    "observed": Column("Pairs", "Pairs of crimes this far apart in space and in time", "count of pairs"),
+    "expected": Column("Expected pairs", "The pairs chance would give: the mean over the permutations of the offence "
+                       "dates", "count of pairs"),
+    "ratio": Column("Ratio", "Pairs ÷ expected pairs (above 1: more pairs than chance would give; blank when none "
+                    "are expected)", "ratio"),
     # emerging hot spots
     "years": Column("Years", "Years with a Gi* test for the LSOA", "count of years"),
     "hot_years": Column("Hot years", "Years the LSOA was a hot spot", "count of years"),
@@ -376,6 +401,26 @@ TABLES: dict[str, Table] = {
                                "years in the data (chapter 2).",
                                {"category": Column("Pattern", "The emerging-hotspot pattern (e.g. 'New hot spot')",
                                                    TEXT)}),
+    "near_repeat": Table("one row per crime type, distance band and time band", "The near-repeat (Knox) table: "
+                         "pairs of crimes by how far apart they are in space and in time, against chance (chapter 7).",
+                         {"p": Column("p-value", "The share of permutations of the offence dates giving at least as many "
+                                      "pairs: (1 + simulations ≥ observed) ÷ (1 + permutations)",
+                                      "probability, 0 to 1")}),
+    "lsoa_harm": Table(_LSOA_EXTRACT + " of the area", "Crimes, harm, harm per 1,000 residents and the Gi* hot-spot "
+                       "class on harm, beside the class on crime counts (chapter 7).",
+                       {"count": Column("Crimes", "Crimes recorded in the LSOA in the period", CRIMES),
+                        "gi_z": Column("Gi* z-score (harm)", "The Getis–Ord Gi* z-score of harm in the LSOA and its "
+                                       "neighbours", "z-score"),
+                        "gi_p": Column("p (unadjusted)", "The Gi* permutation p-value on harm, the LSOA tested on its "
+                                       "own", "probability, 0 to 1"),
+                        "gi_p_fdr": Column("p (FDR-adjusted)", "The Gi* p-value on harm adjusted for testing every "
+                                           "LSOA at once (Benjamini–Hochberg)", "probability, 0 to 1"),
+                        "gi_class": Column("Gi* class (harm)", "The hot-spot class of the LSOA on harm", TEXT)}),
+    "ward_harm": Table("one row per ward", "Crimes and harm added up by ward (chapter 7).",
+                       {"count": Column("Crimes", "Crimes recorded in the ward in the period", CRIMES),
+                        "lsoas": Column("LSOAs", "The ward's LSOAs", "count of LSOAs")}),
+    "harm_by_type": Table("one row per crime type with a harm weight", "Crimes and harm by crime type (chapter 7).",
+                          {"crimes": Column("Crimes", "Crimes of the type in the period", CRIMES)}),
     "offender_concentration": Table("one row per top share of offenders (1%, 5%, 10%, 20%)", "How concentrated "
                                     "offending is (chapter 3).",
                                     {"group": Column("Group", "The top share in words (e.g. 'Top 1%')", TEXT),

@@ -591,6 +591,32 @@ def performance(summary: dict) -> list[Finding]:
     return [Finding("performance", s + ".", tuple(keys))]
 
 
+def near_repeats(summary: dict, alpha: float = 0.05) -> list[Finding]:
+    """'Burglaries close to an earlier one in space and time (1-100 m, 0-7 days) were 1.4 times as
+    frequent as chance predicts (p = 0.002).' — for each crime type of chapter 7 whose near cell has
+    more pairs than chance at p ≤ ``alpha``.
+
+    >>> s = {"near_repeat": {"burglary": {"name": "Burglary", "near_ratio": 1.425, "p": 0.002}}}
+    >>> [f.sentence for f in near_repeats(s)]
+    ['Near repeats: pairs of burglary crimes close in space and time (the nearest distance band, in the first time band) were 1.4 times as frequent as chance predicts (p = 0.002).']
+    """
+    out = []
+    block = summary.get("near_repeat") if isinstance(summary.get("near_repeat"), dict) else {}
+    for key, fig in block.items():
+        if not isinstance(fig, dict):
+            continue
+        r, p = value(summary, f"near_repeat.{key}.near_ratio"), value(summary, f"near_repeat.{key}.p")
+        if r is None or p is None or r <= 1 or p > alpha:
+            continue
+        name = str(fig.get("name") or key)
+        p_words = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+        out.append(Finding("near_repeat", f"Near repeats: pairs of {_lower(name)} crimes close in space and time (the "
+                                          f"nearest distance band, in the first time band) were {r:.1f} times as "
+                                          f"frequent as chance predicts ({p_words}).",
+                           (f"near_repeat.{key}.near_ratio", f"near_repeat.{key}.p"), (name,)))
+    return out
+
+
 def key_findings(summary: dict, lsoas: pd.DataFrame | None = None, min_previous: int = MIN_PREVIOUS,
                  asb_rule: tuple = (10, 24)) -> list[Finding]:
     """All the key findings, in report order; a topic whose figures are missing has none.
@@ -628,6 +654,7 @@ def key_findings(summary: dict, lsoas: pd.DataFrame | None = None, min_previous:
     out += hotspots(summary, lsoas)
     out += offenders(summary)
     out += victims(summary, asb_rule)
+    out += near_repeats(summary)
     out += performance(summary)
     return out
 
