@@ -16,8 +16,19 @@ from .. import provenance
 from ..disclosure import AUDIT_COLUMNS
 from ..errors import one_line
 from ..significance import SignificanceRule
-from . import (asb_da, crime_in_the_area, deprivation, harm, hotspots, offenders, performance, priorities, summary,
-               victims, wards)
+from . import (
+    asb_da,
+    crime_in_the_area,
+    deprivation,
+    harm,
+    hotspots,
+    offenders,
+    performance,
+    priorities,
+    summary,
+    victims,
+    wards,
+)
 
 
 def _rule(cfg) -> SignificanceRule:
