@@ -16,7 +16,7 @@ from .. import provenance
 from ..disclosure import AUDIT_COLUMNS
 from ..errors import one_line
 from ..significance import SignificanceRule
-from . import crime_in_the_area, hotspots, offenders, performance, priorities, summary, victims
+from . import crime_in_the_area, hospital, hotspots, offenders, performance, priorities, summary, victims
 
 
 def _rule(cfg) -> SignificanceRule:
@@ -37,6 +37,8 @@ METHOD_SECTIONS = [
                                                     cfg.performance.amber_green_threshold,
                                                     cfg.performance.no_change_band)),
     ("comparison", lambda cfg: performance.COMPARISON_METHODS),
+    ("hospital", lambda cfg: hospital.methods(cfg.disclosure.min_count, cfg.hospital.high_ed_share,
+                                              cfg.hospital.low_police_share, cfg.hospital.police_violence)),
     ("summary", lambda cfg: summary.METHODS),
     ("priorities", lambda cfg: priorities.METHODS),
 ]
