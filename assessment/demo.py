@@ -875,7 +875,10 @@ def _ed_assaults(seed: int, gdf, crimes: pd.DataFrame, postcodes: pd.DataFrame) 
         elif placed[k] == "lsoa_code":
             out.at[k, "lsoa_code"] = c
         elif placed[k] == "easting_northing":
-            x, y = _random_points_in(rng, geom[c], 1)[0]
+            for _try in range(50):   # whole metres, still inside the LSOA (so the truth's LSOA is the point's)
+                x, y = np.round(_random_points_in(rng, geom[c], 1)[0])
+                if shapely.contains_xy(geom[c], x, y):
+                    break
             out.at[k, "easting"], out.at[k, "northing"] = str(int(x)), str(int(y))
         elif placed[k] == "postcode_not_in_lookup":
             out.at[k, "postcode"] = f"DM99 {1 + k % 9}ZZ"

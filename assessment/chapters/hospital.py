@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..dataset import lsoa_counts
 from ..disclosure import is_hidden, suppress
-from ..disclosure_audit import Partition, PartitionFamily, protect, verify
+from ..disclosure_audit import AuditError, Partition, PartitionFamily, protect, verify
 from ..stats import correlation
 
 __all__ = ["HospitalResult", "analyse", "period_attendances", "police_violence", "profile", "top_locations",
@@ -75,6 +75,7 @@ class HospitalResult:
     not_reported_share: float | None = None
     top_locations: pd.DataFrame | None = None  # location, location_type, attendances
     hidden: int = 0                            # cells hidden by disclosure control
+    withdrawn: list = field(default_factory=list)   # partitions left blank: "lsoa" or a breakdown
     audit: dict = field(default_factory=dict)  # table -> disclosure-audit outcome
     headlines: dict = field(default_factory=dict)
 
@@ -205,8 +206,9 @@ def top_locations(ed: pd.DataFrame, min_count: int, most: int, type_labels: pd.S
 def publish(lsoa: pd.DataFrame, prof: pd.DataFrame, total: int, unmatched: int, min_count: int):
     """Disclosure control of the LSOA table and the profile: primary and secondary suppression
     (:func:`~assessment.disclosure.suppress`, per partition), then the disclosure audit with the
-    totals (:class:`~assessment.disclosure_audit.PartitionFamily`).  Returns (lsoa, profile, audit
-    outcome by table, cells hidden).
+    totals (:class:`~assessment.disclosure_audit.PartitionFamily`), partition by partition.  Returns
+    (lsoa, profile, audit outcome by table, cells hidden, the partitions withdrawn: ``"lsoa"`` or a
+    breakdown whose hidden counts could not be protected, its counts left blank).
 
     Examples
     --------
@@ -219,7 +221,7 @@ def publish(lsoa: pd.DataFrame, prof: pd.DataFrame, total: int, unmatched: int, 
     ...                      "police_violence": [0, 4, 2, 9]})
     >>> prof = pd.DataFrame({"breakdown": ["day", "day"], "category": ["Mon", "Tue"], "attendances": [8, 7],
     ...                      "share": [8 / 15, 7 / 15]})
-    >>> pub, _, audit, hidden = publish(lsoa, prof, total=15, unmatched=2, min_count=5)
+    >>> pub, _, audit, hidden, withdrawn = publish(lsoa, prof, total=15, unmatched=2, min_count=5)
     >>> pub["ed_assaults"].tolist(), hidden, audit["ed_assaults_lsoa"]["extra"]
     (['<5', '<5', '[c]', '[c]'], 4, 2)
     """
@@ -233,20 +235,48 @@ def publish(lsoa: pd.DataFrame, prof: pd.DataFrame, total: int, unmatched: int, 
     prof_pub["share"] = prof_pub["share"].astype(object)
     prof_pub.loc[prof_pub["attendances"].map(is_hidden), "share"] = None
     prof_pub = prof_pub.reset_index(drop=True)
-    partitions = [Partition("ed_assaults_lsoa", list(lsoa_pub.index), {"total": 1, "unmatched": -1}, "by LSOA")]
+    totals = {"total": total, "unmatched": unmatched}
+    # the partitions meet only in published totals, so each is audited on its own; one that cannot be
+    # protected (a breakdown with two non-zero categories, one small) is withdrawn: its counts left blank
+    outcome: dict = {}
+    withdrawn: list = []
+    lsoa_out, lsoa_ok = _audit_partition("ed_assaults_lsoa", lsoa_pub, "ed_assaults", None, "lsoa_code",
+                                         {"total": 1, "unmatched": -1}, totals, min_count, outcome)
+    if not lsoa_ok:
+        withdrawn.append("lsoa")
+    parts = []
     for key, g in prof_pub.groupby("breakdown", sort=False):
-        partitions.append(Partition("ed_assaults_profile", list(g.index), {"total": 1}, f"by {key}"))
-    fam = PartitionFamily({"ed_assaults_lsoa": lsoa_pub.copy(), "ed_assaults_profile": prof_pub.copy()},
-                          {"ed_assaults_lsoa": "ed_assaults", "ed_assaults_profile": "attendances"},
-                          {"ed_assaults_lsoa": None, "ed_assaults_profile": "share"}, partitions,
-                          {"total": total, "unmatched": unmatched},
-                          label={"ed_assaults_lsoa": "lsoa_code", "ed_assaults_profile": "category"},
-                          min_count=min_count)
-    protect(fam)
-    verify(fam)
-    lsoa_out, prof_out = fam.frames["ed_assaults_lsoa"], fam.frames["ed_assaults_profile"]
+        out, ok = _audit_partition("ed_assaults_profile", g, "attendances", "share", "category", {"total": 1},
+                                   totals, min_count, outcome)
+        if not ok:
+            withdrawn.append(key)
+        parts.append(out)
+    prof_out = pd.concat(parts).reset_index(drop=True) if parts else prof_pub
     hidden = int(lsoa_out["ed_assaults"].map(is_hidden).sum() + prof_out["attendances"].map(is_hidden).sum())
-    return lsoa_out, prof_out, {k: v.as_dict() for k, v in fam.outcome.items()}, hidden
+    return lsoa_out, prof_out, {k: v for k, v in outcome.items()}, hidden, withdrawn
+
+
+def _audit_partition(table: str, frame: pd.DataFrame, count: str, share: str | None, label: str, total: dict,
+                     totals: dict, min_count: int, outcome: dict) -> tuple[pd.DataFrame, bool]:
+    """One partition through the disclosure audit: (its published rows, True), or — when a hidden
+    count cannot be protected — (its rows with every count and share blank, False).  Adds the
+    audit's figures to ``outcome[table]``."""
+    fam = PartitionFamily({table: frame}, {table: count}, {table: share},
+                          [Partition(table, list(frame.index), total, "")], totals, label={table: label},
+                          min_count=min_count)
+    agg = outcome.setdefault(table, {"audited": 0, "determined_before": 0, "extra": 0, "determined_after": 0})
+    try:
+        protect(fam)
+        verify(fam)
+    except AuditError:
+        out = frame.copy()
+        out[count] = pd.Series([None] * len(out), index=out.index, dtype=object)
+        if share:
+            out[share] = None
+        return out, False
+    for k, v in fam.outcome[table].as_dict().items():
+        agg[k] += v
+    return fam.frames[table], True
 
 
 # -- the chapter ---------------------------------------------------------------------------------------
@@ -293,7 +323,7 @@ def analyse(ds) -> HospitalResult:
     type_labels = _merge_small(ed["location_type"], m)
     res.top_locations = top_locations(ed, m, h.top_locations, type_labels)
     # -- disclosure control
-    lsoa_pub, prof_pub, res.audit, res.hidden = publish(raw, prof, total, res.unmatched, m)
+    lsoa_pub, prof_pub, res.audit, res.hidden, res.withdrawn = publish(raw, prof, total, res.unmatched, m)
     res.lsoa, res.profile = lsoa_pub, prof_pub
     res.gap = _gap_table(raw, lsoa_pub, flagged, ds, h)
     rep = prof_pub[prof_pub["breakdown"] == "reported"].set_index("category")["attendances"]

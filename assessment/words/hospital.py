@@ -155,7 +155,7 @@ def when_sentence(r: HospitalResult) -> str:
     t = profile_view(r, "time")
     t = t[t["category"] != "Time not known"]
     d = profile_view(r, "day")
-    num = lambda f: f[f["attendances"].map(lambda v: not isinstance(v, str))]  # noqa: E731
+    num = lambda f: f[pd.to_numeric(f["attendances"], errors="coerce").notna()]  # noqa: E731
     t, d = num(t), num(d)
     if t.empty or d.empty or int(t["attendances"].sum()) == 0:
         return ""
@@ -188,15 +188,21 @@ def top_locations_sentence(r: HospitalResult) -> str:
 def suppression_text(r: HospitalResult) -> str:
     if not r.available:
         return ""
-    if r.hidden == 0:
+    if r.hidden == 0 and not r.withdrawn:
         return "No count was hidden in this chapter."
     extra = sum(a.get("extra", 0) for a in r.audit.values())
+    gone = [("the ED assaults by LSOA" if w == "lsoa" else f"the breakdown by {PROFILE_LABELS[w].lower()}")
+            for w in r.withdrawn]
     s = (f"{r.hidden} count{'s' if r.hidden != 1 else ''} from the hospital records {'were' if r.hidden != 1 else 'was'} "
          f"hidden in this chapter's tables (fewer than {r.min_count} attendances, shown as <{r.min_count}, or [c] so "
          "that the totals cannot reveal one)")
     if extra:
         s += f", {extra} of them by the disclosure audit so that none can be worked out from the others"
-    return s + "."
+    s += "."
+    if gone:
+        s += (f" The counts of {' and '.join(gone)} are left blank: with so few attendances their small counts "
+              "could be worked out from the totals whatever else was hidden.")
+    return s
 
 
 # -- the executive summary -------------------------------------------------------------------------
