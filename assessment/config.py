@@ -58,6 +58,8 @@ class Inputs(_Strict):
                              "the 2019 IMD on 2011 LSOAs (harmonised through inputs.lsoa_lookup) or a 2025 IMD "
                              "on 2021 LSOAs (read directly).")
     harm_weights: Path | None = None
+    ed_assaults: Path | None = None
+    postcode_lookup: Path | None = None
 
 
 def input_paths(inputs: Inputs, name: str) -> list[Path]:
@@ -139,6 +141,19 @@ class ASB(_Strict):
     window_weeks: int = 24
 
 
+#: what police-recorded violence against the person is called in the crime inputs (police.uk, MPS major
+#: and minor categories, Home Office subgroups): matched case-insensitively on crime type or major category
+POLICE_VIOLENCE = ["Violence and sexual offences", "Violence against the person", "Violence with injury",
+                   "Violence without injury"]
+
+
+class Hospital(_Strict):
+    police_violence: list[str] = Field(POLICE_VIOLENCE, description="Crime types or major categories counted as police-recorded violence against the person, beside the ED assaults (case-insensitive).")
+    high_ed_share: float = Field(0.20, gt=0, lt=1, description="An LSOA is 'seen by hospitals, not the police' when it is among this top fraction of LSOAs for ED assaults ...")
+    low_police_share: float = Field(0.50, gt=0, lt=1, description="... and among this bottom fraction of LSOAs for police-recorded violence (and has at least disclosure.min_count ED assaults).")
+    top_locations: int = Field(10, ge=1, description="The most locations (venues, streets) the top-locations table lists; only locations with at least disclosure.min_count attendances are listed, never a home.")
+
+
 class Performance(_Strict):
     rag_scheme: Literal["three", "four"] = Field("three", description="'three' (On target / Up to 10% off target / Missing target by more than 10%) or 'four' (Green / Amber-Green / Amber-Red / Red).")
     amber_threshold: float = Field(0.10, gt=0, description="How far (a fraction of the target) an indicator may miss its target and still be amber; beyond it is red.")
@@ -198,6 +213,7 @@ class Config(_Strict):
     performance: Performance = Performance()
     near_repeat: NearRepeat = NearRepeat()
     harm: Harm = Harm()
+    hospital: Hospital = Hospital()
     demo: bool = Field(False, description="True for the bundled demo: missing demo files are generated on first use.")
 
     path: Path | None = Field(None, exclude=True)

@@ -32,6 +32,10 @@ and LSOA codes are harmonised to the boundary file's vintage.
 ``offenders``: crime_id, offender_id (string), age (Int64), sex (string), home_lsoa (string)
 ``asb``:       incident_id, datetime (datetime64), caller_id (string, may be NA), lsoa_code,
                plus month; police.uk ASB rows land here with caller_id NA.
+``ed_assaults``: attendance_id (string), datetime (incident, else arrival), month, has_time (boolean:
+               the time of day is known), lsoa_code (NA: unmatched), location, location_type, means,
+               reported (``yes``/``no``/``unknown``), assailants (Int64), relationship, age_band, sex —
+               ED assault attendances (the ISTV minimum dataset), None without ``inputs.ed_assaults``.
 ``population``: Series indexed by lsoa_code, residents in the assessment year (latest
                estimate at or before it; its year is ``population_year``).
 ``lsoas``:     DataFrame indexed by lsoa_code: lsoa_name, ward_code, ward_name, population —
@@ -94,6 +98,11 @@ OFFENDER_COLUMNS = {"crime_id": "string", "offender_id": "string", "age": "Int64
 ASB_COLUMNS = {"incident_id": "string", "datetime": "datetime64[ns]", "month": "datetime64[ns]",
                "caller_id": "string", "lsoa_code": "string"}
 
+ED_COLUMNS = {"attendance_id": "string", "datetime": "datetime64[ns]", "month": "datetime64[ns]",
+              "has_time": "boolean", "lsoa_code": "string", "location": "string", "location_type": "string",
+              "means": "string", "reported": "string", "assailants": "Int64", "relationship": "string",
+              "age_band": "string", "sex": "string"}
+
 
 def empty_frame(columns: dict) -> pd.DataFrame:
     """An empty table with the canonical columns and dtypes."""
@@ -128,6 +137,7 @@ class Dataset:
     victims: pd.DataFrame | None = None
     offenders: pd.DataFrame | None = None
     asb: pd.DataFrame | None = None
+    ed_assaults: pd.DataFrame | None = None
     population: pd.Series | None = None
     lsoas: pd.DataFrame | None = None
     boundaries: object | None = None  # geopandas.GeoDataFrame

@@ -18,6 +18,8 @@ What it writes (paths relative to ``root``)::
     data/demo/asb.csv                    ASB incidents (§3.5)
     data/demo/population.csv             lsoa_code, population (§3.6)
     data/demo/imd.csv                    a SYNTHETIC Index of Multiple Deprivation by LSOA (2025 layout)
+    data/demo/ed_assaults.csv            ED assault attendances, the ISTV minimum dataset (§3.9)
+    data/demo/postcode_lookup.csv        a synthetic postcode lookup (pcds, lsoa21cd) for them
     data/demo/police-uk/YYYY-MM-demo-street.csv.gz   police.uk form (§3.1), gzipped to stay small
     data/demo/truth.json                 the planted truths, and realised values the tests check
     data/demo/README.md
@@ -867,6 +869,141 @@ def deprivation_truth(info: dict, crimes: pd.DataFrame, imd: pd.DataFrame, pop, 
 
 
 # =============================================================================================
+
+# -- emergency-department assaults (issue 16: the Cardiff Model) ---------------------------------------
+#: ED assault attendances: each police-recorded violent crime brings a hospital attendance with this
+#: probability; the planted LSOAs get this many more a year on average (violence the police do not see)
+ED_PARAMS = {"attendance_probability": 0.12, "planted_lsoas": 4, "planted_extra_per_year": 20,
+             "reported_share": {"background": 0.55, "planted": 0.12}, "unknown_share": 0.2,
+             "placed_by": {"postcode": 0.62, "lsoa_code": 0.14, "easting_northing": 0.14, "postcode_not_in_lookup": 0.04,
+                           "nothing": 0.06},
+             "seed_offset": 16}
+ED_LOCATION_TYPES = [("Street", 0.40), ("Licensed premises", 0.22), ("Home", 0.22), ("Other public place", 0.10),
+                     ("Workplace", 0.06)]
+ED_MEANS = [("Fist/punch", 0.38), ("Kick", 0.14), ("Bottle/glass", 0.10), ("Knife/blade", 0.08),
+            ("Blunt object", 0.07), ("Other", 0.11), ("", 0.12)]
+#: hour of the incident: weights by hour 0-23 (the night-time economy)
+_ED_HOURS = np.array([6, 5, 4, 3, 1.5, 1, 1, 1, 1, 1, 1.2, 1.4, 1.6, 1.8, 2, 2, 2.2, 2.5, 3, 3.5, 4, 5, 6, 6.5])
+#: a home address that recurs (repeat domestic assaults): it must never be listed as a top location
+ED_REPEAT_HOME = "14 Bramble Close"
+
+
+def _postcodes(gdf) -> pd.DataFrame:
+    """A synthetic postcode lookup: three postcodes per LSOA in the district ``DM`` (no real
+    postcode area is DM), in the ONS Postcode Directory's column names ``pcds, lsoa21cd``."""
+    rows = []
+    for i, code in enumerate(gdf["LSOA21CD"]):
+        for j in range(3):
+            k = 3 * i + j
+            unit = chr(65 + (k // 26) % 26) + chr(65 + k % 26)
+            rows.append((f"DM{1 + i // 15} {1 + j}{unit}", code))
+    return pd.DataFrame(rows, columns=["pcds", "lsoa21cd"])
+
+
+def _ed_assaults(seed: int, gdf, crimes: pd.DataFrame, postcodes: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """ED assault attendances (the ISTV minimum dataset) and their planted truth.
+
+    Background attendances follow police-recorded violence (each violent crime is a hospital
+    attendance with probability ``attendance_probability``, in the crime's LSOA, near its date);
+    ``planted_lsoas`` LSOAs with little police-recorded violence get ``planted_extra_per_year``
+    more a year (Poisson), rarely reported to the police: the violence the police do not see."""
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, ED_PARAMS["seed_offset"]])))
+    codes = list(gdf["LSOA21CD"])
+    viol = crimes[crimes["crime_type"] == "Violence and sexual offences"]
+    per = viol.groupby("lsoa_code").size().reindex(codes, fill_value=0)
+    low = [c for c in codes if per[c] <= per.quantile(0.25)]
+    planted = sorted(rng.choice(low, size=ED_PARAMS["planted_lsoas"], replace=False).tolist())
+    bg = viol[rng.random(len(viol)) < ED_PARAMS["attendance_probability"]]
+    rows = [(c, d, False) for c, d in zip(bg["lsoa_code"], bg["offence_date"])]
+    for y in range(N_YEARS):
+        s, _e = _fy_bounds(y)
+        for c in planted:
+            n = int(rng.poisson(ED_PARAMS["planted_extra_per_year"]))
+            days = rng.integers(0, 365, n)
+            rows += [(c, s + pd.Timedelta(days=int(d)), True) for d in days]
+    df = pd.DataFrame(rows, columns=["lsoa", "date", "planted"]).sort_values(["date", "lsoa"], kind="stable")
+    df = df.reset_index(drop=True)
+    n = len(df)
+    hour = rng.choice(24, size=n, p=_ED_HOURS / _ED_HOURS.sum())
+    minute = rng.integers(0, 60, n)
+    when = pd.to_datetime(df["date"]) + pd.to_timedelta(hour, unit="h") + pd.to_timedelta(minute, unit="m")
+    arrive = when + pd.to_timedelta(rng.integers(20, 240, n), unit="m")
+    types = rng.choice([t for t, _ in ED_LOCATION_TYPES], size=n, p=[p for _, p in ED_LOCATION_TYPES])
+    means = rng.choice([t for t, _ in ED_MEANS], size=n, p=[p for _, p in ED_MEANS])
+    pc_of = postcodes.groupby("lsoa21cd")["pcds"].apply(list).to_dict()
+    venues = {c: f"The {_STREET_STEMS[k % len(_STREET_STEMS)]} Arms" for k, c in enumerate(codes)}
+    streets = {c: f"{_STREET_STEMS[(3 * k + 1) % len(_STREET_STEMS)]} {_STREET_SUFFIXES[k % len(_STREET_SUFFIXES)]}"
+               for k, c in enumerate(codes)}
+    loc = []
+    for c, t in zip(df["lsoa"], types):
+        if t == "Licensed premises":
+            loc.append(venues[c])
+        elif t == "Street":
+            loc.append(streets[c])
+        elif t == "Home":
+            loc.append(f"{int(rng.integers(1, 120))} {streets[c]}")
+        elif t == "Workplace":
+            loc.append("Place of work")
+        else:
+            loc.append(_SPECIAL_PLACES[int(rng.integers(len(_SPECIAL_PLACES)))])
+    # a recurring home address: eight attendances at one home (never to be listed)
+    home_rows = rng.choice(np.flatnonzero(types == "Home"), size=8, replace=False)
+    for r in home_rows:
+        loc[r] = ED_REPEAT_HOME
+    how = list(ED_PARAMS["placed_by"])
+    placed = rng.choice(how, size=n, p=[ED_PARAMS["placed_by"][k] for k in how])
+    out = pd.DataFrame({"attendance_id": [f"EDA-{k + 1:06d}" for k in range(n)],
+                        "incident_datetime": when.dt.strftime("%Y-%m-%d %H:%M"),
+                        "arrival_datetime": arrive.dt.strftime("%Y-%m-%d %H:%M"),
+                        "location": loc, "postcode": "", "lsoa_code": "", "easting": "", "northing": "",
+                        "location_type": types, "means": means})
+    geom = dict(zip(codes, gdf.geometry))
+    for k in range(n):
+        c = df.at[k, "lsoa"]
+        if placed[k] == "postcode":
+            out.at[k, "postcode"] = pc_of[c][int(rng.integers(len(pc_of[c])))]
+        elif placed[k] == "lsoa_code":
+            out.at[k, "lsoa_code"] = c
+        elif placed[k] == "easting_northing":
+            for _try in range(50):   # whole metres, still inside the LSOA (so the truth's LSOA is the point's)
+                x, y = np.round(_random_points_in(rng, geom[c], 1)[0])
+                if shapely.contains_xy(geom[c], x, y):
+                    break
+            out.at[k, "easting"], out.at[k, "northing"] = str(int(x)), str(int(y))
+        elif placed[k] == "postcode_not_in_lookup":
+            out.at[k, "postcode"] = f"DM99 {1 + k % 9}ZZ"
+    out["assailants"] = rng.choice(["1", "1", "1", "2", "3", ""], size=n)
+    out["relationship"] = rng.choice(["Stranger", "Acquaintance", "Partner/ex-partner", "Family", ""], size=n)
+    p_rep = np.where(df["planted"], ED_PARAMS["reported_share"]["planted"], ED_PARAMS["reported_share"]["background"])
+    known = rng.random(n) >= ED_PARAMS["unknown_share"]
+    rep = rng.random(n) < p_rep
+    out["reported_to_police"] = np.where(~known, rng.choice(["Unknown", ""], size=n), np.where(rep, "Y", "N"))
+    out["age_band"] = rng.choice(["0-17", "18-24", "25-34", "35-44", "45-54", "55+"], size=n)
+    out["sex"] = rng.choice(["M", "F"], size=n, p=[0.7, 0.3])
+    realised = {}
+    unmatched = np.isin(placed, ["nothing", "postcode_not_in_lookup"])
+    for y in range(N_YEARS):
+        s, e = _fy_bounds(y)
+        m = ((df["date"] >= s) & (df["date"] <= e)).to_numpy()
+        r = out["reported_to_police"].to_numpy()[m]
+        lsoa = df.loc[m & ~unmatched, "lsoa"].value_counts()
+        realised[_fy_label(FIRST_FY + y)] = {
+            "total": int(m.sum()), "unmatched": int((m & unmatched).sum()), "reported": int((r == "Y").sum()),
+            "not_reported": int((r == "N").sum()), "not_known": int(((r != "Y") & (r != "N")).sum()),
+            "planted_lsoa_attendances": {c: int(lsoa.get(c, 0)) for c in planted},
+            "by_lsoa": {c: int(lsoa.get(c, 0)) for c in codes}}
+    truth = {"generating": {**ED_PARAMS, "location_types": dict(ED_LOCATION_TYPES), "means": dict(ED_MEANS),
+                            "repeat_home_address": ED_REPEAT_HOME},
+             "planted_lsoas": planted,
+             "police_violence_by_lsoa_all_years": {c: int(per[c]) for c in planted},
+             "notes": ("The planted LSOAs are among the quarter of LSOAs with least police-recorded violence (all "
+                       "years); each gets Poisson(20) extra ED assault attendances a year, 12% reported to the police "
+                       "(background: 55%). Unmatched attendances have no postcode, LSOA or point, or a postcode "
+                       "(DM99 ...) not in the lookup. The home address recurs 8 times and must never be listed."),
+             "realised": realised}
+    return out, truth
+
+
 # realised truths: simple, independent implementations of the §5.3/§5.4 definitions
 # =============================================================================================
 def _fy_bounds(y: int):
@@ -1258,6 +1395,8 @@ def _build(root: Path, seed: int) -> dict:
     plants = {"near_repeat_chain": chain}
     outcome = _outcomes(R["policeuk"], crimes, offenders)
     months = _police_uk_frames(R["policeuk"], seed, crimes, asb, places, gdf, outcome)
+    postcodes = _postcodes(gdf)
+    ed, ed_truth = _ed_assaults(seed, gdf, crimes, postcodes)
 
     manifest: dict = {}
     data, maps = root / DATA_DIR, root / MAPS_DIR
@@ -1288,6 +1427,8 @@ def _build(root: Path, seed: int) -> dict:
     aout["datetime"] = aout["datetime"].dt.strftime("%Y-%m-%d %H:%M")
     _write(data / "asb.csv", _csv_bytes(aout), manifest, root, len(aout))
     _write(data / "imd.csv", _csv_bytes(imd), manifest, root, len(imd))
+    _write(data / "ed_assaults.csv", _csv_bytes(ed), manifest, root, len(ed))
+    _write(data / "postcode_lookup.csv", _csv_bytes(postcodes), manifest, root, len(postcodes))
     for m, g in months.items():
         _write(data / "police-uk" / f"{m}-demo-street.csv.gz", _gzip(_csv_bytes(g[POLICE_UK_HEADER])), manifest,
                root, len(g))
@@ -1296,6 +1437,7 @@ def _build(root: Path, seed: int) -> dict:
                    months)
     truth["deprivation"] = deprivation_truth(dinfo, crimes, imd, pop, codes)
     truth["harm_near_repeat"] = _harm_near_repeat_truth(crimes, plants)
+    truth["ed_assaults"] = ed_truth
     _write(data / "README.md", _readme_data(truth).encode("utf-8"), manifest, root)
     truth["files"] = dict(sorted(manifest.items()))
     tb = (json.dumps(truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
@@ -1426,7 +1568,8 @@ def demo_files(root: Path) -> list[Path]:
     return [root / MAPS_DIR / "lsoa.gpkg", root / MAPS_DIR / "lsoa_wards.csv", root / DATA_DIR / "crimes.csv",
             root / DATA_DIR / "offenders.csv", root / DATA_DIR / "victims.csv", root / DATA_DIR / "asb.csv",
             root / DATA_DIR / "population.csv", root / DATA_DIR / "imd.csv",
-            root / DATA_DIR / "harm_weights.csv", root / DATA_DIR / "truth.json"]
+            root / DATA_DIR / "harm_weights.csv", root / DATA_DIR / "ed_assaults.csv",
+            root / DATA_DIR / "postcode_lookup.csv", root / DATA_DIR / "truth.json"]
 
 
 def is_current(root: Path) -> bool:

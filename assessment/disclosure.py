@@ -51,7 +51,7 @@ import pandas as pd
 
 from .errors import AssessmentError
 
-ID_COLUMNS = {"victim_id", "offender_id", "caller_id"}
+ID_COLUMNS = {"victim_id", "offender_id", "caller_id", "attendance_id"}
 
 #: the mark of a cell hidden by secondary suppression (GSS symbol for "confidential")
 SECONDARY = "[c]"
@@ -68,6 +68,11 @@ PERSON_TABLES: dict[str, tuple[str, ...]] = {
     "repeat_victim_distribution": ("victims", "pairs"),
     "repeat_asb_callers": ("callers", "repeat_callers", "repeat_caller_calls"),
     "victim_profile": ("repeat_victims", "other_victims"),
+    # emergency-department assault attendances (patients): chapter 8
+    "ed_assaults_lsoa": ("ed_assaults",),
+    "ed_assaults_profile": ("attendances",),
+    "ed_assaults_police_gap": ("ed_assaults",),
+    "ed_assaults_top_locations": ("attendances",),
 }
 
 #: headline keys (summary.json) that are counts of, or from, victim, offender or caller records
@@ -114,13 +119,13 @@ class DisclosureError(AssessmentError):
 
 
 def identifiers(dataset) -> frozenset:
-    """Every victim, offender and caller id in the dataset (cached on the dataset)."""
+    """Every victim, offender, caller and ED attendance id in the dataset (cached on the dataset)."""
     cached = getattr(dataset, "_identifiers", None)
     if cached is not None:
         return cached
     ids = set()
     for frame, col in ((dataset.victims, "victim_id"), (dataset.offenders, "offender_id"),
-                       (dataset.asb, "caller_id")):
+                       (dataset.asb, "caller_id"), (getattr(dataset, "ed_assaults", None), "attendance_id")):
         if frame is not None and col in frame:
             ids.update(frame[col].dropna().astype(str).unique().tolist())
     out = frozenset(ids)

@@ -765,6 +765,133 @@ def subset_structure(subsets: dict, universe) -> tuple[list, list]:
 
 
 # ---------------------------------------------------------------------------------------------
+# one-way tables that partition a published total (the ED assaults chapter: by LSOA, by means, ...)
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Partition:
+    """Rows of a published table whose counts add up to a published total.
+
+    ``table``: the CSV's name; ``rows``: the row labels (of the frame's index) in the partition;
+    ``total``: the published quantities the counts sum to, with their coefficients
+    (``{"total": 1, "unmatched": -1}``: the attendances placed in an LSOA); ``name``: how the
+    audit's messages name the partition (e.g. "by means of assault")."""
+
+    table: str
+    rows: list
+    total: dict
+    name: str = ""
+
+
+class PartitionFamily(Family):
+    """Tables of counts from personal records in which each group of rows is a partition of a
+    published total: every attendance is in exactly one LSOA (or unmatched), one means of assault,
+    one day of the week...  Relations: the counts of a partition sum to its total; a published
+    share of a count is count ÷ the partition's total; the secondary rule of :func:`_next_smallest`.
+    To protect a determinable cell the next-smallest count shown in its partition is hidden
+    (shown as "[c]", its share left blank).
+
+    Parameters
+    ----------
+    frames : dict
+        Table name -> DataFrame (its index labels the rows; changed in place by :meth:`hide`).
+    count, share : dict
+        Table name -> the count column, and the share column (or None).
+    partitions : list of Partition
+    totals : dict
+        The published totals (``{"total": 412, "unmatched": 30}``).
+    label : dict, optional
+        Table name -> the column naming a row in the audit's messages.
+    min_count : int
+
+    Examples
+    --------
+    Three days of the week summing to a published 14: two hidden as "<5" could be 1 + 4, 2 + 3, ...
+    — protected; had the total been 12 (so the two hidden cells are 1 + 1), the next-smallest
+    day is hidden too.
+
+    >>> t = pd.DataFrame({"day": ["Mon", "Tue", "Wed"], "attendances": [10, "<5", "<5"]})
+    >>> fam = PartitionFamily({"d": t}, {"d": "attendances"}, {"d": None},
+    ...                       [Partition("d", [0, 1, 2], {"total": 1})], {"total": 14})
+    >>> protect(fam)["d"].as_dict()
+    {'audited': 2, 'determined_before': 0, 'extra': 0, 'determined_after': 0}
+    >>> fam2 = PartitionFamily({"d": t.copy()}, {"d": "attendances"}, {"d": None},
+    ...                        [Partition("d", [0, 1, 2], {"total": 1})], {"total": 12})
+    >>> protect(fam2)["d"].extra, fam2.frames["d"]["attendances"].tolist()
+    (1, ['[c]', '<5', '<5'])
+    """
+
+    def __init__(self, frames: dict, count: dict, share: dict, partitions: list, totals: dict,
+                 label: dict | None = None, min_count: int = 5):
+        self.frames = {k: v.copy() for k, v in frames.items()}
+        self.count, self.share = dict(count), dict(share)
+        self.partitions = list(partitions)
+        self.totals = dict(totals)
+        self.label_col = dict(label or {})
+        self.min_count = int(min_count)
+        self.tables = tuple(self.frames)
+
+    @staticmethod
+    def key(table: str, row) -> str:
+        return f"{table}|{row}"
+
+    def table_of(self, key: str) -> str:
+        return key.partition("|")[0]
+
+    def _row(self, key: str):
+        table, _, row = key.partition("|")
+        idx = self.frames[table].index
+        return table, idx[[str(i) == row for i in idx]][0]
+
+    def _name(self, table: str, row) -> str:
+        col = self.label_col.get(table)
+        return str(self.frames[table].at[row, col]) if col else str(row)
+
+    def system(self) -> System:
+        s = System(self.min_count)
+        for k, v in self.totals.items():
+            s.publish(k, v, f"summary.json {k}")
+        for i, p in enumerate(self.partitions):
+            f = self.frames[p.table]
+            tkey = f"{p.table}|total{i}"
+            s.eq({tkey: 1, **{k: -c for k, c in p.total.items()}}, 0, f"{p.table} {p.name}: the total")
+            keys = []
+            for row in p.rows:
+                k = self.key(p.table, row)
+                keys.append(k)
+                s.figure(k, f.at[row, self.count[p.table]], p.table, f"{self._name(p.table, row)}")
+                sc = self.share.get(p.table)
+                if sc:
+                    s.ratio(k, tkey, f.at[row, sc], f"{p.table}: share of {self._name(p.table, row)}")
+            s.eq({**{k: 1 for k in keys}, tkey: -1}, 0, f"{p.table} {p.name}: the counts sum to the total")
+            _next_smallest(s, keys, f"{p.table} {p.name}")
+        return s
+
+    def candidates(self, cell: str) -> dict:
+        """Tier 0: the counts still shown (and not 0) of the cell's partition."""
+        table = self.table_of(cell)
+        out = {}
+        for p in self.partitions:
+            keys = [self.key(p.table, r) for r in p.rows]
+            if p.table != table or cell not in keys:
+                continue
+            f = self.frames[table]
+            for r, k in zip(p.rows, keys):
+                v = f.at[r, self.count[table]]
+                if k != cell and _is_number(v) and float(v) > 0:
+                    out[k] = 0
+        return out
+
+    def hide(self, key: str) -> list:
+        table, row = self._row(key)
+        f = self.frames[table]
+        col = self.count[table]
+        _mark(f, row, col, hidden_mark(f.at[row, col], self.min_count))
+        if self.share.get(table):
+            _blank(f, row, [self.share[table]])
+        return [key]
+
+
+# ---------------------------------------------------------------------------------------------
 # chapter 4: repeat_victims + repeat_victim_distribution (+ the victims headlines)
 # ---------------------------------------------------------------------------------------------
 class VictimsFamily(Family):

@@ -70,6 +70,8 @@ REQUIRED_KEYS = [
     *[f"offenders.top_share.{p}.{d}" for p in SHARES for d in ("linked", "all")],
     "victims.victims", "victims.repeat_victims", "victims.repeat_rate",
     "victims.repeat_rate_lookback", "victims.da_repeat_rate",
+    "ed_assaults.total", "ed_assaults.not_reported_share", "ed_assaults.police_rank_correlation",
+    "ed_assaults.unmatched",
 ]
 
 #: one segment of a key path a chapter may write

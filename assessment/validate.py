@@ -40,7 +40,7 @@ from .accounting import Accounting
 from .commentary import read_commentary
 from .config import FOLDER_INPUTS, Config, Inputs, folder_problem, input_paths
 from .errors import AssessmentError, collect_problems, one_line
-from .loaders import geography, links, load_dataset, plausibility, population
+from .loaders import geography, hospital, links, load_dataset, plausibility, population
 from .loaders import wards as ward_input
 from .periods import make_period
 from .targets import check_crime_types, read_targets
@@ -52,7 +52,7 @@ PROBLEM_REASONS = {
     "no date", "coordinates outside Great Britain", "latitude and longitude swapped",
     "LSOA code of another vintage (no inputs.lsoa_lookup)", "LSOA code not in the boundary file",
     "empty geometry", "duplicate LSOA code", "no LSOA code", "zero population", "not a valid population",
-    "no crime id", "no victim id", "no offender id", "duplicate row (same area and category)",
+    "no crime id", "no victim id", "no offender id", "duplicate attendance id", "duplicate row (same area and category)",
     "LSOA with an empty geometry in the boundary file",
 }
 
@@ -63,7 +63,10 @@ PARTIAL_NOTES = ("no police.uk file for", "no police.uk rows for")
 PROBLEM_NOTES = ("no police.uk file for", "no police.uk rows for", "named for",
                  "duplicate month file", "invalid geometr", "not UTF-8", "other vintage",
                  "have no population estimate", "not an age", "not an LSOA code", "blank count cell",
-                 "not in the boundary file (", "no crimes at all in")
+                 "not in the boundary file (", "no crimes at all in",
+                 # ED assaults (chapter 8): values that are not what the ISTV columns hold
+                 "not a UK postcode", "not in the postcode lookup", "not yes, no or not known", "not a time of day",
+                 "not a number of people", "cannot be placed without a postcode lookup")
 
 
 def validate(cfg: Config, year=None, to=None, allow_partial: bool = False) -> list[str]:
@@ -145,6 +148,10 @@ def _read_each_input(cfg: Config, year, to, period_ok: bool, problems: _Problems
         readers.append(lambda: links.load_links(inp.offenders, "offenders", acc, notes, set(), set()))
     if inp.asb:
         readers.append(lambda: links.read_asb(inp.asb, notes))
+    if inp.postcode_lookup:
+        readers.append(lambda: hospital.load_postcode_lookup(inp.postcode_lookup, acc, notes, None))
+    if inp.ed_assaults:
+        readers.append(lambda: hospital.read_ed_assaults(inp.ed_assaults, notes))
     targets: list = []
     if inp.targets:
         readers.append(lambda: targets.extend(read_targets(inp.targets, cfg.crime_groups)))

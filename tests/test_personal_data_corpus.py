@@ -28,7 +28,8 @@ BASE = HERE / "bad_inputs" / "base"
 MANIFEST = yaml.safe_load((CORPUS / "cases.yml").read_text(encoding="utf-8"))
 CASES = {c["name"]: c for c in MANIFEST["cases"]}
 PERSONAL = {"victims": BASE / "victims.csv", "offenders": BASE / "offenders.csv",
-            "asb": CORPUS / "base" / "asb.csv", "crimes": BASE / "crimes.csv"}
+            "asb": CORPUS / "base" / "asb.csv", "crimes": BASE / "crimes.csv",
+            "ed_assaults": CORPUS / "base" / "ed_assaults.csv"}
 PUBLIC = {"population": BASE / "population.csv", "boundaries": BASE / "lsoa.geojson", "wards": BASE / "wards.csv"}
 
 

@@ -37,7 +37,7 @@ from ..dataset import CRIME_COLUMNS, Dataset, conform
 from ..errors import AssessmentError, ConfigError
 from ..periods import Period, partial_message, resolve_period, total, trend_window
 from ..scope import detect as detect_scope
-from . import counts, deprivation, extract, links, mps, police_uk, population
+from . import counts, deprivation, extract, hospital, links, mps, police_uk, population
 from . import wards as ward_input
 from .common import area_of_lsoa_name, collecting, gb_lonlat, lonlat_to_bng, month_label, problem, starts_with_area
 from .geography import (
@@ -199,11 +199,13 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     _account_reference_inputs(geo, lsoas, acc)
     check_rates(sel.crimes, lsoas, period, acc)     # populations and rates no real LSOA has (noted)
     imd = _load_imd(cfg, geo, lsoas, acc, notes)
+    ed = _load_ed_assaults(cfg, ctx, geo)
     weights = read_harm_weights(cfg.inputs.harm_weights, notes) if cfg.inputs.harm_weights is not None else None
     ds = _dataset(cfg, kind, period, scope, geo, sel, acc, notes, victims=victims, offenders=offenders,
                   asb=asb, population=pop_series, pop_table=pop_table, lsoas=lsoas, population_year=pop_year)
     ds.imd = imd
     ds.harm_weights = weights
+    ds.ed_assaults = ed
     return ds
 
 
@@ -456,6 +458,18 @@ def _load_links(cfg: Config, sel: _Selected, harm: Harmoniser, ctx: Context):
     if inp.asb is not None:
         asb = _guard(lambda: _load_asb(inp.asb, ctx, notes), asb)
     return victims, offenders, asb
+
+
+def _load_ed_assaults(cfg: Config, ctx: Context, geo: _Geography):
+    """The ED assault attendances (:mod:`.hospital`), placed by LSOA code, postcode (through the
+    postcode lookup) or point; None without ``inputs.ed_assaults``."""
+    inp = cfg.inputs
+    lookup = None
+    if inp.postcode_lookup is not None:
+        lookup = _guard(lambda: hospital.load_postcode_lookup(inp.postcode_lookup, ctx.acc, ctx.notes, geo.target))
+    if inp.ed_assaults is None:
+        return None
+    return _guard(lambda: hospital.load_ed_assaults(inp.ed_assaults, ctx, lookup))
 
 
 def _load_population(cfg: Config, period: Period, geo: _Geography, crimes: pd.DataFrame, acc: Accounting,

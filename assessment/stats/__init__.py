@@ -30,6 +30,8 @@ module                  what it computes
                         Monte Carlo (date permutation) expected pairs and p-values
 :mod:`.harm`            harm weighting: each crime's weight from its type or offence code, harm per
                         place, harm hot spots that are not count hot spots
+:mod:`.correlation`     two measures of the same places compared: Spearman's rank correlation,
+                        percentile ranks, places high on one and low on the other, a known share
 :mod:`.base`            the errors, :func:`~.base.zero_clip` and the numbers of the significance rule
                         (standard library only)
 ======================  ==========================================================================
@@ -63,10 +65,10 @@ import importlib
 from .base import StatsError
 
 __all__ = ["concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats",
-           "repeat_calls", "deprivation", "near_repeat", "harm", "StatsError"]
+           "repeat_calls", "deprivation", "near_repeat", "harm", "correlation", "StatsError"]
 
 _MODULES = {"concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats",
-            "repeat_calls", "deprivation", "near_repeat", "harm"}
+            "repeat_calls", "deprivation", "near_repeat", "harm", "correlation"}
 
 
 def __getattr__(name: str):

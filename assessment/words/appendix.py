@@ -21,6 +21,7 @@ from . import (
     crime_in_the_area,
     deprivation,
     harm,
+    hospital,
     hotspots,
     offenders,
     performance,
@@ -53,6 +54,8 @@ METHOD_SECTIONS = [
                                                     cfg.performance.no_change_band)),
     ("comparison", lambda cfg: performance.COMPARISON_METHODS),
     ("harm", lambda cfg: harm.methods(cfg)),
+    ("hospital", lambda cfg: hospital.methods(cfg.disclosure.min_count, cfg.hospital.high_ed_share,
+                                              cfg.hospital.low_police_share, cfg.hospital.police_violence)),
     ("summary", lambda cfg: summary.METHODS),
     ("priorities", lambda cfg: priorities.METHODS),
 ]

@@ -241,6 +241,18 @@ COLUMNS: dict[str, Column] = {
                                     "previous crime", "count of pairs"),
     "crimes_per_victim": Column("Crimes per victim", "The band: 1, 2, 3, 4 or 5+ crimes in the period", TEXT),
     "calls": Column("ASB calls", "Anti-social behaviour calls (incidents) in the period", "count of calls"),
+    # ED assaults (chapter 8)
+    "ed_assaults": Column("ED assaults", "Emergency-department assault attendances whose assault happened in the LSOA "
+                          "(<5: 1–4; [c]: hidden so that the totals cannot reveal a small count)", "count of attendances"),
+    "police_violence": Column("Police-recorded violence", "Crimes of violence against the person recorded by the "
+                              "police in the LSOA (the config's hospital.police_violence)", CRIMES),
+    "attendances": Column("Attendances", "Emergency-department assault attendances (<5: 1–4; [c]: hidden so that the "
+                          "totals cannot reveal a small count)", "count of attendances"),
+    "location_type": Column("Location type", "The type of place of the assault, as the hospital recorded it", TEXT),
+    "ed_percentile": Column("ED assaults percentile", "The LSOA's percentile rank among the area's LSOAs by ED "
+                            "assaults (100% = the most; ties share their average rank)", SHARE),
+    "police_percentile": Column("Police violence percentile", "The LSOA's percentile rank by police-recorded violence "
+                                "(100% = the most)", SHARE),
     "calls_with_caller": Column("Calls with a caller reference", "Calls that record a (pseudonymised) caller",
                                 "count of calls"),
     "callers": Column("Callers", "Distinct callers", "count of callers"),
@@ -521,6 +533,29 @@ TABLES: dict[str, Table] = {
         "point_rate": Column("Point: rate", "Rate above the comparators' rate", "true/false"),
         "point_concentrated": Column("Point: concentrated", "Share in the top 10% of LSOAs above the median ranked group's", "true/false"),
     }),
+    "ed_assaults_lsoa": Table("one row per LSOA of the area", "Emergency-department assault attendances (ISTV data, "
+                              "the Cardiff Model) beside police-recorded violence against the person, by LSOA "
+                              "(chapter 8). Counts of 1–4 attendances are shown as <5, [c] hides a count so that "
+                              "the totals cannot reveal one."),
+    "ed_assaults_profile": Table("one row per breakdown and category", "ED assault attendances by reported to the "
+                                 "police, means of assault, location type, day of the week and time of day; each "
+                                 "breakdown sums to all attendances in the period (chapter 8).",
+                                 {"breakdown": Column("Breakdown", "reported, means, location_type, day or time", TEXT),
+                                  "category": Column("Category", "The answer, means, type of place, day or four-hour "
+                                                     "band; free-text categories held by fewer than 5 attendances "
+                                                     "are counted under 'Other'", TEXT),
+                                  "share": Column("Share", "Attendances ÷ all attendances in the period (blank where "
+                                                  "the count is hidden)", SHARE)}),
+    "ed_assaults_police_gap": Table("one row per LSOA with many ED assaults and little police-recorded violence",
+                                    "The LSOAs the hospitals see and the police do not: in the top 20% of LSOAs for "
+                                    "ED assaults and the bottom half for police-recorded violence, with at least 5 "
+                                    "ED assaults (the config's hospital settings; chapter 8)."),
+    "ed_assaults_top_locations": Table("one row per location (venue or street)", "The locations with most ED assault "
+                                       "attendances, at least 5 each; homes and addresses are never listed (chapter 8).",
+                                       {"location": Column("Location", "The location as the hospital recorded it "
+                                                           "(its most used spelling)", TEXT),
+                                        "location_type": Column("Location type", "The type of place most recorded for "
+                                                                "it", TEXT)}),
     "key_findings": Table("one row per sentence of the executive summary", "The figures behind each key finding."),
     "data_quality": Table("one row per input and exclusion reason", "Record accounting: rows read = used + excluded "
                           "(appendix B)."),

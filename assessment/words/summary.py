@@ -35,6 +35,7 @@ from ..scope import Scope
 from ..significance import SignificanceRule
 from ..summary import get, item_path
 from .common import group_position, rank_phrase, rank_words
+from .hospital import key_findings as hospital_findings
 
 _METHODS = r"""
 ### Executive summary
@@ -655,6 +656,7 @@ def key_findings(summary: dict, lsoas: pd.DataFrame | None = None, min_previous:
     out += offenders(summary)
     out += victims(summary, asb_rule)
     out += near_repeats(summary)
+    out += hospital_findings(summary)
     out += performance(summary)
     return out
 
