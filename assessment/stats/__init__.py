@@ -24,6 +24,8 @@ module                  what it computes
 :mod:`.rag`             RAG and direction of travel: target from a baseline, shortfall, three- and
                         four-level status, variance, direction of travel, seasonal shares
 :mod:`.rates`           rates per 1,000 residents, competition ranks, pooled rates of sets of areas
+:mod:`.temporal`        when crime happens: each month against its usual level (exact conditional
+                        Poisson test, Holm), day of week × hour, the night-time-economy window
 :mod:`.base`            the errors, :func:`~.base.zero_clip` and the numbers of the significance rule
                         (standard library only)
 ======================  ==========================================================================
@@ -56,9 +58,9 @@ import importlib
 
 from .base import StatsError
 
-__all__ = ["concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls", "StatsError"]
+__all__ = ["concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls", "temporal", "StatsError"]
 
-_MODULES = {"concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls"}
+_MODULES = {"concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats", "repeat_calls", "temporal"}
 
 
 def __getattr__(name: str):
