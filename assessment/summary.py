@@ -70,6 +70,8 @@ REQUIRED_KEYS = [
     *[f"offenders.top_share.{p}.{d}" for p in SHARES for d in ("linked", "all")],
     "victims.victims", "victims.repeat_victims", "victims.repeat_rate",
     "victims.repeat_rate_lookback", "victims.da_repeat_rate",
+    "patterns.peak_month", "patterns.peak_weekday", "patterns.peak_hour", "patterns.nte_violence_share",
+    "patterns.timed_share",
 ]
 
 #: one segment of a key path a chapter may write

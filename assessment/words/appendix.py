@@ -16,7 +16,7 @@ from .. import provenance
 from ..disclosure import AUDIT_COLUMNS
 from ..errors import one_line
 from ..significance import SignificanceRule
-from . import crime_in_the_area, hotspots, offenders, performance, priorities, summary, victims
+from . import crime_in_the_area, hotspots, offenders, performance, priorities, summary, victims, when
 
 
 def _rule(cfg) -> SignificanceRule:
@@ -37,6 +37,7 @@ METHOD_SECTIONS = [
                                                     cfg.performance.amber_green_threshold,
                                                     cfg.performance.no_change_band)),
     ("comparison", lambda cfg: performance.COMPARISON_METHODS),
+    ("when", lambda cfg: when.methods(cfg.when.alpha, cfg.when.nte_start, cfg.when.nte_end, cfg.when.nte_nights)),
     ("summary", lambda cfg: summary.METHODS),
     ("priorities", lambda cfg: priorities.METHODS),
 ]

@@ -95,6 +95,14 @@ COLUMNS: dict[str, Column] = {
     "share": Column("Share", "The row's share of the total", SHARE),
     "share_of_crime": Column("Share of crime", "The ward's crimes ÷ all crimes in the area", SHARE),
     "lsoas": Column("LSOAs", "Number of LSOAs", "count of LSOAs"),
+    # when crime happens (chapter 6)
+    "month": Column("Month", "The calendar month, 1 = January ... 12 = December", "month number"),
+    "usual": Column("Usual level", "The average count of the same month in the earlier years the data cover; blank "
+                    "when they cover none", CRIMES),
+    "ratio": Column("This year ÷ usual", "The month's count ÷ its usual level (1 = as usual); blank when there is no "
+                    "usual level", "ratio"),
+    "weekday": Column("Day of the week", "The offence date's weekday, 0 = Monday ... 6 = Sunday", "weekday number"),
+    "hour": Column("Hour", "The hour of the offence time, 0 = 00:00-00:59 ... 23 = 23:00-23:59 (UK time)", "hour"),
     # the readable names chapter 1 and the LSOA and ward extracts are published with
     "Previous 12 months": Column("Previous 12 months", "Crimes recorded in the same months one year earlier "
                                  "(blank when the data do not cover them)", CRIMES),
@@ -319,6 +327,25 @@ TABLES: dict[str, Table] = {
                            {"lsoas": Column("LSOAs", "The area's LSOAs", "count of LSOAs"),
                             "crimes": Column("Crimes", "Crimes of the group in the period", CRIMES)}),
     "ward_hotspots": Table("one row per ward", "Crime, rate and hot-spot LSOAs added up by ward (chapter 2)."),
+    "monthly_profile": Table("one row per crime group ('All crime' first) and month of the period",
+                             "Crimes in each month of the period against the usual level, the average of the same "
+                             "month in the earlier years (chapter 6).",
+                             {"count": Column("Crimes", "Crimes of the group recorded in the month", CRIMES)}),
+    "day_hour": Table("one row per crime group, day of the week and hour (7 × 24 per group)",
+                      "Crimes with a time of day in the period by day of the week and hour; crimes with a date but no "
+                      "time are not in it (chapter 6).",
+                      {"count": Column("Crimes", "Crimes of the group with a time in that hour of that weekday",
+                                       CRIMES)}),
+    "nte_violence_lsoa": Table(_LSOA_EXTRACT + " of the area", "Violence in the night-time-economy window by LSOA, "
+                               "with rate, change and hot-spot class as in chapter 2 (chapter 6).",
+                               {"count": Column("Crimes", "Violent crimes in the LSOA in the night-time window",
+                                                CRIMES),
+                                "previous_count": Column("Previous 12 months", "The same, in the previous 12 months",
+                                                         CRIMES),
+                                "population": Column("Residents", "The LSOA's residents (ONS mid-year estimate)",
+                                                     "people"),
+                                "rank": Column("Rank", "Position by night-time violence among the area's LSOAs, "
+                                               "1 = most", "rank")}),
     "emerging_hotspots": Table(_LSOA_EXTRACT + " of the area", "The emerging-hotspot pattern of each LSOA over the "
                                "years in the data (chapter 2).",
                                {"category": Column("Pattern", "The emerging-hotspot pattern (e.g. 'New hot spot')",
