@@ -7,7 +7,7 @@ from math import comb
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, needs_real
 
 from assessment.chapters import when
 from assessment.config import Config, load_config
@@ -253,3 +253,17 @@ def test_violence_types_default_to_names_starting_violence():
     assert when.violence_types(cfg, ["Violence with injury", "Burglary", "VIOLENCE WITHOUT INJURY"]) == \
         ("Violence", ["VIOLENCE WITHOUT INJURY", "Violence with injury"])
     assert when.violence_types(cfg, ["Burglary"]) is None
+
+
+# -- real data: monthly only ---------------------------------------------------------------------------
+@needs_real
+def test_real_mps_counts_give_the_months_not_days_and_skip_the_part_first_month():
+    ds = load_dataset(load_config(ROOT / "examples" / "haringey-mps-2024.yml"), 2024)
+    r = when.analyse(ds, maps=False)
+    t = r.profile().set_index("month")
+    cur = ds.crimes_in(ds.period).groupby(ds.crimes["month"].dt.month)["count"].sum()
+    assert t["count"].astype(int).to_dict() == cur.astype(int).to_dict()
+    assert r.headlines["patterns.peak_month"] == int(cur.idxmax())
+    # the table's first column (Feb 2024) holds 2 crimes: a part month, not February's usual level
+    assert pd.isna(t.loc[2, "usual"]) and t.loc[3, "years"] == 1
+    assert r.headlines["patterns.peak_weekday"] is None and r.reasons["days"] == when.NO_DATES

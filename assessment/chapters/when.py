@@ -162,9 +162,24 @@ def _select(crimes: pd.DataFrame, types) -> pd.DataFrame:
     return crimes if types is None else crimes[crimes["crime_type"].isin(types)]
 
 
+#: a month holding less than this share of the median month's crime (all crime) is a part month of the
+#: data (e.g. the first month of a published table, nearly empty), not a usual level: a gap
+PART_MONTH = 0.25
+
+
 def covered_months(crimes: pd.DataFrame) -> pd.DatetimeIndex:
-    """The months the crime data hold (a month with no row at all is a gap, not a zero)."""
-    return pd.DatetimeIndex(sorted(crimes["month"].dropna().unique()))
+    """The months the crime data hold: a month with no row at all, or with less than
+    :data:`PART_MONTH` of the median month's crime, is a gap, not a zero.
+
+    >>> c = pd.DataFrame({"month": pd.to_datetime(["2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"]),
+    ...                   "count": [2, 2119, 2123, 2360]})
+    >>> [m.strftime("%Y-%m") for m in covered_months(c)]
+    ['2024-03', '2024-04', '2024-05']
+    """
+    per = crimes.groupby("month")["count"].sum()
+    if per.empty:
+        return pd.DatetimeIndex([])
+    return pd.DatetimeIndex(sorted(per.index[per >= PART_MONTH * per.median()]))
 
 
 def period_months(period) -> pd.DatetimeIndex:

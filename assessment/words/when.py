@@ -120,7 +120,8 @@ def months_sentence(res: WhenResult) -> str:
     if years == 0:
         return s + (" The data hold no earlier year, so no month can be compared with its usual level.")
     above = t[t["above"]]
-    test = (f"exact Poisson test against the same month of the previous {years} year{'s' if years > 1 else ''}, "
+    earlier = f"the previous {years} years" if years > 1 else "the previous year"
+    test = (f"exact Poisson test against the same month of {earlier}, "
             f"Holm-adjusted for the 12 months, {pct(res.alpha)} level")
     if len(above) == 0:
         return s + f" No month was significantly above its usual level ({test})."
@@ -159,8 +160,8 @@ MONTHLY_FORMATS = {"Usual level": lambda v: "–" if pd.isna(v) else f"{v:,.1f}"
 
 def monthly_note(res: WhenResult) -> str:
     years = _years(res)
-    return (f"Usual level: the average of the same month in the previous {years} year{'s' if years != 1 else ''} "
-            "the data cover. Significantly above: the month's count is above its usual level beyond chance "
+    earlier = f"the previous {years} years" if years != 1 else "the previous year"
+    return (f"Usual level: the average of the same month in {earlier} the data cover. Significantly above: the month's count is above its usual level beyond chance "
             f"(exact conditional Poisson test, Holm-adjusted over the 12 months, {pct(res.alpha)} level).")
 
 
@@ -269,7 +270,9 @@ def methods(alpha: float, start: int, end: int, nights: list) -> str:
 ### When crime happens (chapter 6)
 
 * **Months against their usual level.** Each month of the period is compared with the same calendar
-  month in every earlier year the data cover (a month with no data at all is a gap, not a zero):
+  month in every earlier year the data cover (a month with no data at all, or with less than a
+  quarter of the median month's crime — a part month at the start of a published table — is a
+  gap, not a zero):
   the *usual level* is their average, the *ratio* this year's count ÷ the usual level. A month is
   **significantly above** its usual level when a one-sided exact conditional Poisson test (the
   month's count against the earlier years' total: given their sum, the count is binomial with
