@@ -90,7 +90,7 @@ def not_covered(res: WhenResult, section: str) -> tuple[str, list] | None:
     (one line per cause in the "Not covered this year" box).
 
     >>> r = WhenResult(period=None, groups=[], monthly=pd.DataFrame(), reasons={"days": NO_DATES, "hours": NO_DATES})
-    >>> not_covered(r, "days")[0][:40], not_covered(r, "hours")
+    >>> not_covered(r, "days")[0][:39], not_covered(r, "hours")
     ("The crime data give each crime's month ", (None, []))
     """
     reason = res.reasons.get(section)
@@ -129,8 +129,8 @@ def months_sentence(res: WhenResult) -> str:
         return s + (f" Every month was significantly above its usual level ({test}): crime was higher all year, "
                     f"by {pct(above['ratio'].min() - 1)} to {pct(above['ratio'].max() - 1)}, not only in some months.")
     named = [f"{month_name(r.month)} ({pct(r.ratio - 1, signed=True)})" for r in above.itertuples()]
-    return s + (f" {len(above)} month{'s were' if len(above) > 1 else ' was'} significantly above the usual "
-                f"level ({test}): {_list(named)}.")
+    n = "One month was" if len(above) == 1 else f"{len(above)} months were"
+    return s + f" {n} significantly above the usual level ({test}): {_list(named)}."
 
 
 def monthly_title(res: WhenResult, group: str = ALL_CRIME) -> str:
@@ -143,6 +143,10 @@ def monthly_title(res: WhenResult, group: str = ALL_CRIME) -> str:
 
 MONTHLY_ALT = ("Bar chart of crimes in each month of the period, with the usual level (the average of the same month "
                "in the earlier years) as a line; months significantly above it are dark and starred")
+
+
+def monthly_table_title(res: WhenResult) -> str:
+    return f"Crimes in each month of {res.period.label} against the usual level"
 
 
 def monthly_display(res: WhenResult, group: str = ALL_CRIME) -> pd.DataFrame:
