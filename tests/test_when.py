@@ -228,7 +228,7 @@ def test_police_uk_gives_the_months_and_says_why_days_and_hours_are_absent(tmp_p
     assert h["patterns.timed_share"] is None and h["patterns.nte_violence_share"] is None
     line, keys = words.not_covered(r, "days")
     assert "police.uk" in line and keys == ["inputs.crimes"]
-    assert words.not_covered(r, "hours") == (None, []) and words.not_covered(r, "night") == (None, [])
+    assert words.not_covered(r, "hours") == (None, []) and words.not_covered(r, "night") == (line, keys)
 
 
 def test_the_window_is_configurable_and_checked():

@@ -83,21 +83,22 @@ REASONS = {
 }
 
 
-def not_covered(res: WhenResult, section: str) -> tuple[str, list] | None:
+def not_covered(res: WhenResult, section: str) -> tuple[str | None, list] | None:
     """Why a section ('days', 'hours', 'night') has no figures (a sentence, config keys), or None.
 
-    Only the first section missing for a reason gets the line; the others are left out silently
-    (one line per cause in the "Not covered this year" box).
+    The sections missing for one reason carry the same sentence (the report merges them into one
+    line of its "Not covered this year" box); the hours, a part of the days' section, carry none
+    when the days are missing too.
 
-    >>> r = WhenResult(period=None, groups=[], monthly=pd.DataFrame(), reasons={"days": NO_DATES, "hours": NO_DATES})
-    >>> not_covered(r, "days")[0][:39], not_covered(r, "hours")
-    ("The crime data give each crime's month ", (None, []))
+    >>> r = WhenResult(period=None, groups=[], monthly=pd.DataFrame(),
+    ...                reasons={"days": NO_DATES, "hours": NO_DATES, "night": NO_DATES})
+    >>> not_covered(r, "days")[0][:39], not_covered(r, "hours"), not_covered(r, "night") == not_covered(r, "days")
+    ("The crime data give each crime's month ", (None, []), True)
     """
     reason = res.reasons.get(section)
     if reason is None:
         return None
-    order = [s for s in ("days", "hours", "night") if res.reasons.get(s) == reason]
-    if order and order[0] != section:
+    if section == "hours" and res.reasons.get("days") == reason:
         return None, []
     return REASONS[reason]
 
