@@ -352,6 +352,7 @@ def board_methods(ds) -> str:
         parts.append(_BOARD_TARGETS.format(amber=cfg.performance.amber_threshold))
     if ds.all_areas is not None:
         parts.append(_BOARD_COMPARISON)
+    parts.append(when.board_methods(cfg.when.nte_start, cfg.when.nte_end, cfg.when.nte_nights))
     parts.append(_BOARD_PROTECTION.format(min_count=cfg.disclosure.min_count))
     return "\n\n".join(textwrap.dedent(p).strip() for p in parts)
 

@@ -301,3 +301,18 @@ def methods(alpha: float, start: int, end: int, nights: list) -> str:
   is Friday night. Its share is of the violent crimes with a time of day. Its LSOA counts, map and
   hot spots use chapter 2's rules (Getis–Ord Gi*, the same permutations and significance rule).
 """
+
+
+def board_methods(start: int, end: int, nights: list) -> str:
+    """Chapter 6 in plain words, for the board's methods (:func:`assessment.words.appendix.board_methods`).
+
+    >>> board_methods(20, 4, [4, 5]).splitlines()[0]
+    '### When crime happens'
+    """
+    window = night_window(NightResult("Violence", [], start=start, end=end, nights=list(nights)))
+    return f"""### When crime happens
+
+Each month is compared with the same month in the earlier years; a month is called **significantly
+above** its usual level only when chance is an unlikely explanation, allowing for all 12 months being
+tested. Days and hours come from the crime records' dates and times, where the records have them.
+**Night-time-economy violence** is violence against the person between {window}."""
