@@ -69,7 +69,7 @@ import pyarrow.parquet as pq
 from .errors import collect_problems, collecting, problem
 
 #: bump when a parser's output changes, so old entries are not reused
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 #: environment variables
 ENV_DIR = "ASSESSMENT_CACHE_DIR"

@@ -152,6 +152,28 @@ class Hospital(_Strict):
     high_ed_share: float = Field(0.20, gt=0, lt=1, description="An LSOA is 'seen by hospitals, not the police' when it is among this top fraction of LSOAs for ED assaults ...")
     low_police_share: float = Field(0.50, gt=0, lt=1, description="... and among this bottom fraction of LSOAs for police-recorded violence (and has at least disclosure.min_count ED assaults).")
     top_locations: int = Field(10, ge=1, description="The most locations (venues, streets) the top-locations table lists; only locations with at least disclosure.min_count attendances are listed, never a home.")
+class When(_Strict):
+    """Chapter 6 (when crime happens): the month test and the night-time-economy window."""
+
+    alpha: float = Field(0.05, gt=0, lt=1, description="A month is significantly above its usual level when its Holm-adjusted one-sided p-value (exact conditional Poisson test against the same month of the previous years) is at most this.")
+    nte_start: int = Field(20, ge=0, le=23, description="Hour the night-time-economy window opens (20 = 20:00), on the evening of each night in `nte_nights`.")
+    nte_end: int = Field(4, ge=0, le=23, description="Hour it closes (4 = 04:00); when below `nte_start`, the next morning (00:00-04:00 belongs to the previous evening's night).")
+    nte_nights: list[int] = Field([4, 5], description="The nights in the window, by the weekday of their evening (0 = Monday ... 4 = Friday, 5 = Saturday).")
+    violence_group: str | None = Field(None, description="The crime group (`crime_groups`) that is violence against the person; default: the first crime group whose name starts with 'Violence', else the crime types whose name starts with 'Violence'.")
+
+    @field_validator("nte_nights")
+    @classmethod
+    def _nights(cls, v):
+        if not v or any(not 0 <= d <= 6 for d in v) or len(set(v)) != len(v):
+            raise ValueError(f"expected distinct weekdays 0 (Monday) to 6 (Sunday), e.g. [4, 5] for Friday and Saturday nights, found {v}")
+        return v
+
+    @field_validator("nte_end")
+    @classmethod
+    def _not_empty(cls, v, info):
+        if v == info.data.get("nte_start"):
+            raise ValueError("the window closes at the hour it opens: expected nte_end different from nte_start")
+        return v
 
 
 class Performance(_Strict):
@@ -214,6 +236,7 @@ class Config(_Strict):
     near_repeat: NearRepeat = NearRepeat()
     harm: Harm = Harm()
     hospital: Hospital = Hospital()
+    when: When = When()
     demo: bool = Field(False, description="True for the bundled demo: missing demo files are generated on first use.")
 
     path: Path | None = Field(None, exclude=True)
@@ -228,6 +251,15 @@ class Config(_Strict):
         for name, types in v.items():
             if not types:
                 raise ValueError(f"crime group {name!r} lists no crime types")
+        return v
+
+    @field_validator("when")
+    @classmethod
+    def _violence_group_known(cls, v, info):
+        groups = info.data.get("crime_groups") or {}
+        if v.violence_group is not None and v.violence_group not in groups:
+            raise ValueError(f"violence_group {v.violence_group!r} is not one of the crime_groups "
+                             f"({', '.join(map(repr, groups)) or 'none configured'})")
         return v
 
 

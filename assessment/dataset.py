@@ -12,6 +12,8 @@ and LSOA codes are harmonised to the boundary file's vintage.
     crime_id           string           police / police.uk id; <NA> for counts
     month              datetime64[ns]   first day of the month of the offence
     date               datetime64[ns]   offence date; NaT when only the month is known
+    hour               Int64            hour of the offence (0-23, UK time); <NA> when the input gives
+                                        no time (police.uk, MPS, a record without one)
     crime_type         string           police.uk crime type, extract type, or MPS minor category
     major_category     string           MPS major category / <NA>
     lsoa_code          string           harmonised LSOA code; <NA> for a crime with no location of
@@ -79,6 +81,7 @@ CRIME_COLUMNS = {
     "crime_id": "string",
     "month": "datetime64[ns]",
     "date": "datetime64[ns]",
+    "hour": "Int64",
     "crime_type": "string",
     "major_category": "string",
     "lsoa_code": "string",

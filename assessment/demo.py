@@ -80,7 +80,7 @@ import pandas as pd
 import shapely
 
 #: bump whenever the generator's output changes: ensure_demo regenerates older files
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 DEFAULT_SEED = 20240401
 
 AREA = "Demoborough"
@@ -131,6 +131,21 @@ YEAR_TYPE_FACTORS = {
 PLANTED_CHANGE = {"crime_type": "Shoplifting", "year": "2024/25", "factor": 1.20,
                   "meaning": "expected 2024/25 count = 1.20 x expected 2023/24 count (+20%)"}
 SEASONAL_AMPLITUDE = 0.10   # monthly multiplier 1 + a*cos(2*pi*(month-7)/12): July peak
+SEASONAL_PEAK_MONTH = 7
+
+#: times of day (chapter 6): the hour of each crime, drawn after everything else from its own stream
+#: (so no other planted figure changes); weights by hour 0..23
+TIME_PARAMS = {
+    "hour_weights": [3, 2, 2, 1, 1, 1, 2, 3, 5, 6, 6, 7, 7, 7, 7, 8, 8, 8, 7, 6, 5, 5, 4, 4],
+    "violence_hour_weights": [4, 3, 2, 1, 1, 1, 1, 2, 3, 3, 4, 4, 5, 5, 5, 6, 6, 7, 7, 7, 8, 8, 9, 8],
+    # the night-time economy: violence on Friday and Saturday evenings (20:00-23:59) and in the early
+    # hours (00:00-03:59) after them, i.e. on Saturday and Sunday dates, weighs this many times more
+    "violence_evening_factor": {"4": 3.0, "5": 4.0},
+    "violence_early_hours_factor": {"5": 3.0, "6": 4.0},
+    "violence_type": "Violence and sexual offences",
+    "untimed_share": 0.04,
+    "minute": "uniform 0..59",
+}
 
 #: multipliers of expected crime in each cluster member, per financial year (2019/20 ..)
 CLUSTER_PATTERNS = {
@@ -258,6 +273,14 @@ DEFINITIONS = {
         "calls on day 0 and day 167 are inside one window, day 0 and day 168 are not). calls = all the year's "
         "calls by repeat callers; share_of_calls = calls / all calls with a caller_id in the year. The planted edge "
         "callers' times of day are chosen so that a datetime-based rule gives the same answers."),
+    "when": (
+        "From crimes.csv, rows with offence_date in the year. by_month / by_weekday: rows by calendar month (1-12) "
+        "and weekday of offence_date (0 = Monday), every row; by_hour: rows with an offence_time, by its hour. "
+        "peak_*: the largest (ties: the earliest month, day or hour). timed = rows with an offence_time. "
+        "violence_peak_cell: among 'Violence and sexual offences' rows with a time, the (weekday, hour) cell with "
+        "most rows. nte_violence: those rows at 20:00 or later on a Friday or Saturday, or before 04:00 on a "
+        "Saturday or Sunday (the early hours belong to the previous evening's night); its share of violence = "
+        "nte_violence / violence_timed."),
 }
 
 
@@ -265,7 +288,8 @@ DEFINITIONS = {
 # geography
 # =============================================================================================
 def _rngs(seed: int) -> dict:
-    names = ["geo", "pop", "clusters", "crimes", "places", "offenders", "victims", "asb", "policeuk", "plants"]
+    # a new stream goes at the end: SeedSequence children are numbered, so the others do not change
+    names = ["geo", "pop", "clusters", "crimes", "places", "offenders", "victims", "asb", "policeuk", "plants", "times"]
     kids = np.random.SeedSequence(seed).spawn(len(names))
     return {n: np.random.Generator(np.random.PCG64(k)) for n, k in zip(names, kids)}
 
@@ -562,6 +586,38 @@ def _crimes(rng, gdf, lam, places):
         "_lsoa": i,
         "_place": pl,
     })
+
+
+def hour_weights(crime_type: str, weekday: int) -> np.ndarray:
+    """The planted probability of each hour (0..23) for a crime of ``crime_type`` dated on ``weekday``
+    (0 = Monday): :data:`TIME_PARAMS`."""
+    P = TIME_PARAMS
+    if crime_type != P["violence_type"]:
+        w = np.array(P["hour_weights"], dtype=float)
+    else:
+        w = np.array(P["violence_hour_weights"], dtype=float)
+        w[20:24] *= P["violence_evening_factor"].get(str(weekday), 1.0)
+        w[0:4] *= P["violence_early_hours_factor"].get(str(weekday), 1.0)
+    return w / w.sum()
+
+
+def _times(rng, crimes: pd.DataFrame) -> pd.Series:
+    """Each crime's time of day as ``HH:MM`` (blank for about :data:`TIME_PARAMS` ``untimed_share``)."""
+    n = len(crimes)
+    wd = crimes["offence_date"].dt.weekday.to_numpy()
+    types = crimes["crime_type"].to_numpy()
+    hour = np.empty(n, dtype=np.int64)
+    u = rng.random(n)
+    for t in sorted(set(types)):
+        for d in range(7):
+            sel = np.flatnonzero((types == t) & (wd == d))
+            cum = np.cumsum(hour_weights(t, d))
+            hour[sel] = np.minimum(np.searchsorted(cum, u[sel], side="right"), 23)
+    minute = rng.integers(0, 60, n)
+    untimed = rng.random(n) < TIME_PARAMS["untimed_share"]
+    out = pd.Series([f"{h:02d}:{m:02d}" for h, m in zip(hour, minute)], index=crimes.index, dtype=object)
+    out[untimed] = ""
+    return out
 
 
 # =============================================================================================
@@ -1240,6 +1296,58 @@ def _harm_near_repeat_truth(crimes: pd.DataFrame, plants: dict) -> dict:
 # =============================================================================================
 # writing
 # =============================================================================================
+def nte_night(date: pd.Series, hour: pd.Series, start: int = 20, end: int = 4, nights=(4, 5)) -> pd.Series:
+    """Whether each crime (offence date, hour; hour None = no time) falls in the night-time window, as
+    the truth file defines it: hour >= start on a date whose weekday is one of ``nights``, or
+    hour < end on the day after one (the early hours belong to the previous evening's night)."""
+    h = pd.to_numeric(hour, errors="coerce")
+    wd = date.dt.weekday
+    evening = (h >= start) & wd.isin(list(nights))
+    early = (h < end) & ((wd - 1) % 7).isin(list(nights))
+    return (evening | early).fillna(False).astype(bool)
+
+
+def when_truth(crimes: pd.DataFrame, years: list) -> dict:
+    """The planted time patterns and, per financial year, the realised figures chapter 6 must
+    recover — counted here directly from the generated records (see DEFINITIONS['when'])."""
+    t = crimes["offence_time"].replace("", None)
+    hour = pd.to_numeric(t.str[:2], errors="coerce")
+    viol = crimes["crime_type"] == TIME_PARAMS["violence_type"]
+    expected = np.array([[hour_weights(TIME_PARAMS["violence_type"], d)[h] for h in range(24)] for d in range(7)])
+    pd_, ph = divmod(int(np.argmax(expected)), 24)
+    real = {}
+    for y, lab in enumerate(years):
+        s, e = _fy_bounds(y)
+        inyr = ((crimes["offence_date"] >= s) & (crimes["offence_date"] <= e)).to_numpy()
+        c, h, v = crimes[inyr], hour[inyr], viol[inyr]
+        by_month = c["offence_date"].dt.month.value_counts()
+        by_wd = c["offence_date"].dt.weekday.value_counts()
+        by_hour = h.dropna().astype(int).value_counts()
+        vt = v & h.notna()
+        cells = pd.crosstab(c.loc[vt, "offence_date"].dt.weekday, h[vt].astype(int))
+        vpk = cells.stack().idxmax()
+        night = nte_night(c["offence_date"], h)
+        real[lab] = {
+            "by_month": {str(m): int(by_month.get(m, 0)) for m in range(1, 13)},
+            "peak_month": int(max(range(1, 13), key=lambda m: (by_month.get(m, 0), -m))),
+            "by_weekday": {str(d): int(by_wd.get(d, 0)) for d in range(7)},
+            "peak_weekday": int(max(range(7), key=lambda d: (by_wd.get(d, 0), -d))),
+            "by_hour": {str(k): int(by_hour.get(k, 0)) for k in range(24)},
+            "peak_hour": int(max(range(24), key=lambda k: (by_hour.get(k, 0), -k))),
+            "timed": int(h.notna().sum()), "crimes": int(len(c)),
+            "violence_peak_cell": {"weekday": int(vpk[0]), "hour": int(vpk[1]), "crimes": int(cells.loc[vpk])},
+            "violence_timed": int(vt.sum()), "nte_violence": int((night & v).sum()),
+        }
+    return {"generating": {**TIME_PARAMS, "seasonal_peak_month": SEASONAL_PEAK_MONTH,
+                           "seasonal_amplitude": SEASONAL_AMPLITUDE,
+                           "nte_window": {"start": 20, "end": 4, "nights": [4, 5]}},
+            "planted": {"seasonal_peak_month": SEASONAL_PEAK_MONTH,
+                        "violence_peak_cell": {"weekday": pd_, "hour": ph},
+                        "meaning": ("the expected counts peak in July (all crime and every type), and violence "
+                                    "peaks late on Friday and Saturday evenings")},
+            "realised": real}
+
+
 def _csv_bytes(df: pd.DataFrame) -> bytes:
     return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
@@ -1325,7 +1433,7 @@ def _readme_data(truth: dict) -> str:
         "",
         "| file | what |",
         "|---|---|",
-        "| `crimes.csv` | record-level crime extract (§3.2): crime_id, offence_date, crime_type, lsoa_code, easting, northing (EPSG:27700), domestic_abuse |",
+        "| `crimes.csv` | record-level crime extract (§3.2): crime_id, offence_date, crime_type, lsoa_code, easting, northing (EPSG:27700), domestic_abuse, offence_time (HH:MM, UK time; blank = not known) |",
         "| `offenders.csv` | offenders link (§3.4): crime_id, offender_id, age, sex, home_lsoa (blank = unknown; `E01909xxx` = outside the borough) |",
         "| `victims.csv` | victims link (§3.3): crime_id, victim_id, age, sex |",
         "| `asb.csv` | ASB incidents (§3.5): incident_id, datetime, caller_id (blank = anonymous), lsoa_code |",
@@ -1395,6 +1503,7 @@ def _build(root: Path, seed: int) -> dict:
     plants = {"near_repeat_chain": chain}
     outcome = _outcomes(R["policeuk"], crimes, offenders)
     months = _police_uk_frames(R["policeuk"], seed, crimes, asb, places, gdf, outcome)
+    crimes["offence_time"] = _times(R["times"], crimes)
     postcodes = _postcodes(gdf)
     ed, ed_truth = _ed_assaults(seed, gdf, crimes, postcodes)
 
@@ -1417,7 +1526,8 @@ def _build(root: Path, seed: int) -> dict:
     _write(data / "population.csv", _csv_bytes(popdf), manifest, root, len(popdf))
     hw = pd.DataFrame({"crime_type": list(HARM_WEIGHTS), "weight": list(HARM_WEIGHTS.values())})
     _write(data / "harm_weights.csv", _csv_bytes(hw), manifest, root, len(hw))
-    cout = crimes[["crime_id", "offence_date", "crime_type", "lsoa_code", "easting", "northing", "domestic_abuse"]].copy()
+    cout = crimes[["crime_id", "offence_date", "crime_type", "lsoa_code", "easting", "northing", "domestic_abuse",
+                   "offence_time"]].copy()
     cout["offence_date"] = cout["offence_date"].dt.strftime("%Y-%m-%d")
     cout["domestic_abuse"] = np.where(cout["domestic_abuse"], "true", "false")
     _write(data / "crimes.csv", _csv_bytes(cout), manifest, root, len(cout))
@@ -1552,6 +1662,7 @@ def _truth(seed, gdf, nb, island, town, pop, clusters, lam, crimes, offenders, v
                     "realised": vic_real},
         "asb": {"generating": ASB_PARAMS, "planted_callers": ainfo["planted_callers"],
                 "rule": {"calls": 10, "window_days": 168}, "realised": asb_real},
+        "when": when_truth(crimes, years),
     }
 
 

@@ -72,6 +72,8 @@ REQUIRED_KEYS = [
     "victims.repeat_rate_lookback", "victims.da_repeat_rate",
     "ed_assaults.total", "ed_assaults.not_reported_share", "ed_assaults.police_rank_correlation",
     "ed_assaults.unmatched",
+    "patterns.peak_month", "patterns.peak_weekday", "patterns.peak_hour", "patterns.nte_violence_share",
+    "patterns.timed_share",
 ]
 
 #: one segment of a key path a chapter may write

@@ -1,7 +1,8 @@
 """The record-level crime extract (§3.2) — what a police data-sharing agreement supplies.
 
 One row per crime: ``crime_id``, ``offence_date``, ``crime_type``, optional
-``offence_code``, a location as ``lsoa_code`` or ``easting``/``northing``
+``offence_time`` (``HH:MM``; or the time in the date column, ``offence_datetime``:
+``2024-04-02 21:30``), optional ``offence_code``, a location as ``lsoa_code`` or ``easting``/``northing``
 (EPSG:27700) or ``longitude``/``latitude`` (WGS84), optional
 ``domestic_abuse`` (true/false, yes/no, Y/N, 1/0; blank = false).
 
@@ -9,6 +10,13 @@ A row with a well-formed LSOA code is placed by it; otherwise by its
 coordinates (point in polygon against the boundary file).  Coordinates outside
 Great Britain, or latitude and longitude swapped, are counted exclusions when
 the row has no LSOA code to fall back on.
+
+A row's **hour** (0-23) comes from ``offence_time`` when the extract has that
+column, else from a time written in the date column; a row with no time (a blank
+``offence_time``, a date without a time) has no hour: it counts towards days but not
+hours.  An ``offence_time`` that is not a time of day (``25:00``, ``noon``) is never
+quoted (the extract holds personal data) and never stops the run: the row has no hour,
+and a note counts such rows.
 
 Example
 -------
@@ -47,6 +55,42 @@ _REQUIRED = {
     "offence_date": ("offence_date", "date", "offence_datetime", "committed_date", "date_committed"),
     "crime_type": ("crime_type", "offence_type", "crime_category", "offence"),
 }
+#: the optional time-of-day column (its values ``HH:MM`` or ``HH:MM:SS``)
+TIME_ALIASES = ("offence_time", "time", "time_committed", "committed_time", "offence_time_from")
+_TIME_RE = r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$"
+_TIME_IN_DATE_RE = r"^\S+[ T]\d{1,2}:\d{2}"
+
+
+def offence_hours(raw_date: pd.Series, date: pd.Series, raw_time: pd.Series | None) -> tuple[pd.Series, int]:
+    """The hour of each offence (Int64, 0-23; <NA> when the row has no usable time) and how many
+    rows have an ``offence_time`` that is not a time of day.
+
+    ``raw_time`` is the ``offence_time`` column (None when the extract has none): its hour is used,
+    and the date column's time is not; without it, the hour of a date column value written with a
+    time (``2024-04-02 21:30``, or an ISO time with an offset, already converted to UK time in
+    ``date``).  A date without a time (``2024-04-02``) has no hour: midnight is not assumed.
+
+    >>> raw = pd.Series(["2024-04-05 23:10", "2024-04-05", "05/04/2024 00:30"])
+    >>> date = pd.to_datetime(pd.Series(["2024-04-05 23:10", "2024-04-05 00:00", "2024-04-05 00:30"]))
+    >>> h, bad = offence_hours(raw, date, None)
+    >>> h.tolist(), bad
+    ([23, <NA>, 0], 0)
+    >>> t = pd.Series(["21:30", None, "25:00", "7:05:59"])
+    >>> h, bad = offence_hours(pd.Series(["2024-04-05"] * 4), pd.Series(pd.NaT, index=range(4)), t)
+    >>> h.tolist(), bad
+    ([21, <NA>, <NA>, 7], 1)
+    """
+    if raw_time is not None:
+        t = strip(raw_time)
+        parts = t.str.extract(_TIME_RE)
+        hh = pd.to_numeric(parts[0], errors="coerce")
+        mm = pd.to_numeric(parts[1], errors="coerce")
+        ss = pd.to_numeric(parts[2], errors="coerce").fillna(0)
+        ok = hh.notna() & (hh <= 23) & (mm <= 59) & (ss <= 59)
+        bad = int((t.notna() & ~ok).sum())
+        return hh.where(ok).astype("Int64"), bad
+    timed = raw_date.str.match(_TIME_IN_DATE_RE).fillna(False).astype(bool) & date.notna()
+    return date.dt.hour.where(timed).astype("Int64"), 0
 
 
 def add_coordinates(out: pd.DataFrame, df: pd.DataFrame, file) -> pd.DataFrame:
@@ -135,6 +179,12 @@ def parse_extract(path: Path, notes: list) -> pd.DataFrame:
         "month": date.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"),
         "crime_type": strip(df[cols["crime_type"]]),
     })
+    tcol = find_column(df, *TIME_ALIASES)
+    out["hour"], bad_times = offence_hours(raw_date, date, df[tcol] if tcol else None)
+    if bad_times:
+        notes.append(f"{bad_times:,} row{'s' if bad_times != 1 else ''} of column '{orig.get(tcol, tcol)}' "
+                     f"{'are' if bad_times != 1 else 'is'} not a time of day (expected HH:MM, 00:00 to 23:59): "
+                     "counted towards days, not hours")
     out["_date_problem"] = pd.Series(pd.NA, index=out.index, dtype="str")
     out.loc[raw_date.isna(), "_date_problem"] = "no offence date"
     out.loc[raw_date.notna() & date.isna(), "_date_problem"] = "bad offence date"

@@ -32,6 +32,8 @@ module                  what it computes
                         place, harm hot spots that are not count hot spots
 :mod:`.correlation`     two measures of the same places compared: Spearman's rank correlation,
                         percentile ranks, places high on one and low on the other, a known share
+:mod:`.temporal`        when crime happens: each month against its usual level (exact conditional
+                        Poisson test, Holm), day of week × hour, the night-time-economy window
 :mod:`.base`            the errors, :func:`~.base.zero_clip` and the numbers of the significance rule
                         (standard library only)
 ======================  ==========================================================================
@@ -65,10 +67,10 @@ import importlib
 from .base import StatsError
 
 __all__ = ["concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats",
-           "repeat_calls", "deprivation", "near_repeat", "harm", "correlation", "StatsError"]
+           "repeat_calls", "deprivation", "near_repeat", "harm", "correlation", "temporal", "StatsError"]
 
 _MODULES = {"concentration", "gistar", "mann_kendall", "change", "emerging", "offenders", "rag", "rates", "repeats",
-            "repeat_calls", "deprivation", "near_repeat", "harm", "correlation"}
+            "repeat_calls", "deprivation", "near_repeat", "harm", "correlation", "temporal"}
 
 
 def __getattr__(name: str):

@@ -29,6 +29,7 @@ from . import (
     summary,
     victims,
     wards,
+    when,
 )
 
 
@@ -56,6 +57,7 @@ METHOD_SECTIONS = [
     ("harm", lambda cfg: harm.methods(cfg)),
     ("hospital", lambda cfg: hospital.methods(cfg.disclosure.min_count, cfg.hospital.high_ed_share,
                                               cfg.hospital.low_police_share, cfg.hospital.police_violence)),
+    ("when", lambda cfg: when.methods(cfg.when.alpha, cfg.when.nte_start, cfg.when.nte_end, cfg.when.nte_nights)),
     ("summary", lambda cfg: summary.METHODS),
     ("priorities", lambda cfg: priorities.METHODS),
 ]
@@ -370,6 +372,7 @@ def board_methods(ds) -> str:
         parts.append(_BOARD_TARGETS.format(amber=cfg.performance.amber_threshold))
     if ds.all_areas is not None:
         parts.append(_BOARD_COMPARISON)
+    parts.append(when.board_methods(cfg.when.nte_start, cfg.when.nte_end, cfg.when.nte_nights))
     parts.append(_BOARD_PROTECTION.format(min_count=cfg.disclosure.min_count))
     return "\n\n".join(textwrap.dedent(p).strip() for p in parts)
 

@@ -95,6 +95,13 @@ COLUMNS: dict[str, Column] = {
     "share": Column("Share", "The row's share of the total", SHARE),
     "share_of_crime": Column("Share of crime", "The ward's crimes ÷ all crimes in the area", SHARE),
     "lsoas": Column("LSOAs", "Number of LSOAs", "count of LSOAs"),
+    # when crime happens (chapter 6)
+    "month": Column("Month", "The calendar month, 1 = January ... 12 = December", "month number"),
+    "usual": Column("Usual level", "The average count of the same month in the earlier years the data cover; blank "
+                    "when they cover none", CRIMES),
+    "ratio": Column("Ratio", "One figure ÷ another, as the table's description says", "ratio"),
+    "weekday": Column("Day of the week", "The offence date's weekday, 0 = Monday ... 6 = Sunday", "weekday number"),
+    "hour": Column("Hour", "The hour of the offence time, 0 = 00:00-00:59 ... 23 = 23:00-23:59 (UK time)", "hour"),
     # the readable names chapter 1 and the LSOA and ward extracts are published with
     "Previous 12 months": Column("Previous 12 months", "Crimes recorded in the same months one year earlier "
                                  "(blank when the data do not cover them)", CRIMES),
@@ -192,8 +199,6 @@ COLUMNS: dict[str, Column] = {
     "observed": Column("Pairs", "Pairs of crimes this far apart in space and in time", "count of pairs"),
     "expected": Column("Expected pairs", "The pairs chance would give: the mean over the permutations of the offence "
                        "dates", "count of pairs"),
-    "ratio": Column("Ratio", "Pairs ÷ expected pairs (above 1: more pairs than chance would give; blank when none "
-                    "are expected)", "ratio"),
     # emerging hot spots
     "years": Column("Years", "Years with a Gi* test for the LSOA", "count of years"),
     "hot_years": Column("Hot years", "Years the LSOA was a hot spot", "count of years"),
@@ -409,13 +414,36 @@ TABLES: dict[str, Table] = {
                                                                 f"top {p}%", "count of wards") for p in (10, 25, 50)},
                                  "top3_share": Column("Share in the top 3 wards", "Crimes in the 3 wards with most "
                                                       "crime ÷ all crimes", SHARE)}),
+    "monthly_profile": Table("one row per crime group ('All crime' first) and month of the period",
+                             "Crimes in each month of the period against the usual level, the average of the same "
+                             "month in the earlier years (chapter 6).",
+                             {"count": Column("Crimes", "Crimes of the group recorded in the month", CRIMES),
+                              "ratio": Column("This year ÷ usual", "The month's count ÷ its usual level (1 = as usual); "
+                                              "blank when there is no usual level", "ratio")}),
+    "day_hour": Table("one row per crime group, day of the week and hour (7 × 24 per group)",
+                      "Crimes with a time of day in the period by day of the week and hour; crimes with a date but no "
+                      "time are not in it (chapter 6).",
+                      {"count": Column("Crimes", "Crimes of the group with a time in that hour of that weekday",
+                                       CRIMES)}),
+    "nte_violence_lsoa": Table(_LSOA_EXTRACT + " of the area", "Violence in the night-time-economy window by LSOA, "
+                               "with rate, change and hot-spot class as in chapter 2 (chapter 6).",
+                               {"count": Column("Crimes", "Violent crimes in the LSOA in the night-time window",
+                                                CRIMES),
+                                "previous_count": Column("Previous 12 months", "The same, in the previous 12 months",
+                                                         CRIMES),
+                                "population": Column("Residents", "The LSOA's residents (ONS mid-year estimate)",
+                                                     "people"),
+                                "rank": Column("Rank", "Position by night-time violence among the area's LSOAs, "
+                                               "1 = most", "rank")}),
     "emerging_hotspots": Table(_LSOA_EXTRACT + " of the area", "The emerging-hotspot pattern of each LSOA over the "
                                "years in the data (chapter 2).",
                                {"category": Column("Pattern", "The emerging-hotspot pattern (e.g. 'New hot spot')",
                                                    TEXT)}),
     "near_repeat": Table("one row per crime type, distance band and time band", "The near-repeat (Knox) table: "
                          "pairs of crimes by how far apart they are in space and in time, against chance (chapter 7).",
-                         {"p": Column("p-value", "The share of permutations of the offence dates giving at least as many "
+                         {"ratio": Column("Ratio", "Pairs ÷ expected pairs (above 1: more pairs than chance would give; "
+                                          "blank when none are expected)", "ratio"),
+                          "p": Column("p-value", "The share of permutations of the offence dates giving at least as many "
                                       "pairs: (1 + simulations ≥ observed) ÷ (1 + permutations)",
                                       "probability, 0 to 1")}),
     "lsoa_harm": Table(_LSOA_EXTRACT + " of the area", "Crimes, harm, harm per 1,000 residents and the Gi* hot-spot "
