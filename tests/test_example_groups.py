@@ -26,6 +26,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yml"))
 PERIODS = {
     "haringey-burglary-policeuk.yml": {"year": 2023},
     "haringey-mps-2024.yml": {"year": 2024},
+    "haringey-five-years.yml": {"year": 2024},
     "london-comparison.yml": {"year": 2024},
     "south-yorkshire-rolling.yml": {"to": "2021-09"},
     "assessment.yml": {"year": 2024},
@@ -45,6 +46,8 @@ def _raw(cfg) -> tuple[pd.DataFrame, str]:
         df = df[~(df["Crime type"].eq("Anti-social behaviour") & df["Crime ID"].isna())]
         return pd.DataFrame({"month": df["Month"], "crime_type": df["Crime type"], "crime_id": df["Crime ID"],
                              "lsoa_name": df["LSOA name"], "force": df["Falls within"], "count": 1}), "police_uk"
+    if isinstance(inp.crime_counts, list):
+        return _several_count_files(inp.crime_counts), "mps"
     if inp.crime_counts is not None:
         df = pd.read_csv(inp.crime_counts)
         types = df[["minor_category"]].drop_duplicates().assign(lsoa_name="", month="", count=0)
@@ -57,6 +60,26 @@ def _raw(cfg) -> tuple[pd.DataFrame, str]:
     df = pd.read_csv(inp.crimes, dtype=str)
     return pd.DataFrame({"month": df["offence_date"].str[:7], "crime_type": df["crime_type"],
                          "crime_id": df["crime_id"], "count": 1}), "extract"
+
+
+def _several_count_files(paths) -> pd.DataFrame:
+    """MPS count files (ward level: minortext; LSOA level: minor_category) as one series, worked out here:
+    each month from the file with most crimes that month, a tie to the file listed later (README)."""
+    frames = []
+    for i, f in enumerate(paths):
+        df = pd.read_csv(f)
+        minor = "minortext" if "minortext" in df else "minor_category"
+        months = [c for c in df.columns if c.isdigit()]
+        types = df[[minor]].drop_duplicates().rename(columns={minor: "crime_type"}).assign(month="", count=0, file=i)
+        long = df.melt(id_vars=[minor], value_vars=months, var_name="month", value_name="count")
+        long = long.rename(columns={minor: "crime_type"}).assign(file=i)
+        long["month"] = long["month"].str[:4] + "-" + long["month"].str[4:]
+        frames += [long, types]
+    raw = pd.concat(frames, ignore_index=True)
+    totals = raw[raw["month"] != ""].groupby(["month", "file"])["count"].sum().reset_index()
+    best = totals.sort_values(["month", "count", "file"]).groupby("month").tail(1)
+    keep = raw.merge(best[["month", "file"]], on=["month", "file"])
+    return pd.concat([keep, raw[raw["month"] == ""]], ignore_index=True).assign(lsoa_name="")
 
 
 def _configs():
