@@ -157,7 +157,9 @@ def test_the_planted_friday_saturday_late_evening_violence_peak(res, truth, raw)
     assert planted["weekday"] in (4, 5) and 20 <= planted["hour"] <= 23    # Friday/Saturday late evening
     vg = "Violence and sexual offences"
     wd, hr, n = res.peak_cell(vg)
-    assert (wd, hr) == (planted["weekday"], planted["hour"])
+    # the busiest cell found is in the planted Friday/Saturday late evening, within an hour of the planted
+    # most likely cell (neighbouring late-evening hours are planted almost as busy: sampling decides)
+    assert wd == planted["weekday"] and abs(hr - planted["hour"]) <= 1 and 20 <= hr <= 23
     real = truth["realised"]["2024/25"]["violence_peak_cell"]
     assert (wd, hr, n) == (real["weekday"], real["hour"], real["crimes"])
     hand = raw[(raw["fy"] == 2024) & (raw["crime_type"] == vg) & (raw["date"].dt.weekday == wd) & (raw["hour"] == hr)]
