@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--years", required=True, help="e.g. 2020-2024 or 2021,2023")
     b.add_argument("--areas", help="comma-separated area names (LSOA-name prefixes, e.g. Haringey,Camden)")
     b.add_argument("--jobs", type=int, default=1, help="parallel runs (processes)")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on a dask.distributed cluster: the scheduler's address (e.g. tcp://10.0.0.5:8786); every "
+                        "worker needs the package and the config, inputs and --out at the same paths (docs/dask.md)")
     b.add_argument("--config", type=Path)
     b.add_argument("--out", type=Path, help="output folder (default: reports/batch/ beside the config)")
     b.add_argument("--allow-partial", action="store_true", help=PARTIAL_HELP)
@@ -128,7 +131,8 @@ def _cmd_batch(a) -> int:
     years = parse_years(a.years)
     areas = [x.strip() for x in a.areas.split(",") if x.strip()] if a.areas else None
     results = run_batch(a.config, years, areas=areas, jobs=a.jobs, out_root=a.out,
-                        progress=lambda line: print(line, flush=True), allow_partial=a.allow_partial)
+                        progress=lambda line: print(line, flush=True), allow_partial=a.allow_partial,
+                        scheduler=a.scheduler)
     return min(sum(not r.ok for r in results), 125)   # exit status: the number of failed runs
 
 
