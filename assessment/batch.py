@@ -257,7 +257,7 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
     own = executor is None
     ex = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)) or 1)
     progress(f"{len(todo)} run(s) of {cfg.area.name if not areas else f'{len(areas)} area(s)'}, "
-             f"{jobs if own else 'executor'} at a time; logs in {out_root / 'logs'}")
+             f"{jobs if own else 'as many as the executor runs'} at a time; logs in {out_root / 'logs'}")
     results: dict[int, JobResult] = {}
     try:
         futures = {ex.submit(run_job, j): i for i, j in enumerate(todo)}
