@@ -9,14 +9,12 @@ batch runs; each run folder in it is a report folder with its own marker and loc
 (see :mod:`assessment.outdir`).
 
 The runner takes any :class:`concurrent.futures.Executor`.  On one machine it
-uses a :class:`~concurrent.futures.ProcessPoolExecutor`; on a cluster, pass an
-existing engine's executor, e.g. ``dask.distributed``::
-
-    from dask.distributed import Client
-    client = Client("scheduler-address:8786")
-    run_batch("assessment.yml", [2022, 2023, 2024], executor=client.get_executor())
-
-Every worker needs the package, the config and the input files at the same paths.
+uses a :class:`~concurrent.futures.ProcessPoolExecutor`; on a cluster,
+``assessment batch ... --scheduler tcp://host:8786`` (``run_batch(..., scheduler=...)``)
+submits each run as one task to a running ``dask.distributed`` scheduler (the ``[dask]``
+extra; see ``docs/dask.md``), after checking that every worker runs this version of the
+package and sees the config and the output folder at the same paths (a shared file
+system); any other engine's executor can be passed as ``executor=``.
 
 Example
 -------
@@ -144,14 +142,17 @@ def run_job(job: Job) -> JobResult:
 
 def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: int = 1,
               out_root: Path | None = None, executor: Executor | None = None,
-              progress=print, allow_partial: bool = False) -> list[JobResult]:
+              progress=print, allow_partial: bool = False, scheduler: str | None = None) -> list[JobResult]:
     """Run every (area, year); write ``<out_root>/index.html``; return the results.
 
     A year the data do not fully cover is a failed run unless ``allow_partial`` (then its
     report says "N of 12 months"; see :func:`assessment.render.run_assessment`).
 
     ``executor``: any ``concurrent.futures``-style executor (default: a process pool
-    of ``jobs`` workers).  Results are returned in (area, year) order.
+    of ``jobs`` workers).  ``scheduler``: the address of a running ``dask.distributed``
+    scheduler (``tcp://host:8786``) to run on instead (see :func:`dask_client`; ``jobs``
+    is then ignored: the cluster's workers set how many run at once).  Results are
+    returned in (area, year) order.
 
     ``out_root`` must be missing, empty, or a batch output of this tool (its marker,
     ``.csp-assessment-report`` with ``"kind": "batch"``, or the layout of an older
@@ -174,7 +175,75 @@ def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: in
             write_marker(out_root, "batch")
         except OSError as e:
             raise ConfigError(f"{out_root}: cannot write the batch output folder: {e.strerror or e}") from e
-        return _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress, allow_partial)
+        if scheduler is None:
+            return _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress, allow_partial)
+        client = dask_client(scheduler, cfg.path, out_root, progress)
+        try:
+            return _run_batch_locked(cfg, years, areas, jobs, out_root, client.get_executor(pure=False),
+                                     progress, allow_partial)
+        finally:
+            client.close()
+
+
+def worker_view(config: str, out_root: str) -> dict:
+    """What a Dask worker sees (run there by :func:`dask_client`): the package version, and
+    whether the config file and the batch output folder are at the paths the client gave."""
+    from . import __version__
+    return {"version": __version__, "config": os.path.isfile(config),
+            "out_root": os.path.isdir(out_root) and os.access(out_root, os.W_OK)}
+
+
+def dask_client(address: str, config: Path, out_root: Path, progress=print, timeout: float = 30.0):
+    """A ``dask.distributed`` client of the scheduler at ``address``, its workers checked.
+
+    Every problem is one line (:class:`ConfigError`): ``distributed`` not installed (the
+    ``[dask]`` extra), no scheduler at the address, no worker within ``timeout`` seconds,
+    a worker that cannot import this package or runs another version of it, or one that
+    does not see the config file or the (already created) output folder at the same path
+    (the inputs, config and outputs must be on a file system every worker shares).  A
+    worker that runs several tasks at once (``--nthreads`` above 1) gets a progress note:
+    each run is a whole report with its own kernel.
+    """
+    try:
+        from distributed import Client
+    except ImportError as e:
+        raise ConfigError("--scheduler: dask.distributed is not installed here; install the dask extra "
+                          "(pip install 'csp-assessment[dask]')") from e
+    where = f"--scheduler {one_line(address, 200)}"
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except Exception as e:   # OSError, TimeoutError, or ValueError for a malformed address: all one line
+        raise ConfigError(f"{where}: no Dask scheduler answered there ({type(e).__name__}: {one_line(e, 200)})") from e
+    try:
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except Exception as e:   # distributed's own TimeoutError
+            raise ConfigError(f"{where}: the scheduler has no worker (waited {timeout:.0f} s); start some "
+                              "with `dask worker ADDRESS --nthreads 1`") from e
+        from . import __version__
+        views = client.run(worker_view, str(config), str(out_root), on_error="return")
+        for worker, view in sorted(views.items()):
+            if isinstance(view, BaseException):
+                raise ConfigError(f"{where}: worker {worker} cannot run this package "
+                                  f"({type(view).__name__}: {one_line(view, 200)}); install it on every worker")
+            if view["version"] != __version__:
+                raise ConfigError(f"{where}: worker {worker} runs csp-assessment {view['version']}, "
+                                  f"this is {__version__}; install the same version on every worker")
+            for key, path in (("config", config), ("out_root", out_root)):
+                if not view[key]:
+                    raise ConfigError(f"{where}: worker {worker} does not see {path} (it needs the config, the "
+                                      "inputs and the output folder at the same paths: a shared file system)")
+        nthreads = client.nthreads()   # worker address -> tasks it runs at once
+        progress(f"Dask scheduler {client.scheduler.address}: {len(nthreads)} worker(s), "
+                 f"{sum(nthreads.values())} run(s) at a time")
+        many = [a for a, n in nthreads.items() if n > 1]
+        if many:
+            progress(f"note: {len(many)} worker(s) run several tasks at once; each run is a whole report "
+                     "with its own kernel (about 1-3 GiB): start workers with --nthreads 1")
+    except BaseException:
+        client.close()
+        raise
+    return client
 
 
 def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
@@ -188,7 +257,7 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
     own = executor is None
     ex = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)) or 1)
     progress(f"{len(todo)} run(s) of {cfg.area.name if not areas else f'{len(areas)} area(s)'}, "
-             f"{jobs if own else 'executor'} at a time; logs in {out_root / 'logs'}")
+             f"{jobs if own else 'as many as the executor runs'} at a time; logs in {out_root / 'logs'}")
     results: dict[int, JobResult] = {}
     try:
         futures = {ex.submit(run_job, j): i for i, j in enumerate(todo)}
@@ -197,7 +266,7 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
             try:
                 r = fut.result()
             except Exception as e:  # noqa: BLE001 - a worker that died
-                r = JobResult(todo[i], False, 0.0, error=f"worker failed: {type(e).__name__}: {e}")
+                r = JobResult(todo[i], False, 0.0, error=f"worker failed: {type(e).__name__}: {one_line(e, 300)}")
             results[i] = r
             state = f"ok in {r.seconds:.0f} s" if r.ok else f"FAILED: {r.error}"
             progress(f"[{n}/{len(todo)}] {r.job.name}: {state}")

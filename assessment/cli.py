@@ -20,6 +20,7 @@ Example
     assessment run --year 2020/21 --allow-partial --config ...   # a year the data hold only part of
     assessment validate --config my-borough.yml
     assessment batch --years 2022-2024 --jobs 2
+    assessment batch --years 2024 --areas all --scheduler tcp://10.0.0.5:8786   # every authority, on a Dask cluster
     assessment commentary --year 2024          # commentary-2024-25.md to fill in (never overwrites a file)
     assessment demo                            # (re)generate the synthetic demo borough
     assessment fetch police-uk --force metropolitan --from 2020-04 --to 2025-03 --dest data/raw/haringey
@@ -72,8 +73,13 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("batch", help="run several years (and areas) in parallel, with an index.html")
     b.add_argument("--years", required=True, help="e.g. 2020-2024 or 2021,2023")
-    b.add_argument("--areas", help="comma-separated area names (LSOA-name prefixes, e.g. Haringey,Camden)")
+    b.add_argument("--areas", help="comma-separated area names (LSOA-name prefixes, e.g. Haringey,Camden); all: every "
+                                   "local authority in the LSOA -> LAD lookup (inputs.wards); force:NAME: those of one "
+                                   "police force area (the lookup's PFA23NM column)")
     b.add_argument("--jobs", type=int, default=1, help="parallel runs (processes)")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on a dask.distributed cluster: the scheduler's address (e.g. tcp://10.0.0.5:8786); every "
+                        "worker needs the package and the config, inputs and --out at the same paths (docs/dask.md)")
     b.add_argument("--config", type=Path)
     b.add_argument("--out", type=Path, help="output folder (default: reports/batch/ beside the config)")
     b.add_argument("--allow-partial", action="store_true", help=PARTIAL_HELP)
@@ -148,11 +154,14 @@ def _cmd_validate(a) -> int:
 
 
 def _cmd_batch(a) -> int:
+    from .areas import parse_areas
     from .batch import parse_years, run_batch  # heavy (the whole workbook): only for `batch`
+    from .config import load_config
     years = parse_years(a.years)
-    areas = [x.strip() for x in a.areas.split(",") if x.strip()] if a.areas else None
+    areas = parse_areas(a.areas, load_config(a.config).inputs.wards) if a.areas else None
     results = run_batch(a.config, years, areas=areas, jobs=a.jobs, out_root=a.out,
-                        progress=lambda line: print(line, flush=True), allow_partial=a.allow_partial)
+                        progress=lambda line: print(line, flush=True), allow_partial=a.allow_partial,
+                        scheduler=a.scheduler)
     return min(sum(not r.ok for r in results), 125)   # exit status: the number of failed runs
 
 

@@ -130,12 +130,15 @@ def spreadsheet_safe(df):
     >>> t = spreadsheet_safe(pd.DataFrame({"t": ["=HYPERLINK(1)", "-5", "Theft", "-"], "n": [-1, 2, 3, 4]}))
     >>> t["t"].tolist() == ["'=HYPERLINK(1)", "-5", "Theft", "-"], t["n"].tolist()
     (True, [-1, 2, 3, 4])
+    >>> spreadsheet_safe(pd.DataFrame({"t": pd.Series([], dtype="str")})).shape   # an empty table: as it is
+    (0, 1)
     """
     out = None
     for c in df.columns:
         s = df[c]
         if s.dtype == object or str(s.dtype) in ("string", "str"):
-            bad = s.map(lambda v: isinstance(v, str) and bool(_FORMULA.match(v))).astype(bool)   # (an empty column maps to str)
+            # astype(bool): mapping an empty column of pandas' string dtype keeps that dtype
+            bad = s.map(lambda v: isinstance(v, str) and bool(_FORMULA.match(v))).astype(bool)
             if bad.any():
                 out = df.copy() if out is None else out
                 out[c] = s.astype(object).where(~bad, "'" + s.astype(str))

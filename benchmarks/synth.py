@@ -234,8 +234,12 @@ def write_support_files(geo: Geography, folder: Path, borough: str = "Haringey",
     (folder / "maps").mkdir(parents=True, exist_ok=True)
     geo.gdf.reset_index(drop=True).to_file(folder / "maps" / "lsoa.gpkg", driver="GPKG", layer="lsoa")
     L = geo.lsoas
-    pd.DataFrame({"lsoa_code": L["lsoa_code"], "ward_code": L["ward_code"], "ward_name": L["ward_name"]}).to_csv(
-        folder / "maps" / "lsoa_wards.csv", index=False)
+    # the ONS layout (LSOA -> ward -> local authority), with the police force area as ONS's LAD -> CSP -> PFA
+    # lookup gives it: what `assessment batch --areas all` and `--areas "force:<name>"` read
+    lads = sorted(L["area"].unique())
+    pd.DataFrame({"LSOA21CD": L["lsoa_code"], "WD24CD": L["ward_code"], "WD24NM": L["ward_name"],
+                  "LAD24CD": L["area"].map({a: f"E0{8 if len(lads) > 40 else 9}{9000 + i:06d}" for i, a in enumerate(lads)}),
+                  "LAD24NM": L["area"], "PFA23NM": L["force"]}).to_csv(folder / "maps" / "lsoa_wards.csv", index=False)
     rng = np.random.default_rng(seed)
     pd.DataFrame({"lsoa_code": L["lsoa_code"], "population": rng.normal(1650, 250, len(L)).round().astype(int).clip(900)}
                  ).to_csv(folder / "population.csv", index=False)
@@ -270,7 +274,7 @@ def write_config(folder: Path, borough: str, name: str = "assessment.yml") -> Pa
 def build(kind: str, folder: Path, years: int, first_year: int, rows_per_year: int, log=print) -> dict:
     """Write a whole data set (idempotent: a folder with a matching ``synth.json`` is kept)."""
     folder = Path(folder)
-    spec = {"kind": kind, "years": years, "first_year": first_year, "rows_per_year": rows_per_year, "version": 3}
+    spec = {"kind": kind, "years": years, "first_year": first_year, "rows_per_year": rows_per_year, "version": 4}
     stamp = folder / "synth.json"
     if stamp.exists() and json.loads(stamp.read_text()).get("spec") == spec:
         return json.loads(stamp.read_text())

@@ -27,7 +27,8 @@ def _pins() -> dict:
 def test_every_dependency_is_pinned_within_its_bounds():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     pins = _pins()
-    for spec in project["dependencies"] + project["optional-dependencies"]["test"]:
+    extras = [spec for specs in project["optional-dependencies"].values() for spec in specs]   # test, dask
+    for spec in project["dependencies"] + extras:
         req = Requirement(spec)
         name = canonicalize_name(req.name)
         assert name in pins, f"{req.name} is a dependency but not pinned in constraints.txt"
