@@ -1104,7 +1104,7 @@ def _keep_failed(staging: Path, out: Path) -> Path | None:
 def run_assessment(config=None, year: int | None = None, to: str | None = None,
                    out_dir=None, quarter: int | None = None, notebooks: Iterable | None = None,
                    log: Callable = print, notebooks_dir=None, dataset=None,
-                   fresh_kernels: bool = False, allow_partial: bool = False) -> Path:
+                   fresh_kernels: bool = False, allow_partial: bool = False, shared=None) -> Path:
     """Run the whole assessment and write the output contract of §8; return the output folder.
 
     Parameters
@@ -1139,6 +1139,8 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         A dataset already loaded (tests, or callers that load once); skips the loaders.
     fresh_kernels : bool
         One new kernel per chapter instead of one warm kernel for the run.
+    shared : :class:`~assessment.loaders.shared.RunInput`, optional
+        A batch's crime input, read once for all its runs (see :mod:`assessment.loaders.shared`).
 
     Raises
     ------
@@ -1170,7 +1172,7 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         _outdir.remove_stale_private_dirs()
         record.restart()
         cfg, year, out = _config_and_output(config, year, to, out_dir, dataset, stack, log)
-        ds = dataset if dataset is not None else _load_inputs(cfg, year, to, quarter, allow_partial, log)
+        ds = dataset if dataset is not None else _load_inputs(cfg, year, to, quarter, allow_partial, log, shared)
         record.warnings += _check_period(ds.period, quarter, allow_partial)
         record.step("config and inputs")
         nb_dir, chapters = _chapters(cfg, notebooks_dir, notebooks)
@@ -1243,7 +1245,7 @@ def _read_targets(cfg):
     return read_targets(cfg.inputs.targets, cfg.crime_groups)
 
 
-def _load_inputs(cfg: Config, year, to, quarter: int | None, allow_partial: bool, log: Callable):
+def _load_inputs(cfg: Config, year, to, quarter: int | None, allow_partial: bool, log: Callable, shared=None):
     """The dataset, loaded once for every chapter (the demo data made first when ``demo: true``);
     the targets file and the commentary file (:func:`assessment.workbook.load_commentary`) are read
     first, then checked against the data: the targets' crime types, the commentary's period and that it
@@ -1254,7 +1256,7 @@ def _load_inputs(cfg: Config, year, to, quarter: int | None, allow_partial: bool
     load_commentary(cfg)           # ... and a missing or bad commentary file (its period and text: below)
     log("loading the inputs ...")
     # in-year progress (--quarter) needs the months to the end of the quarter: checked below
-    dataset = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial or quarter is not None)
+    dataset = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial or quarter is not None, shared=shared)
     if targets:
         check_crime_types(targets, dataset.crimes, cfg.inputs.targets)
     load_commentary(cfg, dataset.period, dataset)   # its title against the period; no identifier in it
