@@ -164,7 +164,7 @@ def run_job(job: Job) -> JobResult:
     try:
         cfg = job_config(job)
         out = run_assessment(cfg, year=job.year, out_dir=Path(job.out_dir), log=note,
-                             allow_partial=job.allow_partial, shared=job.shared)
+                             allow_partial=job.allow_partial, shared=job.shared, kernels=1)
         summary = json.loads((Path(out) / "summary.json").read_text())
         note("ok")
         fh.close()

@@ -322,13 +322,14 @@ def execution_error_line(name: str, exc: BaseException, executed: Path | None = 
 
 def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: Path, env: dict,
                       log: Callable = print, fresh_kernels: bool = False,
-                      kernel_log: Path | None = None) -> list[NotebookRun]:
+                      kernel_log: Path | None = None, kernels: int = 1) -> list[NotebookRun]:
     """Execute ``paths`` (in the given order) with papermill into ``out_dir``.
 
     ``env`` is added to the kernels' environment; the shared kernel's own stdout and
     stderr (not the cells' output) go to ``kernel_log``.  Raises
     :class:`AssessmentError` (one line, see :func:`execution_error_line`) at the
-    first failing chapter.
+    first failing chapter.  ``kernels`` > 1 runs the chapters in that many warm kernels at
+    once (:func:`_execute_concurrently`); the summary and the appendix still run last.
     """
     import papermill as pm  # heavy: the notebook stack only when chapters run
     # papermill warns about every commented parameter line and every parameter a
@@ -366,6 +367,8 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
         return runs
 
     t0 = time.perf_counter()
+    if kernels > 1 and sum(not runs_last(p) for p in paths) > 1:
+        return _execute_concurrently(paths, kernels, one, cwd, {**os.environ, **env}, kernel_log, log)
     with _Kernel(cwd, {**os.environ, **env}, kernel_log) as kernel:
         log(f"  kernel started in {time.perf_counter() - t0:.1f} s")
         for i, p in enumerate(paths):
@@ -373,6 +376,95 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
                 kernel.reset()
             runs.append(one(p, kernel_name=KERNEL_NAME, km=kernel.km))
     return runs
+
+
+def runs_last(path: Path) -> bool:
+    """Whether a chapter reads what the others write, so runs after them: the summary (``00``, their
+    headlines) and the appendix chapters (``90`` onwards: the disclosure ledger of every table).
+
+    >>> [runs_last(Path(n)) for n in ("00_summary.ipynb", "02_hotspots.ipynb", "90_appendix.ipynb")]
+    [True, False, True]
+    """
+    m = CHAPTER_RE.match(Path(path).name)
+    return bool(m) and (m.group(1) == "00" or int(m.group(1)) >= 90)
+
+
+def _execute_concurrently(paths: list[Path], kernels: int, one: Callable, cwd: Path, env: dict,
+                          kernel_log: Path | None, log: Callable) -> list[NotebookRun]:
+    """The chapters shared out over ``kernels`` warm kernels, each in its own thread, taking the next
+    chapter as it finishes one; then the chapters that read the others' output (:func:`runs_last`) in
+    the first kernel, in order.  The first failure stops every kernel taking a new chapter and is
+    raised once the others have finished theirs.  Returns the runs in ``paths`` order."""
+    import queue
+
+    from jupyter_client.manager import AsyncKernelManager  # noqa: F401 - imported once, here, not in two threads
+    from jupyter_core.utils import run_sync  # noqa: F401
+    first = [p for p in paths if not runs_last(p)]
+    last = [p for p in paths if runs_last(p)]
+    n = min(kernels, len(first))
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for p in first:
+        todo.put(p)
+    runs: dict = {}
+    errors: list = []
+    barrier = threading.Barrier(n)
+    logs = [kernel_log if k == 0 or kernel_log is None else kernel_log.with_name(f"{kernel_log.name}.{k}")
+            for k in range(n)]
+    t0 = time.perf_counter()
+
+    def chapters(kernel: _Kernel, items, done: int) -> int:
+        for p in items:
+            if errors:
+                break
+            if done:
+                kernel.reset()
+            runs[p] = one(p, kernel_name=KERNEL_NAME, km=kernel.km)
+            done += 1
+        return done
+
+    def worker(k: int) -> None:
+        try:
+            with _Kernel(cwd, env, logs[k]) as kernel:
+                log(f"  kernel {k + 1} of {n} started in {time.perf_counter() - t0:.1f} s")
+                done = chapters(kernel, _drain(todo), 0)
+                barrier.wait()
+                if k == 0:
+                    chapters(kernel, last, done)
+        except threading.BrokenBarrierError:
+            pass
+        except BaseException as e:  # noqa: BLE001 - raised below, in the calling thread
+            errors.append(e)
+            barrier.abort()
+
+    threads = [threading.Thread(target=worker, args=(k,), name=f"chapters-{k + 1}", daemon=True) for k in range(n)]
+    for t in threads:
+        t.start()
+    try:
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)
+    except BaseException:
+        errors.append(None)     # a signal: no kernel takes another chapter; theirs end with the process
+        raise
+    finally:
+        for extra in logs[1:]:   # every kernel's own messages in the one log
+            if extra is not None and extra.exists():
+                with open(logs[0], "ab") as fh:
+                    fh.write(extra.read_bytes())
+                extra.unlink()
+    if errors:
+        raise errors[0]
+    return [runs[p] for p in paths]
+
+
+def _drain(todo):
+    """The items of a queue until it is empty (several threads take from it)."""
+    import queue
+    while True:
+        try:
+            yield todo.get_nowait()
+        except queue.Empty:
+            return
 
 
 def _count_stderr(path: Path) -> int:
@@ -1104,7 +1196,8 @@ def _keep_failed(staging: Path, out: Path) -> Path | None:
 def run_assessment(config=None, year: int | None = None, to: str | None = None,
                    out_dir=None, quarter: int | None = None, notebooks: Iterable | None = None,
                    log: Callable = print, notebooks_dir=None, dataset=None,
-                   fresh_kernels: bool = False, allow_partial: bool = False, shared=None) -> Path:
+                   fresh_kernels: bool = False, allow_partial: bool = False, shared=None,
+                   kernels: int | None = None) -> Path:
     """Run the whole assessment and write the output contract of §8; return the output folder.
 
     Parameters
@@ -1139,6 +1232,9 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         A dataset already loaded (tests, or callers that load once); skips the loaders.
     fresh_kernels : bool
         One new kernel per chapter instead of one warm kernel for the run.
+    kernels : int, optional
+        Warm kernels running chapters at once (default: 2 on a machine with 2 or more cores,
+        else 1; a batch gives each run 1, as it runs several runs at once).
     shared : :class:`~assessment.loaders.shared.RunInput`, optional
         A batch's crime input, read once for all its runs (see :mod:`assessment.loaders.shared`).
 
@@ -1181,7 +1277,8 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         work = _private_folder(stack, ds)
         params = _parameters(cfg, ds.period, to, quarter, work.staging)
         record.step("dataset pickle")
-        runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log)
+        runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log,
+                             kernels if kernels is not None else min(2, os.cpu_count() or 1))
         record.step("chapter notebooks", runs)
         executed = _executed_chapters(chapters, runs, work.staging, out, cfg)
         _write_report(executed, cfg, ds, quarter, nb_dir, work.staging, record, log)
@@ -1320,7 +1417,7 @@ def _private_folder(stack: contextlib.ExitStack, ds) -> _Workspace:
 
 
 def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Workspace, params: dict,
-                  out: Path, fresh_kernels: bool, log: Callable) -> list[NotebookRun]:
+                  out: Path, fresh_kernels: bool, log: Callable, kernels: int = 1) -> list[NotebookRun]:
     """Execute the chapters (see :func:`execute_notebooks`); then delete the dataset pickle.
 
     A failing chapter raises one line; its executed notebooks are kept, scrubbed of identifiers,
@@ -1330,7 +1427,7 @@ def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Wo
     try:
         runs = execute_notebooks(execution_order(chapters), work.staging / "notebooks", params, nb_dir,
                                  {DATASET_ENV: str(work.pickle), **KERNEL_ENV}, log=log, fresh_kernels=fresh_kernels,
-                                 kernel_log=work.kernel_log)
+                                 kernel_log=work.kernel_log, kernels=kernels)
     except AssessmentError as e:
         work.pickle.unlink(missing_ok=True)
         ids = leaks.of_dataset(ds)
