@@ -385,8 +385,26 @@ COMMANDS = {
 RATIOS = {"demo": ("demo", "trivial", 4.0), "batch": ("batch", "borough", 10.0)}
 
 
-def _time_command(name: str, tree: Path, work: Path) -> float:
-    """Wall time of one run of ``COMMANDS[name]`` with the package of ``tree`` first on the path."""
+def _steps(run_log: Path) -> dict:
+    """The step timings of a report's ``run.log`` (inputs, each chapter, HTML, PDF), in seconds."""
+    steps, on = {}, False
+    for line in run_log.read_text(encoding="utf-8").splitlines() if run_log.exists() else []:
+        if line.startswith("Timings"):
+            on = True
+        elif on and not line.strip():
+            break
+        elif on and not line.startswith("-"):
+            name, _, value = line.strip().rpartition(" ")
+            try:
+                steps[name.strip()] = float(value)
+            except ValueError:
+                pass
+    return steps
+
+
+def _time_command(name: str, tree: Path, work: Path, steps: list | None = None) -> float:
+    """Wall time of one run of ``COMMANDS[name]`` with the package of ``tree`` first on the path
+    (a report's step timings from its run.log appended to ``steps``)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")])))
     cmd = COMMANDS[name][1](tree, work)
     t0 = time.perf_counter()
@@ -394,6 +412,8 @@ def _time_command(name: str, tree: Path, work: Path) -> float:
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         raise SystemExit(f"{name} ({tree}) failed:\n{(p.stderr or p.stdout)[-3000:]}")
+    if steps is not None and name in ("demo", "borough"):
+        steps.append(_steps(work / name / "run.log"))
     for out in ("demo", "borough", "batch"):
         shutil.rmtree(work / out, ignore_errors=True)
     return wall
@@ -412,15 +432,16 @@ def measure_ratios(names: list[str], repeat: int, before: Path | None = None) ->
     for r in names:
         wb, base, goal = RATIOS[r]
         times = {base: [], wb: [], **({f"{wb} (before)": []} if before else {})}
+        steps = {k: [] for k in times}
         for i in range(repeat):
-            times[base].append(_time_command(base, ROOT, work))
-            times[wb].append(_time_command(wb, ROOT, work))
+            times[base].append(_time_command(base, ROOT, work, steps[base]))
+            times[wb].append(_time_command(wb, ROOT, work, steps[wb]))
             if before:
-                times[f"{wb} (before)"].append(_time_command(wb, trees["before"], work))
+                times[f"{wb} (before)"].append(_time_command(wb, trees["before"], work, steps[f"{wb} (before)"]))
             print(f"  {r} round {i + 1}/{repeat}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in times.items()),
                   flush=True)
         med = {k: statistics.median(v) for k, v in times.items()}
-        entry = {"workbook": wb, "baseline": base, "goal": goal, "runs": times, "median": med,
+        entry = {"workbook": wb, "baseline": base, "goal": goal, "runs": times, "median": med, "steps": steps,
                  "ratio": med[wb] / med[base], "what": {k: COMMANDS[k.split(" ")[0]][0] for k in times}}
         if before:
             entry["ratio_before"] = med[f"{wb} (before)"] / med[base]
