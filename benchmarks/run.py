@@ -402,21 +402,25 @@ def _steps(run_log: Path) -> dict:
     return steps
 
 
-def _time_command(name: str, tree: Path, work: Path, steps: list | None = None) -> float:
-    """Wall time of one run of ``COMMANDS[name]`` with the package of ``tree`` first on the path
-    (a report's step timings from its run.log appended to ``steps``)."""
+def _time_command(name: str, tree: Path, work: Path, steps: list | None = None) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, of the process and every process it waited for:
+    kernels, batch workers) of one run of ``COMMANDS[name]`` with the package of ``tree`` first
+    on the path (a report's step timings from its run.log appended to ``steps``)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")])))
     cmd = COMMANDS[name][1](tree, work)
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=tree, env=env)
     wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     if p.returncode != 0:
         raise SystemExit(f"{name} ({tree}) failed:\n{(p.stderr or p.stdout)[-3000:]}")
     if steps is not None and name in ("demo", "borough"):
         steps.append(_steps(work / name / "run.log"))
     for out in ("demo", "borough", "batch"):
         shutil.rmtree(work / out, ignore_errors=True)
-    return wall
+    return wall, cpu
 
 
 def measure_ratios(names: list[str], repeat: int, before: Path | None = None) -> dict:
@@ -432,19 +436,27 @@ def measure_ratios(names: list[str], repeat: int, before: Path | None = None) ->
     for r in names:
         wb, base, goal = RATIOS[r]
         times = {base: [], wb: [], **({f"{wb} (before)": []} if before else {})}
+        cpu = {k: [] for k in times}
         steps = {k: [] for k in times}
+        turns = [(base, ROOT), (wb, ROOT)] + ([(f"{wb} (before)", trees["before"])] if before else [])
         for i in range(repeat):
-            times[base].append(_time_command(base, ROOT, work, steps[base]))
-            times[wb].append(_time_command(wb, ROOT, work, steps[wb]))
-            if before:
-                times[f"{wb} (before)"].append(_time_command(wb, trees["before"], work, steps[f"{wb} (before)"]))
-            print(f"  {r} round {i + 1}/{repeat}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in times.items()),
-                  flush=True)
+            loads = []
+            for key, tree in turns:
+                loads.append(os.getloadavg()[0])
+                w, c = _time_command(key.split(" ")[0], tree, work, steps[key])
+                times[key].append(w)
+                cpu[key].append(c)
+            print(f"  {r} round {i + 1}/{repeat}: " + ", ".join(f"{k} {v[-1]:.1f} s (cpu {cpu[k][-1]:.1f} s)"
+                                                               for k, v in times.items())
+                  + f"; load average {', '.join(f'{x:.1f}' for x in loads)}", flush=True)
         med = {k: statistics.median(v) for k, v in times.items()}
+        med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
         entry = {"workbook": wb, "baseline": base, "goal": goal, "runs": times, "median": med, "steps": steps,
-                 "ratio": med[wb] / med[base], "what": {k: COMMANDS[k.split(" ")[0]][0] for k in times}}
+                 "cpu_runs": cpu, "median_cpu": med_cpu, "ratio": med[wb] / med[base],
+                 "ratio_cpu": med_cpu[wb] / med_cpu[base], "what": {k: COMMANDS[k.split(" ")[0]][0] for k in times}}
         if before:
             entry["ratio_before"] = med[f"{wb} (before)"] / med[base]
+            entry["ratio_cpu_before"] = med_cpu[f"{wb} (before)"] / med_cpu[base]
         out[r] = entry
     shutil.rmtree(work, ignore_errors=True)
     return out
@@ -452,8 +464,8 @@ def measure_ratios(names: list[str], repeat: int, before: Path | None = None) ->
 
 def ratio_table(ratios: dict) -> str:
     """The Markdown table of the ratios (each command beside its baseline, medians)."""
-    lines = ["| ratio | workbook (median) | baseline (median) | workbook ÷ baseline | goal | met? | before (median) | "
-             "before ÷ baseline |", "|---|---|---|---|---|---|---|---|"]
+    lines = ["| ratio (wall time) | workbook (median) | baseline (median) | workbook ÷ baseline | goal | met? | "
+             "before (median) | before ÷ baseline |", "|---|---|---|---|---|---|---|---|"]
     for _r, e in ratios.items():
         wb, base = e["workbook"], e["baseline"]
         b = e["median"].get(f"{wb} (before)")
@@ -461,6 +473,17 @@ def ratio_table(ratios: dict) -> str:
                      f"{e['ratio']:.1f} | <= {e['goal']:g} | {'yes' if e['ratio'] <= e['goal'] else '**no**'} | "
                      f"{'' if b is None else format(b, '.1f') + ' s'} | "
                      f"{'' if b is None else format(e['ratio_before'], '.1f')} |")
+    lines += ["", "| ratio (CPU time: user + system, every process) | workbook (median) | baseline (median) | "
+              "workbook ÷ baseline | before (median) | before ÷ baseline |", "|---|---|---|---|---|---|"]
+    for _r, e in ratios.items():
+        if "median_cpu" not in e:
+            continue
+        wb, base = e["workbook"], e["baseline"]
+        b = e["median_cpu"].get(f"{wb} (before)")
+        lines.append(f"| {e['what'][wb]} vs {e['what'][base]} | {e['median_cpu'][wb]:.1f} s | "
+                     f"{e['median_cpu'][base]:.1f} s | {e['ratio_cpu']:.1f} | "
+                     f"{'' if b is None else format(b, '.1f') + ' s'} | "
+                     f"{'' if b is None else format(e['ratio_cpu_before'], '.1f')} |")
     return "\n".join(lines)
 
 
