@@ -378,6 +378,20 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
     return runs
 
 
+def default_kernels() -> int:
+    """2 when the machine has two or more cores and one to spare (a 1-minute load average of at
+    most cores - 1), else 1: a second kernel costs its start and imports (3-5 s of CPU), which
+    pay only when it gets a core of its own (benchmarks/README.md)."""
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):   # no load average on this system
+        return 2
+    return 2 if load <= cores - 1 else 1
+
+
 def runs_last(path: Path) -> bool:
     """Whether a chapter reads what the others write, so runs after them: the summary (``00``, their
     headlines) and the appendix chapters (``90`` onwards: the disclosure ledger of every table).
@@ -1233,8 +1247,8 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
     fresh_kernels : bool
         One new kernel per chapter instead of one warm kernel for the run.
     kernels : int, optional
-        Warm kernels running chapters at once (default: 2 on a machine with 2 or more cores,
-        else 1; a batch gives each run 1, as it runs several runs at once).
+        Warm kernels running chapters at once (default :func:`default_kernels`; a batch gives
+        each run 1, as it runs several runs at once).  The report is the same either way.
     shared : :class:`~assessment.loaders.shared.RunInput`, optional
         A batch's crime input, read once for all its runs (see :mod:`assessment.loaders.shared`).
 
@@ -1278,7 +1292,7 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         params = _parameters(cfg, ds.period, to, quarter, work.staging)
         record.step("dataset pickle")
         runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log,
-                             kernels if kernels is not None else min(2, os.cpu_count() or 1))
+                             kernels if kernels is not None else default_kernels())
         record.step("chapter notebooks", runs)
         executed = _executed_chapters(chapters, runs, work.staging, out, cfg)
         _write_report(executed, cfg, ds, quarter, nb_dir, work.staging, record, log)

@@ -62,3 +62,12 @@ def test_a_failing_chapter_in_one_kernel_stops_the_run_with_one_line(area):
     assert "\n" not in msg
     assert _snapshot(report) == before
     assert not list(report.with_name("kept.failed").rglob("*.pickle"))
+
+
+@pytest.mark.parametrize("cores, load, expected", [(1, 0.0, 1), (2, 0.5, 2), (2, 1.0, 2), (2, 1.5, 1), (8, 6.9, 2),
+                                                   (8, 7.5, 1)])
+def test_a_second_kernel_only_when_a_core_is_free(monkeypatch, cores, load, expected):
+    from assessment import render
+    monkeypatch.setattr(render.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(render.os, "getloadavg", lambda: (load, load, load))
+    assert render.default_kernels() == expected
