@@ -89,6 +89,8 @@ class Job:
     allow_partial: bool = False   # --allow-partial: run a year the data do not fully cover
     #: the run's part of the batch's crime input, read once (assessment.loaders.shared.RunInput)
     shared: object | None = None
+    #: run the chapters in the worker's kept kernel (its start and imports paid once per worker)
+    keep_kernel: bool = True
 
     @property
     def log_path(self) -> Path:
@@ -164,7 +166,8 @@ def run_job(job: Job) -> JobResult:
     try:
         cfg = job_config(job)
         out = run_assessment(cfg, year=job.year, out_dir=Path(job.out_dir), log=note,
-                             allow_partial=job.allow_partial, shared=job.shared, kernels=1)
+                             allow_partial=job.allow_partial, shared=job.shared, kernels=1,
+                             keep_kernel=job.keep_kernel)
         summary = json.loads((Path(out) / "summary.json").read_text())
         note("ok")
         fh.close()

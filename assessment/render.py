@@ -264,9 +264,13 @@ class _Kernel:
         self.bc.wait_for_ready(timeout=120)
         return self
 
-    def reset(self) -> None:
-        """Clear the user namespace, close figures, go back to the notebooks folder."""
-        reply = self.bc.execute_interactive(_RESET_CODE.format(cwd=self.cwd), store_history=False,
+    def reset(self, env: dict | None = None) -> None:
+        """Clear the user namespace, close figures, go back to the notebooks folder (and, for a kernel
+        kept between runs, set the run's ``env``: its dataset pickle)."""
+        code = _RESET_CODE.format(cwd=self.cwd)
+        if env:
+            code += f"import os as _os\n_os.environ.update({dict(env)!r})\ndel _os\n"
+        reply = self.bc.execute_interactive(code, store_history=False,
                                             timeout=120, output_hook=lambda msg: None)
         if reply["content"].get("status") != "ok":
             raise AssessmentError(f"could not reset the kernel between chapters: "
@@ -286,6 +290,75 @@ class _Kernel:
             if self._stderr is not None:
                 self._stderr.close()
         return False
+
+
+class _WarmKernel:
+    """A kernel kept between the runs of one process (a batch worker: ``run_assessment(keep_kernel=True)``):
+    its start and imports (3-5 s) are paid once per worker, not once per run.  Its own messages go to a
+    log in a private folder of the process (:func:`assessment.outdir.private_workdir`); each run copies
+    the part written during it into its own kernel log.  A run that fails shuts it down."""
+
+    def __init__(self, cwd: Path, env: dict):
+        self.cwd = str(cwd)
+        self.stack = contextlib.ExitStack()
+        try:
+            folder = self.stack.enter_context(_outdir.private_workdir())
+            self.log = folder / "_kernel.log"
+            self.kernel = self.stack.enter_context(_Kernel(cwd, env, self.log))
+        except BaseException:
+            self.stack.close()
+            raise
+        self.offset = 0
+
+    def copy_log(self, to: Path | None) -> None:
+        """Append what the kernel wrote since the last copy to ``to``."""
+        try:
+            with open(self.log, "rb") as fh:
+                fh.seek(self.offset)
+                new = fh.read()
+        except OSError:
+            return
+        self.offset += len(new)
+        if to is not None and new:
+            with open(to, "ab") as out:
+                out.write(new)
+
+
+#: the kept kernels of this process, one per thread (a thread pool's runs each keep their own)
+_WARM: dict = {}
+_WARM_LOCK = threading.Lock()
+
+
+def _warm_kernel(cwd: Path, env: dict) -> _WarmKernel:
+    """This thread's kept kernel for chapters in ``cwd``, started if there is none (or it ran elsewhere)."""
+    me = threading.get_ident()
+    w = _WARM.get(me)
+    if w is not None and w.cwd != str(cwd):
+        drop_warm_kernel()
+        w = None
+    if w is None:
+        w = _WarmKernel(cwd, env)
+        with _WARM_LOCK:
+            first = not _WARM
+            _WARM[me] = w
+        if first:   # shut down when the process ends: atexit, and a process pool's worker finalizers
+            import atexit
+            import multiprocessing.util
+            atexit.register(drop_warm_kernel, every=True)
+            multiprocessing.util.Finalize(None, drop_warm_kernel, kwargs={"every": True}, exitpriority=10)
+    return w
+
+
+def drop_warm_kernel(every: bool = False) -> None:
+    """Shut down this thread's kept kernel (``every``: every thread's), if any.  A worker killed
+    outright leaves none running: a kernel stops when its parent process does, and the next run
+    deletes the private folder of its log."""
+    with _WARM_LOCK:
+        gone = list(_WARM.values()) if every else [w for w in [_WARM.get(threading.get_ident())] if w]
+        for k in [k for k, w in _WARM.items() if w in gone]:
+            del _WARM[k]
+    for w in gone:
+        w.stack.close()
 
 
 def _failing_cell(executed: Path, cell_index: int) -> int:
@@ -322,7 +395,8 @@ def execution_error_line(name: str, exc: BaseException, executed: Path | None = 
 
 def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: Path, env: dict,
                       log: Callable = print, fresh_kernels: bool = False,
-                      kernel_log: Path | None = None, kernels: int = 1) -> list[NotebookRun]:
+                      kernel_log: Path | None = None, kernels: int = 1,
+                      keep_kernel: bool = False) -> list[NotebookRun]:
     """Execute ``paths`` (in the given order) with papermill into ``out_dir``.
 
     ``env`` is added to the kernels' environment; the shared kernel's own stdout and
@@ -330,6 +404,8 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
     :class:`AssessmentError` (one line, see :func:`execution_error_line`) at the
     first failing chapter.  ``kernels`` > 1 runs the chapters in that many warm kernels at
     once (:func:`_execute_concurrently`); the summary and the appendix still run last.
+    ``keep_kernel`` runs them in this process's kept kernel (:class:`_WarmKernel`), started by
+    the first run that asks for it and reset before each chapter.
     """
     import papermill as pm  # heavy: the notebook stack only when chapters run
     # papermill warns about every commented parameter line and every parameter a
@@ -369,6 +445,8 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
     t0 = time.perf_counter()
     if kernels > 1 and sum(not runs_last(p) for p in paths) > 1:
         return _execute_concurrently(paths, kernels, one, cwd, {**os.environ, **env}, kernel_log, log)
+    if keep_kernel:
+        return _execute_in_warm_kernel(paths, one, cwd, env, kernel_log, log)
     with _Kernel(cwd, {**os.environ, **env}, kernel_log) as kernel:
         log(f"  kernel started in {time.perf_counter() - t0:.1f} s")
         for i, p in enumerate(paths):
@@ -390,6 +468,30 @@ def default_kernels() -> int:
     except (AttributeError, OSError):   # no load average on this system
         return 2
     return 2 if load <= cores - 1 else 1
+
+
+def _execute_in_warm_kernel(paths: list[Path], one: Callable, cwd: Path, env: dict, kernel_log: Path | None,
+                            log: Callable) -> list[NotebookRun]:
+    """The chapters in order in this process's kept kernel (:class:`_WarmKernel`), each after a reset
+    that also sets the run's ``env``; any failure shuts the kernel down."""
+    t0 = time.perf_counter()
+    kept = _WARM.get(threading.get_ident())
+    warm = kept is not None and kept.cwd == str(cwd)
+    w = _warm_kernel(cwd, {**os.environ, **env})
+    log(f"  kernel {'kept from the last run' if warm else 'started'} in {time.perf_counter() - t0:.1f} s")
+    runs: list[NotebookRun] = []
+    ok = False
+    try:
+        for p in paths:
+            w.kernel.reset(env)
+            runs.append(one(p, kernel_name=KERNEL_NAME, km=w.kernel.km))
+        w.kernel.reset()          # nothing of this run's data left in the namespace
+        ok = True
+    finally:
+        w.copy_log(kernel_log)
+        if not ok:
+            drop_warm_kernel()
+    return runs
 
 
 def runs_last(path: Path) -> bool:
@@ -1211,7 +1313,7 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
                    out_dir=None, quarter: int | None = None, notebooks: Iterable | None = None,
                    log: Callable = print, notebooks_dir=None, dataset=None,
                    fresh_kernels: bool = False, allow_partial: bool = False, shared=None,
-                   kernels: int | None = None) -> Path:
+                   kernels: int | None = None, keep_kernel: bool = False) -> Path:
     """Run the whole assessment and write the output contract of §8; return the output folder.
 
     Parameters
@@ -1249,6 +1351,9 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
     kernels : int, optional
         Warm kernels running chapters at once (default :func:`default_kernels`; a batch gives
         each run 1, as it runs several runs at once).  The report is the same either way.
+    keep_kernel : bool
+        Run the chapters in a kernel kept for the next run of this process (a batch worker's runs:
+        the kernel's start and imports paid once per worker; see :class:`_WarmKernel`).
     shared : :class:`~assessment.loaders.shared.RunInput`, optional
         A batch's crime input, read once for all its runs (see :mod:`assessment.loaders.shared`).
 
@@ -1292,7 +1397,7 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         params = _parameters(cfg, ds.period, to, quarter, work.staging)
         record.step("dataset pickle")
         runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log,
-                             kernels if kernels is not None else default_kernels())
+                             kernels if kernels is not None else default_kernels(), keep_kernel)
         record.step("chapter notebooks", runs)
         executed = _executed_chapters(chapters, runs, work.staging, out, cfg)
         _write_report(executed, cfg, ds, quarter, nb_dir, work.staging, record, log)
@@ -1431,7 +1536,8 @@ def _private_folder(stack: contextlib.ExitStack, ds) -> _Workspace:
 
 
 def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Workspace, params: dict,
-                  out: Path, fresh_kernels: bool, log: Callable, kernels: int = 1) -> list[NotebookRun]:
+                  out: Path, fresh_kernels: bool, log: Callable, kernels: int = 1,
+                  keep_kernel: bool = False) -> list[NotebookRun]:
     """Execute the chapters (see :func:`execute_notebooks`); then delete the dataset pickle.
 
     A failing chapter raises one line; its executed notebooks are kept, scrubbed of identifiers,
@@ -1441,7 +1547,7 @@ def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Wo
     try:
         runs = execute_notebooks(execution_order(chapters), work.staging / "notebooks", params, nb_dir,
                                  {DATASET_ENV: str(work.pickle), **KERNEL_ENV}, log=log, fresh_kernels=fresh_kernels,
-                                 kernel_log=work.kernel_log, kernels=kernels)
+                                 kernel_log=work.kernel_log, kernels=kernels, keep_kernel=keep_kernel)
     except AssessmentError as e:
         work.pickle.unlink(missing_ok=True)
         ids = leaks.of_dataset(ds)

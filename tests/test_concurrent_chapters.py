@@ -6,6 +6,7 @@ Uses the tiny fixture chapters and the hand-made dataset of ``tests/test_render.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,34 @@ def test_a_second_kernel_only_when_a_core_is_free(monkeypatch, cores, load, expe
     monkeypatch.setattr(render.os, "cpu_count", lambda: cores)
     monkeypatch.setattr(render.os, "getloadavg", lambda: (load, load, load))
     assert render.default_kernels() == expected
+
+
+# -- a kernel kept between the runs of one process (batch workers) -------------------------------------
+def test_a_kept_kernel_serves_the_next_run_and_writes_the_same_report(area):
+    from assessment import render
+    cfg, ds = area
+    plain = _run(cfg, ds, cfg.root / "reports" / "plain", kernels=1)
+    lines: list = []
+    note = lambda *a: lines.append(" ".join(str(x) for x in a))   # noqa: E731
+    try:
+        first = render.run_assessment(cfg, out_dir=cfg.root / "reports" / "kept1", dataset=ds, notebooks_dir=FIXTURES,
+                                      kernels=1, keep_kernel=True, log=note)
+        pid = render._WARM[threading.get_ident()].kernel.km.provisioner.pid
+        second = render.run_assessment(cfg, out_dir=cfg.root / "reports" / "kept2", dataset=ds,
+                                       notebooks_dir=FIXTURES, kernels=1, keep_kernel=True, log=note)
+        # the same kernel process ran the second run's chapters
+        assert render._WARM[threading.get_ident()].kernel.km.provisioner.pid == pid
+        kernel_lines = [ln.strip().split(" in ")[0] for ln in lines if ln.strip().startswith("kernel")]
+        assert kernel_lines == ["kernel started", "kernel kept from the last run"]
+        for out in (first, second):
+            for rel in ("summary.json", "tables/alpha_counts.csv", "tables/beta_long.csv",
+                        "strategic-assessment-2024-25.html"):
+                assert (out / rel).read_bytes() == (plain / rel).read_bytes(), (out, rel)
+        # a failing run shuts the kept kernel down; the next run starts a new one
+        with pytest.raises(AssessmentError):
+            _run(cfg, ds, cfg.root / "reports" / "kept3", kernels=1, keep_kernel=True,
+                 notebooks=[FIXTURES / "broken" / "03_broken.ipynb"])
+        assert threading.get_ident() not in render._WARM
+    finally:
+        render.drop_warm_kernel(every=True)
+    assert render._WARM == {}
