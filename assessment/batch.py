@@ -16,6 +16,13 @@ extra; see ``docs/dask.md``), after checking that every worker runs this version
 package and sees the config and the output folder at the same paths (a shared file
 system); any other engine's executor can be passed as ``executor=``.
 
+Shared inputs.  A batch of areas reads and checks its crime input once, in the batch's own
+process (:func:`share_inputs`), and hands each run its area's rows with a summary of the other
+areas' rows and the all-areas counts the comparison needs (:mod:`assessment.loaders.shared`); the
+record accounting of every run is exactly that of a run reading the whole file.  The hand-off
+travels with the run's :class:`Job` (pickled to the worker); a run that gets none reads its inputs
+itself, as a single run does.
+
 Example
 -------
 >>> parse_years("2020-2022"), parse_years("2019,2021")
@@ -78,6 +85,10 @@ class Job:
     out_dir: str
     area: str | None = None
     allow_partial: bool = False   # --allow-partial: run a year the data do not fully cover
+    #: the run's part of the batch's crime input, read once (assessment.loaders.shared.RunInput)
+    shared: object | None = None
+    #: run the chapters in the worker's kept kernel (its start and imports paid once per worker)
+    keep_kernel: bool = True
 
     @property
     def log_path(self) -> Path:
@@ -100,6 +111,39 @@ class JobResult:
     summary: dict = field(default_factory=dict)
 
 
+def job_config(job: Job):
+    """The config of one run: the batch's, with the run's area (name and LSOA-name prefix)."""
+    cfg = load_config(job.config)
+    if job.area:
+        cfg.area.name = job.area
+        cfg.area.lsoa_name_prefix = job.area
+    return cfg
+
+
+def share_inputs(todo: list[Job], progress=print) -> int:
+    """Read the batch's crime input once and give each job its part (``Job.shared``); return how many got one.
+
+    Only worth it, and only done, for a batch of several runs on an input
+    :class:`~assessment.loaders.shared.SharedInput` shares.  Any problem reading the input
+    leaves every job to read it itself (and report the problem as its own failure, one line).
+    """
+    from .loaders.shared import SharedInput  # the loaders: only when a batch shares
+    if len(todo) < 2:
+        return 0
+    t0 = time.perf_counter()
+    try:
+        shared = SharedInput.read(job_config(todo[0]))
+        if shared is None:
+            return 0
+        parts = [shared.for_run(job_config(j), j.year, allow_partial=j.allow_partial) for j in todo]
+    except Exception:  # noqa: BLE001 - each run reads its inputs and reports the problem itself
+        return 0
+    for j, part in zip(todo, parts):
+        j.shared = part
+    progress(f"crime input read once for {len(todo)} runs in {time.perf_counter() - t0:.1f} s")
+    return len(todo)
+
+
 def run_job(job: Job) -> JobResult:
     """Run one assessment (in a worker process); never raises: failures come back as results.
 
@@ -118,12 +162,10 @@ def run_job(job: Job) -> JobResult:
     note(f"batch run {job.name}: config {job.config}, output {job.out_dir}, "
          f"pid {os.getpid()} on {platform.node()}, {_dt.datetime.now().astimezone().isoformat(timespec='seconds')}")
     try:
-        cfg = load_config(job.config)
-        if job.area:
-            cfg.area.name = job.area
-            cfg.area.lsoa_name_prefix = job.area
+        cfg = job_config(job)
         out = run_assessment(cfg, year=job.year, out_dir=Path(job.out_dir), log=note,
-                             allow_partial=job.allow_partial)
+                             allow_partial=job.allow_partial, shared=job.shared, kernels=1,
+                             keep_kernel=job.keep_kernel)
         summary = json.loads((Path(out) / "summary.json").read_text())
         note("ok")
         fh.close()
@@ -254,6 +296,7 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
         for y in years:
             label = f"{y}-{(y + 1) % 100:02d}" if cfg.period == "financial" else str(y)
             todo.append(Job(str(cfg.path), y, str(base / label), area, allow_partial))
+    share_inputs(todo, progress)
     own = executor is None
     ex = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)) or 1)
     progress(f"{len(todo)} run(s) of {cfg.area.name if not areas else f'{len(areas)} area(s)'}, "

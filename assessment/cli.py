@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--config", type=Path, help="config file (default: assessment.yml here or in a parent folder)")
     r.add_argument("--out", type=Path, help="output folder (default: reports/<period>/ beside the config)")
     r.add_argument("--allow-partial", action="store_true", help=PARTIAL_HELP)
+    r.add_argument("--kernels", type=int, choices=[1, 2, 3, 4], help="chapters run in this many kernels at once "
+                   "(default: 2 when the machine has a core to spare, else 1); the report is the same")
 
     v = sub.add_parser("validate", help="check the inputs without running; lists every problem found")
     v.add_argument("--config", type=Path)
@@ -129,7 +131,7 @@ def _cmd_run(a) -> int:
     from .render import run_assessment  # heavy (the whole workbook): only for `run`, not for --help
     _check_period_args(a)
     out = run_assessment(a.config, year=a.year, to=a.to, out_dir=a.out, quarter=a.quarter,
-                         allow_partial=a.allow_partial)
+                         allow_partial=a.allow_partial, kernels=a.kernels)
     print(f"wrote {out}")
     return 0
 

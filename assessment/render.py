@@ -264,9 +264,13 @@ class _Kernel:
         self.bc.wait_for_ready(timeout=120)
         return self
 
-    def reset(self) -> None:
-        """Clear the user namespace, close figures, go back to the notebooks folder."""
-        reply = self.bc.execute_interactive(_RESET_CODE.format(cwd=self.cwd), store_history=False,
+    def reset(self, env: dict | None = None) -> None:
+        """Clear the user namespace, close figures, go back to the notebooks folder (and, for a kernel
+        kept between runs, set the run's ``env``: its dataset pickle)."""
+        code = _RESET_CODE.format(cwd=self.cwd)
+        if env:
+            code += f"import os as _os\n_os.environ.update({dict(env)!r})\ndel _os\n"
+        reply = self.bc.execute_interactive(code, store_history=False,
                                             timeout=120, output_hook=lambda msg: None)
         if reply["content"].get("status") != "ok":
             raise AssessmentError(f"could not reset the kernel between chapters: "
@@ -286,6 +290,75 @@ class _Kernel:
             if self._stderr is not None:
                 self._stderr.close()
         return False
+
+
+class _WarmKernel:
+    """A kernel kept between the runs of one process (a batch worker: ``run_assessment(keep_kernel=True)``):
+    its start and imports (3-5 s) are paid once per worker, not once per run.  Its own messages go to a
+    log in a private folder of the process (:func:`assessment.outdir.private_workdir`); each run copies
+    the part written during it into its own kernel log.  A run that fails shuts it down."""
+
+    def __init__(self, cwd: Path, env: dict):
+        self.cwd = str(cwd)
+        self.stack = contextlib.ExitStack()
+        try:
+            folder = self.stack.enter_context(_outdir.private_workdir())
+            self.log = folder / "_kernel.log"
+            self.kernel = self.stack.enter_context(_Kernel(cwd, env, self.log))
+        except BaseException:
+            self.stack.close()
+            raise
+        self.offset = 0
+
+    def copy_log(self, to: Path | None) -> None:
+        """Append what the kernel wrote since the last copy to ``to``."""
+        try:
+            with open(self.log, "rb") as fh:
+                fh.seek(self.offset)
+                new = fh.read()
+        except OSError:
+            return
+        self.offset += len(new)
+        if to is not None and new:
+            with open(to, "ab") as out:
+                out.write(new)
+
+
+#: the kept kernels of this process, one per thread (a thread pool's runs each keep their own)
+_WARM: dict = {}
+_WARM_LOCK = threading.Lock()
+
+
+def _warm_kernel(cwd: Path, env: dict) -> _WarmKernel:
+    """This thread's kept kernel for chapters in ``cwd``, started if there is none (or it ran elsewhere)."""
+    me = threading.get_ident()
+    w = _WARM.get(me)
+    if w is not None and w.cwd != str(cwd):
+        drop_warm_kernel()
+        w = None
+    if w is None:
+        w = _WarmKernel(cwd, env)
+        with _WARM_LOCK:
+            first = not _WARM
+            _WARM[me] = w
+        if first:   # shut down when the process ends: atexit, and a process pool's worker finalizers
+            import atexit
+            import multiprocessing.util
+            atexit.register(drop_warm_kernel, every=True)
+            multiprocessing.util.Finalize(None, drop_warm_kernel, kwargs={"every": True}, exitpriority=10)
+    return w
+
+
+def drop_warm_kernel(every: bool = False) -> None:
+    """Shut down this thread's kept kernel (``every``: every thread's), if any.  A worker killed
+    outright leaves none running: a kernel stops when its parent process does, and the next run
+    deletes the private folder of its log."""
+    with _WARM_LOCK:
+        gone = list(_WARM.values()) if every else [w for w in [_WARM.get(threading.get_ident())] if w]
+        for k in [k for k, w in _WARM.items() if w in gone]:
+            del _WARM[k]
+    for w in gone:
+        w.stack.close()
 
 
 def _failing_cell(executed: Path, cell_index: int) -> int:
@@ -322,13 +395,17 @@ def execution_error_line(name: str, exc: BaseException, executed: Path | None = 
 
 def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: Path, env: dict,
                       log: Callable = print, fresh_kernels: bool = False,
-                      kernel_log: Path | None = None) -> list[NotebookRun]:
+                      kernel_log: Path | None = None, kernels: int = 1,
+                      keep_kernel: bool = False) -> list[NotebookRun]:
     """Execute ``paths`` (in the given order) with papermill into ``out_dir``.
 
     ``env`` is added to the kernels' environment; the shared kernel's own stdout and
     stderr (not the cells' output) go to ``kernel_log``.  Raises
     :class:`AssessmentError` (one line, see :func:`execution_error_line`) at the
-    first failing chapter.
+    first failing chapter.  ``kernels`` > 1 runs the chapters in that many warm kernels at
+    once (:func:`_execute_concurrently`); the summary and the appendix still run last.
+    ``keep_kernel`` runs them in this process's kept kernel (:class:`_WarmKernel`), started by
+    the first run that asks for it and reset before each chapter.
     """
     import papermill as pm  # heavy: the notebook stack only when chapters run
     # papermill warns about every commented parameter line and every parameter a
@@ -366,6 +443,10 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
         return runs
 
     t0 = time.perf_counter()
+    if kernels > 1 and sum(not runs_last(p) for p in paths) > 1:
+        return _execute_concurrently(paths, kernels, one, cwd, {**os.environ, **env}, kernel_log, log)
+    if keep_kernel:
+        return _execute_in_warm_kernel(paths, one, cwd, env, kernel_log, log)
     with _Kernel(cwd, {**os.environ, **env}, kernel_log) as kernel:
         log(f"  kernel started in {time.perf_counter() - t0:.1f} s")
         for i, p in enumerate(paths):
@@ -373,6 +454,133 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
                 kernel.reset()
             runs.append(one(p, kernel_name=KERNEL_NAME, km=kernel.km))
     return runs
+
+
+def default_kernels() -> int:
+    """2 when the machine has two or more cores and one to spare (a 1-minute load average of at
+    most cores - 1), else 1: a second kernel costs its start and imports (3-5 s of CPU), which
+    pay only when it gets a core of its own (benchmarks/README.md)."""
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):   # no load average on this system
+        return 2
+    return 2 if load <= cores - 1 else 1
+
+
+def _execute_in_warm_kernel(paths: list[Path], one: Callable, cwd: Path, env: dict, kernel_log: Path | None,
+                            log: Callable) -> list[NotebookRun]:
+    """The chapters in order in this process's kept kernel (:class:`_WarmKernel`), each after a reset
+    that also sets the run's ``env``; any failure shuts the kernel down."""
+    t0 = time.perf_counter()
+    kept = _WARM.get(threading.get_ident())
+    warm = kept is not None and kept.cwd == str(cwd)
+    w = _warm_kernel(cwd, {**os.environ, **env})
+    log(f"  kernel {'kept from the last run' if warm else 'started'} in {time.perf_counter() - t0:.1f} s")
+    runs: list[NotebookRun] = []
+    ok = False
+    try:
+        for p in paths:
+            w.kernel.reset(env)
+            runs.append(one(p, kernel_name=KERNEL_NAME, km=w.kernel.km))
+        w.kernel.reset()          # nothing of this run's data left in the namespace
+        ok = True
+    finally:
+        w.copy_log(kernel_log)
+        if not ok:
+            drop_warm_kernel()
+    return runs
+
+
+def runs_last(path: Path) -> bool:
+    """Whether a chapter reads what the others write, so runs after them: the summary (``00``, their
+    headlines) and the appendix chapters (``90`` onwards: the disclosure ledger of every table).
+
+    >>> [runs_last(Path(n)) for n in ("00_summary.ipynb", "02_hotspots.ipynb", "90_appendix.ipynb")]
+    [True, False, True]
+    """
+    m = CHAPTER_RE.match(Path(path).name)
+    return bool(m) and (m.group(1) == "00" or int(m.group(1)) >= 90)
+
+
+def _execute_concurrently(paths: list[Path], kernels: int, one: Callable, cwd: Path, env: dict,
+                          kernel_log: Path | None, log: Callable) -> list[NotebookRun]:
+    """The chapters shared out over ``kernels`` warm kernels, each in its own thread, taking the next
+    chapter as it finishes one; then the chapters that read the others' output (:func:`runs_last`) in
+    the first kernel, in order.  The first failure stops every kernel taking a new chapter and is
+    raised once the others have finished theirs.  Returns the runs in ``paths`` order."""
+    import queue
+
+    from jupyter_client.manager import AsyncKernelManager  # noqa: F401 - imported once, here, not in two threads
+    from jupyter_core.utils import run_sync  # noqa: F401
+    first = [p for p in paths if not runs_last(p)]
+    last = [p for p in paths if runs_last(p)]
+    n = min(kernels, len(first))
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for p in first:
+        todo.put(p)
+    runs: dict = {}
+    errors: list = []
+    barrier = threading.Barrier(n)
+    logs = [kernel_log if k == 0 or kernel_log is None else kernel_log.with_name(f"{kernel_log.name}.{k}")
+            for k in range(n)]
+    t0 = time.perf_counter()
+
+    def chapters(kernel: _Kernel, items, done: int) -> int:
+        for p in items:
+            if errors:
+                break
+            if done:
+                kernel.reset()
+            runs[p] = one(p, kernel_name=KERNEL_NAME, km=kernel.km)
+            done += 1
+        return done
+
+    def worker(k: int) -> None:
+        try:
+            with _Kernel(cwd, env, logs[k]) as kernel:
+                log(f"  kernel {k + 1} of {n} started in {time.perf_counter() - t0:.1f} s")
+                done = chapters(kernel, _drain(todo), 0)
+                barrier.wait()
+                if k == 0:
+                    chapters(kernel, last, done)
+        except threading.BrokenBarrierError:
+            pass
+        except BaseException as e:  # noqa: BLE001 - raised below, in the calling thread
+            errors.append(e)
+            barrier.abort()
+
+    threads = [threading.Thread(target=worker, args=(k,), name=f"chapters-{k + 1}", daemon=True) for k in range(n)]
+    for t in threads:
+        t.start()
+    try:
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)
+    except BaseException:
+        errors.append(None)     # a signal: no kernel takes another chapter; theirs end with the process
+        raise
+    finally:
+        for extra in logs[1:]:   # every kernel's own messages in the one log
+            if extra is not None and extra.exists():
+                with open(logs[0], "ab") as fh:
+                    fh.write(extra.read_bytes())
+                extra.unlink()
+    if errors:
+        raise errors[0]
+    return [runs[p] for p in paths]
+
+
+def _drain(todo):
+    """The items of a queue until it is empty (several threads take from it)."""
+    import queue
+    while True:
+        try:
+            yield todo.get_nowait()
+        except queue.Empty:
+            return
 
 
 def _count_stderr(path: Path) -> int:
@@ -1104,7 +1312,8 @@ def _keep_failed(staging: Path, out: Path) -> Path | None:
 def run_assessment(config=None, year: int | None = None, to: str | None = None,
                    out_dir=None, quarter: int | None = None, notebooks: Iterable | None = None,
                    log: Callable = print, notebooks_dir=None, dataset=None,
-                   fresh_kernels: bool = False, allow_partial: bool = False) -> Path:
+                   fresh_kernels: bool = False, allow_partial: bool = False, shared=None,
+                   kernels: int | None = None, keep_kernel: bool = False) -> Path:
     """Run the whole assessment and write the output contract of §8; return the output folder.
 
     Parameters
@@ -1139,6 +1348,14 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         A dataset already loaded (tests, or callers that load once); skips the loaders.
     fresh_kernels : bool
         One new kernel per chapter instead of one warm kernel for the run.
+    kernels : int, optional
+        Warm kernels running chapters at once (default :func:`default_kernels`; a batch gives
+        each run 1, as it runs several runs at once).  The report is the same either way.
+    keep_kernel : bool
+        Run the chapters in a kernel kept for the next run of this process (a batch worker's runs:
+        the kernel's start and imports paid once per worker; see :class:`_WarmKernel`).
+    shared : :class:`~assessment.loaders.shared.RunInput`, optional
+        A batch's crime input, read once for all its runs (see :mod:`assessment.loaders.shared`).
 
     Raises
     ------
@@ -1170,7 +1387,7 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         _outdir.remove_stale_private_dirs()
         record.restart()
         cfg, year, out = _config_and_output(config, year, to, out_dir, dataset, stack, log)
-        ds = dataset if dataset is not None else _load_inputs(cfg, year, to, quarter, allow_partial, log)
+        ds = dataset if dataset is not None else _load_inputs(cfg, year, to, quarter, allow_partial, log, shared)
         record.warnings += _check_period(ds.period, quarter, allow_partial)
         record.step("config and inputs")
         nb_dir, chapters = _chapters(cfg, notebooks_dir, notebooks)
@@ -1179,7 +1396,8 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         work = _private_folder(stack, ds)
         params = _parameters(cfg, ds.period, to, quarter, work.staging)
         record.step("dataset pickle")
-        runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log)
+        runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log,
+                             kernels if kernels is not None else default_kernels(), keep_kernel)
         record.step("chapter notebooks", runs)
         executed = _executed_chapters(chapters, runs, work.staging, out, cfg)
         _write_report(executed, cfg, ds, quarter, nb_dir, work.staging, record, log)
@@ -1243,7 +1461,7 @@ def _read_targets(cfg):
     return read_targets(cfg.inputs.targets, cfg.crime_groups)
 
 
-def _load_inputs(cfg: Config, year, to, quarter: int | None, allow_partial: bool, log: Callable):
+def _load_inputs(cfg: Config, year, to, quarter: int | None, allow_partial: bool, log: Callable, shared=None):
     """The dataset, loaded once for every chapter (the demo data made first when ``demo: true``);
     the targets file and the commentary file (:func:`assessment.workbook.load_commentary`) are read
     first, then checked against the data: the targets' crime types, the commentary's period and that it
@@ -1254,7 +1472,7 @@ def _load_inputs(cfg: Config, year, to, quarter: int | None, allow_partial: bool
     load_commentary(cfg)           # ... and a missing or bad commentary file (its period and text: below)
     log("loading the inputs ...")
     # in-year progress (--quarter) needs the months to the end of the quarter: checked below
-    dataset = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial or quarter is not None)
+    dataset = load_dataset(cfg, year=year, to=to, allow_partial=allow_partial or quarter is not None, shared=shared)
     if targets:
         check_crime_types(targets, dataset.crimes, cfg.inputs.targets)
     load_commentary(cfg, dataset.period, dataset)   # its title against the period; no identifier in it
@@ -1318,7 +1536,8 @@ def _private_folder(stack: contextlib.ExitStack, ds) -> _Workspace:
 
 
 def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Workspace, params: dict,
-                  out: Path, fresh_kernels: bool, log: Callable) -> list[NotebookRun]:
+                  out: Path, fresh_kernels: bool, log: Callable, kernels: int = 1,
+                  keep_kernel: bool = False) -> list[NotebookRun]:
     """Execute the chapters (see :func:`execute_notebooks`); then delete the dataset pickle.
 
     A failing chapter raises one line; its executed notebooks are kept, scrubbed of identifiers,
@@ -1328,7 +1547,7 @@ def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Wo
     try:
         runs = execute_notebooks(execution_order(chapters), work.staging / "notebooks", params, nb_dir,
                                  {DATASET_ENV: str(work.pickle), **KERNEL_ENV}, log=log, fresh_kernels=fresh_kernels,
-                                 kernel_log=work.kernel_log)
+                                 kernel_log=work.kernel_log, kernels=kernels, keep_kernel=keep_kernel)
     except AssessmentError as e:
         work.pickle.unlink(missing_ok=True)
         ids = leaks.of_dataset(ds)

@@ -5,6 +5,17 @@
     .venv/bin/python benchmarks/run.py --national      # + a national year (35,000 LSOAs, 6.5M rows)
     .venv/bin/python benchmarks/run.py --only gi_fresh --repeat 5 --profile
     .venv/bin/python benchmarks/run.py --only gi_rule,gi_rule_clustered   # the significance rule's cost
+    .venv/bin/python benchmarks/run.py --ratios demo,batch                # the issue-18 goals, as ratios
+    .venv/bin/python benchmarks/run.py --ratios demo --before /tmp/old    # ... and the code in /tmp/old beside it
+
+Ratios (``--ratios``, issue 18).  Absolute times depend on the machine and on what else it is doing;
+a ratio of two commands timed in turns in the same session does much less.  Each ratio times a
+whole command (a fresh process, as a user runs it) against its baseline, in turns — baseline,
+workbook, the ``--before`` code if given — ``--repeat`` times, and reports medians:
+``demo`` is the full demo assessment (``assessment run``, HTML + PDF) against a trivial papermill
+run (a notebook importing pandas, geopandas and matplotlib), goal <= 4; ``batch`` is the 32
+London boroughs x 1 year with ``--jobs 2`` on the real MPS London LSOA file
+(``examples/london-comparison.yml``) against one borough's single run on the same file, goal <= 10.
 
 Synthetic police.uk data (``benchmarks/synth.py``) are generated once into
 ``benchmarks/.data/`` (ignored by git; delete it to regenerate).  Every stage runs in a
@@ -334,6 +345,148 @@ STAGES = {
 DEFAULT = ["ingest", "reread", "aggregate", "gi_fresh", "gi_rule", "gi_rule_clustered", "borough", "demo"]
 
 
+# -- ratios: whole commands against their baselines, timed in turns (issue 18) -----------------
+TRIVIAL_SOURCE = "import pandas\nimport geopandas\nimport matplotlib\nimport matplotlib.pyplot as plt\n"
+LONDON_MPS = ROOT / "examples" / "london-comparison.yml"
+
+
+def _trivial_notebook(work: Path) -> Path:
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(TRIVIAL_SOURCE)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = work / "trivial.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _boroughs() -> str:
+    from synth import LONDON_BOROUGHS
+    return ",".join(LONDON_BOROUGHS)
+
+
+#: name -> (what, command builder (tree, work) -> argv)
+COMMANDS = {
+    "trivial": ("trivial papermill run (imports pandas, geopandas, matplotlib)",
+                lambda tree, work: [sys.executable, "-m", "papermill", "--no-progress-bar", "-k", "python3",
+                                    str(work / "trivial.ipynb"), str(work / "trivial-out.ipynb")]),
+    "demo": ("demo assessment, HTML + PDF (assessment run)",
+             lambda tree, work: [sys.executable, "-m", "assessment", "run", "--config", str(tree / "assessment.yml"),
+                                 "--out", str(work / "demo")]),
+    "borough": ("one borough (Haringey) 2024/25, real MPS London LSOA file, HTML + PDF",
+                lambda tree, work: [sys.executable, "-m", "assessment", "run", "--config", str(LONDON_MPS),
+                                    "--year", str(YEAR), "--out", str(work / "borough")]),
+    "batch": ("32 London boroughs x 2024/25, real MPS London LSOA file, --jobs 2",
+              lambda tree, work: [sys.executable, "-m", "assessment", "batch", "--config", str(LONDON_MPS),
+                                  "--years", str(YEAR), "--areas", _boroughs(), "--jobs", "2",
+                                  "--out", str(work / "batch")]),
+}
+#: ratio -> (workbook command, baseline command, goal: workbook / baseline at most)
+RATIOS = {"demo": ("demo", "trivial", 4.0), "batch": ("batch", "borough", 10.0)}
+
+
+def _steps(run_log: Path) -> dict:
+    """The step timings of a report's ``run.log`` (inputs, each chapter, HTML, PDF), in seconds."""
+    steps, on = {}, False
+    for line in run_log.read_text(encoding="utf-8").splitlines() if run_log.exists() else []:
+        if line.startswith("Timings"):
+            on = True
+        elif on and not line.strip():
+            break
+        elif on and not line.startswith("-"):
+            name, _, value = line.strip().rpartition(" ")
+            try:
+                steps[name.strip()] = float(value)
+            except ValueError:
+                pass
+    return steps
+
+
+def _time_command(name: str, tree: Path, work: Path, steps: list | None = None) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, of the process and every process it waited for:
+    kernels, batch workers) of one run of ``COMMANDS[name]`` with the package of ``tree`` first
+    on the path (a report's step timings from its run.log appended to ``steps``)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")])))
+    cmd = COMMANDS[name][1](tree, work)
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=tree, env=env)
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    if p.returncode != 0:
+        raise SystemExit(f"{name} ({tree}) failed:\n{(p.stderr or p.stdout)[-3000:]}")
+    if steps is not None and name in ("demo", "borough"):
+        steps.append(_steps(work / name / "run.log"))
+    for out in ("demo", "borough", "batch"):
+        shutil.rmtree(work / out, ignore_errors=True)
+    return wall, cpu
+
+
+def measure_ratios(names: list[str], repeat: int, before: Path | None = None) -> dict:
+    """Each ratio's commands timed in turns (baseline, workbook, the ``before`` code), ``repeat`` times."""
+    work = Path(tempfile.mkdtemp(prefix="sa-ratio-"))
+    _trivial_notebook(work)
+    trees = {"now": ROOT, **({"before": before.resolve()} if before else {})}
+    for tree in trees.values():   # the demo data made once per tree, not timed
+        subprocess.run([sys.executable, "-m", "assessment", "demo", "--config", str(tree / "assessment.yml")],
+                       capture_output=True, cwd=tree, env=dict(os.environ, PYTHONPATH=os.pathsep.join(
+                           filter(None, [str(tree), os.environ.get("PYTHONPATH")]))))
+    out = {}
+    for r in names:
+        wb, base, goal = RATIOS[r]
+        times = {base: [], wb: [], **({f"{wb} (before)": []} if before else {})}
+        cpu = {k: [] for k in times}
+        steps = {k: [] for k in times}
+        turns = [(base, ROOT), (wb, ROOT)] + ([(f"{wb} (before)", trees["before"])] if before else [])
+        for i in range(repeat):
+            loads = []
+            for key, tree in turns:
+                loads.append(os.getloadavg()[0])
+                w, c = _time_command(key.split(" ")[0], tree, work, steps[key])
+                times[key].append(w)
+                cpu[key].append(c)
+            print(f"  {r} round {i + 1}/{repeat}: " + ", ".join(f"{k} {v[-1]:.1f} s (cpu {cpu[k][-1]:.1f} s)"
+                                                               for k, v in times.items())
+                  + f"; load average {', '.join(f'{x:.1f}' for x in loads)}", flush=True)
+        med = {k: statistics.median(v) for k, v in times.items()}
+        med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
+        entry = {"workbook": wb, "baseline": base, "goal": goal, "runs": times, "median": med, "steps": steps,
+                 "cpu_runs": cpu, "median_cpu": med_cpu, "ratio": med[wb] / med[base],
+                 "ratio_cpu": med_cpu[wb] / med_cpu[base], "what": {k: COMMANDS[k.split(" ")[0]][0] for k in times}}
+        if before:
+            entry["ratio_before"] = med[f"{wb} (before)"] / med[base]
+            entry["ratio_cpu_before"] = med_cpu[f"{wb} (before)"] / med_cpu[base]
+        out[r] = entry
+    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def ratio_table(ratios: dict) -> str:
+    """The Markdown table of the ratios (each command beside its baseline, medians)."""
+    lines = ["| ratio (wall time) | workbook (median) | baseline (median) | workbook ÷ baseline | goal | met? | "
+             "before (median) | before ÷ baseline |", "|---|---|---|---|---|---|---|---|"]
+    for _r, e in ratios.items():
+        wb, base = e["workbook"], e["baseline"]
+        b = e["median"].get(f"{wb} (before)")
+        lines.append(f"| {e['what'][wb]} vs {e['what'][base]} | {e['median'][wb]:.1f} s | {e['median'][base]:.1f} s | "
+                     f"{e['ratio']:.1f} | <= {e['goal']:g} | {'yes' if e['ratio'] <= e['goal'] else '**no**'} | "
+                     f"{'' if b is None else format(b, '.1f') + ' s'} | "
+                     f"{'' if b is None else format(e['ratio_before'], '.1f')} |")
+    lines += ["", "| ratio (CPU time: user + system, every process) | workbook (median) | baseline (median) | "
+              "workbook ÷ baseline | before (median) | before ÷ baseline |", "|---|---|---|---|---|---|"]
+    for _r, e in ratios.items():
+        if "median_cpu" not in e:
+            continue
+        wb, base = e["workbook"], e["baseline"]
+        b = e["median_cpu"].get(f"{wb} (before)")
+        lines.append(f"| {e['what'][wb]} vs {e['what'][base]} | {e['median_cpu'][wb]:.1f} s | "
+                     f"{e['median_cpu'][base]:.1f} s | {e['ratio_cpu']:.1f} | "
+                     f"{'' if b is None else format(b, '.1f') + ' s'} | "
+                     f"{'' if b is None else format(e['ratio_cpu_before'], '.1f')} |")
+    return "\n".join(lines)
+
+
 def _peak_mib() -> float:
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -425,9 +578,29 @@ def main(argv=None) -> int:
     ap.add_argument("--national", action="store_true", help="also run the national year (generates ~1.4 GB once)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per stage (median reported); default 3")
     ap.add_argument("--no-baseline", action="store_true", help="skip the pandas baselines")
+    ap.add_argument("--ratios", help="comma-separated ratios instead of the stages: " + ", ".join(RATIOS))
+    ap.add_argument("--before", type=Path, help="with --ratios: also time the workbook commands with the package "
+                    "in this folder (e.g. `git archive` of an older commit), in the same turns")
     a = ap.parse_args(argv)
     if a.stage:
         child(a.stage, a.baseline, json.loads(a.args), a.profile)
+        return 0
+    if a.ratios:
+        names = a.ratios.split(",")
+        unknown = [n for n in names if n not in RATIOS]
+        if unknown:
+            print(f"error: unknown ratio(s) {', '.join(unknown)}; expected {', '.join(RATIOS)}", file=sys.stderr)
+            return 2
+        results = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+                   "load_average": os.getloadavg(), "ratios": measure_ratios(names, a.repeat, a.before)}
+        results["load_average_after"] = os.getloadavg()
+        RESULTS.mkdir(exist_ok=True)
+        path = RESULTS / f"ratios-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        path.write_text(json.dumps(results, indent=1))
+        print()
+        print(ratio_table(results["ratios"]))
+        print(f"\nload average {results['load_average']} before, {results['load_average_after']} after; "
+              f"results: {path}")
         return 0
 
     import synth

@@ -138,7 +138,7 @@ def _guard(fn, default=None):
         return default
 
 
-def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) -> Dataset:
+def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True, shared=None) -> Dataset:
     """Load, validate and harmonise every input of ``cfg`` for the assessment period.
 
     Parameters
@@ -156,6 +156,10 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
         year is in the data.  True: the period is used, its label saying how many months it
         has (``2020/21 (6 of 12 months)``; see :meth:`~assessment.periods.Period.with_coverage`);
         with no whole year in the data the default is then the latest year that has ended.
+    shared : :class:`~assessment.loaders.shared.RunInput`, optional
+        The crime input already read once for a whole batch (:mod:`assessment.loaders.shared`):
+        used instead of reading the file again; everything else is as without it, and so is
+        the record accounting.
 
     Returns
     -------
@@ -180,7 +184,7 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True) ->
     kind = crime_input(cfg)
     acc, notes = Accounting(), []
     geo = _load_geography(cfg, acc, notes)
-    src = _read_crime_input(cfg, kind, notes)
+    src = shared.crime_input(kind, notes) if shared is not None else _read_crime_input(cfg, kind, notes)
     period, window = _period(cfg, src, year, to, allow_partial)
     _read_window(src, period, window, acc)
     scope = _crime_scope(cfg, src)
@@ -289,6 +293,11 @@ class _CrimeInput:
     last: pd.Timestamp
     months: pd.DatetimeIndex                # the months with data (see data_months)
     skipped: list = field(default_factory=list)   # police.uk files left unread (outside the window)
+    #: handed over by a batch (:mod:`.shared`): the crime types of every row of the file, in the
+    #: order read, and the all-areas counts by data-window columns (MPS tables), both worked out
+    #: once from the whole file
+    types: list | None = None
+    all_areas: dict | None = None
 
     @property
     def span(self) -> str:
@@ -341,7 +350,7 @@ def _read_window(src: _CrimeInput, period: Period, window: Period, acc: Accounti
 def _crime_scope(cfg: Config, src: _CrimeInput):
     """Check the config's crime groups against the input's crime types; what the figures count."""
     kind = src.kind
-    types = _crime_types(kind, src.raw if kind == "crime_counts" else src.frame)
+    types = src.types if src.types is not None else _crime_types(kind, src.raw if kind == "crime_counts" else src.frame)
     # the record-level extract holds personal data: a type held by fewer rows than the disclosure
     # threshold (an identifier typed into crime_type?) is never quoted as a suggestion
     check_crime_names(cfg, types, suggest=_crime_types(kind, src.frame, cfg.disclosure.min_count) if kind == "crimes" else None)
@@ -713,7 +722,12 @@ def _select_mps(cfg: Config, raw, ctx: Context, period: Period, span: str, wards
     acc = ctx.acc
     inwin = _mps_window_columns(raw, ctx, period, span)
     rows = _mps_rows(raw, inwin)
-    all_areas = _all_areas_mps(raw, inwin)
+    if src.all_areas is not None:      # a batch's run: worked out once from the whole file (.shared)
+        if tuple(inwin) not in src.all_areas:
+            raise AssessmentError(f"{raw.file.name}: the batch's shared counts do not cover this run's months")
+        all_areas = src.all_areas[tuple(inwin)]
+    else:
+        all_areas = _all_areas_mps(raw, inwin)
     rows = _mps_select_area(rows, raw, cfg, ctx, wards)
     acc.use("crimes", len(rows))
     note_blank_types(acc, rows)
@@ -802,7 +816,7 @@ def _mps_window_columns(raw, ctx: Context, period: Period, span: str, require_pe
     if require_period and not period.contains(months).any():
         raise AssessmentError(f"no crimes in {period.base_label} in {raw.file.name}: {span}")
     values = raw.values
-    acc.read("crimes", len(raw.rows))
+    acc.read("crimes", _file_rows(raw.rows))
     n_before, n_after = int(values[before].to_numpy().sum()), int(values[after].to_numpy().sum())
     if n_before or n_after:
         parts = ([f"{n_before:,} in the {len(before)} month column(s) before the data window"] if n_before else []) + \
@@ -815,9 +829,16 @@ def _mps_window_columns(raw, ctx: Context, period: Period, span: str, require_pe
 def _mps_rows(raw, inwin: pd.Index) -> pd.DataFrame:
     """The file's rows, each weighing one file row (``_w``), with its crimes in the data window (``_crimes``)."""
     rows = raw.rows.copy()
-    rows["_w"] = np.int64(1)        # one file row
+    if "_w" not in rows:
+        rows["_w"] = np.int64(1)    # one file row (a batch's run may get rows standing for several: .shared)
     rows["_crimes"] = raw.values[inwin].to_numpy().sum(axis=1) if len(inwin) else 0   # its crimes in the data window
     return rows
+
+
+def _file_rows(rows: pd.DataFrame) -> int:
+    """The file rows ``rows`` stand for: one each, or their weights ``_w`` when a batch handed over
+    one row for several rows of other areas (:mod:`.shared`)."""
+    return int(rows["_w"].sum()) if "_w" in rows else len(rows)
 
 
 def _excluder(acc: Accounting):

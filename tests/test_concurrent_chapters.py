@@ -1,0 +1,105 @@
+"""Chapters run in two warm kernels at once (issue 18): the same report, the summary still last,
+a failing chapter still one line with the previous output left as it was.
+
+Uses the tiny fixture chapters and the hand-made dataset of ``tests/test_render.py``.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from test_render import FIXTURES, _area, _run, _snapshot
+
+from assessment.errors import AssessmentError
+from assessment.render import runs_last
+
+
+@pytest.fixture(scope="module")
+def area(tmp_path_factory):
+    return _area(tmp_path_factory.mktemp("testham-concurrent"))
+
+
+def test_which_chapters_wait_for_the_others():
+    names = ["00_summary.ipynb", "01_crime_in_the_area.ipynb", "05_performance.ipynb", "89_x.ipynb",
+             "90_appendix.ipynb", "99_extra.ipynb", "notes.ipynb"]
+    assert [n for n in names if runs_last(Path(n))] == ["00_summary.ipynb", "90_appendix.ipynb", "99_extra.ipynb"]
+
+
+def test_two_kernels_write_the_report_one_kernel_writes(area):
+    cfg, ds = area
+    one = _run(cfg, ds, cfg.root / "reports" / "one", kernels=1)
+    lines = []
+    two = run_assessment_logged(cfg, ds, cfg.root / "reports" / "two", lines)
+    for rel in ("summary.json", "tables/alpha_counts.csv", "tables/beta_long.csv",
+                "strategic-assessment-2024-25.html"):
+        assert (two / rel).read_bytes() == (one / rel).read_bytes(), rel
+    # two kernels started; the summary ran after both chapters, and saw both headlines
+    assert sum("kernel" in ln and "of 2 started" in ln for ln in lines) == 2
+    order = [ln.split()[1] for ln in lines if ln.startswith("  running ")]
+    assert order[-1] == "00_summary.ipynb" and set(order[:2]) == {"01_alpha.ipynb", "02_beta.ipynb"}
+    summary = json.loads((two / "summary.json").read_text(encoding="utf-8"))
+    assert summary == json.loads((one / "summary.json").read_text(encoding="utf-8"))
+    log = (two / "run.log").read_text(encoding="utf-8")
+    assert "01_alpha.ipynb" in log and "02_beta.ipynb" in log and "00_summary.ipynb" in log
+
+
+def run_assessment_logged(cfg, ds, out, lines):
+    from assessment.render import run_assessment
+    return run_assessment(cfg, out_dir=out, dataset=ds, notebooks_dir=FIXTURES, kernels=2,
+                          log=lambda *a: lines.append(" ".join(str(x) for x in a)))
+
+
+def test_a_failing_chapter_in_one_kernel_stops_the_run_with_one_line(area):
+    cfg, ds = area
+    report = _run(cfg, ds, cfg.root / "reports" / "kept", kernels=2)
+    before = _snapshot(report)
+    with pytest.raises(AssessmentError) as exc:
+        _run(cfg, ds, report, kernels=2, notebooks=[FIXTURES / "01_alpha.ipynb", FIXTURES / "broken" / "03_broken.ipynb",
+                                                    FIXTURES / "00_summary.ipynb"])
+    msg = str(exc.value)
+    assert msg.startswith("notebook 03_broken.ipynb, cell 5: KeyError: 'gi_z'"), msg
+    assert "\n" not in msg
+    assert _snapshot(report) == before
+    assert not list(report.with_name("kept.failed").rglob("*.pickle"))
+
+
+@pytest.mark.parametrize("cores, load, expected", [(1, 0.0, 1), (2, 0.5, 2), (2, 1.0, 2), (2, 1.5, 1), (8, 6.9, 2),
+                                                   (8, 7.5, 1)])
+def test_a_second_kernel_only_when_a_core_is_free(monkeypatch, cores, load, expected):
+    from assessment import render
+    monkeypatch.setattr(render.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(render.os, "getloadavg", lambda: (load, load, load))
+    assert render.default_kernels() == expected
+
+
+# -- a kernel kept between the runs of one process (batch workers) -------------------------------------
+def test_a_kept_kernel_serves_the_next_run_and_writes_the_same_report(area):
+    from assessment import render
+    cfg, ds = area
+    plain = _run(cfg, ds, cfg.root / "reports" / "plain", kernels=1)
+    lines: list = []
+    note = lambda *a: lines.append(" ".join(str(x) for x in a))   # noqa: E731
+    try:
+        first = render.run_assessment(cfg, out_dir=cfg.root / "reports" / "kept1", dataset=ds, notebooks_dir=FIXTURES,
+                                      kernels=1, keep_kernel=True, log=note)
+        pid = render._WARM[threading.get_ident()].kernel.km.provisioner.pid
+        second = render.run_assessment(cfg, out_dir=cfg.root / "reports" / "kept2", dataset=ds,
+                                       notebooks_dir=FIXTURES, kernels=1, keep_kernel=True, log=note)
+        # the same kernel process ran the second run's chapters
+        assert render._WARM[threading.get_ident()].kernel.km.provisioner.pid == pid
+        kernel_lines = [ln.strip().split(" in ")[0] for ln in lines if ln.strip().startswith("kernel")]
+        assert kernel_lines == ["kernel started", "kernel kept from the last run"]
+        for out in (first, second):
+            for rel in ("summary.json", "tables/alpha_counts.csv", "tables/beta_long.csv",
+                        "strategic-assessment-2024-25.html"):
+                assert (out / rel).read_bytes() == (plain / rel).read_bytes(), (out, rel)
+        # a failing run shuts the kept kernel down; the next run starts a new one
+        with pytest.raises(AssessmentError):
+            _run(cfg, ds, cfg.root / "reports" / "kept3", kernels=1, keep_kernel=True,
+                 notebooks=[FIXTURES / "broken" / "03_broken.ipynb"])
+        assert threading.get_ident() not in render._WARM
+    finally:
+        render.drop_warm_kernel(every=True)
+    assert render._WARM == {}
