@@ -688,7 +688,7 @@ def _select_counts(cfg: Config, src: _CrimeInput, ctx: Context, period: Period, 
     :mod:`.counts`); melt the kept cells into crime rows; LSOA rows get their ward from the ward lookup."""
     files = src.raw.files
     if len(files) == 1:
-        sel = _select_mps(cfg, files[0], ctx, period, src.span, geo.wards)
+        sel = _select_mps(cfg, files[0], ctx, period, src.span, geo.wards, shared=src.all_areas)
     else:
         sel = _select_many(cfg, src, ctx, period, geo.wards)
     sel.count_levels = src.raw.levels
@@ -717,15 +717,17 @@ def _with_wards(crimes: pd.DataFrame, wards) -> pd.DataFrame:
     return out
 
 
-def _select_mps(cfg: Config, raw, ctx: Context, period: Period, span: str, wards=None) -> _Selected:
-    """Select an MPS wide table's rows and months; melt the kept cells into crime rows."""
+def _select_mps(cfg: Config, raw, ctx: Context, period: Period, span: str, wards=None,
+                shared: dict | None = None) -> _Selected:
+    """Select an MPS wide table's rows and months; melt the kept cells into crime rows.  ``shared``: a
+    batch's all-areas counts by data-window columns, worked out once from the whole file (:mod:`.shared`)."""
     acc = ctx.acc
     inwin = _mps_window_columns(raw, ctx, period, span)
     rows = _mps_rows(raw, inwin)
-    if src.all_areas is not None:      # a batch's run: worked out once from the whole file (.shared)
-        if tuple(inwin) not in src.all_areas:
+    if shared is not None:             # a batch's run: worked out once from the whole file (.shared)
+        if tuple(inwin) not in shared:
             raise AssessmentError(f"{raw.file.name}: the batch's shared counts do not cover this run's months")
-        all_areas = src.all_areas[tuple(inwin)]
+        all_areas = shared[tuple(inwin)]
     else:
         all_areas = _all_areas_mps(raw, inwin)
     rows = _mps_select_area(rows, raw, cfg, ctx, wards)

@@ -45,6 +45,7 @@ from ..config import Config
 from ..errors import AssessmentError
 from . import _all_areas_mps, _crime_types, _CrimeInput, _mps_window_columns, _period, _read_crime_input, crime_input
 from .common import starts_with_area, valid_lsoa
+from .counts import CountFiles
 from .pipeline import Context
 
 __all__ = ["SharedInput", "RunInput"]
@@ -90,6 +91,8 @@ class SharedInput:
             return None
         notes: list = []
         src = _read_crime_input(cfg, kind, notes)
+        if len(src.raw.files) != 1:     # several count files (one series): each run reads them itself
+            return None
         return cls(kind=kind, src=src, notes=notes, types=_crime_types(kind, src.raw))
 
     def _window_counts(self, cfg: Config, year, to, allow_partial: bool) -> dict:
@@ -97,14 +100,15 @@ class SharedInput:
         period, window = _period(cfg, self.src, year, to, allow_partial=True)
         scratch = Context(cfg=cfg, acc=_Scratch(), notes=[], window_start=window.start, window_end=period.end,
                           harm=None)
-        inwin = tuple(_mps_window_columns(self.src.raw, scratch, period, self.src.span))
+        table = self.src.raw.files[0]
+        inwin = tuple(_mps_window_columns(table, scratch, period, self.src.span))
         if inwin not in self._all_areas:
-            self._all_areas[inwin] = _all_areas_mps(self.src.raw, pd.Index(inwin))
+            self._all_areas[inwin] = _all_areas_mps(table, pd.Index(inwin))
         return {inwin: self._all_areas[inwin]}
 
     def for_run(self, cfg: Config, year=None, to=None, allow_partial: bool = True) -> RunInput:
         """What the run of ``cfg`` (its area) for ``year`` (or ``to``) gets (see the module docstring)."""
-        raw = self.src.raw
+        raw = self.src.raw.files[0]                 # the one count file (see read)
         all_areas = self._window_counts(cfg, year, to, allow_partial)
         area = cfg.area
         by_name = (raw.level == "lsoa" and area.lsoa_name_prefix and not area.lad_code
@@ -120,7 +124,7 @@ class SharedInput:
             rows["_w"] = rows["_w"].astype("int64")
             summarised = int((~mine).sum())
             raw = dataclasses.replace(raw, rows=rows, values=values)
-        src = dataclasses.replace(self.src, raw=raw, types=list(self.types), all_areas=all_areas)
+        src = dataclasses.replace(self.src, raw=CountFiles([raw]), types=list(self.types), all_areas=all_areas)
         return RunInput(kind=self.kind, src=src, notes=list(self.notes), summarised=summarised)
 
 
