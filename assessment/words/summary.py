@@ -130,6 +130,26 @@ def _all_of(summary: dict, keys: list) -> str:
     return scope.all_of(unlocated)
 
 
+def _lsoa_base(summary: dict, keys: list) -> str:
+    """What a share of crime by LSOA is a share of: :func:`_all_of`, unless the crimes counted by LSOA
+    are fewer than the area's total less the unlocated ones (ward-level count files beside LSOA-level
+    ones, which hold only the crimes geocoded to an LSOA): then 'the N crimes geocoded to an LSOA'.
+
+    >>> _lsoa_base({"crime": {"total": 27500}, "hotspots": {"crimes": 26638}}, [])
+    'the 26,638 crimes geocoded to an LSOA'
+    >>> _lsoa_base({"crime": {"total": 100, "no_location": 0}, "hotspots": {"crimes": 100}}, [])
+    'all recorded crime'
+    """
+    by_lsoa, total = value(summary, "hotspots.crimes"), value(summary, "crime.total")
+    unlocated = value(summary, "crime.no_location") or 0
+    # (ward-level counts have no LSOA: were they all counted as unlocated, only by_lsoa < total tells)
+    if by_lsoa is not None and total is not None and by_lsoa < total and (by_lsoa + unlocated < total
+                                                                          or unlocated >= total):
+        keys += ["hotspots.crimes", "crime.total"]
+        return f"the {count(by_lsoa)} crimes geocoded to an LSOA"
+    return _all_of(summary, keys)
+
+
 # ---------------------------------------------------------------------------------------------
 # findings, one function per topic
 # ---------------------------------------------------------------------------------------------
@@ -377,7 +397,7 @@ def hotspots(summary: dict, lsoas: pd.DataFrame | None = None) -> list[Finding]:
         if n:
             s += f" ({pct(k / n)} of the area's {count(n)} LSOAs)"
             keys.append("hotspots.lsoas")
-        s += f" had {pct(share)} of {_all_of(summary, keys)}"
+        s += f" had {pct(share)} of {_lsoa_base(summary, keys)}"
         wards = _wards_of(top, lsoas)
         if wards:
             s += "; " + wards
