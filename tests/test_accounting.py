@@ -128,7 +128,7 @@ def test_every_demo_input_reconciles_with_its_file():
     from assessment.loaders import load_dataset
     ds = load_dataset(_demo_config(), 2024)
     s = assert_every_input_reconciles(ds, {"crimes", "victims", "offenders", "asb", "population",
-                                           "boundaries", "wards", "ed_assaults", "postcode_lookup", "imd"})
+                                           "boundaries", "wards", "ed_assaults", "postcode_lookup", "imd", "harm_weights"})
     assert s["ed_assaults"]["used"] == len(ds.ed_assaults)
     assert s["crimes"]["used"] == len(ds.crimes)
     assert s["victims"]["used"] == len(ds.victims) and s["offenders"]["used"] == len(ds.offenders)
@@ -142,7 +142,7 @@ def test_the_demo_in_police_uk_form_reconciles_with_its_files():
     cfg.inputs.victims = cfg.inputs.offenders = None
     ds = load_dataset(cfg, 2024)
     s = assert_every_input_reconciles(ds, {"crimes", "asb", "population", "boundaries", "wards", "ed_assaults",
-                                           "postcode_lookup", "imd"})
+                                           "postcode_lookup", "imd", "harm_weights"})
     # with the asb input also given, the police.uk ASB rows are excluded (not counted twice), with a reason
     assert s["crimes"]["excluded"].get("anti-social behaviour (the asb input is used instead)", 0) > 0
 

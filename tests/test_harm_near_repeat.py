@@ -289,3 +289,12 @@ def test_what_the_inputs_cannot_give_is_null_and_said_once(demo_ds):
     assert "month" in words.near_reason(res.near.reason)[0] and "inputs.harm_weights" in words.harm_reason(res.harm.reason)[1]
     s = sm.build_summary([h, {"period.label": "2024/25", "area.name": "T"}])
     assert s["near_repeat"]["burglary"]["same_place_ratio"] is None and s["harm"]["top10_share"] is None
+
+
+def test_harm_weight_rows_are_accounted_a_row_with_no_crime_type_is_excluded(tmp_path):
+    from assessment.loaders.harm_weights import read_harm_weights
+    f = tmp_path / "w.csv"
+    f.write_text("crime_type,weight\nBurglary,10\n,3\nRobbery,20\n", encoding="utf-8")
+    w = read_harm_weights(f)
+    assert w["key"].tolist() == ["Burglary", "Robbery"] and w["weight"].tolist() == [10.0, 20.0]
+    assert (w.attrs["rows"], w.attrs["unkeyed"]) == (3, 1)

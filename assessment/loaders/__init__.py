@@ -204,13 +204,26 @@ def load_dataset(cfg: Config, year=None, to=None, allow_partial: bool = True, sh
     check_rates(sel.crimes, lsoas, period, acc)     # populations and rates no real LSOA has (noted)
     imd = _load_imd(cfg, geo, lsoas, acc, notes)
     ed = _load_ed_assaults(cfg, ctx, geo)
-    weights = read_harm_weights(cfg.inputs.harm_weights, notes) if cfg.inputs.harm_weights is not None else None
+    weights = _load_harm_weights(cfg, acc, notes)
     ds = _dataset(cfg, kind, period, scope, geo, sel, acc, notes, victims=victims, offenders=offenders,
                   asb=asb, population=pop_series, pop_table=pop_table, lsoas=lsoas, population_year=pop_year)
     ds.imd = imd
     ds.harm_weights = weights
     ds.ed_assaults = ed
     return ds
+
+
+def _load_harm_weights(cfg: Config, acc: Accounting, notes: list):
+    """The harm weights (``inputs.harm_weights``; :mod:`.harm_weights`), accounted: every row with a
+    crime type or offence code is used, a row with neither is excluded; or None."""
+    if cfg.inputs.harm_weights is None:
+        return None
+    weights = read_harm_weights(cfg.inputs.harm_weights, notes)
+    rows, unkeyed = weights.attrs.get("rows", len(weights)), weights.attrs.get("unkeyed", 0)
+    acc.read("harm_weights", rows)
+    acc.use("harm_weights", rows - unkeyed)
+    acc.exclude("harm_weights", "no crime type or offence code", unkeyed)
+    return weights
 
 
 def _load_imd(cfg: Config, geo, lsoas, acc: Accounting, notes: list):

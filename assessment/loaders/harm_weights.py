@@ -92,6 +92,9 @@ def read_harm_weights(path: Path, notes: list | None = None) -> pd.DataFrame:
     keys = [k for k in KEYS if k in tables]
     out = tables[keys[0]]
     out.attrs["key"] = keys[0]
+    # for the record accounting: the file's rows, and those with no key in any key column (not used)
+    keyed = pd.concat([strip(df[c]).notna() for c in found.values() if c is not None], axis=1).any(axis=1)
+    out.attrs["rows"], out.attrs["unkeyed"] = int(len(df)), int((~keyed).sum())
     if len(keys) > 1:
         out.attrs["crime_type"] = tables["crime_type"]
     return out
