@@ -102,6 +102,9 @@ PERSON_COUNTS = {
     "repeat_victims.csv": ["victims", "repeat_victims", "pairs", "lookback_repeat_pairs"],
     "repeat_victim_distribution.csv": ["victims", "pairs"],
     "repeat_asb_callers.csv": ["callers", "repeat_callers", "repeat_caller_calls"],
+    "victim_profile.csv": ["repeat_victims", "other_victims"],
+    "ed_assaults_lsoa.csv": ["ed_assaults"],
+    "ed_assaults_profile.csv": ["attendances"],
 }
 PERSON_KEYS = ["offenders.offenders", "offenders.linked_crimes", "offenders.prolific", "offenders.outside_area",
                "victims.victims", "victims.repeat_victims", "victims.pairs", "victims.da_victims",
