@@ -1080,12 +1080,13 @@ def _page(area: str, period, synthetic: bool, source: str, quarter: int | None) 
                 print_css=Markup((TEMPLATES / "print.css").read_text(encoding="utf-8")))
 
 
-def render_pages(contexts: list[dict]) -> list[str]:
+def render_pages(contexts: list[dict], prepared_fonts: dict | None = None) -> list[str]:
     """``report.html`` rendered with each context, the shipped typeface inlined as ``@font-face``
     rules cut down to the characters of all the pages together (one subset for the report and its
-    annex: :func:`assessment.typeface.font_face_css`)."""
+    annex: :func:`assessment.typeface.font_face_css`; ``prepared_fonts``, its base subsets made
+    beforehand)."""
     drafts = [templating.render("report.html", fonts=Markup(""), **c) for c in contexts]
-    fonts = Markup(typeface.font_face_css("".join(drafts)))
+    fonts = Markup(typeface.font_face_css("".join(drafts), prepared=prepared_fonts))
     return [templating.render("report.html", fonts=fonts, **c) for c in contexts]
 
 
@@ -1396,11 +1397,13 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         work = _private_folder(stack, ds)
         params = _parameters(cfg, ds.period, to, quarter, work.staging)
         record.step("dataset pickle")
+        kernels = kernels if kernels is not None else default_kernels()
+        side = _side_process(stack, kernels > 1 and not (fresh_kernels or keep_kernel))
         runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log,
-                             kernels if kernels is not None else default_kernels(), keep_kernel)
+                             kernels, keep_kernel)
         record.step("chapter notebooks", runs)
         executed = _executed_chapters(chapters, runs, work.staging, out, cfg)
-        _write_report(executed, cfg, ds, quarter, nb_dir, work.staging, record, log)
+        _write_report(executed, cfg, ds, quarter, nb_dir, work.staging, record, log, side)
         args = _arguments(cfg, year, to, quarter, out, chapters, fresh_kernels, allow_partial)
         _write_run_log(work, cfg, ds, out, args, runs, record)
         _publish_checked(work.staging, ds, out)
@@ -1535,6 +1538,36 @@ def _private_folder(stack: contextlib.ExitStack, ds) -> _Workspace:
     return ws
 
 
+@dataclass
+class _Side:
+    """The run's helper process (:class:`assessment.sidework.SideProcess`) and the fonts it cuts."""
+
+    process: object
+    fonts: object = None   # a job: typeface.base_subsets()
+
+
+def _side_process(stack: contextlib.ExitStack, enabled: bool) -> _Side:
+    """The helper process, started now (with a spare core: ``enabled``) and stopped when ``stack``
+    closes; it cuts the typeface's base subsets and imports WeasyPrint while the chapters run."""
+    from .sidework import SideProcess, warm_job
+    process = stack.enter_context(SideProcess(enabled))
+    if not process.running:
+        return _Side(process)
+    side = _Side(process, process.submit(typeface.base_subsets))
+    process.submit(warm_job)
+    return side
+
+
+def _prepared_fonts(side: _Side | None) -> dict | None:
+    """The base subsets the helper cut, or None (none asked for, or the helper failed: cut here)."""
+    if side is None or side.fonts is None:
+        return None
+    try:
+        return side.fonts.get(timeout=120)
+    except Exception:  # noqa: BLE001 - the same subsets are cut in this process instead
+        return None
+
+
 def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Workspace, params: dict,
                   out: Path, fresh_kernels: bool, log: Callable, kernels: int = 1,
                   keep_kernel: bool = False) -> list[NotebookRun]:
@@ -1590,10 +1623,11 @@ def _notebook_paths(cfg: Config, sources: list[Path]) -> dict:
 
 
 def _write_report(executed: list, cfg: Config, ds, quarter: int | None, nb_dir: Path, staging: Path,
-                  record: _RunRecord, log: Callable) -> None:
+                  record: _RunRecord, log: Callable, side: _Side | None = None) -> None:
     """``summary.json`` and the data dictionary, then the report as HTML and as PDF,
     ``strategic-assessment-<slug>.*``, and its technical annex beside it,
-    ``strategic-assessment-<slug>-technical-annex.*`` (:func:`annex_html`)."""
+    ``strategic-assessment-<slug>-technical-annex.*`` (:func:`annex_html`).  With a helper
+    process (``side``), the annex's PDF is written there while this process writes the report's."""
     s = write_summary(staging, ds, quarter)
     write_data_dictionary(staging, ds, s)
     record.step("summary.json")
@@ -1603,18 +1637,32 @@ def _write_report(executed: list, cfg: Config, ds, quarter: int | None, nb_dir: 
     stem = f"{REPORT_PREFIX}{period.slug}"
     contexts = [(stem, report_context(executed, **kw)), (stem + ANNEX_SUFFIX, annex_context(executed, **kw))]
     contexts = [(name, c) for name, c in contexts if c is not None]
-    documents = list(zip([name for name, _ in contexts], render_pages([c for _, c in contexts])))
+    pages = render_pages([c for _, c in contexts], prepared_fonts=_prepared_fonts(side))
+    documents = list(zip([name for name, _ in contexts], pages))
     for name, text in documents:
         (staging / f"{name}.html").write_text(text, encoding="utf-8")
     record.step("HTML")
     log("  writing the PDF ...")
-    for name, text in documents:
-        try:
-            write_pdf(text, staging / f"{name}.pdf", base=nb_dir, warn=record.warnings.append)
-        except Exception as e:
-            raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
+    _write_pdfs(documents, staging, nb_dir, record.warnings, side)
     record.step("PDF")
     record.timings.append(("total before the move", time.perf_counter() - record.start))
+
+
+def _write_pdfs(documents: list[tuple[str, str]], staging: Path, nb_dir: Path, warnings: list,
+                side: _Side | None) -> None:
+    """Each document's PDF beside its HTML: the first (the report) here, the others (the annex) in
+    the helper process at the same time when there is one.  A failure is one line."""
+    from .sidework import write_pdf_job
+    helper = side.process if side is not None and side.process.running else None
+    jobs = [helper.submit(write_pdf_job, text, str(staging / f"{name}.pdf")) for name, text in documents[1:]] \
+        if helper is not None else []
+    try:
+        for name, text in documents if helper is None else documents[:1]:
+            write_pdf(text, staging / f"{name}.pdf", base=nb_dir, warn=warnings.append)
+        for job in jobs:
+            warnings += job.get()
+    except Exception as e:
+        raise AssessmentError(f"writing the PDF failed: {type(e).__name__}: {e}") from e
 
 
 def _arguments(cfg: Config, year, to, quarter, out: Path, chapters: list[Path], fresh_kernels: bool,

@@ -12,7 +12,8 @@ URIs, inlined into the report's HTML (its Content-Security-Policy allows ``font-
 nothing else, :data:`assessment.safe_html.CSP`) and read from there by WeasyPrint, which embeds
 them in the PDF.  Each font is cut down (fontTools' subsetter, as WeasyPrint itself does for the
 PDF) to the characters of the document and a fixed base set (:data:`BASE_CHARACTERS`: Latin,
-punctuation, arrows, the RAG symbols and the list markers), so the HTML grows by about 300 kB
+punctuation, arrows, the RAG symbols, the list markers and the formulas' Greek letters, indices and
+operators), so the HTML grows by about 330 kB
 rather than 4 MB.  The families are named :data:`SANS` and :data:`MONO` in the CSS ("DejaVu Sans
 Report"): names no installed font has, so the report can only be drawn in the shipped fonts, and
 the PDF's font list (``pdffonts``) shows them by that name.
@@ -48,12 +49,18 @@ FACES = (
 LICENCE = "LICENSE_DEJAVU"
 
 #: characters every subset keeps, whatever the document holds: printable ASCII, Latin-1 and
-#: Latin Extended-A (names with accents), the punctuation, arrows and signs the report uses, and
-#: the list markers CSS draws (disc, circle, square: not in the document's text)
+#: Latin Extended-A (names with accents), the punctuation, arrows and signs the report uses, the
+#: list markers CSS draws (disc, circle, square: not in the document's text), and what the
+#: technical annex's formulas use (the Greek letters, super- and subscripts, the arrows, the
+#: mathematical operators and ceiling brackets).  A report whose characters all belong to this
+#: set — the demo's and its annex's do — uses subsets that do not depend on the report, cut
+#: while its chapters run (:func:`base_subsets`, :mod:`assessment.sidework`).
 BASE_CHARACTERS = frozenset(
-    [chr(c) for lo, hi in ((0x20, 0x7E), (0xA0, 0x17F)) for c in range(lo, hi + 1)]
-    + list("–—‘’“”•…‰′″€№™"
-           "←↑→↓−≈≠≤≥▪▲▼○●◐◑◔◕◦"))
+    [chr(c) for lo, hi in ((0x20, 0x7E), (0xA0, 0x17F), (0x391, 0x3A9), (0x3B1, 0x3C9), (0x2070, 0x209C))
+     for c in range(lo, hi + 1)]
+    + list("–—‘’“”•…‰′″€№™ᵢⱼ"
+           "←↑→↓↔↕−√∑∏∞∝∈∉∩∪≈≠≡≤≥⌈⌉⌊⌋"
+           "▪▲▼○●◐◑◔◕◦"))
 
 _DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]*", re.I)
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.I)
@@ -88,7 +95,7 @@ def characters(document: str) -> frozenset:
 
     >>> sorted(characters("<p>&#8212; &middot; data:image/png;base64,QUJD \\\\2192</p>") - BASE_CHARACTERS)
     []
-    >>> "\\u2014" in characters("&#8212;") and "\\u03a9" in characters("Ω") and "\\u03a9" not in characters("")
+    >>> "\\u2014" in characters("&#8212;") and "\\u0416" in characters("Ж") and "\\u0416" not in characters("")
     True
     """
     import html
@@ -129,14 +136,31 @@ def subset(file_name: str, chars: frozenset) -> bytes:
     return buf.getvalue()
 
 
-def font_face_css(document: str) -> str:
+def base_subsets() -> dict[str, bytes]:
+    """Every shipped font cut down to :data:`BASE_CHARACTERS` (file name -> TrueType bytes): what
+    :func:`font_face_css` uses for a document with no other character, made beforehand.
+
+    >>> sorted(base_subsets()) == sorted(f for f, *_ in FACES)
+    True
+    """
+    return {file_name: subset(file_name, BASE_CHARACTERS) for file_name, *_ in FACES}
+
+
+def font_face_css(document: str, prepared: dict[str, bytes] | None = None) -> str:
     """The ``@font-face`` rules of the shipped fonts, as ``data:`` URIs cut down to ``document``'s
-    characters (see the module docstring).  Raises :class:`FontNotFound` if the fonts are missing."""
+    characters (see the module docstring).  Raises :class:`FontNotFound` if the fonts are missing.
+
+    ``prepared``: :func:`base_subsets`, made beforehand (in another process); used when every
+    character of ``document`` is in :data:`BASE_CHARACTERS` (the subsets are then the same bytes)."""
     chars = characters(document)
+    if prepared is not None and chars == BASE_CHARACTERS and set(prepared) == {f for f, *_ in FACES}:
+        cut = prepared.__getitem__
+    else:
+        cut = lambda file_name: subset(file_name, chars)  # noqa: E731
     rules = [f"/* DejaVu Sans and DejaVu Sans Mono (c) Bitstream, Inc.; DejaVu changes in the public domain. "
              f"Bitstream Vera licence: matplotlib/mpl-data/fonts/ttf/{LICENCE}. Subsets for this report. */"]
     for file_name, family, weight, style in FACES:
-        data = base64.b64encode(subset(file_name, chars)).decode("ascii")
+        data = base64.b64encode(cut(file_name)).decode("ascii")
         rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
                      f"font-display: block; src: url(data:font/ttf;base64,{data}) format(\"truetype\"); }}")
     return "\n".join(rules)

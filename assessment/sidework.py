@@ -1,0 +1,107 @@
+"""A second process for a run's side work, on the core the chapters leave idle.
+
+A single run on a machine with two or more cores (:func:`assessment.render.default_kernels`
+gives it two warm kernels) spends about a quarter of its chapter time with a core idle, and then
+renders its PDFs one after the other on one core.  :class:`SideProcess` is one helper process,
+started with the chapters, that does in the meantime what does not depend on them:
+
+- the report's typeface cut down to the fixed base set of characters
+  (:func:`assessment.typeface.base_subsets`), which a report whose characters all belong to that
+  set uses as it is (:func:`assessment.typeface.font_face_css`);
+- the technical annex's PDF, written while this process writes the report's.
+
+The helper is given only published text (the report's HTML, after the chapters' outputs are
+sanitised) and file paths in the run's private folder; never a record.  It ignores Ctrl-C (the
+run that started it stops it) and is terminated when the run ends, however it ends.  Where a
+process cannot be started (a daemonic batch or Dask worker, a locked-down machine) or the run
+has no spare core, every job runs in this process when its result is asked for: the outputs are
+the same either way.
+
+Example
+-------
+>>> with SideProcess(enabled=False) as side:
+...     job = side.submit(sum, [1, 2, 3])
+...     job.get()
+6
+"""
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Callable
+
+
+def _ignore_interrupts() -> None:
+    """The helper's initialiser: Ctrl-C reaches the whole process group; the run stops the helper."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _Later:
+    """A job run in this process when its result is first asked for (the helper is not running)."""
+
+    def __init__(self, fn: Callable, args: tuple):
+        self.fn, self.args = fn, args
+
+    def get(self, timeout: float | None = None):
+        return self.fn(*self.args)
+
+
+class SideProcess:
+    """One helper process (``multiprocessing``'s *spawn* start, as on Windows), or none.
+
+    Parameters
+    ----------
+    enabled : bool
+        Start the helper (a single run with a core to spare); False runs every job in this
+        process when its result is asked for.
+    """
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self._pool = None
+
+    def __enter__(self) -> SideProcess:
+        if self.enabled:
+            try:
+                ctx = multiprocessing.get_context("spawn")
+                self._pool = ctx.Pool(1, initializer=_ignore_interrupts)
+            except (AssertionError, OSError, RuntimeError, ValueError):
+                # a daemonic process may not have children; a sandbox may forbid them
+                self._pool = None
+        return self
+
+    @property
+    def running(self) -> bool:
+        """True when jobs go to the helper process."""
+        return self._pool is not None
+
+    def submit(self, fn: Callable, *args):
+        """``fn(*args)`` in the helper (``fn`` importable by name), or here when asked for.
+
+        Returns an object whose ``get()`` returns the result or raises the job's exception."""
+        if self._pool is None:
+            return _Later(fn, args)
+        return self._pool.apply_async(fn, args)
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.terminate()   # nothing it holds is needed once the run has ended
+            self._pool.join()
+            self._pool = None
+
+
+def write_pdf_job(html_text: str, path: str) -> list[str]:
+    """Write one PDF (:func:`assessment.render.write_pdf`) and return its warnings: the helper's job."""
+    from pathlib import Path
+
+    from .render import write_pdf
+    warnings: list[str] = []
+    write_pdf(html_text, Path(path), warn=warnings.append)
+    return warnings
+
+
+def warm_job() -> None:
+    """Import what the helper's PDF job uses, while the chapters run."""
+    import weasyprint  # noqa: F401
+
+    from . import render  # noqa: F401
