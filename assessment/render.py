@@ -457,17 +457,42 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
 
 
 def default_kernels() -> int:
-    """2 when the machine has two or more cores and one to spare (a 1-minute load average of at
-    most cores - 1), else 1: a second kernel costs its start and imports (3-5 s of CPU), which
-    pay only when it gets a core of its own (benchmarks/README.md)."""
+    """2 when the machine has two or more cores and at least one of them is free now, else 1: a
+    second kernel costs its start and imports (3-5 s of CPU), which pay only when it gets a core
+    of its own (benchmarks/README.md).
+
+    "Free now" is measured (:func:`busy_cores`), not read from the load average: the 1-minute load
+    average still counts a run that ended seconds ago (the previous run of a benchmark, the
+    analyst's last run), and so kept every run after one on a single kernel.
+    """
     cores = os.cpu_count() or 1
     if cores < 2:
         return 1
+    busy = busy_cores()
+    return 2 if busy is None or cores - busy >= 1 else 1
+
+
+def busy_cores(interval: float = 0.2) -> float | None:
+    """How many cores other processes keep busy, measured over ``interval`` seconds (this
+    process's own use left out); None where it cannot be measured.
+
+    >>> 0 <= busy_cores() <= os.cpu_count()
+    True
+    """
     try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):   # no load average on this system
-        return 2
-    return 2 if load <= cores - 1 else 1
+        import psutil
+    except ImportError:   # a dependency of the notebook stack, but not essential here
+        return None
+    try:
+        me = psutil.Process()
+        me.cpu_percent(None)
+        psutil.cpu_percent(None)
+        time.sleep(interval)
+        mine = me.cpu_percent(None) / 100
+        total = psutil.cpu_percent(None) / 100 * (psutil.cpu_count() or 1)
+    except Exception:  # noqa: BLE001 - a sandbox may hide the counters: assume free
+        return None
+    return max(0.0, total - mine)
 
 
 def _execute_in_warm_kernel(paths: list[Path], one: Callable, cwd: Path, env: dict, kernel_log: Path | None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -65,13 +66,28 @@ def test_a_failing_chapter_in_one_kernel_stops_the_run_with_one_line(area):
     assert not list(report.with_name("kept.failed").rglob("*.pickle"))
 
 
-@pytest.mark.parametrize("cores, load, expected", [(1, 0.0, 1), (2, 0.5, 2), (2, 1.0, 2), (2, 1.5, 1), (8, 6.9, 2),
-                                                   (8, 7.5, 1)])
-def test_a_second_kernel_only_when_a_core_is_free(monkeypatch, cores, load, expected):
+@pytest.mark.parametrize("cores, busy, expected", [(1, 0.0, 1), (2, 0.0, 2), (2, 0.5, 2), (2, 1.0, 2), (2, 1.5, 1),
+                                                   (8, 6.9, 2), (8, 7.5, 1), (2, None, 2)])
+def test_a_second_kernel_only_when_a_core_is_free(monkeypatch, cores, busy, expected):
     from assessment import render
     monkeypatch.setattr(render.os, "cpu_count", lambda: cores)
-    monkeypatch.setattr(render.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(render, "busy_cores", lambda: busy)
     assert render.default_kernels() == expected
+
+
+def test_busy_cores_sees_another_busy_process():
+    import subprocess
+    import sys
+
+    from assessment.render import busy_cores
+    spin = "import time\nt = time.time()\nwhile time.time() - t < 5: pass"
+    child = subprocess.Popen([sys.executable, "-c", spin])
+    try:
+        time.sleep(0.3)
+        assert busy_cores(0.5) >= 0.6       # the spinning child: about one core
+    finally:
+        child.kill()
+        child.wait()
 
 
 # -- a kernel kept between the runs of one process (batch workers) -------------------------------------
