@@ -292,6 +292,86 @@ class _Kernel:
         return False
 
 
+#: what a kernel started early imports while the inputs load (the chapters' own imports, paid once
+#: per kernel either way): nothing is left in the user namespace
+_WARM_IMPORTS = ("pandas", "geopandas", "matplotlib.pyplot", "scipy.stats", "libpysal", "esda",
+                 "assessment.workbook", "assessment.chapters.hotspots", "assessment.figures.maps")
+_WARM_CODE = (
+    "import importlib as _il\n"
+    "for _m in {mods!r}:\n"
+    "    try:\n"
+    "        _il.import_module(_m)\n"
+    "    except Exception:\n"
+    "        pass\n"
+    "del _il, _m\n"
+)
+
+
+class _KernelStart:
+    """Kernels started in background threads while the run loads its inputs (issue 18), each importing
+    :data:`_WARM_IMPORTS` once ready; :meth:`take` hands one to the chapters (waiting for it), and
+    :meth:`close` shuts down every kernel not taken (a run that stops before its chapters)."""
+
+    def __init__(self, n: int, cwd: Path, env: dict, logs: list):
+        # imported here, on one thread: two threads importing jupyter_client at once can meet a
+        # partially initialised module (see _preload_renderers)
+        from jupyter_client.manager import AsyncKernelManager  # noqa: F401
+        from jupyter_core.utils import run_sync  # noqa: F401
+        self.t0 = time.perf_counter()
+        self._kernels: list = [None] * n
+        self._errors: list = [None] * n
+        self._taken: set = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._threads = [threading.Thread(target=self._start, args=(k, cwd, env, logs[k]), daemon=True,
+                                          name=f"kernel-start-{k + 1}") for k in range(n)]
+        for th in self._threads:
+            th.start()
+
+    def _start(self, k: int, cwd: Path, env: dict, log_path) -> None:
+        kernel = _Kernel(cwd, env, log_path)
+        try:
+            kernel.__enter__()
+            kernel.bc.execute_interactive(_WARM_CODE.format(mods=_WARM_IMPORTS), store_history=False,
+                                          timeout=120, output_hook=lambda msg: None)
+        except BaseException as e:  # noqa: BLE001 - raised in the thread that takes this kernel
+            self._errors[k] = e
+            kernel.__exit__(None, None, None)
+            return
+        with self._lock:
+            self._kernels[k] = kernel
+            if not self._closed:
+                return
+        kernel.__exit__(None, None, None)      # the run stopped while this kernel started
+
+    def take(self, k: int) -> _Kernel:
+        """Kernel ``k``, once started and warm (its start's error, if it failed)."""
+        self._threads[k].join()
+        if self._errors[k] is not None:
+            raise self._errors[k]
+        with self._lock:
+            self._taken.add(k)
+        return self._kernels[k]
+
+    def close(self) -> None:
+        """Shut down every kernel started and not taken (a kernel still starting shuts itself down)."""
+        with self._lock:
+            self._closed = True
+            left = [kn for k, kn in enumerate(self._kernels) if kn is not None and k not in self._taken]
+        for kernel in left:
+            kernel.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _taken(started: _KernelStart, k: int):
+    """Kernel ``k`` of ``started`` as a context: shut down when the chapters are done with it."""
+    kernel = started.take(k)
+    try:
+        yield kernel
+    finally:
+        kernel.__exit__(None, None, None)
+
+
 class _WarmKernel:
     """A kernel kept between the runs of one process (a batch worker: ``run_assessment(keep_kernel=True)``):
     its start and imports (3-5 s) are paid once per worker, not once per run.  Its own messages go to a
@@ -396,7 +476,7 @@ def execution_error_line(name: str, exc: BaseException, executed: Path | None = 
 def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: Path, env: dict,
                       log: Callable = print, fresh_kernels: bool = False,
                       kernel_log: Path | None = None, kernels: int = 1,
-                      keep_kernel: bool = False) -> list[NotebookRun]:
+                      keep_kernel: bool = False, started: _KernelStart | None = None) -> list[NotebookRun]:
     """Execute ``paths`` (in the given order) with papermill into ``out_dir``.
 
     ``env`` is added to the kernels' environment; the shared kernel's own stdout and
@@ -405,7 +485,8 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
     first failing chapter.  ``kernels`` > 1 runs the chapters in that many warm kernels at
     once (:func:`_execute_concurrently`); the summary and the appendix still run last.
     ``keep_kernel`` runs them in this process's kept kernel (:class:`_WarmKernel`), started by
-    the first run that asks for it and reset before each chapter.
+    the first run that asks for it and reset before each chapter.  ``started``: the ``kernels``
+    kernels, started while the inputs loaded (:func:`start_kernels_early`).
     """
     import papermill as pm  # heavy: the notebook stack only when chapters run
     # papermill warns about every commented parameter line and every parameter a
@@ -444,7 +525,7 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
 
     t0 = time.perf_counter()
     if kernels > 1 and sum(not runs_last(p) for p in paths) > 1:
-        return _execute_concurrently(paths, kernels, one, cwd, {**os.environ, **env}, kernel_log, log)
+        return _execute_concurrently(paths, kernels, one, cwd, {**os.environ, **env}, kernel_log, log, started)
     if keep_kernel:
         return _execute_in_warm_kernel(paths, one, cwd, env, kernel_log, log)
     with _Kernel(cwd, {**os.environ, **env}, kernel_log) as kernel:
@@ -531,7 +612,8 @@ def runs_last(path: Path) -> bool:
 
 
 def _execute_concurrently(paths: list[Path], kernels: int, one: Callable, cwd: Path, env: dict,
-                          kernel_log: Path | None, log: Callable) -> list[NotebookRun]:
+                          kernel_log: Path | None, log: Callable,
+                          started: _KernelStart | None = None) -> list[NotebookRun]:
     """The chapters shared out over ``kernels`` warm kernels, each in its own thread, taking the next
     chapter as it finishes one; then the chapters that read the others' output (:func:`runs_last`) in
     the first kernel, in order.  The first failure stops every kernel taking a new chapter and is
@@ -549,9 +631,8 @@ def _execute_concurrently(paths: list[Path], kernels: int, one: Callable, cwd: P
     runs: dict = {}
     errors: list = []
     barrier = threading.Barrier(n)
-    logs = [kernel_log if k == 0 or kernel_log is None else kernel_log.with_name(f"{kernel_log.name}.{k}")
-            for k in range(n)]
-    t0 = time.perf_counter()
+    logs = _kernel_logs(kernel_log, n)
+    t0 = started.t0 if started is not None else time.perf_counter()
 
     def chapters(kernel: _Kernel, items, done: int) -> int:
         for p in items:
@@ -565,7 +646,7 @@ def _execute_concurrently(paths: list[Path], kernels: int, one: Callable, cwd: P
 
     def worker(k: int) -> None:
         try:
-            with _Kernel(cwd, env, logs[k]) as kernel:
+            with _taken(started, k) if started is not None else _Kernel(cwd, env, logs[k]) as kernel:
                 log(f"  kernel {k + 1} of {n} started in {time.perf_counter() - t0:.1f} s")
                 done = chapters(kernel, _drain(todo), 0)
                 barrier.wait()
@@ -596,6 +677,12 @@ def _execute_concurrently(paths: list[Path], kernels: int, one: Callable, cwd: P
     if errors:
         raise errors[0]
     return [runs[p] for p in paths]
+
+
+def _kernel_logs(kernel_log: Path | None, n: int) -> list:
+    """Each of ``n`` kernels' own log: the run's kernel log, then ``<log>.1``, ... (merged into it at the end)."""
+    return [kernel_log if k == 0 or kernel_log is None else kernel_log.with_name(f"{kernel_log.name}.{k}")
+            for k in range(n)]
 
 
 def _drain(todo):
@@ -1413,19 +1500,21 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         _outdir.remove_stale_private_dirs()
         record.restart()
         cfg, year, out = _config_and_output(config, year, to, out_dir, dataset, stack, log)
+        nb_dir, chapters = _chapters(cfg, notebooks_dir, notebooks)
+        kernels = kernels if kernels is not None else default_kernels()
+        work = _private_folder(stack)
+        started = start_kernels_early(stack, chapters, nb_dir, work, kernels, fresh_kernels or keep_kernel)
         ds = dataset if dataset is not None else _load_inputs(cfg, year, to, quarter, allow_partial, log, shared)
         record.warnings += _check_period(ds.period, quarter, allow_partial)
         record.step("config and inputs")
-        nb_dir, chapters = _chapters(cfg, notebooks_dir, notebooks)
         if out is None:
             out = _claim_output((cfg.root / "reports" / ds.period.slug).resolve(), stack, log)
-        work = _private_folder(stack, ds)
+        pickle_dataset(ds, work.pickle)
         params = _parameters(cfg, ds.period, to, quarter, work.staging)
         record.step("dataset pickle")
-        kernels = kernels if kernels is not None else default_kernels()
         side = _side_process(stack, kernels > 1 and not (fresh_kernels or keep_kernel))
         runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log,
-                             kernels, keep_kernel)
+                             kernels, keep_kernel, started)
         record.step("chapter notebooks", runs)
         executed = _executed_chapters(chapters, runs, work.staging, out, cfg)
         _write_report(executed, cfg, ds, quarter, nb_dir, work.staging, record, log, side)
@@ -1552,15 +1641,45 @@ class _Workspace:
     kernel_log: Path
 
 
-def _private_folder(stack: contextlib.ExitStack, ds) -> _Workspace:
-    """The private folder (deleted when ``stack`` closes), with the dataset pickled into it."""
+def _private_folder(stack: contextlib.ExitStack, ds=None) -> _Workspace:
+    """The private folder (deleted when ``stack`` closes), with the dataset pickled into it (when given:
+    a run pickles it once loaded, after starting its kernels)."""
     # everything that holds records, or output not yet checked, stays in the private folder
     work = stack.enter_context(_outdir.private_workdir())
     staging = work / "report"
     staging.mkdir()
     ws = _Workspace(staging=staging, pickle=work / "_dataset.pickle", kernel_log=work / "_kernel.log")
-    pickle_dataset(ds, ws.pickle)
+    if ds is not None:
+        pickle_dataset(ds, ws.pickle)
     return ws
+
+
+def early_kernels(chapters: list[Path], kernels: int, kept_or_fresh: bool = False) -> int:
+    """How many kernels a run starts while its inputs load: its ``kernels`` (at most one per chapter
+    that does not run last) when its chapters will run in several warm kernels at once, else 0.
+
+    >>> names = [Path(n) for n in ("00_summary.ipynb", "01_a.ipynb", "02_b.ipynb", "90_appendix.ipynb")]
+    >>> early_kernels(names, 2), early_kernels(names, 3), early_kernels(names, 1), early_kernels(names, 2, True)
+    (2, 2, 0, 0)
+    >>> early_kernels(names[:2] + names[3:], 2)    # one chapter before the summary: one kernel, as ever
+    0
+    """
+    n = min(kernels, sum(not runs_last(p) for p in chapters))
+    return 0 if kept_or_fresh or n < 2 else n
+
+
+def start_kernels_early(stack: contextlib.ExitStack, chapters: list[Path], nb_dir: Path, work: _Workspace,
+                        kernels: int, kept_or_fresh: bool) -> _KernelStart | None:
+    """The run's kernels, started now — while its inputs load — when its chapters will run in
+    several warm kernels at once (:func:`_execute_concurrently`); shut down when ``stack`` closes
+    if the run stops first.  None when they will not (one kernel, fresh kernels, a kept kernel)."""
+    n = early_kernels(chapters, kernels, kept_or_fresh)
+    if not n:
+        return None
+    env = {**os.environ, DATASET_ENV: str(work.pickle), **KERNEL_ENV}
+    started = _KernelStart(n, nb_dir, env, _kernel_logs(work.kernel_log, n))
+    stack.callback(started.close)
+    return started
 
 
 @dataclass
@@ -1595,7 +1714,7 @@ def _prepared_fonts(side: _Side | None) -> dict | None:
 
 def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Workspace, params: dict,
                   out: Path, fresh_kernels: bool, log: Callable, kernels: int = 1,
-                  keep_kernel: bool = False) -> list[NotebookRun]:
+                  keep_kernel: bool = False, started: _KernelStart | None = None) -> list[NotebookRun]:
     """Execute the chapters (see :func:`execute_notebooks`); then delete the dataset pickle.
 
     A failing chapter raises one line; its executed notebooks are kept, scrubbed of identifiers,
@@ -1605,7 +1724,8 @@ def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Wo
     try:
         runs = execute_notebooks(execution_order(chapters), work.staging / "notebooks", params, nb_dir,
                                  {DATASET_ENV: str(work.pickle), **KERNEL_ENV}, log=log, fresh_kernels=fresh_kernels,
-                                 kernel_log=work.kernel_log, kernels=kernels, keep_kernel=keep_kernel)
+                                 kernel_log=work.kernel_log, kernels=kernels, keep_kernel=keep_kernel,
+                                 started=started)
     except AssessmentError as e:
         work.pickle.unlink(missing_ok=True)
         ids = leaks.of_dataset(ds)

@@ -119,3 +119,45 @@ def test_a_kept_kernel_serves_the_next_run_and_writes_the_same_report(area):
     finally:
         render.drop_warm_kernel(every=True)
     assert render._WARM == {}
+
+
+# -- kernels started while the inputs load --------------------------------------------------------------
+def _kernels_of_this_process() -> set:
+    import psutil
+    return {p.pid for p in psutil.Process().children(recursive=True)
+            if any("ipykernel" in part for part in _cmdline(p))}
+
+
+def _cmdline(p) -> list:
+    try:
+        return p.cmdline()
+    except Exception:  # noqa: BLE001 - gone meanwhile
+        return []
+
+
+def test_kernels_started_early_run_the_chapters_and_are_shut_down_with_the_run(area):
+    cfg, ds = area
+    lines: list = []
+    before = _kernels_of_this_process()
+    out = run_assessment_logged(cfg, ds, cfg.root / "reports" / "early", lines)
+    assert (out / "summary.json").is_file()
+    assert sum("of 2 started" in ln for ln in lines) == 2
+    assert _kernels_of_this_process() - before == set()          # both shut down with the run
+
+
+def test_a_run_that_stops_while_loading_its_inputs_shuts_its_early_kernels_down(tmp_path):
+    from assessment.config import load_config
+    from assessment.render import run_assessment
+    (tmp_path / "crimes.csv").write_text("crime_id,offence_date\nC-1,2024-05-01\n")   # no crime type, no place
+    (tmp_path / "assessment.yml").write_text("area: {name: Testham}\nsynthetic: true\ninputs: {crimes: crimes.csv}\n")
+    cfg = load_config(tmp_path / "assessment.yml")
+    before = _kernels_of_this_process()
+    with pytest.raises(AssessmentError) as exc:
+        run_assessment(cfg, year=2024, out_dir=tmp_path / "out", notebooks_dir=FIXTURES, kernels=2,
+                       log=lambda *a: None)
+    assert "\n" not in str(exc.value)
+    deadline = time.time() + 30
+    while _kernels_of_this_process() - before and time.time() < deadline:
+        time.sleep(0.2)
+    assert _kernels_of_this_process() - before == set()
+    assert not (tmp_path / "out").exists()
