@@ -1500,13 +1500,18 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         _outdir.remove_stale_private_dirs()
         record.restart()
         cfg, year, out = _config_and_output(config, year, to, out_dir, dataset, stack, log)
-        nb_dir, chapters = _chapters(cfg, notebooks_dir, notebooks)
+        try:
+            nb_dir, chapters = _chapters(cfg, notebooks_dir, notebooks)
+        except ConfigError:       # said after the inputs' and the period's problems, as ever
+            nb_dir, chapters = None, []
         kernels = kernels if kernels is not None else default_kernels()
         work = _private_folder(stack)
         started = start_kernels_early(stack, chapters, nb_dir, work, kernels, fresh_kernels or keep_kernel)
         ds = dataset if dataset is not None else _load_inputs(cfg, year, to, quarter, allow_partial, log, shared)
         record.warnings += _check_period(ds.period, quarter, allow_partial)
         record.step("config and inputs")
+        if nb_dir is None:
+            nb_dir, chapters = _chapters(cfg, notebooks_dir, notebooks)
         if out is None:
             out = _claim_output((cfg.root / "reports" / ds.period.slug).resolve(), stack, log)
         pickle_dataset(ds, work.pickle)
@@ -1693,12 +1698,12 @@ class _Side:
 def _side_process(stack: contextlib.ExitStack, enabled: bool) -> _Side:
     """The helper process, started now (with a spare core: ``enabled``) and stopped when ``stack``
     closes; it cuts the typeface's base subsets and imports WeasyPrint while the chapters run."""
-    from .sidework import SideProcess, warm_job
+    from .sidework import SideProcess
     process = stack.enter_context(SideProcess(enabled))
     if not process.running:
         return _Side(process)
     side = _Side(process, process.submit(typeface.base_subsets))
-    process.submit(warm_job)
+    process.submit(warm_helper)
     return side
 
 
@@ -1793,11 +1798,22 @@ def _write_report(executed: list, cfg: Config, ds, quarter: int | None, nb_dir: 
     record.timings.append(("total before the move", time.perf_counter() - record.start))
 
 
+def write_pdf_job(html_text: str, path: str) -> list[str]:
+    """Write one PDF (:func:`write_pdf`) and return its warnings: the helper process's job."""
+    warnings: list[str] = []
+    write_pdf(html_text, Path(path), warn=warnings.append)
+    return warnings
+
+
+def warm_helper() -> None:
+    """Import what the helper's PDF job uses, while the chapters run (the helper process's job)."""
+    importlib.import_module("weasyprint")
+
+
 def _write_pdfs(documents: list[tuple[str, str]], staging: Path, nb_dir: Path, warnings: list,
                 side: _Side | None) -> None:
     """Each document's PDF beside its HTML: the first (the report) here, the others (the annex) in
     the helper process at the same time when there is one.  A failure is one line."""
-    from .sidework import write_pdf_job
     helper = side.process if side is not None and side.process.running else None
     jobs = [helper.submit(write_pdf_job, text, str(staging / f"{name}.pdf")) for name, text in documents[1:]] \
         if helper is not None else []

@@ -8,7 +8,8 @@ started with the chapters, that does in the meantime what does not depend on the
 - the report's typeface cut down to the fixed base set of characters
   (:func:`assessment.typeface.base_subsets`), which a report whose characters all belong to that
   set uses as it is (:func:`assessment.typeface.font_face_css`);
-- the technical annex's PDF, written while this process writes the report's.
+- the technical annex's PDF, written while this process writes the report's
+  (:func:`assessment.render.write_pdf_job`).
 
 The helper is given only published text (the report's HTML, after the chapters' outputs are
 sanitised) and file paths in the run's private folder; never a record.  It ignores Ctrl-C (the
@@ -89,19 +90,3 @@ class SideProcess:
             self._pool.join()
             self._pool = None
 
-
-def write_pdf_job(html_text: str, path: str) -> list[str]:
-    """Write one PDF (:func:`assessment.render.write_pdf`) and return its warnings: the helper's job."""
-    from pathlib import Path
-
-    from .render import write_pdf
-    warnings: list[str] = []
-    write_pdf(html_text, Path(path), warn=warnings.append)
-    return warnings
-
-
-def warm_job() -> None:
-    """Import what the helper's PDF job uses, while the chapters run."""
-    import weasyprint  # noqa: F401
-
-    from . import render  # noqa: F401
