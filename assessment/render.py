@@ -44,8 +44,9 @@ folder is known by then (``out_dir`` given, or ``year``/``to``).
 
 Speed.  All chapters run in ONE warm kernel: imports (pandas, geopandas, esda, ...)
 and numba compilation are paid once per run rather than once per chapter.  Between
-chapters the kernel's namespace is cleared (``%reset -f``), figures closed and the
-working folder restored, so a chapter cannot see another's variables.
+chapters every name in the kernel's namespace is deleted and its output cache emptied
+(:data:`_RESET_CODE`), figures closed and the working folder restored, so a chapter cannot see
+another's variables.
 ``fresh_kernels=True`` starts a new kernel per chapter instead (slower; full
 isolation).
 
@@ -231,11 +232,21 @@ class NotebookRun:
     stderr_outputs: int = 0
 
 
+#: between chapters: every name the chapters made deleted from the namespace, the output cache
+#: (``Out``, ``_``) emptied, figures closed, the working folder restored.  Not ``%reset -f``: that
+#: does the same and collects garbage twice over every object of the loaded libraries, 0.25 s a
+#: chapter (benchmarks/README.md); the chapters' data are freed as their names go, and the cycles
+#: among them by Python's own collector.
 _RESET_CODE = (
-    "%reset -f\n"
-    "import os as _os, matplotlib.pyplot as _plt\n"
-    "_plt.close('all'); _os.chdir({cwd!r})\n"
-    "del _os, _plt\n"
+    "def _sa_reset(ip=get_ipython()):\n"
+    "    import os, matplotlib.pyplot as plt\n"
+    "    ip.user_ns.get('Out', {{}}).clear()\n"
+    "    for k in [k for k in ip.user_ns if k not in ip.user_ns_hidden]:\n"
+    "        del ip.user_ns[k]\n"
+    "    ip.user_ns.update(_='', __='', ___='')\n"
+    "    plt.close('all')\n"
+    "    os.chdir({cwd!r})\n"
+    "_sa_reset()\n"
 )
 
 

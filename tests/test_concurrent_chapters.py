@@ -161,3 +161,32 @@ def test_a_run_that_stops_while_loading_its_inputs_shuts_its_early_kernels_down(
         time.sleep(0.2)
     assert _kernels_of_this_process() - before == set()
     assert not (tmp_path / "out").exists()
+
+
+# -- between chapters ---------------------------------------------------------------------------------
+def test_a_reset_leaves_no_name_no_cached_output_no_figure_and_the_folder_back(tmp_path):
+    import os
+
+    from assessment.render import KERNEL_ENV, _Kernel
+
+    def run(kernel, code):
+        out = []
+        kernel.bc.execute_interactive(code, store_history=True, timeout=60, output_hook=lambda m: out.append(
+            m["content"].get("text") or m["content"].get("data", {}).get("text/plain"))
+            if m["msg_type"] in ("stream", "execute_result") else None)
+        return out
+
+    with _Kernel(tmp_path, {**os.environ, **KERNEL_ENV}) as kernel:
+        run(kernel, "import pandas as pd, matplotlib.pyplot as plt, os\nsecret = pd.DataFrame({'id': ['C-1']})\n"
+                    "plt.figure()\nos.chdir(os.path.expanduser('~'))")
+        assert "C-1" in run(kernel, "secret")[0]            # a bare result: cached in Out and _
+        t0 = time.perf_counter()
+        kernel.reset()
+        took = time.perf_counter() - t0
+        seen = run(kernel, "import matplotlib.pyplot as _p, os as _o\n"
+                           "print(sorted(n for n in dir() if not n.startswith('_')), dict(Out), repr(_), "
+                           "len(_p.get_fignums()), _o.getcwd() == {!r})".format(str(tmp_path)))[0]
+    names, rest = seen.strip().split("] ", 1)
+    assert not {"secret", "pd", "plt", "os"} & set(eval(names + "]"))   # IPython's own names only
+    assert rest == "{} '' 0 True"
+    assert took < 2
