@@ -185,7 +185,7 @@ def test_a_reset_leaves_no_name_no_cached_output_no_figure_and_the_folder_back(t
         took = time.perf_counter() - t0
         seen = run(kernel, "import matplotlib.pyplot as _p, os as _o\n"
                            "print(sorted(n for n in dir() if not n.startswith('_')), dict(Out), repr(_), "
-                           "len(_p.get_fignums()), _o.getcwd() == {!r})".format(str(tmp_path)))[0]
+                           "len(_p.get_fignums()), _o.getcwd() == " + repr(str(tmp_path)) + ")")[0]
     names, rest = seen.strip().split("] ", 1)
     assert not {"secret", "pd", "plt", "os"} & set(eval(names + "]"))   # IPython's own names only
     assert rest == "{} '' 0 True"
