@@ -1492,10 +1492,11 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
     Notes
     -----
     The steps (see the module docstring): the config, and the output folder claimed when it is
-    known (:func:`_config_and_output`); the inputs loaded once (:func:`_load_inputs`) and the
-    period checked (:func:`_check_period`); the dataset pickled into the private folder
-    (:func:`_private_folder`); the chapters executed (:func:`_run_chapters`) and tidied
-    (:func:`_executed_chapters`); ``summary.json``, the HTML and the PDF (:func:`_write_report`),
+    known (:func:`_config_and_output`); the private folder made (:func:`_private_folder`) and the
+    kernels started (:func:`start_kernels_early`); the inputs loaded once (:func:`_load_inputs`) and
+    the period checked (:func:`_check_period`); the dataset pickled into the private folder; the
+    helper process started (:func:`_side_process`); the chapters executed (:func:`_run_chapters`) and
+    tidied (:func:`_executed_chapters`); ``summary.json``, the HTML and the PDF (:func:`_write_report`),
     ``run.log`` (:func:`_write_run_log`); the folder checked for identifiers and moved into place
     (:func:`_publish_checked`).
 
@@ -1657,16 +1658,14 @@ class _Workspace:
     kernel_log: Path
 
 
-def _private_folder(stack: contextlib.ExitStack, ds=None) -> _Workspace:
-    """The private folder (deleted when ``stack`` closes), with the dataset pickled into it (when given:
-    a run pickles it once loaded, after starting its kernels)."""
+def _private_folder(stack: contextlib.ExitStack) -> _Workspace:
+    """The private folder (deleted when ``stack`` closes); the run pickles its dataset into it once
+    loaded (the kernels, started before, read it when the chapters run)."""
     # everything that holds records, or output not yet checked, stays in the private folder
     work = stack.enter_context(_outdir.private_workdir())
     staging = work / "report"
     staging.mkdir()
     ws = _Workspace(staging=staging, pickle=work / "_dataset.pickle", kernel_log=work / "_kernel.log")
-    if ds is not None:
-        pickle_dataset(ds, ws.pickle)
     return ws
 
 
