@@ -258,6 +258,7 @@ class _Kernel:
         self.env = env
         self.km = None
         self.bc = None
+        self.kc = None
         self.stderr_path = stderr_path
         self._stderr = None
 
@@ -275,6 +276,31 @@ class _Kernel:
         self.bc.wait_for_ready(timeout=120)
         return self
 
+    def client(self):
+        """The asynchronous client papermill executes every chapter through (:class:`_KeptClientEngine`):
+        made, connected and checked ready on first use, in the thread that runs the chapters (its
+        sockets belong to that thread's event loop), then kept.
+
+        Not one client a chapter, as papermill makes by default: a new client misses the kernel's first
+        IOPub messages while its subscription connects, and jupyter_client's ``wait_for_ready`` then
+        waits 0.2 s for one that never comes — about 0.2 s of idle time a chapter (benchmarks/README.md).
+        A kept client's IOPub channel also receives the messages of earlier chapters and resets;
+        nbclient reads only those answering its own requests.
+        """
+        if self.kc is None:
+            from jupyter_core.utils import run_sync  # heavy: with jupyter_client, only when chapters run
+            kc = self.km.client()
+            kc.start_channels()
+            run_sync(kc.wait_for_ready)(timeout=120)
+            kc.allow_stdin = False
+            self.kc = kc
+        return self.kc
+
+    def papermill(self) -> dict:
+        """The arguments of ``papermill.execute_notebook`` that run a chapter in this kernel, through its
+        kept client."""
+        return {"kernel_name": KERNEL_NAME, "km": self.km, "kc": self.client(), "engine_name": _kept_client_engine()}
+
     def reset(self, env: dict | None = None) -> None:
         """Clear the user namespace, close figures, go back to the notebooks folder (and, for a kernel
         kept between runs, set the run's ``env``: its dataset pickle)."""
@@ -290,8 +316,9 @@ class _Kernel:
     def __exit__(self, *exc):
         from jupyter_core.utils import run_sync  # heavy: with jupyter_client, only when chapters run
         try:
-            if self.bc is not None:
-                self.bc.stop_channels()
+            for client in (self.kc, self.bc):
+                if client is not None:
+                    client.stop_channels()
         finally:
             if self.km is not None:
                 try:
@@ -301,6 +328,47 @@ class _Kernel:
             if self._stderr is not None:
                 self._stderr.close()
         return False
+
+
+_ENGINE = "assessment-kept-client"
+
+
+def _kept_client_engine() -> str:
+    """The name of papermill's engine for chapters run through a kept kernel client (registered on
+    first use: papermill is imported only when chapters run)."""
+    from papermill.engines import papermill_engines
+    if _ENGINE not in papermill_engines._engines:
+        papermill_engines.register(_ENGINE, _kept_client_engine_class())
+    return _ENGINE
+
+
+def _kept_client_engine_class():
+    """papermill's own nbclient engine, except that the notebook client is given the kernel's kept client
+    (:meth:`_Kernel.client`) instead of making one.
+
+    nbclient takes a kernel manager (``km``) but no client, so the engine's one method is written
+    again here, with papermill's arguments (``papermill.engines.NBClientEngine``, papermill 2.6),
+    and the client set on the notebook client before it runs: nbclient then uses it and, not owning
+    the kernel manager, leaves it open.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, logger
+    from papermill.utils import remove_args
+
+    class KeptClientEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, kc=None, **kwargs):
+            timeout = execution_timeout or kwargs.get("timeout")
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            client = PapermillNotebookClient(nb_man, timeout=timeout,
+                                             startup_timeout=start_timeout, kernel_name=kernel_name,
+                                             log=logger, log_output=log_output, stdout_file=stdout_file,
+                                             stderr_file=stderr_file, **kwargs)
+            client.kc = kc
+            return client.execute()
+
+    return KeptClientEngine
 
 
 #: what a kernel started early imports while the inputs load (the chapters' own imports, paid once
@@ -544,7 +612,7 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
         for i, p in enumerate(paths):
             if i:
                 kernel.reset()
-            runs.append(one(p, kernel_name=KERNEL_NAME, km=kernel.km))
+            runs.append(one(p, **kernel.papermill()))
     return runs
 
 
@@ -601,7 +669,7 @@ def _execute_in_warm_kernel(paths: list[Path], one: Callable, cwd: Path, env: di
     try:
         for p in paths:
             w.kernel.reset(env)
-            runs.append(one(p, kernel_name=KERNEL_NAME, km=w.kernel.km))
+            runs.append(one(p, **w.kernel.papermill()))
         w.kernel.reset()          # nothing of this run's data left in the namespace
         ok = True
     finally:
@@ -651,7 +719,7 @@ def _execute_concurrently(paths: list[Path], kernels: int, one: Callable, cwd: P
                 break
             if done:
                 kernel.reset()
-            runs[p] = one(p, kernel_name=KERNEL_NAME, km=kernel.km)
+            runs[p] = one(p, **kernel.papermill())
             done += 1
         return done
 

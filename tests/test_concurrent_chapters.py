@@ -182,3 +182,38 @@ def test_a_reset_leaves_no_name_no_cached_output_no_figure_and_the_folder_back(t
     assert not {"secret", "pd", "plt", "os"} & set(eval(names + "]"))   # IPython's own names only
     assert rest == "{} '' 0 True"
     assert took < 2
+
+
+def test_chapters_share_one_kept_client_and_each_keeps_only_its_own_output(tmp_path):
+    """papermill runs every chapter of a kernel through the kernel's one kept client (no 0.2 s wait for
+    a new client's IOPub a chapter); a chapter's output never picks up an earlier chapter's or a reset's."""
+    import os
+
+    import nbformat
+    import papermill as pm
+
+    from assessment.render import KERNEL_ENV, _Kernel
+
+    paths = []
+    for name, code in [("a", "print('from a')\nimport sys; print('a to stderr', file=sys.stderr)\n41 + 1"),
+                       ("b", "print('from b')")]:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        paths.append(tmp_path / f"{name}.ipynb")
+        nbformat.write(nb, paths[-1])
+    with _Kernel(tmp_path, {**os.environ, **KERNEL_ENV}) as kernel:
+        first = kernel.papermill()
+        pm.execute_notebook(str(paths[0]), str(tmp_path / "a-out.ipynb"), progress_bar=False, **first)
+        kernel.reset()
+        second = kernel.papermill()
+        pm.execute_notebook(str(paths[1]), str(tmp_path / "b-out.ipynb"), progress_bar=False, **second)
+        assert second["kc"] is first["kc"] and kernel.kc.channels_running
+    assert not kernel.kc.channels_running          # closed with the kernel
+
+    def outputs(name):
+        cells = nbformat.read(tmp_path / f"{name}-out.ipynb", as_version=4).cells
+        return [(o.get("name") or o["output_type"], o.get("text") or o.get("data", {}).get("text/plain"))
+                for c in cells for o in c.get("outputs", [])]
+
+    assert outputs("a") == [("stdout", "from a\n"), ("stderr", "a to stderr\n"), ("execute_result", "42")]
+    assert outputs("b") == [("stdout", "from b\n")]
