@@ -968,10 +968,19 @@ def _merged(lines: list[dict]) -> list[dict]:
     return out
 
 
+_EXPORTERS = threading.local()
+
+
 def _exporter():
-    from nbconvert import HTMLExporter  # heavy: nbconvert only when the HTML is written
-    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True, anchor_link_text="")
+    """nbconvert's HTML exporter for chapter outputs: one a thread, kept between documents and runs (a
+    new exporter compiles its Jinja templates again, about 0.15 s a document: benchmarks/README.md)."""
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter  # heavy: nbconvert only when the HTML is written
+        exporter = _EXPORTERS.exporter = HTMLExporter(template_name="basic", exclude_input=True,
+                                                      exclude_input_prompt=True, exclude_output_prompt=True,
+                                                      anchor_link_text="")
+    return exporter
 
 
 def slugify(text: str) -> str:

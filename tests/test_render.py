@@ -337,3 +337,25 @@ def test_two_runs_give_identical_summary_tables_and_html(report, area):
     for rel in ("summary.json", "tables/alpha_counts.csv", "tables/beta_long.csv",
                 "strategic-assessment-2024-25.html"):
         assert (again / rel).read_bytes() == (report / rel).read_bytes(), rel
+
+
+def test_the_html_exporter_is_kept_per_thread_and_gives_the_same_html_again():
+    """One nbconvert exporter a thread, kept between documents and runs (its templates compile once)."""
+    import threading
+
+    import nbformat
+
+    from assessment.render import _exporter, chapter_html
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Crime in the area\n\nText & more.")])
+    first = _exporter()
+    assert _exporter() is first
+    other = []
+    t = threading.Thread(target=lambda: other.append(_exporter()))
+    t.start()
+    t.join()
+    assert other[0] is not first
+    made = [chapter_html(nb, "c1", Path("."), set(), exporter=e) for e in (first, first, other[0])]
+    assert made[0] == made[1] == made[2]
+    html, headings = made[0]
+    assert "Text &amp; more." in html and [h["text"] for h in headings] == ["Crime in the area"]
