@@ -52,6 +52,22 @@ def test_monthly_profile_uses_only_the_months_the_data_cover():
     assert t["above"].tolist() == [True, False]
 
 
+def test_monthly_profile_reaches_back_to_the_first_year_the_data_cover():
+    """Seven years with gaps: each month's history is every earlier year's same month that is covered,
+    counted here directly from the series (year by year, back past the first)."""
+    import numpy as np
+    rng = np.random.default_rng(7)
+    idx = pd.date_range("2018-01-01", "2025-03-01", freq="MS")
+    counts = pd.Series(rng.poisson(40, len(idx)).astype(float), index=idx).drop(pd.to_datetime(
+        ["2019-07-01", "2021-07-01", "2022-11-01", "2018-04-01"]))
+    months = pd.date_range("2024-04-01", "2025-03-01", freq="MS")
+    t = temporal.monthly_profile(counts, months)
+    for row, m in zip(t.itertuples(), months):
+        history = [counts[d] for d in (pd.Timestamp(m.year - j, m.month, 1) for j in range(1, 30)) if d in counts.index]
+        assert row.years == len(history) and row.usual == pytest.approx(np.mean(history)), m
+    assert t.loc[3, "years"] == 4 and t.loc[0, "years"] == 5   # July: 2019 and 2021 missing; April: 2018 missing
+
+
 @pytest.mark.parametrize("date,hour,inside", [
     ("2024-04-05", 20, True),    # Friday 20:00
     ("2024-04-05", 19, False),   # Friday 19:59

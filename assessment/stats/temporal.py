@@ -163,10 +163,15 @@ def monthly_profile(counts: pd.Series, months, alpha: float = 0.05) -> pd.DataFr
     """
     counts = pd.Series(counts, dtype=float)
     months = pd.DatetimeIndex(months)
+    first = counts.index.min() if len(counts) else None
     rows = []
     for m in months:
-        earlier = [m - pd.DateOffset(years=j) for j in range(1, 200)]
-        earlier = [e for e in earlier if e in counts.index]
+        earlier = []   # the same calendar month of each earlier year, back to the first the data cover
+        j = 1
+        while first is not None and (e := m - pd.DateOffset(years=j)) >= first:
+            if e in counts.index:
+                earlier.append(e)
+            j += 1
         prev = counts.reindex(earlier)
         rows.append({"month": int(m.month), "count": counts.get(m, np.nan), "usual": prev.mean() if len(prev) else np.nan,
                      "years": len(prev), "previous_total": prev.sum()})
