@@ -1306,7 +1306,8 @@ def write_pdf(html_text: str, path: Path, base: Path | None = None,
     """
     import weasyprint  # heavy: WeasyPrint only when a PDF is written
 
-    fetcher = offline_fetcher()
+    html_text, fonts = _fonts_by_reference(html_text)
+    fetcher = offline_fetcher(given=fonts)
     wlog = logging.getLogger("weasyprint")
     level = wlog.level
     wlog.setLevel(logging.CRITICAL)  # unsupported screen-only CSS and refused URLs: reported below
@@ -1318,6 +1319,42 @@ def write_pdf(html_text: str, path: Path, base: Path | None = None,
     for url in fetcher.refused:
         warn(f"the PDF did not fetch {url!r} (the report fetches nothing it was not given)")
     return path
+
+
+#: a font of the report's ``@font-face`` rules (:func:`assessment.typeface.font_face_css`)
+_FONT_URL = re.compile(r"url\(data:font/ttf;base64,([A-Za-z0-9+/=]+)\)")
+
+
+def _fonts_by_reference(html_text: str) -> tuple[str, dict]:
+    """The report's HTML for WeasyPrint, with each embedded font a short URL served from memory.
+
+    The same fonts, not a copy of the HTML's styles: WeasyPrint's CSS tokenizer reads and writes
+    back a ``data:`` URL character by character in Python, about 0.2 s for the report's five
+    fonts, a document (benchmarks/README.md); a short URL costs nothing.  Only the page's first
+    stylesheet, where ``report.html`` puts the ``@font-face`` rules, is changed: text from the
+    inputs (escaped, in the title and body) is left as it is, whatever it says.  Returns the HTML
+    and the URLs for :func:`assessment.safe_html.offline_fetcher` (``given``).
+
+    >>> page = '<title>url(data:font/ttf;base64,AAEC)</title><style>src: url(data:font/ttf;base64,AAEC)</style>'
+    >>> html, fonts = _fonts_by_reference(page)
+    >>> html
+    '<title>url(data:font/ttf;base64,AAEC)</title><style>src: url("sa-font:0")</style>'
+    >>> fonts
+    {'sa-font:0': (b'\\x00\\x01\\x02', 'font/ttf')}
+    """
+    fonts: dict = {}
+
+    def short(m):
+        url = f"sa-font:{len(fonts)}"
+        fonts[url] = (base64.b64decode(m.group(1)), "font/ttf")
+        return f'url("{url}")'
+
+    title_end = html_text.find("</title>")
+    start = html_text.find("<style>", title_end) if title_end >= 0 else -1
+    end = html_text.find("</style>", start) if start >= 0 else -1
+    if end < 0:
+        return html_text, fonts
+    return html_text[:start] + _FONT_URL.sub(short, html_text[start:end]) + html_text[end:], fonts
 
 
 # -- summary.json and run.log ---------------------------------------------------------------

@@ -200,14 +200,16 @@ def allowed_url(url: str, assets: Path = ASSETS) -> bool:
     return p.is_file() and Path(assets).resolve() in p.parents
 
 
-def offline_fetcher(assets: Path = ASSETS):
+def offline_fetcher(assets: Path = ASSETS, given: dict[str, tuple[bytes, str]] | None = None):
     """A WeasyPrint URL fetcher that serves :func:`allowed_url` URLs only.
 
     Everything else — ``file:`` outside the package, ``http(s):``, ``ftp:`` … — is refused
     before any request is made (WeasyPrint then leaves the resource out, so nothing is
-    embedded or attached) and listed in the fetcher's ``refused`` attribute.
+    embedded or attached) and listed in the fetcher's ``refused`` attribute.  ``given``: URLs
+    this package made for the document, each served from memory as ``(bytes, media type)``
+    (the report's fonts: see :func:`assessment.render.write_pdf`).
     """
-    from weasyprint.urls import URLFetcher  # heavy: WeasyPrint only when a PDF is written
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # heavy: WeasyPrint only when a PDF is written
 
     class OfflineFetcher(URLFetcher):
         def __init__(self):
@@ -215,6 +217,9 @@ def offline_fetcher(assets: Path = ASSETS):
             self.refused: list[str] = []
 
         def fetch(self, url, headers=None):
+            if given and url in given:
+                body, media_type = given[url]
+                return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
             if not allowed_url(url, assets):
                 self.refused.append(url[:80])
                 raise ValueError("refused: the report fetches nothing it was not given")

@@ -282,6 +282,27 @@ def test_offline_fetcher_serves_data_uris_and_package_assets_only(tmp_path):
         assert not safe_html.allowed_url(url)
 
 
+def test_the_fetcher_serves_the_fonts_it_is_given_and_nothing_else_by_their_names():
+    """The PDF's fonts come from memory under short names (render._fonts_by_reference); a name it was not
+    given is refused like any other URL, and a document's own text never becomes one."""
+    from weasyprint.urls import URLFetchingError, fetch
+
+    from assessment.render import _fonts_by_reference
+    given = {"sa-font:0": (b"\x00\x01", "font/ttf")}
+    with fetch(safe_html.offline_fetcher(given=given), "sa-font:0") as r:
+        assert r.read() == b"\x00\x01"
+    plain = safe_html.offline_fetcher()
+    for fetcher, url in ((plain, "sa-font:0"), (safe_html.offline_fetcher(given=given), "sa-font:1")):
+        with pytest.raises(URLFetchingError):
+            with fetch(fetcher, url):
+                pass
+        assert fetcher.refused == [url]
+    hostile = "url(data:font/ttf;base64,AAEC)"
+    page = f"<title>{hostile}</title><style>@font-face {{ src: {hostile} }}</style><p>{hostile}</p>"
+    out, fonts = _fonts_by_reference(page)
+    assert out.count(hostile) == 2 and list(fonts) == ["sa-font:0"]
+
+
 # -- a browser opening the report ------------------------------------------------------------------
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
