@@ -272,7 +272,7 @@ class _Kernel:
             io = {"stdout": self._stderr, "stderr": self._stderr}
         run_sync(self.km.start_kernel)(cwd=self.cwd, env=self.env, **io)
         self.bc = self.km.blocking_client()
-        self.bc.start_channels()
+        self.bc.start_channels(hb=False)   # see client(): no heartbeat thread
         self.bc.wait_for_ready(timeout=120)
         return self
 
@@ -286,11 +286,15 @@ class _Kernel:
         waits 0.2 s for one that never comes — about 0.2 s of idle time a chapter (benchmarks/README.md).
         A kept client's IOPub channel also receives the messages of earlier chapters and resets;
         nbclient reads only those answering its own requests.
+
+        Neither client starts a heartbeat channel: a client made by a kernel manager asks the manager
+        whether the kernel is alive, and a heartbeat thread left polling a kernel that has died (a batch
+        worker stopped with its kernels) only delays the process's exit.
         """
         if self.kc is None:
             from jupyter_core.utils import run_sync  # heavy: with jupyter_client, only when chapters run
             kc = self.km.client()
-            kc.start_channels()
+            kc.start_channels(hb=False)
             run_sync(kc.wait_for_ready)(timeout=120)
             kc.allow_stdin = False
             self.kc = kc
