@@ -277,7 +277,7 @@ class _Kernel:
         return self
 
     def client(self):
-        """The asynchronous client papermill executes every chapter through (:class:`_KeptClientEngine`):
+        """The asynchronous client papermill executes every chapter through (:func:`_kept_client_engine`):
         made, connected and checked ready on first use, in the thread that runs the chapters (its
         sockets belong to that thread's event loop), then kept.
 
@@ -1967,7 +1967,37 @@ def _write_run_log(work: _Workspace, cfg: Config, ds, out: Path, args: dict, run
     """``run.log`` in the report (see :func:`write_run_log`), with the kernel process's own messages."""
     write_run_log(work.staging / "run.log", cfg=cfg, ds=ds, out=out, args=args, runs=runs,
                   timings=record.timings, started=record.started, warnings=record.warnings,
-                  kernel_messages=_kernel_messages(work.kernel_log))
+                  kernel_messages=local_folders_named(_kernel_messages(work.kernel_log), cfg.root, out))
+
+
+def local_folders_named(lines: list[str], project: Path | None, out: Path) -> list[str]:
+    """Messages with this machine's folders named by what they are, not by their paths.
+
+    The kernel process writes its own messages (a library's warning, the traceback of a thread
+    that failed) with absolute paths: the Python environment's, the project's, the output's.
+    ``run.log`` travels with the report, so those folders are named instead: the output folder,
+    the folder it is in, the project folder, the Python environment and installation, the
+    temporary folder and the home folder.  The longest path wins where several match.
+
+    >>> import sys
+    >>> local_folders_named([f'  File "{sys.prefix}/lib/x.py", line 1'], None, Path("/srv/out/2024-25"))
+    ['  File "<python environment>/lib/x.py", line 1']
+    >>> local_folders_named(["wrote /srv/out/2024-25/a.csv and /srv/out/b"], None, Path("/srv/out/2024-25"))
+    ["wrote <output folder>/a.csv and <output folder's parent>/b"]
+    """
+    import sys
+    import tempfile
+    places = {str(Path.home()): "~", tempfile.gettempdir(): "<temporary folder>",
+              sys.base_prefix: "<python installation>", sys.exec_prefix: "<python environment>",
+              sys.prefix: "<python environment>", str(Path(out).parent): "<output folder's parent>",
+              str(out): "<output folder>"}
+    if project is not None:
+        places[str(project)] = "<project folder>"
+    paths = sorted((k for k in places if len(k) > 1), key=len, reverse=True)
+    if not paths:
+        return lines
+    pattern = re.compile("|".join(re.escape(k) for k in paths))
+    return [pattern.sub(lambda m: places[m.group(0)], ln) for ln in lines]
 
 
 def _publish_checked(staging: Path, ds, out: Path) -> None:

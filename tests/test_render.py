@@ -359,3 +359,28 @@ def test_the_html_exporter_is_kept_per_thread_and_gives_the_same_html_again():
     assert made[0] == made[1] == made[2]
     html, headings = made[0]
     assert "Text &amp; more." in html and [h["text"] for h in headings] == ["Crime in the area"]
+
+
+def test_run_log_names_the_machine_s_folders_by_role_not_by_path(area, tmp_path):
+    """The kernel process's own messages (here a traceback-like line it writes to its real stderr, as
+    ipykernel's heartbeat thread does when its port is taken) reach run.log with the Python environment,
+    the project and the output folder named, not spelt out."""
+    import shutil
+
+    import nbformat
+    cfg, ds = area
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(FIXTURES, notebooks, ignore=shutil.ignore_patterns("broken"))
+    nb = nbformat.read(notebooks / "02_beta.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import sys, os\n"
+        "print(f'  File \"{sys.prefix}/lib/heartbeat.py\", line 79; cwd {os.getcwd()}; out {run.out_dir}',"
+        " file=sys.__stderr__, flush=True)"))
+    nbformat.write(nb, notebooks / "02_beta.ipynb")
+    out = cfg.root / "reports" / "kernel-messages"
+    run_assessment(cfg, out_dir=out, dataset=ds, notebooks_dir=notebooks, log=lambda *a: None, kernels=1)
+    log = (out / "run.log").read_text(encoding="utf-8")
+    line = next(ln for ln in log.splitlines() if "heartbeat.py" in ln)
+    assert line.strip().startswith('File "<python environment>/lib/heartbeat.py", line 79; cwd ')
+    for path in (sys.prefix, str(out), str(out.parent), str(cfg.root), str(notebooks)):
+        assert path not in log, path
