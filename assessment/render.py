@@ -351,7 +351,7 @@ def _kept_client_engine_class():
     (:meth:`_Kernel.client`) instead of making one.
 
     nbclient takes a kernel manager (``km``) but no client, so the engine's one method is written
-    again here, with papermill's arguments (``papermill.engines.NBClientEngine``, papermill 2.6),
+    again here, with papermill's arguments (``papermill.engines.NBClientEngine``, papermill 2.7),
     and the client set on the notebook client before it runs: nbclient then uses it and, not owning
     the kernel manager, leaves it open.
     """
