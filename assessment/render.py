@@ -74,6 +74,7 @@ import base64
 import contextlib
 import copy
 import datetime as _dt
+import functools
 import importlib
 import json
 import logging
@@ -337,12 +338,12 @@ class _Kernel:
 _ENGINE = "assessment-kept-client"
 
 
+@functools.lru_cache(maxsize=1)
 def _kept_client_engine() -> str:
-    """The name of papermill's engine for chapters run through a kept kernel client (registered on
-    first use: papermill is imported only when chapters run)."""
+    """The name of papermill's engine for chapters run through a kept kernel client (registered once,
+    on first use: papermill is imported only when chapters run)."""
     from papermill.engines import papermill_engines
-    if _ENGINE not in papermill_engines._engines:
-        papermill_engines.register(_ENGINE, _kept_client_engine_class())
+    papermill_engines.register(_ENGINE, _kept_client_engine_class())
     return _ENGINE
 
 
@@ -1333,7 +1334,7 @@ def _fonts_by_reference(html_text: str) -> tuple[str, dict]:
     """The report's HTML for WeasyPrint, with each embedded font a short URL served from memory.
 
     The same fonts, not a copy of the HTML's styles: WeasyPrint's CSS tokenizer reads and writes
-    back a ``data:`` URL character by character in Python, about 0.2 s for the report's five
+    back a ``data:`` URL character by character in Python, about 0.1 s for the report's five
     fonts, a document (benchmarks/README.md); a short URL costs nothing.  Only the page's first
     stylesheet, where ``report.html`` puts the ``@font-face`` rules, is changed: text from the
     inputs (escaped, in the title and body) is left as it is, whatever it says.  Returns the HTML
