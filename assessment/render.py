@@ -416,8 +416,11 @@ class _KernelStart:
         kernel = _Kernel(cwd, env, log_path)
         try:
             kernel.__enter__()
-            kernel.bc.execute_interactive(_WARM_CODE.format(mods=_WARM_IMPORTS), store_history=False,
-                                          timeout=120, output_hook=lambda msg: None)
+            for module in _WARM_IMPORTS:   # one at a time: a run that stops meanwhile waits for one import, not all
+                if self._closed:
+                    break
+                kernel.bc.execute_interactive(_WARM_CODE.format(mods=(module,)), store_history=False,
+                                              timeout=120, output_hook=lambda msg: None)
         except BaseException as e:  # noqa: BLE001 - raised in the thread that takes this kernel
             self._errors[k] = e
             kernel.__exit__(None, None, None)
