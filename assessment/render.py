@@ -441,12 +441,16 @@ class _KernelStart:
         return self._kernels[k]
 
     def close(self) -> None:
-        """Shut down every kernel started and not taken (a kernel still starting shuts itself down)."""
+        """Shut down every kernel started and not taken, and wait for a kernel still starting to shut
+        itself down (after one import at most): none is left when the run has stopped."""
         with self._lock:
             self._closed = True
             left = [kn for k, kn in enumerate(self._kernels) if kn is not None and k not in self._taken]
         for kernel in left:
             kernel.__exit__(None, None, None)
+        for k, th in enumerate(self._threads):
+            if k not in self._taken:
+                th.join()
 
 
 @contextlib.contextmanager
