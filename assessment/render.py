@@ -263,7 +263,9 @@ class _Kernel:
         self.stderr_path = stderr_path
         self._stderr = None
 
-    def __enter__(self):
+    def launch(self):
+        """Start the kernel process and connect this side's client, without waiting for the kernel
+        to answer (``__enter__`` waits)."""
         from jupyter_client.manager import AsyncKernelManager  # heavy: the notebook stack only when chapters run
         from jupyter_core.utils import run_sync  # heavy: with jupyter_client, only when chapters run
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
@@ -274,6 +276,10 @@ class _Kernel:
         run_sync(self.km.start_kernel)(cwd=self.cwd, env=self.env, **io)
         self.bc = self.km.blocking_client()
         self.bc.start_channels(hb=False)   # see client(): no heartbeat thread
+        return self
+
+    def __enter__(self):
+        self.launch()
         self.bc.wait_for_ready(timeout=120)
         return self
 
@@ -390,6 +396,9 @@ _WARM_CODE = (
     "del _il, _m\n"
 )
 
+#: how often a kernel starting early looks whether its run has stopped (seconds)
+_POLL = 0.05
+
 
 class _KernelStart:
     """Kernels started in background threads while the run loads its inputs (issue 18), each importing
@@ -415,12 +424,8 @@ class _KernelStart:
     def _start(self, k: int, cwd: Path, env: dict, log_path) -> None:
         kernel = _Kernel(cwd, env, log_path)
         try:
-            kernel.__enter__()
-            for module in _WARM_IMPORTS:   # one at a time: a run that stops meanwhile waits for one import, not all
-                if self._closed:
-                    break
-                kernel.bc.execute_interactive(_WARM_CODE.format(mods=(module,)), store_history=False,
-                                              timeout=120, output_hook=lambda msg: None)
+            kernel.launch()
+            self._warm(kernel)
         except BaseException as e:  # noqa: BLE001 - raised in the thread that takes this kernel
             self._errors[k] = e
             kernel.__exit__(None, None, None)
@@ -430,6 +435,32 @@ class _KernelStart:
             if not self._closed:
                 return
         kernel.__exit__(None, None, None)      # the run stopped while this kernel started
+
+    def _warm(self, kernel: _Kernel, timeout: float = 120) -> None:
+        """Ask the kernel for :data:`_WARM_IMPORTS` and wait for its answer, which also shows it ready;
+        give up at once when the run stops (:meth:`close`): the caller then shuts the kernel down
+        whatever it is doing, without waiting for its start or its imports.
+
+        Sent as soon as the client connects, before the kernel answers (the request waits in the
+        socket's queue until the kernel reads it), instead of through ``wait_for_ready``, which looks
+        for an answer once a second.
+        """
+        import queue
+        msg_id = kernel.bc.execute(_WARM_CODE.format(mods=_WARM_IMPORTS), silent=True, store_history=False)
+        deadline = time.monotonic() + timeout
+        while not self._closed:
+            try:
+                msg = kernel.bc.get_shell_msg(timeout=_POLL)
+            except queue.Empty:
+                if not kernel.bc.is_alive():
+                    raise AssessmentError("a chapter kernel stopped while it started (run.log holds its "
+                                          "messages)") from None
+                if time.monotonic() > deadline:
+                    raise AssessmentError(f"a chapter kernel did not answer within {timeout:.0f} s of "
+                                          "starting") from None
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return
 
     def take(self, k: int) -> _Kernel:
         """Kernel ``k``, once started and warm (its start's error, if it failed)."""
@@ -442,7 +473,8 @@ class _KernelStart:
 
     def close(self) -> None:
         """Shut down every kernel started and not taken, and wait for a kernel still starting to shut
-        itself down (after one import at most): none is left when the run has stopped."""
+        itself down (within :data:`_POLL` seconds of this call, plus its shutdown): none is left when
+        the run has stopped."""
         with self._lock:
             self._closed = True
             left = [kn for k, kn in enumerate(self._kernels) if kn is not None and k not in self._taken]

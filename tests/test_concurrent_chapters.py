@@ -155,6 +155,27 @@ def test_a_run_that_stops_while_loading_its_inputs_shuts_its_early_kernels_down(
     assert not (tmp_path / "out").exists()
 
 
+def test_closing_early_kernels_does_not_wait_for_their_start_or_their_imports(tmp_path, monkeypatch):
+    """A run that fails while its inputs load reports its error at once: the kernels still starting
+    or importing are shut down where they are, not waited for (a warm-up of 60 s here)."""
+    import os
+
+    from assessment import render
+    monkeypatch.setattr(render, "_WARM_CODE", "import time\ntime.sleep(60)  # {mods!r}\n")
+    before = _kernels_of_this_process()
+    started = render._KernelStart(2, tmp_path, {**os.environ, **render.KERNEL_ENV}, [None, None])
+    deadline = time.time() + 60                  # until both kernels run the warm-up (or a start failed)
+    while len(_kernels_of_this_process() - before) < 2 and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.5)                              # the kernels are started and inside the 60 s warm-up
+    t0 = time.perf_counter()
+    started.close()
+    took = time.perf_counter() - t0
+    assert took < 20, took                       # not the 60 s the warm-up would take
+    assert not any(th.is_alive() for th in started._threads)
+    assert _kernels_of_this_process() - before == set()
+
+
 # -- between chapters ---------------------------------------------------------------------------------
 def test_a_reset_leaves_no_name_no_cached_output_no_figure_and_the_folder_back(tmp_path):
     import os
