@@ -128,8 +128,21 @@ def cli_in_process(*args, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def cli_results(tmp_path_factory):
-    """`assessment run` and `assessment validate` on every error case."""
+    """`assessment run` and `assessment validate` on every error case.
+
+    Each run here has one kernel (``default_kernels`` is 1), so it starts no kernel while its inputs
+    load: every case fails while loading, and two kernels started and shut down again for each of
+    48 cases doubled the suite's CPU for this module.  A run with early kernels that fails while
+    loading is tested in test_concurrent_chapters.py (its kernels shut down, its one line said)."""
+    from assessment import render
     results = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(render, "default_kernels", lambda: 1)
+        _run_every_error_case(tmp_path_factory, results)
+    return results
+
+
+def _run_every_error_case(tmp_path_factory, results: dict) -> None:
     for name in ERROR_CASES:
         tmp = tmp_path_factory.mktemp(name)
         cfg, _ = build(name, tmp)
@@ -138,7 +151,6 @@ def cli_results(tmp_path_factory):
         cwd.mkdir()
         results[(name, "run")] = cli_in_process("run", "--config", str(cfg), *y, "--out", str(tmp / "out"), cwd=cwd)
         results[(name, "validate")] = cli_in_process("validate", "--config", str(cfg), *y, cwd=cwd)
-    return results
 
 
 def test_the_corpus_is_big_enough_and_every_case_has_its_files():
