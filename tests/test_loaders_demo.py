@@ -3,6 +3,7 @@ police.uk form give the same counts, equal to an independent count of crimes.csv
 
 import pandas as pd
 import pytest
+from conftest import DEMO_CONFIG
 
 from assessment.config import load_config
 from assessment.loaders import load_dataset
@@ -13,26 +14,30 @@ CONFIG = """area: {{name: Demoborough}}
 synthetic: true
 inputs:
   {crime}
-  population: data/demo/population.csv
-  boundaries: maps/demo/lsoa.gpkg
-  wards: maps/demo/lsoa_wards.csv
+  population: {base}/data/demo/population.csv
+  boundaries: {base}/maps/demo/lsoa.gpkg
+  wards: {base}/maps/demo/lsoa_wards.csv
 {links}"""
-LINKS = "  victims: data/demo/victims.csv\n  offenders: data/demo/offenders.csv\n  asb: data/demo/asb.csv\n"
+LINKS = "  victims: {base}/data/demo/victims.csv\n  offenders: {base}/data/demo/offenders.csv\n  asb: {base}/data/demo/asb.csv\n"
 
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
+    """Two configs, in a folder of their own, reading the project's demo (made by ``ensure_demo`` as
+    ``make report`` makes it: the same generator and seed as a fresh copy, without a second build)."""
+    demo.ensure_demo(load_config(DEMO_CONFIG))
+    base = DEMO_CONFIG.parent.as_posix()
     r = tmp_path_factory.mktemp("demo")
-    demo.generate(r)
-    (r / "extract.yml").write_text(CONFIG.format(crime="crimes: data/demo/crimes.csv", links=LINKS))
-    (r / "policeuk.yml").write_text(CONFIG.format(crime="police_uk: data/demo/police-uk", links=""))
+    links = LINKS.format(base=base)
+    (r / "extract.yml").write_text(CONFIG.format(crime=f"crimes: {base}/data/demo/crimes.csv", links=links, base=base))
+    (r / "policeuk.yml").write_text(CONFIG.format(crime=f"police_uk: {base}/data/demo/police-uk", links="", base=base))
     return r
 
 
 def test_extract_and_police_uk_forms_agree(root):
     ex = load_dataset(load_config(root / "extract.yml"), 2024)
     pu = load_dataset(load_config(root / "policeuk.yml"), 2024)
-    raw = pd.read_csv(root / "data/demo/crimes.csv", dtype=str)
+    raw = pd.read_csv(DEMO_CONFIG.parent / "data/demo/crimes.csv", dtype=str)
     month = pd.to_datetime(raw["offence_date"]).dt.to_period("M").dt.to_timestamp()
     cur = raw[(month >= "2024-04-01") & (month <= "2025-03-01")]
     expected = cur.groupby("lsoa_code").size().sort_index()
