@@ -625,10 +625,10 @@ def execute_notebooks(paths: list[Path], out_dir: Path, parameters: dict, cwd: P
         t0 = time.perf_counter()
         log(f"  running {path.name} ...")
         try:
-            pm.execute_notebook(str(path), str(out), **common, **kw)
+            nb = pm.execute_notebook(str(path), str(out), **common, **kw)
         except Exception as e:
             raise AssessmentError(execution_error_line(path.name, e, out)) from e
-        r = NotebookRun(path, out, time.perf_counter() - t0, _count_stderr(out))
+        r = NotebookRun(path, out, time.perf_counter() - t0, _count_stderr(nb))
         log(f"  {path.name}: {r.seconds:.1f} s")
         return r
 
@@ -818,14 +818,13 @@ def _drain(todo):
             return
 
 
-def _count_stderr(path: Path) -> int:
-    import nbformat  # heavy: the notebook stack only when notebooks are read
-    nb = nbformat.read(path, as_version=4)
+def _count_stderr(nb) -> int:
+    """How many stderr outputs the executed notebook ``nb`` (papermill's, as it wrote it) holds."""
     return sum(1 for c in nb.cells for o in c.get("outputs", [])
                if o.get("output_type") == "stream" and o.get("name") == "stderr")
 
 
-def tidy_executed_notebook(path: Path, staging: Path, final: Path, paths: dict | None = None) -> None:
+def tidy_executed_notebook(path: Path, staging: Path, final: Path, paths: dict | None = None, nb=None) -> None:
     """Make an executed notebook reproducible and true after the move.
 
     Removes timing metadata (the only timestamps papermill writes), numbers the
@@ -833,10 +832,11 @@ def tidy_executed_notebook(path: Path, staging: Path, final: Path, paths: dict |
     temporary folder's path with the final one.  ``paths`` maps further local paths
     (the config, the source notebooks) to what the notebook shows instead; ``final``
     is what the temporary folder's path becomes (see :func:`_notebook_paths`: no
-    published notebook names a local folder).
+    published notebook names a local folder).  ``nb``: the file already read (it is not changed:
+    a copy is tidied), so that it is not read and validated again.
     """
     import nbformat  # heavy: the notebook stack only when notebooks are read
-    nb = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4) if nb is None else copy.deepcopy(nb)
     meta = nb.metadata.get("papermill", {})
     for k in ("start_time", "end_time", "duration"):
         meta.pop(k, None)
@@ -1919,13 +1919,35 @@ def _executed_chapters(chapters: list[Path], runs: list[NotebookRun], staging: P
     (:func:`_notebook_paths`)."""
     import nbformat  # heavy: the notebook stack only when notebooks are read
     by_name = {r.source: r for r in runs}
-    executed = [(p.name, nbformat.read(by_name[p].output, as_version=4)) for p in chapters]
+    read = {p: stable_cell_ids(nbformat.read(by_name[p].output, as_version=4), p.stem)   # read once: 0.2 s for
+            for p in chapters}                                                            # the demo's ten
+    executed = [(p.name, read[p]) for p in chapters]
     root = cfg.root if cfg is not None else None
     paths = _notebook_paths(cfg, [r.source for r in runs]) if cfg is not None else {}
     for r in runs:
         tidy_executed_notebook(r.output, staging, provenance.display_path(out, root, climb=False) if root else out,
-                               paths)
+                               paths, nb=read.get(r.source))
     return executed
+
+
+def stable_cell_ids(nb, chapter: str):
+    """``nb`` with each cell's id made from its chapter and its place, not chance: a source notebook
+    without cell ids (nbformat 4.4, as this project's chapters are) gets random ones from papermill
+    on every run, which the published notebooks and the report's HTML (``id="cell-id=..."``) would
+    otherwise carry, so that no two runs wrote the same files.  Unique within the report, as the
+    chapters' file names are.
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A"), nbformat.v4.new_code_cell("1")])
+    >>> [c.id for c in stable_cell_ids(nb, "05_performance").cells]
+    ['05_performance-1', '05_performance-2']
+    >>> stable_cell_ids(nb, "Ward report (draft)").cells[0].id
+    'ward-report-draft-1'
+    """
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", chapter).strip("-").lower()[:50] or "chapter"
+    for i, cell in enumerate(nb.cells, 1):
+        cell.id = f"{stem}-{i}"
+    return nb
 
 
 def _notebook_paths(cfg: Config, sources: list[Path]) -> dict:

@@ -164,13 +164,15 @@ def test_secondary_suppression_is_not_shown_as_below_the_threshold(high_threshol
 
 
 def test_two_runs_on_the_same_inputs_are_identical(demo_run, tmp_path):
-    """summary.json, every table and the HTML are byte-identical between two runs (seeded
-    permutations; run metadata only in run.log)."""
+    """summary.json, every table, the HTML and the executed notebooks are byte-identical between two
+    runs (seeded permutations; cells' ids from their place, not chance; run metadata only in run.log)."""
     again = tmp_path / "again"
     proc = run_cli("run", "--config", str(DEMO_CONFIG), "--year", "2024", "--out", str(again))
     assert proc.returncode == 0, proc.stderr[-2000:]
-    files = ["summary.json", *sorted(p.relative_to(demo_run).as_posix() for p in (demo_run / "tables").glob("*.csv"))]
-    assert len(files) > 15
+    files = ["summary.json", *sorted(p.relative_to(demo_run).as_posix() for p in (demo_run / "tables").glob("*.csv")),
+             *sorted(p.relative_to(demo_run).as_posix() for p in demo_run.glob("*.html")),
+             *sorted(p.relative_to(demo_run).as_posix() for p in (demo_run / "notebooks").glob("*.ipynb"))]
+    assert len(files) > 25
     for f in files:
         assert (demo_run / f).read_bytes() == (again / f).read_bytes(), f
     assert (sorted(p.name for p in (again / "tables").iterdir())

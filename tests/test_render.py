@@ -315,6 +315,30 @@ def test_executed_notebooks_point_at_the_final_folder_and_carry_no_timestamps(re
         assert counts == list(range(1, len(counts) + 1))
 
 
+def test_a_notebook_already_read_is_tidied_exactly_as_the_file_is_and_is_left_unchanged(tmp_path):
+    from assessment.render import _count_stderr, tidy_executed_notebook
+    v4 = nbformat.v4
+    nb = v4.new_notebook(metadata={"papermill": {"start_time": "t0", "duration": 1.5, "parameters": {}}})
+    cell = v4.new_code_cell("x", execution_count=7, metadata={"execution": {"iopub.status.busy": "t"}})
+    cell.outputs = [v4.new_output("stream", name="stderr", text="warn\n"),
+                    v4.new_output("stream", name="stdout", text=f"{tmp_path}/staging/tables\n"),
+                    v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=7)]
+    nb.cells = [v4.new_markdown_cell("# A"), cell, v4.new_code_cell("y", execution_count=9, outputs=[
+        v4.new_output("stream", name="stderr", text="again\n")])]
+    assert _count_stderr(nb) == 2
+    for name in ("read.ipynb", "given.ipynb"):
+        nbformat.write(nb, tmp_path / name)
+    given = nbformat.read(tmp_path / "given.ipynb", as_version=4)
+    before = nbformat.writes(given)
+    tidy_executed_notebook(tmp_path / "read.ipynb", tmp_path / "staging", Path("reports/2024-25"))
+    tidy_executed_notebook(tmp_path / "given.ipynb", tmp_path / "staging", Path("reports/2024-25"), nb=given)
+    assert (tmp_path / "given.ipynb").read_bytes() == (tmp_path / "read.ipynb").read_bytes()
+    assert nbformat.writes(given) == before                      # the notebook given is not changed
+    tidied = nbformat.read(tmp_path / "given.ipynb", as_version=4)
+    assert [c.execution_count for c in tidied.cells if c.cell_type == "code"] == [1, 2]
+    assert "start_time" not in tidied.metadata["papermill"] and "reports/2024-25/tables" in tidied.cells[1].outputs[1].text
+
+
 def test_a_failing_chapter_leaves_the_previous_output_and_names_notebook_and_cell(report, area):
     cfg, ds = area
     before = _snapshot(report)
