@@ -166,7 +166,7 @@ def test_secondary_suppression_is_not_shown_as_below_the_threshold(high_threshol
 def test_two_runs_on_the_same_inputs_are_identical(demo_run, tmp_path):
     """summary.json, every table, the HTML and the executed notebooks are byte-identical between two
     runs (seeded permutations; cells' ids from their place, not chance; run metadata only in run.log)."""
-    again = tmp_path / "again"
+    again = tmp_path / "2024-25"     # the same folder name: the notebooks show it (out_dir)
     proc = run_cli("run", "--config", str(DEMO_CONFIG), "--year", "2024", "--out", str(again))
     assert proc.returncode == 0, proc.stderr[-2000:]
     files = ["summary.json", *sorted(p.relative_to(demo_run).as_posix() for p in (demo_run / "tables").glob("*.csv")),
