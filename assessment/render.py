@@ -1020,17 +1020,60 @@ def _exporter():
     new exporter compiles its Jinja templates again, about 0.15 s a document: benchmarks/README.md)."""
     exporter = getattr(_EXPORTERS, "exporter", None)
     if exporter is None:
-        from nbconvert import HTMLExporter  # heavy: nbconvert only when the HTML is written
-        exporter = _EXPORTERS.exporter = HTMLExporter(template_name="basic", exclude_input=True,
-                                                      exclude_input_prompt=True, exclude_output_prompt=True,
-                                                      anchor_link_text="")
+        exporter = _EXPORTERS.exporter = _report_exporter_class()(
+            template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+            exclude_anchor_links=True)
     return exporter
+
+
+@functools.lru_cache(maxsize=1)
+def _report_exporter_class():
+    """nbconvert's ``HTMLExporter`` without the BeautifulSoup pass it ends with (default alt text,
+    and ``tabindex`` for a notebook page's cells): :func:`chapter_html` parses each fragment itself,
+    once, and gives an image without alt text the same default.  Each parse of a chapter with its
+    figures inline cost about 0.1 s (benchmarks/README.md).
+
+    The method is nbconvert's own (``nbconvert.exporters.html.HTMLExporter.from_notebook_node``,
+    nbconvert 7.17) up to that pass, written again here because nbconvert has no setting for it.
+    """
+    from nbconvert import HTMLExporter  # heavy: nbconvert only when the HTML is written
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter
+
+
+#: nbconvert's alt text for an image without one (``HTMLExporter.from_notebook_node``)
+_NO_ALT = "No description has been provided for this image"
 
 
 def slugify(text: str) -> str:
     """Anchor-safe slug: ``"1. Crime in the area"`` -> ``"1-crime-in-the-area"``."""
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return s or "section"
+
+
+def _has_other_images(html_text: str) -> bool:
+    """Whether ``html_text`` may hold an image that is not a ``data:`` URL (:func:`_embed_images`
+    then deals with it): any ``<img`` not written exactly as ``<img src="data:``, as the chapters'
+    figures and nbconvert's inline images are.  Errs towards True.
+
+    >>> _has_other_images('<img src="data:image/png;base64,AA" alt="x"/>'), _has_other_images('<IMG SRC=a.png>')
+    (False, True)
+    """
+    return len(re.findall(r"<img", html_text, re.I)) != html_text.count('<img src="data:')
 
 
 def _embed_images(soup, base: Path, warn: Callable) -> None:
@@ -1197,12 +1240,14 @@ def chapter_html(nb, chapter_id: str, base: Path, used_ids: set, exporter=None,
 
     exporter = exporter or _exporter()
     body, _ = exporter.from_notebook_node(_report_cells(nb, annex))
-    soup = BeautifulSoup(body, "html.parser")
-    for a in soup.find_all("a", class_="anchor-link"):
-        a.decompose()
-    _embed_images(soup, base, warn)
+    if _has_other_images(body):   # an image not inline: embedded from the notebooks' folder, or dropped
+        soup = BeautifulSoup(body, "html.parser")
+        _embed_images(soup, base, warn)
+        body = str(soup)
     # the allow-list: only the markup the report makes survives (see assessment.safe_html)
-    soup = BeautifulSoup(sanitize(str(soup)), "html.parser")
+    soup = BeautifulSoup(sanitize(body), "html.parser")
+    for img in soup.find_all("img", alt=False):
+        img["alt"] = _NO_ALT
     headings = []
     for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
         text = " ".join(h.get_text(" ", strip=True).split())

@@ -7,6 +7,7 @@ failing run, one repeat run for reproducibility).
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import pickle
@@ -159,6 +160,27 @@ def test_chapter_html_keeps_what_readers_should_see_only(tmp_path):
     assert warnings and "example.org" in warnings[0]
     # the numeric column's header is right-aligned like its cells
     assert re.search(r'<th class="num" scope="col">Crimes</th>|<th scope="col" class="num">Crimes</th>', body)
+
+
+def test_a_chapter_with_inline_images_only_is_parsed_once_and_an_image_without_alt_gets_nbconvert_s(tmp_path,
+                                                                                                      monkeypatch):
+    from assessment import render
+    png = base64.b64encode(bytes.fromhex("89504e470d0a1a0a")).decode()
+    nb = new_notebook()
+    code = new_code_cell("plt.show()")
+    code.outputs = [new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+                    new_output("display_data", data={"text/html": figure_html(bytes.fromhex("89504e470d0a1a0a"),
+                                                                              "A rising trend", "Source: test",
+                                                                              alt="trend")})]
+    nb.cells = [new_markdown_cell("# 1. Crime\n\nText."), code]
+    parses = []
+    real = render._embed_images
+    monkeypatch.setattr(render, "_embed_images", lambda *a: parses.append(1) or real(*a))
+    body, heads = chapter_html(nb, "ch-01", tmp_path, set())
+    assert parses == []                                   # every image inline: no pass over them
+    alts = re.findall(r'<img[^>]+alt="([^"]*)"', body)
+    assert sorted(alts) == sorted(["trend", render._NO_ALT]), alts
+    assert "anchor-link" not in body and heads == [{"level": 1, "id": "ch-01-1-crime", "text": "1. Crime"}]
 
 
 def test_dataset_pickle_round_trip_keeps_accounting_usable(tmp_path):
