@@ -1030,8 +1030,8 @@ def _exporter():
 def _report_exporter_class():
     """nbconvert's ``HTMLExporter`` without the BeautifulSoup pass it ends with (default alt text,
     and ``tabindex`` for a notebook page's cells): :func:`chapter_html` parses each fragment itself,
-    once, and gives an image without alt text the same default.  Each parse of a chapter with its
-    figures inline cost about 0.1 s (benchmarks/README.md).
+    once, and gives an image without alt text the same default.  Three parses a chapter instead of
+    one made the demo's report and annex HTML 2.8-3.1 s instead of 1.1-1.5 s (benchmarks/README.md).
 
     The method is nbconvert's own (``nbconvert.exporters.html.HTMLExporter.from_notebook_node``,
     nbconvert 7.17) up to that pass, written again here because nbconvert has no setting for it.
