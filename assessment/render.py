@@ -1964,8 +1964,8 @@ def _executed_chapters(chapters: list[Path], runs: list[NotebookRun], staging: P
     (:func:`_notebook_paths`)."""
     import nbformat  # heavy: the notebook stack only when notebooks are read
     by_name = {r.source: r for r in runs}
-    read = {p: stable_cell_ids(nbformat.read(by_name[p].output, as_version=4), p.stem)   # read once: 0.2 s for
-            for p in chapters}                                                            # the demo's ten
+    # each notebook read (and validated) once, for the report and for tidying: 0.2 s for the demo's ten
+    read = {p: stable_cell_ids(nbformat.read(by_name[p].output, as_version=4), p.stem) for p in chapters}
     executed = [(p.name, read[p]) for p in chapters]
     root = cfg.root if cfg is not None else None
     paths = _notebook_paths(cfg, [r.source for r in runs]) if cfg is not None else {}

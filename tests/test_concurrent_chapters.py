@@ -167,7 +167,7 @@ def test_closing_early_kernels_does_not_wait_for_their_start_or_their_imports(tm
     deadline = time.time() + 60                  # until both kernels run the warm-up (or a start failed)
     while len(_kernels_of_this_process() - before) < 2 and time.time() < deadline:
         time.sleep(0.1)
-    time.sleep(1.5)                              # the kernels are started and inside the 60 s warm-up
+    time.sleep(1.5)                              # the kernels still start, or sleep in the 60 s warm-up
     t0 = time.perf_counter()
     started.close()
     took = time.perf_counter() - t0
