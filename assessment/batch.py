@@ -18,10 +18,12 @@ system); any other engine's executor can be passed as ``executor=``.
 
 Shared inputs.  A batch of areas reads and checks its crime input once, in the batch's own
 process (:func:`share_inputs`), and hands each run its area's rows with a summary of the other
-areas' rows and the all-areas counts the comparison needs (:mod:`assessment.loaders.shared`); the
-record accounting of every run is exactly that of a run reading the whole file.  The hand-off
-travels with the run's :class:`Job` (pickled to the worker); a run that gets none reads its inputs
-itself, as a single run does.
+areas' rows and the all-areas counts the comparison needs (:mod:`assessment.loaders.shared`; an
+MPS table or police.uk street files); the record accounting of every run is exactly that of a run
+reading the whole file.  The hand-off travels with the run's :class:`Job` (pickled to the worker),
+made just before the run is submitted (a few runs ahead of those running, so a national batch
+never holds every run's part at once), and is not sent back; a run that gets none reads its
+inputs itself, as a single run does.
 
 Example
 -------
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import itertools
 import json
 import os
 import platform
@@ -39,7 +42,7 @@ import re
 import time
 import traceback
 import urllib.parse
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,28 +123,42 @@ def job_config(job: Job):
     return cfg
 
 
-def share_inputs(todo: list[Job], progress=print) -> int:
-    """Read the batch's crime input once and give each job its part (``Job.shared``); return how many got one.
+def shared_input(todo: list[Job], progress=print):
+    """The batch's crime input read once (:class:`~assessment.loaders.shared.SharedInput`), or None.
 
-    Only worth it, and only done, for a batch of several runs on an input
-    :class:`~assessment.loaders.shared.SharedInput` shares.  Any problem reading the input
-    leaves every job to read it itself (and report the problem as its own failure, one line).
+    Only worth it, and only done, for a batch of several runs on an input it shares.  Any problem
+    reading the input leaves every job to read it itself (and report the problem as its own
+    failure, one line).
     """
     from .loaders.shared import SharedInput  # the loaders: only when a batch shares
     if len(todo) < 2:
-        return 0
+        return None
     t0 = time.perf_counter()
     try:
         shared = SharedInput.read(job_config(todo[0]))
-        if shared is None:
-            return 0
-        parts = [shared.for_run(job_config(j), j.year, allow_partial=j.allow_partial) for j in todo]
     except Exception:  # noqa: BLE001 - each run reads its inputs and reports the problem itself
-        return 0
-    for j, part in zip(todo, parts):
-        j.shared = part
-    progress(f"crime input read once for {len(todo)} runs in {time.perf_counter() - t0:.1f} s")
-    return len(todo)
+        return None
+    if shared is not None:
+        progress(f"crime input read once for {len(todo)} runs in {time.perf_counter() - t0:.1f} s")
+    return shared
+
+
+def hand_over(shared, job: Job) -> bool:
+    """Give ``job`` its part of the batch's crime input (``Job.shared``); False when it is to read
+    the input itself (a problem working out its part is then reported by its own run)."""
+    try:
+        job.shared = shared.for_run(job_config(job), job.year, allow_partial=job.allow_partial)
+    except Exception:  # noqa: BLE001 - this run reads its inputs and reports the problem itself
+        job.shared = None
+    return job.shared is not None
+
+
+def share_inputs(todo: list[Job], progress=print) -> int:
+    """Read the batch's crime input once and give every job its part now; return how many got one.
+
+    (A batch itself hands each run its part just before the run starts: :func:`_run_batch_locked`.)"""
+    shared = shared_input(todo, progress)
+    return 0 if shared is None else sum(hand_over(shared, j) for j in todo)
 
 
 def run_job(job: Job) -> JobResult:
@@ -163,8 +180,9 @@ def run_job(job: Job) -> JobResult:
          f"pid {os.getpid()} on {platform.node()}, {_dt.datetime.now().astimezone().isoformat(timespec='seconds')}")
     try:
         cfg = job_config(job)
+        shared, job.shared = job.shared, None     # used once; not sent back with the result
         out = run_assessment(cfg, year=job.year, out_dir=Path(job.out_dir), log=note,
-                             allow_partial=job.allow_partial, shared=job.shared, kernels=1,
+                             allow_partial=job.allow_partial, shared=shared, kernels=1,
                              keep_kernel=job.keep_kernel)
         summary = json.loads((Path(out) / "summary.json").read_text())
         note("ok")
@@ -222,7 +240,7 @@ def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: in
         client = dask_client(scheduler, cfg.path, out_root, progress)
         try:
             return _run_batch_locked(cfg, years, areas, jobs, out_root, client.get_executor(pure=False),
-                                     progress, allow_partial)
+                                     progress, allow_partial, slots=sum(client.nthreads().values()))
         finally:
             client.close()
 
@@ -289,31 +307,52 @@ def dask_client(address: str, config: Path, out_root: Path, progress=print, time
 
 
 def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
-                      allow_partial: bool = False) -> list[JobResult]:
+                      allow_partial: bool = False, slots: int | None = None) -> list[JobResult]:
+    """Run the batch's jobs on ``executor`` (own process pool when None); ``slots``: how many
+    runs it runs at once (default ``jobs`` for the own pool, all for another executor)."""
     todo = []
     for area in (areas or [None]):
         base = out_root / slugify(area) if area else out_root
         for y in years:
             label = f"{y}-{(y + 1) % 100:02d}" if cfg.period == "financial" else str(y)
             todo.append(Job(str(cfg.path), y, str(base / label), area, allow_partial))
-    share_inputs(todo, progress)
+    shared = shared_input(todo, progress)
     own = executor is None
     ex = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)) or 1)
     progress(f"{len(todo)} run(s) of {cfg.area.name if not areas else f'{len(areas)} area(s)'}, "
              f"{jobs if own else 'as many as the executor runs'} at a time; logs in {out_root / 'logs'}")
+    # each run's part of the shared input is made just before it is submitted, a few runs ahead of
+    # the ones running: a national batch's parts are not all held at once
+    ahead = (jobs if own else (slots or len(todo))) + 2
+    queue = iter(enumerate(todo))
     results: dict[int, JobResult] = {}
+    futures: dict = {}
+
+    def submit(n: int) -> None:
+        for i, j in itertools.islice(queue, n):
+            if shared is not None:
+                hand_over(shared, j)
+            futures[ex.submit(run_job, j)] = i
+
     try:
-        futures = {ex.submit(run_job, j): i for i, j in enumerate(todo)}
-        for n, fut in enumerate(as_completed(futures), 1):
-            i = futures[fut]
-            try:
-                r = fut.result()
-            except Exception as e:  # noqa: BLE001 - a worker that died
-                r = JobResult(todo[i], False, 0.0, error=f"worker failed: {type(e).__name__}: {one_line(e, 300)}")
-            results[i] = r
-            state = f"ok in {r.seconds:.0f} s" if r.ok else f"FAILED: {r.error}"
-            progress(f"[{n}/{len(todo)}] {r.job.name}: {state}")
+        submit(ahead)
+        n = 0
+        while futures:
+            done, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for fut in done:
+                i = futures.pop(fut)
+                todo[i].shared = None
+                try:
+                    r = fut.result()
+                except Exception as e:  # noqa: BLE001 - a worker that died
+                    r = JobResult(todo[i], False, 0.0, error=f"worker failed: {type(e).__name__}: {one_line(e, 300)}")
+                results[i] = r
+                n += 1
+                state = f"ok in {r.seconds:.0f} s" if r.ok else f"FAILED: {r.error}"
+                progress(f"[{n}/{len(todo)}] {r.job.name}: {state}")
+            submit(len(done))
     finally:
+        shared = None
         if own:
             ex.shutdown()
     ordered = [results[i] for i in range(len(todo))]

@@ -295,6 +295,14 @@ def _lsoa_names(gdf, lookup, target) -> tuple[pd.Series | None, set]:
 
 
 @dataclass
+class Handed:
+    """The police.uk rows of one data window, worked out once by a batch (:mod:`.shared`)."""
+
+    window: tuple                           # (window start, period end): the rows' data window
+    file_notes: list                        # the notes on the files' months (:func:`_check_file_months`)
+
+
+@dataclass
 class _CrimeInput:
     """The crime input as read, before any row is selected."""
 
@@ -311,6 +319,10 @@ class _CrimeInput:
     #: once from the whole file
     types: list | None = None
     all_areas: dict | None = None
+    #: handed over by a batch (:mod:`.shared`, police.uk): ``frame`` already holds the data window's
+    #: rows (the area's, and one row for each group of the other areas' rows that leave the
+    #: selection in the same way, weighing ``_w`` rows), with the blank crime types filled
+    handed: Handed | None = None
 
     @property
     def span(self) -> str:
@@ -349,6 +361,12 @@ def _period(cfg: Config, src: _CrimeInput, year, to, allow_partial: bool) -> tup
 def _read_window(src: _CrimeInput, period: Period, window: Period, acc: Accounting) -> None:
     """The rows of the data window's police.uk files (their months checked against their names);
     blank crime types filled (a blank type is "Not recorded", kept and noted)."""
+    if src.handed is not None:          # a batch's run: the window's rows worked out once (.shared)
+        if src.handed.window != (window.start, period.end):
+            raise AssessmentError(f"{Path(src.path).name}: the batch's shared rows are not of this run's months")
+        for text in src.handed.file_notes:
+            acc.note("crimes", text)
+        return
     if src.kind == "police_uk":
         # only the files the window needs are read; the rows of the others are accounted below
         src.frame, src.skipped = src.raw.frame_within(window.start, period.end)
@@ -400,15 +418,18 @@ def _select_records(cfg: Config, src: _CrimeInput, ctx: Context, period: Period,
     in_period = period.contains(frame["month"]).fillna(False)
     if not in_period.any():
         raise AssessmentError(f"no crimes in {period.base_label} in {Path(src.path).name}: {src.span}")
-    acc.read("crimes", len(frame))
+    acc.read("crimes", _file_rows(frame))       # rows of the file: a batch's run may get rows standing for several
     if src.skipped:
         _account_skipped_files(src.skipped, acc, window.start, asb_input=inp.asb is not None)
     frame = _with_bng(frame)
     all_ids = _crime_ids_read(frame, src.skipped, linked=inp.victims is not None or inp.offenders is not None)
-    all_areas = _all_areas_records(frame, ctx)
+    if src.handed is not None:              # worked out once from every row (.shared)
+        all_areas = src.all_areas[src.handed.window]
+    else:
+        all_areas = _all_areas_records(frame, ctx)
     if src.kind == "police_uk" and inp.asb is not None and frame["_asb"].any():
         m = frame["_asb"].to_numpy()
-        acc.exclude("crimes", "anti-social behaviour (the asb input is used instead)", int(m.sum()))
+        acc.exclude("crimes", "anti-social behaviour (the asb input is used instead)", _file_rows(frame[m]))
         frame = frame[~m]
     kept = select_rows(frame, "crimes", ctx, id_col="crime_id", need_code=(src.kind == "police_uk"),
                        outside_reason="outside the area" if src.kind == "police_uk" or ctx.universe is None or
@@ -423,7 +444,7 @@ def _select_records(cfg: Config, src: _CrimeInput, ctx: Context, period: Period,
     _note_unlocated(crimes, acc)
     if crimes.empty or not period.contains(crimes["month"]).any():
         raise AssessmentError(f"no crimes in {period.base_label} in the area in {Path(src.path).name} "
-                              f"({int(in_period.sum())} rows in {period.base_label}, none selected: check area: in the config)")
+                              f"({_file_rows(frame[in_period.to_numpy()])} rows in {period.base_label}, none selected: check area: in the config)")
     return _Selected(crimes=crimes, all_areas=all_areas, record_level=True, all_ids=all_ids,
                      used_ids=pd.Index(crimes["crime_id"].dropna().unique()), asb=asb)
 

@@ -86,6 +86,18 @@ class StreetFile:
 
 
 @dataclass
+class FileSummary:
+    """What a run handed a batch's police.uk rows needs of a street file (:mod:`.shared`): its
+    name, month, force and row summary, without the file itself (picklable, a few hundred bytes)."""
+
+    label: str
+    month: str
+    force: str
+    duplicate: bool
+    summary: dict
+
+
+@dataclass
 class PoliceUkRaw:
     """Every street file found, parsed (or held in the cache) but not yet filtered.
 
@@ -179,6 +191,12 @@ class PoliceUkRaw:
         if not tables:
             return pa.table({c: pa.array([], pa.string()) for c in (columns or ["lsoa_code"])})
         return pa.concat_tables(tables, promote_options="permissive")
+
+    def summaries(self) -> PoliceUkRaw:
+        """A copy whose files are :class:`FileSummary` (no opener, no cache entry): enough for the
+        months and notes of a run that is handed its rows (:mod:`.shared`), not for reading them."""
+        return PoliceUkRaw([FileSummary(f.label, f.month, f.force, f.duplicate, dict(f.summary)) for f in self.files],
+                           self.source)
 
     def file_months(self) -> dict:
         """{force slug: set of months (Timestamps) with a street file}."""
