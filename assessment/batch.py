@@ -36,6 +36,7 @@ import datetime as _dt
 import html
 import itertools
 import json
+import multiprocessing
 import os
 import platform
 import re
@@ -139,7 +140,8 @@ def shared_input(todo: list[Job], progress=print):
     except Exception:  # noqa: BLE001 - each run reads its inputs and reports the problem itself
         return None
     if shared is not None:
-        progress(f"crime input read once for {len(todo)} runs in {time.perf_counter() - t0:.1f} s")
+        progress(f"crime input shared by the batch's {len(todo)} runs: read once, here "
+                 f"({time.perf_counter() - t0:.1f} s; each run's rows are handed over as it is submitted)")
     return shared
 
 
@@ -318,20 +320,28 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
             todo.append(Job(str(cfg.path), y, str(base / label), area, allow_partial))
     shared = shared_input(todo, progress)
     own = executor is None
-    ex = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)) or 1)
+    # fresh worker processes ("spawn"), not forks of this one: this process may hold a shared input
+    # of millions of rows (read with pyarrow's threads, which a fork must not inherit)
+    ex = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)) or 1,
+                                         mp_context=multiprocessing.get_context("spawn"))
     progress(f"{len(todo)} run(s) of {cfg.area.name if not areas else f'{len(areas)} area(s)'}, "
              f"{jobs if own else 'as many as the executor runs'} at a time; logs in {out_root / 'logs'}")
     # each run's part of the shared input is made just before it is submitted, a few runs ahead of
-    # the ones running: a national batch's parts are not all held at once
+    # the ones running: a national batch's parts are not all held at once; the runs are submitted
+    # year by year, so the shared input holds one data window's rows at a time
     ahead = (jobs if own else (slots or len(todo))) + 2
-    queue = iter(enumerate(todo))
+    queue = iter(sorted(enumerate(todo), key=lambda item: item[1].year))
     results: dict[int, JobResult] = {}
     futures: dict = {}
+
+    handed = [0, 0.0]        # runs handed their part, seconds spent making the parts
 
     def submit(n: int) -> None:
         for i, j in itertools.islice(queue, n):
             if shared is not None:
-                hand_over(shared, j)
+                t0 = time.perf_counter()
+                handed[0] += hand_over(shared, j)
+                handed[1] += time.perf_counter() - t0
             futures[ex.submit(run_job, j)] = i
 
     try:
@@ -355,6 +365,9 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
         shared = None
         if own:
             ex.shutdown()
+    if handed[1]:
+        progress(f"{handed[0]} of {len(todo)} runs were handed their part of the crime input "
+                 f"(made here in {handed[1]:.1f} s, reading the rows included)")
     ordered = [results[i] for i in range(len(todo))]
     index = write_index(out_root, ordered, cfg)
     failed = sum(not r.ok for r in ordered)

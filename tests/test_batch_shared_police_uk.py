@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import pickle
 import shutil
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import geopandas as gpd
@@ -200,3 +201,37 @@ def test_real_files_two_forces_a_london_area_given_its_part_loads_exactly_the_sa
     full = load_dataset(load_config(cfg_path), to="2021-09")
     _same(full, load_dataset(load_config(cfg_path), to="2021-09", shared=part))
     assert part.summarised > 50_000 and len(part.src.frame) < part.summarised / 2
+
+
+class _Recorder(Executor):
+    """An executor that runs nothing: it records what each job was handed when it was submitted."""
+
+    def __init__(self, shared_windows):
+        self.seen, self.windows = [], shared_windows
+
+    def submit(self, fn, job):
+        self.seen.append((job.area, job.year, job.shared is not None, self.windows()))
+        fut = Future()
+        fut.set_result(batch.JobResult(job, False, 0.0, error="not run"))
+        return fut
+
+
+def test_a_batch_hands_out_parts_year_by_year_just_before_each_run(folder, tmp_path, monkeypatch):
+    made = []
+    real = SharedInput.read
+
+    def read(cfg):
+        made.append(real(cfg))
+        return made[-1]
+
+    monkeypatch.setattr(SharedInput, "read", read)
+    rec = _Recorder(lambda: [k[1].year for k in made[0]._windows] if made else None)
+    results = batch.run_batch(folder, [2023, 2024], areas=["Aham", "Beeton"], out_root=tmp_path / "out",
+                              executor=rec, progress=lambda _: None)
+    # submitted year by year (one data window's rows held at a time), reported in (area, year) order
+    assert [(a, y) for a, y, _, _ in rec.seen] == [("Aham", 2023), ("Beeton", 2023), ("Aham", 2024), ("Beeton", 2024)]
+    assert all(handed for _, _, handed, _ in rec.seen)
+    assert [w for *_, w in rec.seen] == [[2024], [2024], [2025], [2025]]    # the window's last month's year
+    assert [(r.job.area, r.job.year) for r in results] == [("Aham", 2023), ("Aham", 2024), ("Beeton", 2023),
+                                                           ("Beeton", 2024)]
+    assert all(r.job.shared is None for r in results)     # each part let go once its run is done

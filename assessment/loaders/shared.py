@@ -119,7 +119,7 @@ class SharedInput:
     notes: list
     types: list | None
     _all_areas: dict = field(default_factory=dict)
-    _windows: dict = field(default_factory=dict)    # police.uk: the rows of each data window (_Window)
+    _windows: dict = field(default_factory=dict)    # police.uk: the rows of the last data window (_Window)
 
     @classmethod
     def read(cls, cfg: Config) -> SharedInput | None:
@@ -180,8 +180,8 @@ class SharedInput:
         """The run's police.uk rows: its data window's rows, those of other areas grouped (see the module docstring)."""
         period, window = _period(cfg, self.src, year, to, allow_partial=True)
         key = (window.start, period.end)
-        if key not in self._windows:
-            self._windows[key] = _Window.read(self.src, key)
+        if key not in self._windows:        # one window held at a time: a batch hands runs out year by year
+            self._windows = {key: _Window.read(self.src, key)}
         rows = self._windows[key]
         geo = _load_geography(cfg, Accounting(), [])     # the run's LSOAs, and how its codes are harmonised
         if geo.universe is None:                         # rows selected by LSOA name: the run reads them itself
