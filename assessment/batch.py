@@ -163,11 +163,13 @@ def share_inputs(todo: list[Job], progress=print) -> int:
     return 0 if shared is None else sum(hand_over(shared, j) for j in todo)
 
 
-def run_job(job: Job) -> JobResult:
+def run_job(job: Job, shared=None) -> JobResult:
     """Run one assessment (in a worker process); never raises: failures come back as results.
 
     Its progress lines, and on failure the error (with the traceback of an unexpected
-    one), go to :attr:`Job.log_path`.
+    one), go to :attr:`Job.log_path`.  ``shared``: the run's part of the batch's crime input when
+    it travels beside the job (on a Dask cluster, sent to the worker ahead of the task) instead of
+    in :attr:`Job.shared`.
     """
     t0 = time.perf_counter()
     log = job.log_path
@@ -182,7 +184,7 @@ def run_job(job: Job) -> JobResult:
          f"pid {os.getpid()} on {platform.node()}, {_dt.datetime.now().astimezone().isoformat(timespec='seconds')}")
     try:
         cfg = job_config(job)
-        shared, job.shared = job.shared, None     # used once; not sent back with the result
+        shared, job.shared = (shared if shared is not None else job.shared), None   # not sent back
         out = run_assessment(cfg, year=job.year, out_dir=Path(job.out_dir), log=note,
                              allow_partial=job.allow_partial, shared=shared, kernels=1,
                              keep_kernel=job.keep_kernel)
@@ -242,7 +244,8 @@ def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: in
         client = dask_client(scheduler, cfg.path, out_root, progress)
         try:
             return _run_batch_locked(cfg, years, areas, jobs, out_root, client.get_executor(pure=False),
-                                     progress, allow_partial, slots=sum(client.nthreads().values()))
+                                     progress, allow_partial, slots=sum(client.nthreads().values()),
+                                     scatter=lambda part: client.scatter(part, hash=False))
         finally:
             client.close()
 
@@ -309,9 +312,12 @@ def dask_client(address: str, config: Path, out_root: Path, progress=print, time
 
 
 def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
-                      allow_partial: bool = False, slots: int | None = None) -> list[JobResult]:
+                      allow_partial: bool = False, slots: int | None = None, scatter=None) -> list[JobResult]:
     """Run the batch's jobs on ``executor`` (own process pool when None); ``slots``: how many
-    runs it runs at once (default ``jobs`` for the own pool, all for another executor)."""
+    runs it runs at once (default ``jobs`` for the own pool, all for another executor);
+    ``scatter``: sends a run's part of the shared input to the cluster ahead of its task and
+    returns what stands for it there (Dask: a national run's part is about 10 MB, more than a
+    task graph should carry through the scheduler)."""
     todo = []
     for area in (areas or [None]):
         base = out_root / slugify(area) if area else out_root
@@ -342,7 +348,11 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
                 t0 = time.perf_counter()
                 handed[0] += hand_over(shared, j)
                 handed[1] += time.perf_counter() - t0
-            futures[ex.submit(run_job, j)] = i
+            if scatter is not None and j.shared is not None:
+                part, j.shared = scatter(j.shared), None
+                futures[ex.submit(run_job, j, part)] = i
+            else:
+                futures[ex.submit(run_job, j)] = i
 
     try:
         submit(ahead)

@@ -192,6 +192,48 @@ def test_a_batch_on_a_real_cluster_matches_a_local_batch_and_a_failed_area_fails
     assert 'href="alphaton/2024-25/strategic-assessment-2024-25.html"' in page and f"{total_2024:,}" in page
 
 
+def make_police_uk_areas(root: Path) -> Path:
+    """The two-area fixture with its crimes as police.uk street files (which a batch reads once and
+    hands out in parts: :mod:`assessment.loaders.shared`), one file per month."""
+    config = make_areas(root)
+    head = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+    by_month: dict = {}
+    for cid, day, kind, code in crimes_rows():
+        by_month.setdefault(day[:7], []).append(f"{cid},{day[:7]},Test Police,Test Police,,,On or near X,{code},"
+                                                f"{LSOAS[code][0]},{kind},,")
+    for month, rows in by_month.items():
+        (root / "police-uk").mkdir(exist_ok=True)
+        (root / "police-uk" / f"{month}-test-street.csv").write_text(head + "\n" + "\n".join(rows) + "\n")
+    config.write_text(config.read_text().replace("crimes: crimes.csv", "police_uk: police-uk"))
+    return config
+
+
+def test_a_police_uk_batch_sends_each_part_ahead_of_its_task_and_matches_a_local_batch(tmp_path, cluster,
+                                                                                      monkeypatch):
+    address, _ = cluster
+    config = make_police_uk_areas(tmp_path / "areas")
+    monkeypatch.setenv("ASSESSMENT_CACHE_DIR", str(tmp_path / "cache"))
+    areas = ["Alphaton", "Betaville"]
+    from distributed import Client
+    sent, scatter = [], Client.scatter
+    monkeypatch.setattr(Client, "scatter", lambda self, data, **kw: sent.append(type(data).__name__)
+                        or scatter(self, data, **kw))
+    lines: list[str] = []
+    local = run_batch(config, [2024], areas=areas, jobs=1, out_root=tmp_path / "local", progress=lines.append)
+    remote = run_batch(config, [2024], areas=areas, out_root=tmp_path / "dask", scheduler=address,
+                       progress=lines.append)
+    # both batches read the street files once and handed every run its part; on the cluster each
+    # part went to the workers ahead of its task, not through the scheduler inside the task
+    assert sum("2 of 2 runs were handed their part of the crime input" in ln for ln in lines) == 2, lines
+    assert sent == ["RunInput", "RunInput"]
+    assert [r.ok for r in local] == [r.ok for r in remote] == [True, True]
+    for a in ("alphaton", "betaville"):
+        assert _outputs(tmp_path / "dask" / a / "2024-25") == _outputs(tmp_path / "local" / a / "2024-25")
+    total = sum(1 for _, d, _, code in crimes_rows() if code in ("E01000003", "E01000004")
+                and "2024-04-01" <= d < "2025-04-01")
+    assert remote[1].summary["crime"]["total"] == total
+
+
 @pytest.mark.slow
 def test_cli_scheduler_runs_every_area_and_counts_failures_in_the_exit_status(tmp_path, cluster):
     address, _ = cluster
