@@ -33,6 +33,7 @@ from assessment import batch
 from assessment.config import load_config
 from assessment.errors import AssessmentError
 from assessment.loaders import load_dataset
+from assessment.loaders import shared as shared_module
 from assessment.loaders.shared import SharedInput
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
@@ -113,8 +114,14 @@ def folder(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("lookup", [True, False], ids=["lookup", "no-lookup"])
 @pytest.mark.parametrize("area,force", [("Aham", None), ("Beeton", None), (None, "Testshire Police")])
-def test_a_run_given_its_part_loads_exactly_what_a_run_reading_every_file_loads(folder, area, force, lookup):
+def test_a_run_given_its_part_loads_exactly_what_a_run_reading_every_file_loads(folder, area, force, lookup,
+                                                                                monkeypatch):
     shared = SharedInput.read(_config(folder, "Aham", lookup))
+    if force:
+        # a whole force keeps every row: when they are many, its run reads them itself
+        monkeypatch.setattr(shared_module, "WHOLE_AT_MOST", 90)
+        assert shared.for_run(_config(folder, area, lookup, force), 2024) is None
+        monkeypatch.setattr(shared_module, "WHOLE_AT_MOST", 100)     # 93 rows in the window
     part = shared.for_run(_config(folder, area, lookup, force), 2024)
     # a force's whole area: every LSOA of the boundary file is its own, as are its no-location rows
     assert part is not None and (part.summarised > 0) == (force is None)

@@ -89,6 +89,10 @@ from .plausibility import fill_blank_types
 
 __all__ = ["SharedInput", "RunInput"]
 
+#: a police.uk run that would be handed more rows than this reads them itself (from the Parquet
+#: cache) rather than being sent them (a London borough's five years are about 800,000 rows)
+WHOLE_AT_MOST = 2_000_000
+
 
 @dataclass
 class RunInput:
@@ -187,6 +191,8 @@ class SharedInput:
         if geo.universe is None:                         # rows selected by LSOA name: the run reads them itself
             return None
         foreign = rows.foreign(geo, keep_unlocated=by_force(cfg))
+        if (~foreign).sum() > WHOLE_AT_MOST:     # e.g. a whole force's years: cheaper read from the cache
+            return None
         src = dataclasses.replace(self.src, raw=rows.raw, frame=rows.part(foreign), skipped=list(rows.skipped),
                                   types=list(rows.types), all_areas={key: rows.all_areas},
                                   handed=Handed(key, list(rows.file_notes)))
