@@ -234,3 +234,18 @@ def test_comparator_position_is_worded_the_same_in_text_table_and_summary():
     assert words.comparison_sentence(res).startswith("A had the joint 4th highest rate of recorded crime")
     s = build_summary([{**chapter.comparison_headlines(res), "area.name": "A"}])
     assert "it ranked joint 4th highest of 8 in its comparator group" in nar.crime_rate(s)[0].sentence
+
+
+def test_a_population_for_one_area_only_is_no_comparison():
+    # the synthetic national year's population file has LSOA codes but no names: they are named
+    # from the boundary file's features of the assessed area only, so one area had a population and
+    # the report said "the highest crime rate of the 1 areas compared"; now there is no comparison,
+    # and the report says why
+    from assessment.loaders import _all_areas_population
+    all_areas = pd.DataFrame({"area": ["Aham", "Beeton", "Ceeford"], "count": [5, 3, 4]})
+    pop = pd.DataFrame({"lsoa_code": ["E01000001", "E01000002", "E01000003"], "lsoa_name": [pd.NA] * 3,
+                        "population": [1500, 1600, 1700]})
+    names = pd.Series({"E01000001": "Aham 001A", "E01000002": "Aham 001B"})     # the area's features only
+    assert _all_areas_population(pop, all_areas, names, None) is None
+    names["E01000003"] = "Beeton 001A"
+    assert _all_areas_population(pop, all_areas, names, None).to_dict() == {"Aham": 3100, "Beeton": 1700}

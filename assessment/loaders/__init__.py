@@ -1017,7 +1017,9 @@ def _finish_all_areas(long: pd.DataFrame) -> pd.DataFrame | None:
 
 
 def _all_areas_population(pop_table, all_areas, names, crimes) -> pd.Series | None:
-    """Residents per area of ``all_areas``: population rows grouped by the area part of their LSOA name."""
+    """Residents per area of ``all_areas``: population rows grouped by the area part of their LSOA name;
+    None unless two areas or more have a figure (a rank among one area says nothing: e.g. a population
+    file without LSOA names, named from the boundary file's features of the area only)."""
     nm = pop_table["lsoa_name"].copy()
     if names is not None:
         nm = nm.fillna(pop_table["lsoa_code"].map(names))
@@ -1028,7 +1030,7 @@ def _all_areas_population(pop_table, all_areas, names, crimes) -> pd.Series | No
     s = s[s.index.isin(all_areas["area"].unique())].astype("int64")
     s.index.name = "area"
     s.name = "population"
-    return s if len(s) else None
+    return s if len(s) >= 2 else None
 
 
 def _lsoas(universe, gdf, crimes, wards, pop_table, names) -> pd.DataFrame:
