@@ -17,8 +17,8 @@ package and sees the config and the output folder at the same paths (a shared fi
 system); any other engine's executor can be passed as ``executor=``.
 
 Shared inputs.  A batch of areas reads and checks its crime input once, in the batch's own
-process (:func:`share_inputs`), and hands each run its area's rows with a summary of the other
-areas' rows and the all-areas counts the comparison needs (:mod:`assessment.loaders.shared`; an
+process (:func:`shared_input`), and hands each run (:func:`hand_over`) its area's rows with a
+summary of the other areas' rows and the all-areas counts the comparison needs (:mod:`assessment.loaders.shared`; an
 MPS table or police.uk street files); the record accounting of every run is exactly that of a run
 reading the whole file.  The hand-off travels with the run's :class:`Job` (pickled to the worker),
 made just before the run is submitted (a few runs ahead of those running, so a national batch

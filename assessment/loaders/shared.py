@@ -147,7 +147,7 @@ class SharedInput:
     def _window_counts(self, cfg: Config, year, to, allow_partial: bool) -> dict:
         """The all-areas counts for the data window of ``year`` (or ``to``), by window columns."""
         period, window = _period(cfg, self.src, year, to, allow_partial=True)
-        scratch = Context(cfg=cfg, acc=_Scratch(), notes=[], window_start=window.start, window_end=period.end,
+        scratch = Context(cfg=cfg, acc=_Notes(), notes=[], window_start=window.start, window_end=period.end,
                           harm=None)
         table = self.src.raw.files[0]
         inwin = tuple(_mps_window_columns(table, scratch, period, self.src.span))
@@ -284,23 +284,18 @@ class _Window:
 
 
 class _Notes:
-    """An accounting that keeps only the notes it is given (on the crimes input), in order."""
+    """A scratch accounting: it counts nothing and keeps the notes it is given, in order (the MPS
+    window columns are worked out again, and accounted, by the run; police.uk file notes are
+    handed to it)."""
 
     def __init__(self):
         self.texts: list = []
 
-    def note(self, name, text):
-        self.texts.append(text)
-
-
-class _Scratch:
-    """An accounting that forgets (the window columns are worked out again, and accounted, by the run)."""
-
     def read(self, *a):
         pass
 
-    def note(self, *a):
-        pass
+    def note(self, name, text):
+        self.texts.append(text)
 
 
 def _summaries(rows: pd.DataFrame, values: pd.DataFrame, other: np.ndarray) -> tuple:
