@@ -131,6 +131,34 @@ def test_a_run_given_its_part_loads_exactly_what_a_run_reading_every_file_loads(
         f.summary["rows"] for f in part.src.skipped)
 
 
+def test_one_shared_input_reads_the_geography_files_once_for_all_its_runs(folder, monkeypatch):
+    """The batch's process works out every run's LSOAs from the boundary file, the lookup and the
+    ward lookup: it reads each file once (0.55 s of a national run's 0.9 s part was reading the
+    national boundary file again), and each run's part is still exactly a full read's."""
+    from assessment import loaders
+    calls = {"boundaries": 0, "lookup": 0}
+    real_b, real_l = loaders.load_boundaries, loaders.load_lsoa_lookup
+
+    def counted(name, real):
+        def read(*args, **kw):
+            calls[name] += 1
+            return real(*args, **kw)
+        return read
+
+    shared = SharedInput.read(_config(folder, "Aham"))
+    monkeypatch.setattr(shared_module, "WHOLE_AT_MOST", 100)
+    monkeypatch.setattr(loaders, "load_boundaries", counted("boundaries", real_b))
+    monkeypatch.setattr(loaders, "load_lsoa_lookup", counted("lookup", real_l))
+    parts = {(a, f): shared.for_run(_config(folder, a, True, f), 2024)
+             for a, f in [("Aham", None), ("Beeton", None), (None, "Testshire Police"), ("Aham", None)]}
+    assert calls == {"boundaries": 1, "lookup": 1}
+    monkeypatch.setattr(loaders, "load_boundaries", real_b)
+    monkeypatch.setattr(loaders, "load_lsoa_lookup", real_l)
+    for (area, force), part in parts.items():
+        cfg = _config(folder, area, True, force)
+        _same(load_dataset(cfg, 2024), load_dataset(_config(folder, area, True, force), 2024, shared=part))
+
+
 def test_the_grouped_rows_by_hand(folder):
     # Aham with the lookup, the data window April 2020 - March 2025: 14 files (May 2022, the 12
     # months, June's second file).  2011 codes go whole (they are harmonised and counted in the

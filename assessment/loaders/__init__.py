@@ -22,6 +22,7 @@ Example
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,13 +253,23 @@ class _Geography:
     area_names: set                         # the areas named by the area's LSOA names
 
 
-def _load_geography(cfg: Config, acc: Accounting, notes: list) -> _Geography:
-    """Read the LSOA lookup, the boundaries and the ward lookup; select the area's LSOAs."""
+def _load_geography(cfg: Config, acc: Accounting, notes: list, files: dict | None = None) -> _Geography:
+    """Read the LSOA lookup, the boundaries and the ward lookup; select the area's LSOAs.
+
+    ``files``: a batch's memo of the geography files it has read, for the runs of one batch in
+    its own process (:mod:`.shared`): each file is read once, and ``acc`` and ``notes`` hear of
+    it only the first time (the batch's own accounting is thrown away; every run reads its files
+    itself and accounts for them)."""
     inp = cfg.inputs
-    lookup = _guard(lambda: load_lsoa_lookup(inp.lsoa_lookup, acc, notes)) if inp.lsoa_lookup else None
-    bfile: BoundaryFile | None = (_guard(lambda: load_boundaries(cfg, acc, notes, lookup))
-                                     if inp.boundaries else None)
-    wards_raw = _guard(lambda: load_wards(inp.wards, acc, notes)) if inp.wards else None
+    b = cfg.boundaries
+    lookup = _guard(lambda: _read_once(files, ("lookup", inp.lsoa_lookup),
+                                       lambda: load_lsoa_lookup(inp.lsoa_lookup, acc, notes))) \
+        if inp.lsoa_lookup else None
+    bfile: BoundaryFile | None = _guard(lambda: _read_once(
+        files, ("boundaries", inp.boundaries, b.layer, b.code_column, b.name_column, inp.lsoa_lookup),
+        lambda: load_boundaries(cfg, acc, notes, lookup))) if inp.boundaries else None
+    wards_raw = _guard(lambda: _read_once(files, ("wards", inp.wards), lambda: load_wards(inp.wards, acc, notes))) \
+        if inp.wards else None
     target = _target_vintage(bfile, lookup, notes)
     harm = Harmoniser(target, lookup, bfile.gdf if bfile is not None else None)
     wards = harm.translate_table(wards_raw) if wards_raw is not None else None
@@ -268,6 +279,15 @@ def _load_geography(cfg: Config, acc: Accounting, notes: list) -> _Geography:
     names, area_names = _lsoa_names(gdf, lookup, target)
     return _Geography(lookup=lookup, bfile=bfile, wards_raw=wards_raw, wards=wards, target=target, harm=harm,
                       universe=universe, gdf=gdf, no_polygon=no_polygon, names=names, area_names=area_names)
+
+
+def _read_once(files: dict | None, key: tuple, read: Callable):
+    """``read()``, or with a memo (``files``) what it gave for ``key`` the first time."""
+    if files is None:
+        return read()
+    if key not in files:
+        files[key] = read()
+    return files[key]
 
 
 def _target_vintage(bfile: BoundaryFile | None, lookup, notes: list) -> int | None:

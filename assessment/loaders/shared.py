@@ -27,7 +27,7 @@ the whole table read once, with the same checks per run.
 **police.uk street files** (a national batch: 6.5 million rows a year) are read once too, for
 each data window the batch's runs have (:class:`_Window`), and each run gets
 (:meth:`SharedInput.for_run`, working out the run's LSOAs with the run's own
-:func:`~assessment.loaders._load_geography`):
+:func:`~assessment.loaders._load_geography`, each geography file read once for all the runs):
 
 * whole, every row whose fate depends on the area: its LSOA codes and the codes of its
   no-polygon features, codes of the other vintage (harmonised and counted in the notes whatever
@@ -124,6 +124,7 @@ class SharedInput:
     types: list | None
     _all_areas: dict = field(default_factory=dict)
     _windows: dict = field(default_factory=dict)    # police.uk: the rows of the last data window (_Window)
+    _files: dict = field(default_factory=dict)      # police.uk: the geography files read (_load_geography)
 
     @classmethod
     def read(cls, cfg: Config) -> SharedInput | None:
@@ -187,7 +188,7 @@ class SharedInput:
         if key not in self._windows:        # one window held at a time: a batch hands runs out year by year
             self._windows = {key: _Window.read(self.src, key)}
         rows = self._windows[key]
-        geo = _load_geography(cfg, Accounting(), [])     # the run's LSOAs, and how its codes are harmonised
+        geo = _load_geography(cfg, Accounting(), [], self._files)   # the run's LSOAs, how its codes are harmonised
         if geo.universe is None:                         # rows selected by LSOA name: the run reads them itself
             return None
         foreign = rows.foreign(geo, keep_unlocated=by_force(cfg))
