@@ -46,6 +46,7 @@ False
 """
 from __future__ import annotations
 
+import _thread
 import contextlib
 import errno
 import json
@@ -54,6 +55,7 @@ import re
 import shutil
 import signal
 import stat
+import sys
 import tempfile
 import threading
 import time
@@ -443,11 +445,22 @@ def signals_raise() -> Iterator[None]:
     the kernel's shutdown, the lock's release) runs.  The first signal restores the
     previous handlers, so a second one acts as it would have without us.  Only in the
     main thread (Python delivers signals there); elsewhere this does nothing.
+
+    Notes
+    -----
+    Python runs a signal handler between any two bytecodes of the main thread, also inside a
+    finaliser or a weakref callback that the garbage collector happens to call; an exception
+    raised there is "ignored" (handed to :func:`sys.unraisablehook`) and the run would go on to
+    the end as if no signal had come.  So while the block runs, a :class:`RunInterrupted` that
+    reaches the unraisable hook is delivered again (:func:`_thread.interrupt_main`, from a timer
+    thread 50 ms later): the handler runs once more, after the finaliser has returned.  :func:`check_not_interrupted` is the last
+    guard, for an exception swallowed by a bare ``except:``.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = {}
+    hook = sys.unraisablehook
 
     def restore():
         for s, h in previous.items():
@@ -457,16 +470,43 @@ def signals_raise() -> Iterator[None]:
                 pass
 
     def handler(signum, frame):
+        _received.append(signum)
         restore()
         raise RunInterrupted(signum)
 
+    def swallowed(unraisable):
+        exc = unraisable.exc_value
+        if isinstance(exc, RunInterrupted) and threading.current_thread() is threading.main_thread():
+            signal.signal(exc.signum, handler)      # once more, for this one delivery
+            # from another thread, a moment later: the main thread runs the handler at its next
+            # bytecode, which must not be this hook's own (or it would be swallowed again)
+            threading.Timer(_REDELIVER_AFTER, _thread.interrupt_main, (exc.signum,)).start()
+            return
+        hook(unraisable)
+
+    _received.clear()
     try:
         for s in _SIGNALS:
             previous[s] = signal.getsignal(s)
             signal.signal(s, handler)
+        sys.unraisablehook = swallowed
         yield
     finally:
         restore()
+        sys.unraisablehook = hook
+
+
+#: seconds after a swallowed :class:`RunInterrupted` that its signal is delivered again
+_REDELIVER_AFTER = 0.05
+#: the signals :func:`signals_raise`'s handler has received since the block was entered
+_received: list[int] = []
+
+
+def check_not_interrupted() -> None:
+    """Raise :class:`RunInterrupted` if :func:`signals_raise`'s handler has run (called before a
+    run publishes anything: a signal whose exception some library swallowed still stops it)."""
+    if _received:
+        raise RunInterrupted(_received[0])
 
 
 # -- moving a finished folder beside the output -------------------------------------------------------
@@ -493,4 +533,4 @@ def move_folder(src: Path, dest: Path, kind: str = "report") -> Path:
 
 __all__ = ["MARKER", "MARKER_FORMAT", "RunInterrupted", "write_marker", "read_marker", "old_report_layout",
            "replaceable", "check_output_folder", "make_parent", "lock_path", "output_lock",
-           "remove_stale_private_dirs", "private_workdir", "signals_raise", "move_folder"]
+           "remove_stale_private_dirs", "private_workdir", "signals_raise", "check_not_interrupted", "move_folder"]

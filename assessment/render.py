@@ -1740,6 +1740,7 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         _write_report(executed, cfg, ds, quarter, nb_dir, work.staging, record, log, side)
         args = _arguments(cfg, year, to, quarter, out, chapters, fresh_kernels, allow_partial)
         _write_run_log(work, cfg, ds, out, args, runs, record)
+        _outdir.check_not_interrupted()   # a signal whose exception a library swallowed publishes nothing
         _publish_checked(work.staging, ds, out)
     _log_warnings(record.warnings, ds, log)
     log(f"done in {time.perf_counter() - record.start:.1f} s: {out}")

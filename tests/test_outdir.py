@@ -250,6 +250,43 @@ def _private_dirs(tmp: Path) -> list:
     return sorted(p for p in tmp.iterdir() if p.name.startswith(outdir.PRIVATE_PREFIX))
 
 
+class _SignalsItselfWhenCollected:
+    """Sends this process SIGTERM from its finaliser: the handler then runs inside ``__del__``,
+    where Python ignores any exception it raises (as when the signal of a real run arrives
+    while the garbage collector runs a weakref callback: seen in CI, the run went on to the end)."""
+
+    def __del__(self):
+        signal.raise_signal(signal.SIGTERM)
+
+
+def test_a_signal_whose_exception_a_finaliser_swallowed_still_stops_the_block(capfd):
+    hook, handler = sys.unraisablehook, signal.getsignal(signal.SIGTERM)
+    t0 = time.monotonic()
+    with pytest.raises(outdir.RunInterrupted) as e:
+        with outdir.signals_raise():
+            _SignalsItselfWhenCollected()      # collected at once: the handler's exception is ignored ...
+            for _ in range(500):               # ... and the signal delivered again, 50 ms later
+                time.sleep(0.01)
+    assert e.value.signum == signal.SIGTERM and e.value.exit_status == 143
+    assert time.monotonic() - t0 < 2.0
+    assert "Exception ignored" not in capfd.readouterr().err      # no traceback on the terminal
+    assert sys.unraisablehook is hook and signal.getsignal(signal.SIGTERM) is handler   # both put back
+
+
+def test_a_signal_whose_exception_a_bare_except_swallowed_stops_the_run_before_it_publishes():
+    with outdir.signals_raise():
+        outdir.check_not_interrupted()          # no signal yet: goes on
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        except BaseException:  # noqa: BLE001 - what a library's bare ``except:`` does
+            pass
+        with pytest.raises(outdir.RunInterrupted) as e:
+            outdir.check_not_interrupted()
+    assert e.value.signum == signal.SIGTERM
+    with outdir.signals_raise():                # a new block (the next run of a process) starts clean
+        outdir.check_not_interrupted()
+
+
 class _Run:
     """``assessment run`` in a subprocess, its output lines read as they come."""
 
