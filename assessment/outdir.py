@@ -23,8 +23,9 @@ that was killed (even with SIGKILL) never blocks the next one; the lock file is
 deleted when the run ends normally.
 
 **Personal records never go near the output folder.**  The dataset pickle (every
-victim, offender and caller id), the kernel's own log and the chapters' working
-output live in :func:`private_workdir`: a mode-0700 folder under the system temporary
+victim, offender and caller id), the kernel's own log and connection file, the chapters'
+working output and the temporary files of the kernels and the run's helper process (their
+``TMPDIR``) live in :func:`private_workdir`: a mode-0700 folder under the system temporary
 folder (:func:`tempfile.gettempdir`, so ``TMPDIR`` moves it), named
 ``csp-assessment-<pid>-<random>``.  It is deleted when the run ends, normally, with
 an error, or on SIGTERM, SIGINT or SIGHUP (:func:`signals_raise`); a folder left by

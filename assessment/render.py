@@ -268,7 +268,7 @@ class _Kernel:
         to answer (``__enter__`` waits)."""
         from jupyter_client.manager import AsyncKernelManager  # heavy: the notebook stack only when chapters run
         from jupyter_core.utils import run_sync  # heavy: with jupyter_client, only when chapters run
-        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME, **self._connection_file())
         io = {}
         if self.stderr_path is not None:  # the kernel process's own messages, for run.log
             self._stderr = open(self.stderr_path, "wb")
@@ -277,6 +277,15 @@ class _Kernel:
         self.bc = self.km.blocking_client()
         self.bc.start_channels(hb=False)   # see client(): no heartbeat thread
         return self
+
+    def _connection_file(self) -> dict:
+        """Where the kernel's connection file (its ports and message key) goes: beside its log, in the
+        run's private folder, so that it is deleted with the folder however the run ends.  Without a
+        log, jupyter_client's default (a ``tmp*.json`` in the system temporary folder, deleted when
+        the kernel is shut down, but left there by a run stopped while its kernel was starting)."""
+        if self.stderr_path is None:
+            return {}
+        return {"connection_file": str(self.stderr_path.with_name(f"{self.stderr_path.stem}-connection.json"))}
 
     def __enter__(self):
         self.launch()
@@ -314,10 +323,12 @@ class _Kernel:
 
     def reset(self, env: dict | None = None) -> None:
         """Clear the user namespace, close figures, go back to the notebooks folder (and, for a kernel
-        kept between runs, set the run's ``env``: its dataset pickle)."""
+        kept between runs, set the run's ``env``: its dataset pickle and temporary folder, which
+        :mod:`tempfile` looks up again)."""
         code = _RESET_CODE.format(cwd=self.cwd)
         if env:
-            code += f"import os as _os\n_os.environ.update({dict(env)!r})\ndel _os\n"
+            code += (f"import os as _os, tempfile as _tf\n_os.environ.update({dict(env)!r})\n"
+                     "_tf.tempdir = None\ndel _os, _tf\n")
         reply = self.bc.execute_interactive(code, store_history=False,
                                             timeout=120, output_hook=lambda msg: None)
         if reply["content"].get("status") != "ok":
@@ -891,7 +902,10 @@ def _preload_renderers() -> None:
         except Exception:  # noqa: BLE001 - imported again (and reported) when used
             pass
 
-    threading.Thread(target=go, name="preload-renderers", daemon=True).start()
+    # not a daemon: a run stopped meanwhile waits for the imports to end rather than kill the thread
+    # half-way (ctypes.util.find_library, which WeasyPrint's import calls, would leave its temporary
+    # file behind in the system temporary folder)
+    threading.Thread(target=go, name="preload-renderers").start()
 
 
 # -- HTML -----------------------------------------------------------------------------------
@@ -1400,14 +1414,25 @@ def write_pdf(html_text: str, path: Path, base: Path | None = None,
     wlog = logging.getLogger("weasyprint")
     level = wlog.level
     wlog.setLevel(logging.CRITICAL)  # unsupported screen-only CSS and refused URLs: reported below
+    font_config = weasyprint.text.fonts.FontConfiguration()
     try:
         weasyprint.HTML(string=html_text, base_url=str(ASSETS) + "/", url_fetcher=fetcher).write_pdf(
-            str(path), attachments=[])
+            str(path), attachments=[], font_config=font_config)
     finally:
         wlog.setLevel(level)
+        _remove_font_folder(font_config)
     for url in fetcher.refused:
         warn(f"the PDF did not fetch {url!r} (the report fetches nothing it was not given)")
     return path
+
+
+def _remove_font_folder(font_config) -> None:
+    """Delete the folder of the report's fonts that WeasyPrint's ``FontConfiguration`` made in the
+    system temporary folder (``weasyprint-*``, about 250 KB a PDF).  WeasyPrint deletes it only in the
+    object's ``__del__``, which often never runs before the process exits: every run left one."""
+    folder = getattr(font_config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 #: a font of the report's ``@font-face`` rules (:func:`assessment.typeface.font_face_css`)
@@ -1732,7 +1757,7 @@ def run_assessment(config=None, year: int | None = None, to: str | None = None,
         pickle_dataset(ds, work.pickle)
         params = _parameters(cfg, ds.period, to, quarter, work.staging)
         record.step("dataset pickle")
-        side = _side_process(stack, kernels > 1 and not (fresh_kernels or keep_kernel))
+        side = _side_process(stack, kernels > 1 and not (fresh_kernels or keep_kernel), work.tmp)
         runs = _run_chapters(cfg, ds, chapters, nb_dir, work, params, out, fresh_kernels, log,
                              kernels, keep_kernel, started)
         record.step("chapter notebooks", runs)
@@ -1860,6 +1885,13 @@ class _Workspace:
     staging: Path
     pickle: Path
     kernel_log: Path
+    tmp: Path
+
+    def kernel_env(self) -> dict:
+        """What the chapters' kernels are given on top of the environment: where the dataset pickle
+        is, and the system temporary folder pointed into this folder (``TMPDIR``), so that a temporary
+        file a chapter or a library makes is deleted with the folder, however the run ends."""
+        return {DATASET_ENV: str(self.pickle), "TMPDIR": str(self.tmp), **KERNEL_ENV}
 
 
 def _private_folder(stack: contextlib.ExitStack) -> _Workspace:
@@ -1869,7 +1901,9 @@ def _private_folder(stack: contextlib.ExitStack) -> _Workspace:
     work = stack.enter_context(_outdir.private_workdir())
     staging = work / "report"
     staging.mkdir()
-    ws = _Workspace(staging=staging, pickle=work / "_dataset.pickle", kernel_log=work / "_kernel.log")
+    (work / "tmp").mkdir()
+    ws = _Workspace(staging=staging, pickle=work / "_dataset.pickle", kernel_log=work / "_kernel.log",
+                    tmp=work / "tmp")
     return ws
 
 
@@ -1895,7 +1929,7 @@ def start_kernels_early(stack: contextlib.ExitStack, chapters: list[Path], nb_di
     n = early_kernels(chapters, kernels, kept_or_fresh)
     if not n:
         return None
-    env = {**os.environ, DATASET_ENV: str(work.pickle), **KERNEL_ENV}
+    env = {**os.environ, **work.kernel_env()}
     started = _KernelStart(n, nb_dir, env, _kernel_logs(work.kernel_log, n))
     stack.callback(started.close)
     return started
@@ -1909,11 +1943,12 @@ class _Side:
     fonts: object = None   # a job: typeface.base_subsets()
 
 
-def _side_process(stack: contextlib.ExitStack, enabled: bool) -> _Side:
+def _side_process(stack: contextlib.ExitStack, enabled: bool, tmpdir: Path | None = None) -> _Side:
     """The helper process, started now (with a spare core: ``enabled``) and stopped when ``stack``
-    closes; it cuts the typeface's base subsets and imports WeasyPrint while the chapters run."""
+    closes; it cuts the typeface's base subsets and imports WeasyPrint while the chapters run.  Its
+    temporary files go to ``tmpdir`` (the run's private folder: it is stopped, not waited for)."""
     from .sidework import SideProcess
-    process = stack.enter_context(SideProcess(enabled))
+    process = stack.enter_context(SideProcess(enabled, tmpdir))
     if not process.running:
         return _Side(process)
     side = _Side(process, process.submit(typeface.base_subsets))
@@ -1942,7 +1977,7 @@ def _run_chapters(cfg: Config, ds, chapters: list[Path], nb_dir: Path, work: _Wo
     _preload_renderers()
     try:
         runs = execute_notebooks(execution_order(chapters), work.staging / "notebooks", params, nb_dir,
-                                 {DATASET_ENV: str(work.pickle), **KERNEL_ENV}, log=log, fresh_kernels=fresh_kernels,
+                                 work.kernel_env(), log=log, fresh_kernels=fresh_kernels,
                                  kernel_log=work.kernel_log, kernels=kernels, keep_kernel=keep_kernel,
                                  started=started)
     except AssessmentError as e:

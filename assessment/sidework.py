@@ -28,13 +28,20 @@ Example
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 
-def _ignore_interrupts() -> None:
-    """The helper's initialiser: Ctrl-C reaches the whole process group; the run stops the helper."""
+def _ignore_interrupts(tmpdir: str | None = None) -> None:
+    """The helper's initialiser: Ctrl-C reaches the whole process group; the run stops the helper.
+    Its temporary files (and its children's) go to ``tmpdir``, when given."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if tmpdir is not None:
+        os.environ["TMPDIR"] = tmpdir
+        tempfile.tempdir = tmpdir
 
 
 class _Later:
@@ -55,17 +62,21 @@ class SideProcess:
     enabled : bool
         Start the helper (a single run with a core to spare); False runs every job in this
         process when its result is asked for.
+    tmpdir : path, optional
+        The helper's system temporary folder (the run's private folder): it is terminated, not
+        waited for, so a temporary file it was using is deleted with that folder.
     """
 
-    def __init__(self, enabled: bool = True):
+    def __init__(self, enabled: bool = True, tmpdir: Path | str | None = None):
         self.enabled = enabled
+        self.tmpdir = None if tmpdir is None else str(tmpdir)
         self._pool = None
 
     def __enter__(self) -> SideProcess:
         if self.enabled:
             try:
                 ctx = multiprocessing.get_context("spawn")
-                self._pool = ctx.Pool(1, initializer=_ignore_interrupts)
+                self._pool = ctx.Pool(1, initializer=_ignore_interrupts, initargs=(self.tmpdir,))
             except (AssertionError, OSError, RuntimeError, ValueError):
                 # a daemonic process may not have children; a sandbox may forbid them
                 self._pool = None

@@ -17,7 +17,11 @@ Each case and the outcome it must give:
 * a real run SIGKILLed after the dataset pickle is written (first chapter running) and during the
   PDF, and one stopped by SIGTERM: no file under the output folder's parent holds a victim,
   offender or caller id of the inputs; the killed runs' private folders are removed by the next
-  run; SIGTERM cleans up itself and exits 143 with one line.
+  run; SIGTERM cleans up itself and exits 143 with one line;
+* a signal whose exception a finaliser (or a bare ``except:``) swallowed: the run still stops, and
+  publishes nothing;
+* a chapter that leaves a temporary file holding a victim id: nothing is left in the system
+  temporary folder (the kernels' ``TMPDIR`` is the run's private folder), nor WeasyPrint's fonts.
 """
 from __future__ import annotations
 
@@ -195,6 +199,39 @@ def test_a_marked_report_is_replaced_and_the_new_one_is_marked(tmp_path):
     assert json.loads((out / MARKER).read_text())["tool"] == "csp-assessment"
     assert "Strategic assessment run" in (out / "run.log").read_text()
     assert sorted(p.name for p in out.parent.iterdir()) == ["2024-25"]   # no lock, .old or .tmp left
+
+
+def _chapter_leaving_a_temporary_file(folder: Path) -> str:
+    """A chapter that makes a temporary file and never deletes it (as a library might, or a kernel
+    killed half-way through writing one), holding a victim id."""
+    import nbformat
+    alpha = nbformat.read(FIXTURES / "01_alpha.ipynb", as_version=4)
+    params = alpha.cells[1]
+    nb = nbformat.v4.new_notebook(metadata=alpha.metadata, cells=[
+        nbformat.v4.new_markdown_cell("# 2. Leftovers"), params,
+        nbformat.v4.new_code_cell("import os, tempfile\nfd, _ = tempfile.mkstemp(suffix='.csv')\n"
+                                  "os.write(fd, b'victim_id\\nVIC-424242\\n')\nos.close(fd)")])
+    nbformat.write(nb, folder / "02_leftovers.ipynb")
+    return "02_leftovers.ipynb"
+
+
+@pytest.mark.parametrize("kernels", [pytest.param(1, marks=pytest.mark.slow), 2])   # early kernels, or one
+def test_a_chapters_temporary_files_go_to_the_private_folder_and_are_deleted_with_it(tmp_path, monkeypatch, kernels):
+    system_tmp = tmp_path / "system-tmp"          # the machine's temporary folder, for this run and its kernels
+    system_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(system_tmp))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    cfg, ds = _area(tmp_path / "area")
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    shutil.copy(FIXTURES / "01_alpha.ipynb", nb_dir)
+    leaves = _chapter_leaving_a_temporary_file(nb_dir)
+    out = tmp_path / "reports" / "2024-25"
+    run_assessment(cfg, out_dir=out, dataset=ds, notebooks_dir=nb_dir, notebooks=["01_alpha.ipynb", leaves],
+                   kernels=kernels, log=lambda *a: None)
+    assert (out / "strategic-assessment-2024-25.pdf").exists()
+    assert list(system_tmp.iterdir()) == []       # the chapter's file, the kernels' connection files: all gone
+    assert _files_with_ids(tmp_path, {"VIC-424242"}) == []
 
 
 # -- batch ---------------------------------------------------------------------------------------------
