@@ -25,6 +25,13 @@ made just before the run is submitted (a few runs ahead of those running, so a n
 never holds every run's part at once), and is not sent back; a run that gets none reads its
 inputs itself, as a single run does.
 
+Stopping.  A batch stopped by SIGTERM, SIGINT (Ctrl-C) or SIGHUP stops its runs as a single run
+stops (their private folders deleted, their kernels shut down, nothing half-written published),
+says so in one line and exits 128 + the signal; the reports of runs that had finished stay.  The
+pool's workers are in their own process group, so the terminal's Ctrl-C reaches the batch's
+process only, which stops them (:func:`_stop_workers`); a worker whose batch process died
+(killed outright, or by the kernel's out-of-memory killer) stops itself (:func:`_worker_init`).
+
 Example
 -------
 >>> parse_years("2020-2022"), parse_years("2019,2021")
@@ -37,9 +44,12 @@ import html
 import itertools
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import platform
 import re
+import signal
+import threading
 import time
 import traceback
 import urllib.parse
@@ -52,7 +62,7 @@ from markupsafe import Markup
 from . import templating
 from .config import load_config
 from .errors import AssessmentError, ConfigError, one_line
-from .outdir import check_output_folder, make_parent, output_lock, write_marker
+from .outdir import check_output_folder, make_parent, output_lock, signals_raise, write_marker
 from .render import run_assessment
 from .rounding import pct, signed_pct
 from .summary import get
@@ -171,6 +181,20 @@ def run_job(job: Job, shared=None) -> JobResult:
     it travels beside the job (on a Dask cluster, sent to the worker ahead of the task) instead of
     in :attr:`Job.shared`.
     """
+    _IDLE.clear()
+    try:
+        return _run_one(job, shared)
+    finally:
+        _IDLE.set()
+
+
+#: set while this process runs no batch run (:func:`_stop_when_gone` waits for it)
+_IDLE = threading.Event()
+_IDLE.set()
+
+
+def _run_one(job: Job, shared) -> JobResult:
+    """:func:`run_job`'s body."""
     t0 = time.perf_counter()
     log = job.log_path
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -200,6 +224,10 @@ def run_job(job: Job, shared=None) -> JobResult:
         err = f"unexpected {type(e).__name__}: {one_line(e, 300)}"
         note(f"error: {err}")
         fh.write(traceback.format_exc())
+    except KeyboardInterrupt as e:   # the batch was stopped (RunInterrupted: cleanup has run)
+        note(f"error: {one_line(e) or 'interrupted'}")
+        fh.close()
+        raise
     fh.close()
     return JobResult(job, False, time.perf_counter() - t0, error=err)
 
@@ -232,7 +260,7 @@ def run_batch(config, years: list[int], areas: list[str] | None = None, jobs: in
         raise ConfigError(f"--jobs: expected 1 or more parallel runs, found {jobs}")
     check_output_folder(out_root, "batch")
     make_parent(out_root)
-    with output_lock(out_root):
+    with signals_raise(), output_lock(out_root):
         check_output_folder(out_root, "batch")
         try:
             out_root.mkdir(exist_ok=True)
@@ -329,7 +357,7 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
     # fresh worker processes ("spawn"), not forks of this one: this process may hold a shared input
     # of millions of rows (read with pyarrow's threads, which a fork must not inherit)
     ex = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)) or 1,
-                                         mp_context=multiprocessing.get_context("spawn"))
+                                         mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
     progress(f"{len(todo)} run(s) of {cfg.area.name if not areas else f'{len(areas)} area(s)'}, "
              f"{jobs if own else 'as many as the executor runs'} at a time; logs in {out_root / 'logs'}")
     # each run's part of the shared input is made just before it is submitted, a few runs ahead of
@@ -371,6 +399,13 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
                 state = f"ok in {r.seconds:.0f} s" if r.ok else f"FAILED: {r.error}"
                 progress(f"[{n}/{len(todo)}] {r.job.name}: {state}")
             submit(len(done))
+    except BaseException:
+        if own:       # a signal (or a failure here): the runs still going are stopped, not waited for
+            _stop_workers(ex)
+        else:         # another executor's (a Dask cluster's): the runs not yet started are cancelled
+            for fut in futures:
+                fut.cancel()
+        raise
     finally:
         shared = None
         if own:
@@ -383,6 +418,57 @@ def _run_batch_locked(cfg, years, areas, jobs, out_root, executor, progress,
     failed = sum(not r.ok for r in ordered)
     progress(f"{len(ordered) - failed} of {len(ordered)} runs succeeded; index: {index}")
     return ordered
+
+
+def _worker_init() -> None:
+    """A batch worker's initialiser (its own process pool's; see the module docstring, "Stopping").
+
+    The worker leaves the terminal's process group (POSIX), so a Ctrl-C or hang-up reaches the
+    batch's process only, which then stops the workers in order (:func:`_stop_workers`), not each
+    worker at once and again.  And it watches the batch's process (``multiprocessing``'s parent
+    sentinel, readable once the parent has gone): if that dies, the worker sends itself SIGTERM,
+    so its run unwinds as a stopped run does, instead of the worker and its kernel waiting for
+    work for ever.
+    """
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_stop_when_gone, args=(parent.sentinel,), daemon=True,
+                         name="watch-batch").start()
+
+
+def _stop_when_gone(sentinel) -> None:
+    """Once ``sentinel`` (the batch's process) is gone: SIGTERM to this worker, which ends it at once
+    when idle and otherwise unwinds its run (see :func:`assessment.outdir.signals_raise`); then, the
+    run's cleanup done, the worker exits (it would otherwise wait for work from a dead process)."""
+    multiprocessing.connection.wait([sentinel])
+    os.kill(os.getpid(), signal.SIGTERM)
+    _IDLE.wait(_STOP_TIMEOUT)
+    os._exit(128 + signal.SIGTERM)
+
+
+#: seconds a stopped batch gives its workers' runs to clean up before killing them
+_STOP_TIMEOUT = 60.0
+
+
+def _stop_workers(ex: ProcessPoolExecutor, timeout: float = _STOP_TIMEOUT) -> None:
+    """Stop a process pool's runs now: the runs not started are cancelled, and each worker is sent
+    SIGTERM, so that its run unwinds as a single run stopped by SIGTERM does (private folder
+    deleted, kernel shut down, nothing published); a worker still there after ``timeout`` seconds
+    is killed.  The pool's processes are read from its ``_processes`` (Python has no public way to
+    reach them before 3.14's ``terminate_workers``)."""
+    processes = list((getattr(ex, "_processes", None) or {}).values())
+    ex.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    deadline = time.monotonic() + timeout
+    for p in processes:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join(5)
 
 
 def _pct(v):

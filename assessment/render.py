@@ -337,6 +337,8 @@ class _Kernel:
 
     def __exit__(self, *exc):
         from jupyter_core.utils import run_sync  # heavy: with jupyter_client, only when chapters run
+        if exc and exc[0] is not None:
+            _cancel_pending_tasks()
         try:
             for client in (self.kc, self.bc):
                 if client is not None:
@@ -730,8 +732,27 @@ def _execute_in_warm_kernel(paths: list[Path], one: Callable, cwd: Path, env: di
     finally:
         w.copy_log(kernel_log)
         if not ok:
+            _cancel_pending_tasks()
             drop_warm_kernel()
     return runs
+
+
+def _cancel_pending_tasks() -> None:
+    """Cancel what this thread's event loop (jupyter_core's, which nbclient runs on) still holds: a
+    chapter's cell execution cut short by a signal.  Left pending, it runs on when the loop next runs
+    (the kernel's shutdown), fails with "Kernel died", and asyncio prints "Task exception was never
+    retrieved" and a traceback on the terminal."""
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop  # heavy: with jupyter_client, only when chapters run
+    loop = ensure_event_loop()
+    if loop.is_running() or loop.is_closed():
+        return
+    tasks = asyncio.all_tasks(loop)
+    for t in tasks:
+        t.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
 
 
 def runs_last(path: Path) -> bool:
