@@ -131,15 +131,26 @@ def _check_left_nothing(tmp: Path, out: Path, descendants: set[int]) -> None:
         assert log.read_text().strip().splitlines()[-1].endswith("error: stopped by SIGTERM"), log.read_text()
 
 
-@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
-def test_a_stopped_batch_stops_its_runs_and_leaves_nothing_running_or_behind(project, tmp_path, how):
+def _batch_inside_its_chapters(project: Path, tmp_path: Path):
+    """A batch started, once both its runs are inside the waiting chapter: the process, the temporary
+    folder, the output folder and the batch's processes then (two workers, each with its kernel)."""
     tmp, out = tmp_path / "tmp", tmp_path / "batch"
     tmp.mkdir()
     proc = _start(project, tmp, out)
     try:
         _wait_until_both_runs_wait(out)
-        descendants = _descendants(proc.pid)
-        assert len(descendants) >= 4            # two workers, each with its kernel
+    except BaseException:
+        proc.kill()
+        raise
+    descendants = _descendants(proc.pid)
+    assert len(descendants) >= 4
+    return proc, tmp, out, descendants
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_a_stopped_batch_stops_its_runs_and_leaves_nothing_running_or_behind(project, tmp_path, how):
+    proc, tmp, out, descendants = _batch_inside_its_chapters(project, tmp_path)
+    try:
         if how == "SIGTERM":
             proc.send_signal(signal.SIGTERM)
         else:
@@ -157,17 +168,13 @@ def test_a_stopped_batch_stops_its_runs_and_leaves_nothing_running_or_behind(pro
 
 
 def test_the_workers_of_a_batch_killed_outright_stop_themselves(project, tmp_path):
-    tmp, out = tmp_path / "tmp", tmp_path / "batch"
-    tmp.mkdir()
-    proc = _start(project, tmp, out)
+    proc, tmp, out, descendants = _batch_inside_its_chapters(project, tmp_path)
     try:
-        _wait_until_both_runs_wait(out)
-        descendants = _descendants(proc.pid)
         # multiprocessing's resource tracker is not ours to stop: it ends once it has tidied up
         helpers = {p for p in descendants if b"resource_tracker" in Path(f"/proc/{p}/cmdline").read_bytes()}
         proc.kill()
         proc.communicate(timeout=30)
         _check_left_nothing(tmp, out, descendants - helpers)
     finally:
-        for p in _alive(_descendants(proc.pid) | locals().get("descendants", set())):
+        for p in _alive(_descendants(proc.pid) | descendants):
             os.kill(p, signal.SIGKILL)
