@@ -454,8 +454,9 @@ def signals_raise() -> Iterator[None]:
     raised there is "ignored" (handed to :func:`sys.unraisablehook`) and the run would go on to
     the end as if no signal had come.  So while the block runs, a :class:`RunInterrupted` that
     reaches the unraisable hook is delivered again (:func:`_thread.interrupt_main`, from a timer
-    thread 50 ms later): the handler runs once more, after the finaliser has returned.  :func:`check_not_interrupted` is the last
-    guard, for an exception swallowed by a bare ``except:``.
+    thread 50 ms later): the handler runs once more, after the finaliser has returned.
+    :func:`check_not_interrupted` is the last guard, for an exception swallowed by a bare
+    ``except:``.
     """
     if threading.current_thread() is not threading.main_thread():
         yield

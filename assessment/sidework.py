@@ -35,9 +35,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def _ignore_interrupts(tmpdir: str | None = None) -> None:
-    """The helper's initialiser: Ctrl-C reaches the whole process group; the run stops the helper.
-    Its temporary files (and its children's) go to ``tmpdir``, when given."""
+def _helper_init(tmpdir: str | None = None) -> None:
+    """The helper's initialiser: it ignores Ctrl-C (which reaches the whole process group; the run
+    stops the helper).  Its temporary files (and its children's) go to ``tmpdir``, when given."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if tmpdir is not None:
         os.environ["TMPDIR"] = tmpdir
@@ -76,7 +76,7 @@ class SideProcess:
         if self.enabled:
             try:
                 ctx = multiprocessing.get_context("spawn")
-                self._pool = ctx.Pool(1, initializer=_ignore_interrupts, initargs=(self.tmpdir,))
+                self._pool = ctx.Pool(1, initializer=_helper_init, initargs=(self.tmpdir,))
             except (AssertionError, OSError, RuntimeError, ValueError):
                 # a daemonic process may not have children; a sandbox may forbid them
                 self._pool = None
